@@ -1,0 +1,237 @@
+//! `mixite-core`: the domain of Sportello Mixitè without any user interface. It owns the case register
+//! (storage, validation, search, step history) and the reference tables; the Tauri shell and the `mixite`
+//! CLI are its consumers. It must not depend on Tauri, read the clock or the process locale inside
+//! business logic (`Clock` and locales are parameters), or log applicants' data.
+
+pub mod cases;
+pub mod codice_fiscale;
+pub mod error;
+pub mod model;
+pub mod reference;
+pub mod search;
+pub mod steps;
+pub mod store;
+pub mod synthetic;
+pub mod text;
+pub mod validate;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use std::path::Path;
+
+pub use error::{Error, FieldError, Result};
+use model::{CaseData, CaseView, RenewalDraft, SearchPage, StepInput};
+use reference::Reference;
+use store::Store;
+
+/// The moment an operation happens: `now` stamps records, `today` (the counter's local date) drives
+/// validation and case numbers. Passed in so tests and demo data choose their own time.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+}
+
+impl Clock {
+    /// The machine's clock and local date.
+    pub fn system() -> Clock {
+        Clock {
+            now: Utc::now(),
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+
+    /// A fixed moment: noon UTC of `today`.
+    pub fn at(today: NaiveDate) -> Clock {
+        Clock {
+            now: today.and_hms_opt(12, 0, 0).expect("noon exists").and_utc(),
+            today,
+        }
+    }
+
+    /// `now` as stored: RFC 3339 UTC with milliseconds (sorts as text).
+    pub fn recorded_at(&self) -> String {
+        self.now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    }
+}
+
+/// What `create` needs besides the data.
+#[derive(Debug, Clone, Default)]
+pub struct NewCase {
+    pub data: CaseData,
+    /// Idempotency key chosen by the form when it opens: the same key twice returns the first case.
+    pub request_id: Option<String>,
+    /// The case this one renews.
+    pub renewed_from: Option<i64>,
+}
+
+/// The case register of one data folder: the store plus the reference tables it validates against.
+pub struct Register {
+    store: Store,
+    reference: Reference,
+}
+
+impl Register {
+    pub fn open(dir: &Path) -> Result<Register> {
+        Ok(Register {
+            store: Store::open(dir)?,
+            reference: Reference::bundled()?,
+        })
+    }
+
+    pub fn in_memory() -> Result<Register> {
+        Ok(Register {
+            store: Store::open_in_memory()?,
+            reference: Reference::bundled()?,
+        })
+    }
+
+    pub fn reference(&self) -> &Reference {
+        &self.reference
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub fn create(&mut self, new: &NewCase, at: &Clock, operator: &str) -> Result<CaseView> {
+        let data = validate::case(&new.data, &self.reference, at.today)?;
+        let id = self.store.write(|tx| {
+            if let Some(existing) = new
+                .request_id
+                .as_deref()
+                .map(|key| cases::by_request_id(tx, key))
+                .transpose()?
+                .flatten()
+            {
+                return Ok(existing);
+            }
+            if let Some(from) = new.renewed_from {
+                let exists: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)",
+                    [from],
+                    |r| r.get(0),
+                )?;
+                if !exists {
+                    return Err(Error::NotFound("case"));
+                }
+            }
+            cases::insert(
+                tx,
+                &data,
+                new.request_id.as_deref(),
+                new.renewed_from,
+                at,
+                operator,
+            )
+        })?;
+        self.get(id, at.today)
+    }
+
+    pub fn update(
+        &mut self,
+        id: i64,
+        revision: i64,
+        data: &CaseData,
+        at: &Clock,
+    ) -> Result<CaseView> {
+        let data = validate::case(data, &self.reference, at.today)?;
+        self.store.write(|tx| {
+            steps::expect_revision(tx, id, revision)?;
+            cases::update(tx, id, &data, at)
+        })?;
+        self.get(id, at.today)
+    }
+
+    pub fn get(&self, id: i64, today: NaiveDate) -> Result<CaseView> {
+        cases::view(self.store.conn(), id, today)
+    }
+
+    pub fn search(&self, query: &str, offset: usize, limit: usize) -> Result<SearchPage> {
+        search::search(self.store.conn(), query, offset, limit)
+    }
+
+    /// Probable duplicates of `data`'s applicant among stored cases (other than `except`).
+    pub fn duplicates(
+        &self,
+        data: &CaseData,
+        except: Option<i64>,
+    ) -> Result<Vec<model::CaseSummary>> {
+        search::duplicates(self.store.conn(), data, except)
+    }
+
+    /// A new case pre-filled from `id`: same people and request, the permit issued at collection (or,
+    /// failing that, the one held before) as the current permit, procedure `rinnovo`.
+    pub fn renewal_draft(&self, id: i64, today: NaiveDate) -> Result<RenewalDraft> {
+        let old = self.get(id, today)?;
+        let mut data = old.data.clone();
+        if let Some(issued) = &old.issued_permit {
+            data.current_permit = issued.clone();
+        }
+        data.request.procedure = "rinnovo".into();
+        if !data.current_permit.motivo_code.is_empty()
+            && self
+                .reference
+                .motivo(&data.current_permit.motivo_code)
+                .is_some_and(|m| m.valid_on(today) && m.allows("rinnovo"))
+        {
+            data.request.motivo_code = data.current_permit.motivo_code.clone();
+        }
+        let review_fields = [
+            "applicant.document.number",
+            "applicant.document.expiryDate",
+            "applicant.address.street",
+            "applicant.phone",
+            "currentPermit.expiryDate",
+            "request.motivoCode",
+        ]
+        .map(String::from)
+        .to_vec();
+        Ok(RenewalDraft {
+            data,
+            renewed_from: model::CaseRef {
+                id: old.id,
+                number: old.number,
+            },
+            review_fields,
+        })
+    }
+
+    pub fn add_step(
+        &mut self,
+        case_id: i64,
+        revision: i64,
+        input: &StepInput,
+        at: &Clock,
+        operator: &str,
+    ) -> Result<CaseView> {
+        let step = validate::step(input, &self.reference, at.today)?;
+        let operator = validate::operator(operator, &self.reference, at.today)?;
+        self.store.write(|tx| {
+            steps::expect_revision(tx, case_id, revision)?;
+            steps::append(tx, case_id, &step, at, &operator)
+        })?;
+        self.get(case_id, at.today)
+    }
+
+    pub fn correct_step(
+        &mut self,
+        case_id: i64,
+        revision: i64,
+        step_id: i64,
+        reason: &str,
+        at: &Clock,
+        operator: &str,
+    ) -> Result<CaseView> {
+        let reason = validate::correction_reason(reason, &self.reference, at.today)?;
+        let operator = validate::operator(operator, &self.reference, at.today)?;
+        self.store.write(|tx| {
+            steps::expect_revision(tx, case_id, revision)?;
+            steps::correct(tx, case_id, step_id, &reason, at, &operator)
+        })?;
+        self.get(case_id, at.today)
+    }
+}

@@ -1,0 +1,176 @@
+//! The one SQLite file of a data folder. It owns opening (folder lock, schema-version check, pragmas,
+//! migrations, in that order) and the transaction discipline: reads get a `&Connection`, writes run in
+//! `Store::write` inside one IMMEDIATE transaction. It must not contain domain rules or queries.
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::text;
+
+pub const DB_FILE: &str = "mixite.sqlite3";
+pub const LOCK_FILE: &str = "mixite.lock";
+
+/// The numbered migrations, embedded in the binary. Never edit one once shipped; append a new one.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(migration_list())
+}
+
+fn migration_list() -> Vec<M<'static>> {
+    vec![
+        M::up(include_str!("../migrations/001_cases.sql")),
+        M::up_with_hook(
+            include_str!("../migrations/002_name_search.sql"),
+            |tx: &Transaction| {
+                // Existing rows get their search key, then the index is built from them in one pass.
+                let mut read = tx.prepare("SELECT id, surname, given_names FROM persons")?;
+                let mut write = tx.prepare("UPDATE persons SET name_key = ?1 WHERE id = ?2")?;
+                let rows = read.query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })?;
+                for row in rows {
+                    let (id, surname, given) = row?;
+                    write.execute(rusqlite::params![name_key(&surname, &given), id])?;
+                }
+                tx.execute(
+                    "INSERT INTO person_names (person_names) VALUES ('rebuild')",
+                    [],
+                )?;
+                Ok(())
+            },
+        ),
+    ]
+}
+
+/// The schema version this build writes (the number of migrations).
+pub fn supported_version() -> i64 {
+    migration_list().len() as i64
+}
+
+/// The search key stored for a person: folded surname, then folded given names.
+pub fn name_key(surname: &str, given_names: &str) -> String {
+    text::fold(&format!("{surname} {given_names}"))
+}
+
+pub struct Store {
+    conn: Connection,
+    dir: Option<PathBuf>,
+    /// Held open for the life of the store: the OS lock on it keeps a second instance out.
+    _lock: Option<File>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database of a data folder.
+    ///
+    /// Fails with `Locked` when another instance holds the folder and with `DbTooNew` when the file was
+    /// written by a newer version; in both cases the database file is not modified.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir)?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(LOCK_FILE))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked),
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::Io(e)),
+        }
+        let path = dir.join(DB_FILE);
+        if path.exists() {
+            refuse_newer(&path)?;
+        }
+        let conn = Connection::open(&path)?;
+        let mut store = Store {
+            conn,
+            dir: Some(dir.to_path_buf()),
+            _lock: Some(lock),
+        };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    /// A private in-memory database, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        let mut store = Store {
+            conn: Connection::open_in_memory()?,
+            dir: None,
+            _lock: None,
+        };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    fn prepare(&mut self) -> Result<()> {
+        // WAL lets the list read while a save commits; FULL sync because no committed case may be lost
+        // to a power cut at the counter; foreign keys because the schema relies on them.
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations().to_latest(&mut self.conn)?;
+        Ok(())
+    }
+
+    /// The data folder, `None` in memory.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: committed if it returns `Ok`, rolled back otherwise.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+/// Reads `user_version` through a read-only connection, before any pragma could rewrite the header.
+fn refuse_newer(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > supported_version() {
+        return Err(Error::DbTooNew {
+            found,
+            supported: supported_version(),
+        });
+    }
+    Ok(())
+}

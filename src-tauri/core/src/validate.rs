@@ -1,0 +1,486 @@
+//! Validation of what the operator typed: every rule for a case and for a step, all problems reported at
+//! once with the field's path and a code. On success it returns the input normalised (trimmed, codes
+//! upper-cased) so storage never sees raw input. It must not touch the database: rules that need stored
+//! state (a stale revision, a step out of order) live with the writes in `cases` and `steps`.
+
+use chrono::NaiveDate;
+
+use crate::codice_fiscale;
+use crate::error::{Error, FieldError, Result};
+use crate::model::{Applicant, CaseData, HouseholdMember, Permit, StepInput};
+use crate::reference::{Reference, DOCUMENT_KINDS, PROCEDURES, RELATIONS, SEXES};
+use crate::text;
+
+/// Field length limits, in characters. Generous for real names and addresses, small enough for forms.
+const NAME_MAX: usize = 80;
+const SHORT_MAX: usize = 20;
+const LINE_MAX: usize = 120;
+const NOTES_MAX: usize = 4000;
+const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+
+/// Collects problems while normalising values; `finish` turns any problem into `Error::Invalid`.
+pub struct Checker<'a> {
+    reference: &'a Reference,
+    today: NaiveDate,
+    errors: Vec<FieldError>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Need {
+    Required,
+    Optional,
+}
+use Need::{Optional, Required};
+
+/// Which dates a date field accepts.
+#[derive(Clone, Copy)]
+enum Span {
+    /// From 1900 to today (births, issue dates, events that happened).
+    Past,
+    /// Any date from 1900 (expiries, appointments).
+    Any,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(reference: &'a Reference, today: NaiveDate) -> Self {
+        Checker {
+            reference,
+            today,
+            errors: Vec::new(),
+        }
+    }
+
+    fn fail(&mut self, field: &str, code: &str) {
+        self.errors.push(FieldError::new(field, code));
+    }
+
+    /// Free text on one line: tidied, length- and character-checked.
+    fn text(&mut self, field: &str, value: &str, max: usize, need: Need) -> String {
+        self.checked(field, text::tidy(value), max, need, false)
+    }
+
+    /// Free text over several lines (notes): only trimmed, so the operator's line breaks stay.
+    fn notes(&mut self, field: &str, value: &str, need: Need) -> String {
+        self.checked(field, value.trim().to_string(), NOTES_MAX, need, true)
+    }
+
+    fn checked(
+        &mut self,
+        field: &str,
+        value: String,
+        max: usize,
+        need: Need,
+        multiline: bool,
+    ) -> String {
+        if let Some(code) = text_problem(&value, max, multiline) {
+            self.errors
+                .push(FieldError::new(field, code).with("max", max));
+        } else if value.is_empty() && need == Required {
+            self.fail(field, "required");
+        }
+        value
+    }
+
+    /// A name as in the passport (Latin script).
+    fn name(&mut self, field: &str, value: &str, need: Need) -> String {
+        let before = self.errors.len();
+        let value = self.text(field, value, NAME_MAX, need);
+        if self.errors.len() == before && !value.is_empty() && !text::valid_name(&value) {
+            self.fail(field, "name_latin");
+        }
+        value
+    }
+
+    /// A code drawn from a fixed list.
+    fn choice(&mut self, field: &str, value: &str, allowed: &[&str], need: Need) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            if need == Required {
+                self.fail(field, "required");
+            }
+        } else if !allowed.contains(&value) {
+            self.fail(field, "unknown_code");
+        }
+        value.to_string()
+    }
+
+    fn date(&mut self, field: &str, value: &str, span: Span, need: Need) -> Option<NaiveDate> {
+        let value = value.trim();
+        if value.is_empty() {
+            if need == Required {
+                self.fail(field, "required");
+            }
+            return None;
+        }
+        let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") else {
+            self.fail(field, "date_invalid");
+            return None;
+        };
+        if date < EARLIEST {
+            self.fail(field, "date_before_1900");
+        } else if matches!(span, Span::Past) && date > self.today {
+            self.fail(field, "date_future");
+        }
+        Some(date)
+    }
+
+    fn country(&mut self, field: &str, value: &str, need: Need) -> String {
+        let code = value.trim().to_ascii_uppercase();
+        if code.is_empty() {
+            if need == Required {
+                self.fail(field, "required");
+            }
+        } else if self.reference.country(&code).is_none() {
+            self.fail(field, "unknown_country");
+        }
+        code
+    }
+
+    fn codice_fiscale(&mut self, field: &str, value: &str) -> String {
+        if text_problem(value, SHORT_MAX, false).is_some() {
+            self.fail(field, "codice_fiscale_format");
+            return String::new();
+        }
+        let code = text::code_key(value);
+        if value.trim().is_empty() {
+            return code;
+        }
+        // Spaces are tolerated (codes are often read out in groups); any other character is a typo.
+        if code.len() != value.chars().filter(|c| !c.is_whitespace()).count() {
+            self.fail(field, "codice_fiscale_format");
+            return code;
+        }
+        match codice_fiscale::check(&code) {
+            Ok(()) => {}
+            Err(codice_fiscale::Problem::Format) => self.fail(field, "codice_fiscale_format"),
+            Err(codice_fiscale::Problem::CheckCharacter) => {
+                self.fail(field, "codice_fiscale_check")
+            }
+        }
+        code
+    }
+
+    /// A document or permit number: letters and digits, upper-cased; spaces and dashes dropped.
+    fn doc_number(&mut self, field: &str, value: &str, need: Need) -> String {
+        let before = self.errors.len();
+        let raw = self.text(field, value, SHORT_MAX, need);
+        if self.errors.len() > before {
+            return String::new();
+        }
+        if raw
+            .chars()
+            .any(|c| !(c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '/')))
+        {
+            self.fail(field, "document_number_format");
+        }
+        text::code_key(&raw)
+    }
+
+    fn motivo(&mut self, field: &str, value: &str, need: Need) -> String {
+        let code = value.trim().to_string();
+        if code.is_empty() {
+            if need == Required {
+                self.fail(field, "required");
+            }
+        } else if self.reference.motivo(&code).is_none() {
+            self.fail(field, "unknown_code");
+        }
+        code
+    }
+
+    fn permit(&mut self, prefix: &str, permit: &Permit, need: Need) -> Permit {
+        let need = if permit.is_empty() { need } else { Required };
+        let motivo = self.motivo(&format!("{prefix}.motivoCode"), &permit.motivo_code, need);
+        let number = self.doc_number(&format!("{prefix}.number"), &permit.number, Optional);
+        let expiry = self.date(
+            &format!("{prefix}.expiryDate"),
+            &permit.expiry_date,
+            Span::Any,
+            need,
+        );
+        Permit {
+            motivo_code: motivo,
+            number,
+            expiry_date: iso(expiry),
+        }
+    }
+
+    pub fn finish<T>(self, value: T) -> Result<T> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(Error::Invalid(self.errors))
+        }
+    }
+}
+
+/// Why a text value is refused, if it is: too long, or a forbidden character.
+fn text_problem(value: &str, max: usize, multiline: bool) -> Option<&'static str> {
+    if value.chars().count() > max {
+        Some("too_long")
+    } else if value.chars().any(|c| text::forbidden_char(c, multiline)) {
+        Some("forbidden_character")
+    } else {
+        None
+    }
+}
+
+/// `value` has one of the `lengths` (in bytes) and every byte passes `ok`.
+fn shaped(value: &str, lengths: &[usize], ok: fn(&u8) -> bool) -> bool {
+    lengths.contains(&value.len()) && value.as_bytes().iter().all(ok)
+}
+
+fn iso(date: Option<NaiveDate>) -> String {
+    date.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// Validates a whole case on `today`; returns it normalised.
+pub fn case(data: &CaseData, reference: &Reference, today: NaiveDate) -> Result<CaseData> {
+    let mut c = Checker::new(reference, today);
+    let applicant = applicant(&mut c, &data.applicant);
+    let household = data
+        .household
+        .iter()
+        .enumerate()
+        .map(|(i, m)| member(&mut c, &format!("household.{i}"), m))
+        .collect();
+    let procedure = c.choice(
+        "request.procedure",
+        &data.request.procedure,
+        &PROCEDURES,
+        Required,
+    );
+    let motivo_code = c.motivo("request.motivoCode", &data.request.motivo_code, Required);
+    if let Some(m) = reference.motivo(&motivo_code) {
+        if !m.valid_on(today) {
+            c.fail("request.motivoCode", "motivo_not_in_force");
+        } else if !procedure.is_empty() && !m.allows(&procedure) {
+            c.fail("request.motivoCode", "motivo_procedure_mismatch");
+        }
+    }
+    // Renewing or converting is about the permit held now: its motivo and expiry must be known.
+    let permit_need = if matches!(procedure.as_str(), "rinnovo" | "conversione") {
+        Required
+    } else {
+        Optional
+    };
+    let current_permit = c.permit("currentPermit", &data.current_permit, permit_need);
+    let notes = c.notes("notes", &data.notes, Optional);
+    let request = crate::model::Request {
+        procedure,
+        motivo_code,
+    };
+    c.finish(CaseData {
+        applicant,
+        household,
+        current_permit,
+        request,
+        notes,
+    })
+}
+
+fn applicant(c: &mut Checker, a: &Applicant) -> Applicant {
+    let mut out = Applicant {
+        surname: c.name("applicant.surname", &a.surname, Required),
+        given_names: c.name("applicant.givenNames", &a.given_names, Optional),
+        sex: c.choice("applicant.sex", &a.sex, &SEXES, Required),
+        birth_date: iso(c.date("applicant.birthDate", &a.birth_date, Span::Past, Required)),
+        birth_place: c.text("applicant.birthPlace", &a.birth_place, NAME_MAX, Optional),
+        birth_country: c.country("applicant.birthCountry", &a.birth_country, Optional),
+        citizenships: Vec::new(),
+        codice_fiscale: c.codice_fiscale("applicant.codiceFiscale", &a.codice_fiscale),
+        ..Applicant::default()
+    };
+    let listed: Vec<&String> = a
+        .citizenships
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    if listed.is_empty() {
+        c.fail("applicant.citizenships", "required");
+    }
+    for (i, code) in listed.iter().enumerate() {
+        let code = c.country(&format!("applicant.citizenships.{i}"), code, Required);
+        if out.citizenships.contains(&code) {
+            c.fail(&format!("applicant.citizenships.{i}"), "duplicate");
+        }
+        out.citizenships.push(code);
+    }
+
+    let d = &a.document;
+    out.document.kind = c.choice(
+        "applicant.document.kind",
+        &d.kind,
+        &DOCUMENT_KINDS,
+        Optional,
+    );
+    out.document.number = c.doc_number("applicant.document.number", &d.number, Optional);
+    out.document.authority = c.text(
+        "applicant.document.authority",
+        &d.authority,
+        LINE_MAX,
+        Optional,
+    );
+    let issued = c.date(
+        "applicant.document.issueDate",
+        &d.issue_date,
+        Span::Past,
+        Optional,
+    );
+    let expires = c.date(
+        "applicant.document.expiryDate",
+        &d.expiry_date,
+        Span::Any,
+        Optional,
+    );
+    if let (Some(issued), Some(expires)) = (issued, expires) {
+        if expires <= issued {
+            c.fail("applicant.document.expiryDate", "expiry_before_issue");
+        }
+    }
+    out.document.issue_date = iso(issued);
+    out.document.expiry_date = iso(expires);
+
+    out.phone = c.text("applicant.phone", &a.phone, SHORT_MAX + 10, Optional);
+    if out
+        .phone
+        .chars()
+        .any(|ch| !(ch.is_ascii_digit() || " +()-./".contains(ch)))
+    {
+        c.fail("applicant.phone", "phone_format");
+    }
+    out.email = c.text("applicant.email", &a.email, 254, Optional);
+    if !out.email.is_empty() && !email_ok(&out.email) {
+        c.fail("applicant.email", "email_format");
+    }
+
+    let addr = &a.address;
+    out.address.street = c.text("applicant.address.street", &addr.street, LINE_MAX, Optional);
+    out.address.house_number = c.text(
+        "applicant.address.houseNumber",
+        &addr.house_number,
+        10,
+        Optional,
+    );
+    out.address.postcode = c.text("applicant.address.postcode", &addr.postcode, 5, Optional);
+    if !(out.address.postcode.is_empty()
+        || shaped(&out.address.postcode, &[5], |b| b.is_ascii_digit()))
+    {
+        c.fail("applicant.address.postcode", "postcode_format");
+    }
+    out.address.comune = c.text("applicant.address.comune", &addr.comune, NAME_MAX, Optional);
+    out.address.province = c
+        .text("applicant.address.province", &addr.province, 2, Optional)
+        .to_ascii_uppercase();
+    if !(out.address.province.is_empty()
+        || shaped(&out.address.province, &[2], |b| b.is_ascii_uppercase()))
+    {
+        c.fail("applicant.address.province", "province_format");
+    }
+    let codes: Vec<&str> = c
+        .reference
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    out.language = c.choice("applicant.language", &a.language, &codes, Required);
+    out
+}
+
+/// An address a mail server would accept: the `email_address` crate's RFC 5322 parse, plus a dot in
+/// the domain, since a local address is always a typo at a public counter.
+fn email_ok(email: &str) -> bool {
+    email_address::EmailAddress::parse_with_options(
+        email,
+        email_address::Options::default().without_display_text(),
+    )
+    .is_ok_and(|e| e.domain().contains('.'))
+}
+
+fn member(c: &mut Checker, prefix: &str, m: &HouseholdMember) -> HouseholdMember {
+    let f = |name: &str| format!("{prefix}.{name}");
+    HouseholdMember {
+        relation: c.choice(&f("relation"), &m.relation, &RELATIONS, Required),
+        surname: c.name(&f("surname"), &m.surname, Required),
+        given_names: c.name(&f("givenNames"), &m.given_names, Optional),
+        sex: c.choice(&f("sex"), &m.sex, &SEXES, Required),
+        birth_date: iso(c.date(&f("birthDate"), &m.birth_date, Span::Past, Required)),
+        citizenship: c.country(&f("citizenship"), &m.citizenship, Optional),
+        codice_fiscale: c.codice_fiscale(&f("codiceFiscale"), &m.codice_fiscale),
+    }
+}
+
+/// Validates a step's own fields (its order against the case is checked by `steps`).
+pub fn step(input: &StepInput, reference: &Reference, today: NaiveDate) -> Result<StepInput> {
+    let mut c = Checker::new(reference, today);
+    let mut out = StepInput {
+        kind: input.kind.trim().to_string(),
+        note: c.notes("step.note", &input.note, Optional),
+        ..StepInput::default()
+    };
+    let date = c.date("step.date", &input.date, Span::Past, Required);
+    out.date = iso(date);
+    let d = &input.details;
+    match out.kind.as_str() {
+        "kit_sent" => {
+            // The receipt prints it with a dash before the last digit; sources disagree on 10 or 12
+            // digits (brief §1.6 [CONFLICT]), so both lengths are accepted.
+            let raw = c.text(
+                "step.details.assicurata",
+                &d.assicurata,
+                SHORT_MAX,
+                Required,
+            );
+            let digits: String = raw.chars().filter(|ch| !matches!(ch, ' ' | '-')).collect();
+            if !(raw.is_empty() || shaped(&digits, &[10, 12], |b| b.is_ascii_digit())) {
+                c.fail("step.details.assicurata", "assicurata_format");
+            }
+            out.details.assicurata = digits;
+        }
+        "questura_appointment" => {
+            let day = c.date(
+                "step.details.appointmentDate",
+                &d.appointment_date,
+                Span::Any,
+                Required,
+            );
+            out.details.appointment_date = iso(day);
+            let time = d.appointment_time.trim();
+            if time.is_empty() {
+                c.fail("step.details.appointmentTime", "required");
+            } else if chrono::NaiveTime::parse_from_str(time, "%H:%M").is_err() {
+                c.fail("step.details.appointmentTime", "time_invalid");
+            }
+            out.details.appointment_time = time.to_string();
+        }
+        "referred" => {
+            out.details.referred_to = c.text(
+                "step.details.referredTo",
+                &d.referred_to,
+                LINE_MAX,
+                Required,
+            );
+        }
+        "collected" => {
+            out.details.issued_permit =
+                c.permit("step.details.issuedPermit", &d.issued_permit, Required);
+        }
+        _ => {}
+    }
+    c.finish(out)
+}
+
+/// Validates the reason of a correction.
+pub fn correction_reason(reason: &str, reference: &Reference, today: NaiveDate) -> Result<String> {
+    let mut c = Checker::new(reference, today);
+    let reason = c.text("reason", reason, LINE_MAX * 4, Required);
+    c.finish(reason)
+}
+
+/// The operator's name recorded on each step: required, so every step says who did it.
+pub fn operator(name: &str, reference: &Reference, today: NaiveDate) -> Result<String> {
+    let mut c = Checker::new(reference, today);
+    let name = c.text("operator", name, NAME_MAX, Required);
+    c.finish(name)
+}

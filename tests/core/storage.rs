@@ -1,0 +1,161 @@
+use mixite_core::store::{self, Store, DB_FILE};
+use mixite_core::{Error, Register};
+use rusqlite::Connection;
+
+use crate::{create, temp_register, worker};
+
+#[test]
+fn migration_list_is_valid() {
+    assert!(
+        store::migrations().validate().is_ok(),
+        "every migration must apply to an empty database"
+    );
+}
+
+#[test]
+fn database_uses_wal_full_sync_and_foreign_keys() {
+    let (_dir, register) = temp_register();
+    let conn = register.store().conn();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    let sync: i64 = conn
+        .pragma_query_value(None, "synchronous", |r| r.get(0))
+        .unwrap();
+    let fk: i64 = conn
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "WAL lets reads proceed during a save");
+    assert_eq!(
+        sync, 2,
+        "synchronous=FULL so no committed case is lost on power failure"
+    );
+    assert_eq!(fk, 1, "the schema relies on foreign keys");
+}
+
+#[test]
+fn a_second_instance_on_the_same_folder_is_refused() {
+    let (dir, _first) = temp_register();
+    let second = Register::open(dir.path());
+    assert!(
+        matches!(second, Err(Error::Locked)),
+        "two writers on one folder must not coexist"
+    );
+}
+
+#[test]
+fn the_folder_is_free_again_after_the_first_instance_closes() {
+    let (dir, first) = temp_register();
+    drop(first);
+    assert!(
+        Register::open(dir.path()).is_ok(),
+        "the lock dies with the instance"
+    );
+}
+
+#[test]
+fn a_newer_database_is_refused_and_left_byte_for_byte_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let result = Store::open(dir.path());
+    assert!(
+        matches!(result, Err(Error::DbTooNew { found: 99, .. })),
+        "a schema from a newer app must be refused, got {:?}",
+        result.err()
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the refused file must not change"
+    );
+    let wal = dir.path().join(format!("{DB_FILE}-wal"));
+    assert!(
+        !wal.exists(),
+        "refusing must not even switch the file to WAL"
+    );
+}
+
+#[test]
+fn an_upgrade_from_the_first_schema_keeps_the_data_and_makes_it_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        store::migrations().to_version(&mut conn, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO cases (id, uuid, year, seq, number, created_at, updated_at, procedure, motivo_code, status)
+             VALUES (1, 'u-1', 2025, 7, '2025/000007', '2025-05-01T10:00:00.000Z', '2025-05-01T10:00:00.000Z',
+                     'rinnovo', '16', 'intake');
+             INSERT INTO case_counter (year, last) VALUES (2025, 7);
+             INSERT INTO persons (case_id, ord, role, surname, given_names, sex, birth_date)
+             VALUES (1, 0, 'applicant', 'Müller', 'Jürgen', 'M', '1980-01-02');
+             INSERT INTO steps (case_id, kind, date, recorded_at, operator)
+             VALUES (1, 'intake', '2025-05-01', '2025-05-01T10:00:00.000Z', 'Op');",
+        )
+        .unwrap();
+    }
+    let register = Register::open(dir.path()).unwrap();
+    let version: i64 = register
+        .store()
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        version,
+        store::supported_version(),
+        "opening migrates to the latest schema"
+    );
+    let page = register.search("muller", 0, 10).unwrap();
+    assert_eq!(
+        page.items.len(),
+        1,
+        "the old row must survive and be found by its folded name"
+    );
+    assert_eq!(page.items[0].number, "2025/000007");
+    assert_eq!(
+        register
+            .get(1, crate::clock().today)
+            .unwrap()
+            .data
+            .applicant
+            .given_names,
+        "Jürgen"
+    );
+}
+
+#[test]
+fn committed_cases_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let mut register = Register::open(dir.path()).unwrap();
+        create(&mut register, worker()).id
+    };
+    let register = Register::open(dir.path()).unwrap();
+    let case = register.get(id, crate::clock().today).unwrap();
+    assert_eq!(
+        case.data.applicant.surname, "Hoxha",
+        "a committed case is on disk"
+    );
+}
+
+#[test]
+fn history_cannot_be_rewritten_even_with_raw_sql() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let conn = register.store().conn();
+    let update = conn.execute(
+        "UPDATE steps SET operator = 'x' WHERE case_id = ?1",
+        [case.id],
+    );
+    let delete = conn.execute("DELETE FROM steps WHERE case_id = ?1", [case.id]);
+    assert!(
+        update.is_err() && delete.is_err(),
+        "the schema's triggers keep steps append-only"
+    );
+}
