@@ -1,1 +1,271 @@
+//! The shell through Tauri's mock runtime: what the UI receives from a command on success and on error
+//! (the `{kind, message, fields}` shape, translated), plus the translation catalogue's consistency.
+//! No window and no webview: the real webview is exercised by tests/e2e.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use serde_json::{json, Value};
+use sportello_mixite::state::Desk;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+
+struct App {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<tauri::test::MockRuntime>,
+    window: WebviewWindow<tauri::test::MockRuntime>,
+}
+
+fn app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(dir.path().to_path_buf(), Instant::now());
+    let app = sportello_mixite::setup(mock_builder(), desk)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    App {
+        _dir: dir,
+        _app: app,
+        window,
+    }
+}
+
+fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        &app.window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+fn worker() -> Value {
+    json!({
+        "applicant": {
+            "surname": "Perera", "givenNames": "Kasun", "sex": "M", "birthDate": "1988-02-03",
+            "citizenships": ["LKA"], "language": "si",
+            "document": { "kind": "passport", "number": "N1234567" }
+        },
+        "currentPermit": { "motivoCode": "16", "expiryDate": "2027-01-10" },
+        "request": { "procedure": "rinnovo", "motivoCode": "16" }
+    })
+}
+
+#[test]
+fn creating_a_case_returns_the_case_view_in_camel_case() {
+    let app = app();
+    let case = invoke(
+        &app,
+        "cases_create",
+        json!({ "data": worker(), "requestId": "r-1" }),
+    )
+    .unwrap();
+    assert!(
+        case["number"].as_str().unwrap().ends_with("/000001"),
+        "first case number: {case}"
+    );
+    assert_eq!(case["status"], "intake");
+    assert_eq!(
+        case["data"]["applicant"]["givenNames"], "Kasun",
+        "the wire is camelCase"
+    );
+    assert_eq!(case["nextSteps"][0], "documents_pending");
+    let page = invoke(
+        &app,
+        "cases_search",
+        json!({ "query": "pere", "offset": 0, "limit": 25 }),
+    )
+    .unwrap();
+    assert_eq!(page["items"][0]["surname"], "Perera");
+    assert_eq!(page["hasMore"], false);
+}
+
+#[test]
+fn a_validation_error_arrives_as_kind_message_and_translated_fields() {
+    let app = app();
+    let mut data = worker();
+    data["applicant"]["surname"] = json!("");
+    data["applicant"]["birthDate"] = json!("2999-01-01");
+    let err = invoke(
+        &app,
+        "cases_create",
+        json!({ "data": data, "requestId": "r-2" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "invalid");
+    assert!(
+        err["message"].as_str().unwrap().contains("campi"),
+        "Italian by default: {err}"
+    );
+    let fields = err["fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 2, "every problem at once: {err}");
+    assert_eq!(fields[0]["field"], "applicant.surname");
+    assert_eq!(fields[0]["code"], "required");
+    assert_eq!(
+        fields[0]["message"], "Cognome: campo obbligatorio",
+        "the message names the field"
+    );
+    assert_eq!(fields[1]["field"], "applicant.birthDate");
+    let empty = invoke(
+        &app,
+        "cases_search",
+        json!({ "query": "", "offset": 0, "limit": 25 }),
+    )
+    .unwrap();
+    assert_eq!(empty["items"], json!([]), "nothing stored");
+}
+
+#[test]
+fn errors_follow_the_operator_language_and_name_household_members() {
+    let app = app();
+    let info = invoke(&app, "app_set_locale", json!({ "locale": "en" })).unwrap();
+    assert_eq!(info["locale"], "en");
+    let mut data = worker();
+    data["household"] =
+        json!([{ "relation": "child", "surname": "Perera", "sex": "F", "birthDate": "" }]);
+    let err = invoke(&app, "cases_create", json!({ "data": data })).unwrap_err();
+    assert_eq!(err["fields"][0]["field"], "household.0.birthDate");
+    assert_eq!(
+        err["fields"][0]["message"],
+        "Date of birth (family member 1): required"
+    );
+}
+
+#[test]
+fn other_error_kinds_have_their_own_shape() {
+    let app = app();
+    let missing = invoke(&app, "cases_get", json!({ "id": 42 })).unwrap_err();
+    assert_eq!(
+        missing,
+        json!({ "kind": "not_found", "message": "Pratica non trovata.", "fields": [] })
+    );
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    invoke(&app, "app_set_operator", json!({ "name": "Giulia Neri" })).unwrap();
+    let args = json!({ "caseId": case["id"], "revision": case["revision"],
+                       "step": { "kind": "documents_pending", "date": case["createdAt"].as_str().unwrap()[..10] } });
+    let stepped = invoke(&app, "steps_add", args.clone()).unwrap();
+    assert_eq!(
+        stepped["steps"][1]["operator"], "Giulia Neri",
+        "the step records the operator"
+    );
+    let stale = invoke(&app, "steps_add", args).unwrap_err();
+    assert_eq!(
+        stale["kind"], "conflict",
+        "a second submit of the same step is refused"
+    );
+    assert!(stale["message"].as_str().unwrap().contains("modificata"));
+}
+
+#[test]
+fn a_locked_data_folder_is_reported_at_startup_not_by_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = mixite_core::Register::open(dir.path()).unwrap();
+    let desk = Desk::open(dir.path().to_path_buf(), Instant::now());
+    let error = desk
+        .startup_error()
+        .expect("the second opener gets an error");
+    assert_eq!(error.kind, "locked");
+    assert!(error.message.contains("già aperto"), "{}", error.message);
+}
+
+#[test]
+fn the_ui_gets_its_strings_and_the_reference_lists() {
+    let app = app();
+    let strings = invoke(&app, "i18n_ui", json!({ "locale": "it" })).unwrap();
+    assert!(
+        strings.as_object().unwrap().len() > 50,
+        "the ui.* keys, prefix removed"
+    );
+    assert!(strings.get("ui.list.title").is_none());
+    let reference = invoke(&app, "reference_get", json!({})).unwrap();
+    assert_eq!(reference["languages"].as_array().unwrap().len(), 16);
+    let motivo = reference["motivi"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == "27")
+        .unwrap();
+    assert_eq!(motivo["verify"], true, "the verify mark reaches the UI");
+    assert!(reference["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["code"] == "ALB"));
+}
+
+/// `%{name}` placeholders of a message, as a set.
+fn placeholders(text: &str) -> BTreeSet<String> {
+    text.split("%{")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+        .collect()
+}
+
+#[test]
+fn every_key_exists_in_every_operator_language_with_the_same_placeholders() {
+    let catalog = sportello_mixite::catalog::all();
+    let it: &BTreeMap<String, String> = &catalog["it"];
+    for locale in sportello_mixite::state::LOCALES {
+        let other = &catalog[locale];
+        let missing: Vec<_> = it.keys().filter(|k| !other.contains_key(*k)).collect();
+        let extra: Vec<_> = other.keys().filter(|k| !it.contains_key(*k)).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{locale}: missing {missing:?}, extra {extra:?}"
+        );
+        for (key, text) in it {
+            assert_eq!(
+                placeholders(text),
+                placeholders(&other[key]),
+                "{locale}: placeholders of {key}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_error_code_the_core_can_emit_is_translated() {
+    let catalog = sportello_mixite::catalog::all();
+    let source: String = ["validate.rs", "steps.rs"]
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(format!(
+                "{}/src-tauri/core/src/{f}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap()
+        })
+        .collect();
+    // Field codes are the string literals passed as a FieldError code or to Checker::fail.
+    let mut codes = BTreeSet::new();
+    for chunk in source.split("\"").collect::<Vec<_>>().windows(2) {
+        let (before, literal) = (chunk[0], chunk[1]);
+        if (before.ends_with("\", ") || before.ends_with(", "))
+            && literal.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            && literal.len() > 3
+        {
+            codes.insert(literal.to_string());
+        }
+    }
+    for code in codes
+        .iter()
+        .filter(|c| c.contains('_') || ["required", "duplicate"].contains(&c.as_str()))
+    {
+        let is_field_code = catalog["it"].contains_key(&format!("errors.field.{code}"));
+        let is_other = catalog["it"]
+            .keys()
+            .any(|k| k.ends_with(&format!(".{code}")));
+        assert!(is_field_code || is_other, "no translation for code {code}");
+    }
+}

@@ -1,5 +1,72 @@
+//! The Tauri shell of Sportello Mixitè: reads the command line, opens the data folder, registers the IPC
+//! commands and starts the window. It must not hold domain logic (that is `mixite-core`) and must not
+//! log applicants' data.
+
+pub mod catalog;
+pub mod commands;
+pub mod state;
+pub mod wire;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+rust_i18n::i18n!("locales", fallback = "it");
+
+pub const DATA_DIR_ENV: &str = "MIXITE_DATA_DIR";
+
+/// The data folder: `--data-dir DIR` (or `--data-dir=DIR`), else `MIXITE_DATA_DIR`, else the platform's
+/// data folder for the app (Linux: `~/.local/share/sportello-mixite`).
+pub fn data_dir(args: &[String]) -> PathBuf {
+    let mut given = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        if arg == "--data-dir" {
+            given = it.next().cloned();
+        } else if let Some(dir) = arg.strip_prefix("--data-dir=") {
+            given = Some(dir.to_string());
+        }
+    }
+    given
+        .or_else(|| std::env::var(DATA_DIR_ENV).ok().filter(|d| !d.is_empty()))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            directories::ProjectDirs::from("it", "Comune di Lucca", "sportello-mixite")
+                .map(|dirs| dirs.data_dir().to_path_buf())
+                .unwrap_or_else(|| PathBuf::from("sportello-mixite-data"))
+        })
+}
+
+/// Adds the app's state and commands to a builder of any runtime (the real one, or the mock one of
+/// `tauri::test` in the IPC tests).
+pub fn setup<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    desk: state::Desk,
+) -> tauri::Builder<R> {
+    builder
+        .manage(desk)
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::app_set_locale,
+            commands::app::app_set_operator,
+            commands::app::app_first_paint,
+            commands::app::i18n_ui,
+            commands::app::reference_get,
+            commands::cases::cases_search,
+            commands::cases::cases_get,
+            commands::cases::cases_check_duplicates,
+            commands::cases::cases_create,
+            commands::cases::cases_update,
+            commands::cases::cases_renew_draft,
+            commands::steps::steps_add,
+            commands::steps::steps_correct,
+        ])
+}
+
 pub fn run() {
-    tauri::Builder::default()
+    let started = Instant::now();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let desk = state::Desk::open(data_dir(&args), started);
+    setup(tauri::Builder::default(), desk)
         .run(tauri::generate_context!())
-        .expect("error while running tauri application");
+        .expect("error while running the Sportello Mixitè window");
 }

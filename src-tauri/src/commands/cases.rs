@@ -1,0 +1,64 @@
+//! Case commands: search, read, duplicate check, create, update, renewal draft. Each one delegates to
+//! `mixite_core::Register`; none holds a rule of its own.
+
+use mixite_core::model::{CaseData, CaseSummary, CaseView, RenewalDraft, SearchPage};
+use mixite_core::NewCase;
+use tauri::State;
+
+use crate::state::Desk;
+use crate::wire::WireError;
+
+#[tauri::command(async)]
+pub fn cases_search(
+    desk: State<'_, Desk>,
+    query: String,
+    offset: usize,
+    limit: usize,
+) -> Result<SearchPage, WireError> {
+    desk.with(|r, _| r.search(&query, offset, limit))
+}
+
+#[tauri::command(async)]
+pub fn cases_get(desk: State<'_, Desk>, id: i64) -> Result<CaseView, WireError> {
+    desk.with(|r, clock| r.get(id, clock.today))
+}
+
+#[tauri::command(async)]
+pub fn cases_check_duplicates(
+    desk: State<'_, Desk>,
+    data: CaseData,
+    except: Option<i64>,
+) -> Result<Vec<CaseSummary>, WireError> {
+    desk.with(|r, _| r.duplicates(&data, except))
+}
+
+#[tauri::command(async)]
+pub fn cases_create(
+    desk: State<'_, Desk>,
+    data: CaseData,
+    request_id: Option<String>,
+    renewed_from: Option<i64>,
+) -> Result<CaseView, WireError> {
+    let operator = desk.operator();
+    let new = NewCase {
+        data,
+        request_id,
+        renewed_from,
+    };
+    desk.with(|r, clock| r.create(&new, clock, &operator))
+}
+
+#[tauri::command(async)]
+pub fn cases_update(
+    desk: State<'_, Desk>,
+    id: i64,
+    revision: i64,
+    data: CaseData,
+) -> Result<CaseView, WireError> {
+    desk.with(|r, clock| r.update(id, revision, &data, clock))
+}
+
+#[tauri::command(async)]
+pub fn cases_renew_draft(desk: State<'_, Desk>, id: i64) -> Result<RenewalDraft, WireError> {
+    desk.with(|r, clock| r.renewal_draft(id, clock.today))
+}

@@ -1,0 +1,103 @@
+//! What the running app holds: the register of its data folder (or why it could not be opened), the
+//! operator's language and name. It owns the lock discipline (one `Mutex` around the register, never
+//! held across an `.await`) and must not contain domain logic.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use mixite_core::{Clock, Register};
+
+use crate::wire::WireError;
+
+pub const LOCALES: [&str; 2] = ["it", "en"];
+const LOCALE_KEY: &str = "operator.locale";
+const OPERATOR_KEY: &str = "operator.name";
+
+pub struct Desk {
+    register: Result<Mutex<Register>, WireError>,
+    pub data_dir: PathBuf,
+    pub locale: Mutex<String>,
+    pub operator: Mutex<String>,
+    pub started: Instant,
+}
+
+impl Desk {
+    /// Opens the register of `data_dir`; a failure is kept and shown by the UI instead of crashing.
+    pub fn open(data_dir: PathBuf, started: Instant) -> Desk {
+        match Register::open(&data_dir) {
+            Ok(register) => {
+                let stored = |key| register.store().setting(key).ok().flatten();
+                let locale = stored(LOCALE_KEY)
+                    .filter(|l| LOCALES.contains(&l.as_str()))
+                    .unwrap_or_else(|| LOCALES[0].to_string());
+                let operator = stored(OPERATOR_KEY).unwrap_or_default();
+                Desk {
+                    register: Ok(Mutex::new(register)),
+                    data_dir,
+                    locale: Mutex::new(locale),
+                    operator: Mutex::new(operator),
+                    started,
+                }
+            }
+            Err(err) => {
+                eprintln!("sportello-mixite: cannot open the data folder: {err}");
+                Desk {
+                    register: Err(WireError::from_core(&err, LOCALES[0])),
+                    data_dir,
+                    locale: Mutex::new(LOCALES[0].to_string()),
+                    operator: Mutex::new(String::new()),
+                    started,
+                }
+            }
+        }
+    }
+
+    pub fn locale(&self) -> String {
+        self.locale.lock().expect("locale lock").clone()
+    }
+
+    pub fn operator(&self) -> String {
+        self.operator.lock().expect("operator lock").clone()
+    }
+
+    pub fn startup_error(&self) -> Option<&WireError> {
+        self.register.as_ref().err()
+    }
+
+    /// Runs `f` on the register with the clock of this moment; errors come back translated.
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Register, &Clock) -> mixite_core::Result<T>,
+    ) -> Result<T, WireError> {
+        let register = self.register.as_ref().map_err(Clone::clone)?;
+        let mut register = register.lock().expect("register lock");
+        f(&mut register, &Clock::system()).map_err(|e| WireError::from_core(&e, &self.locale()))
+    }
+
+    /// Switches the operator's language and remembers it in the data folder.
+    pub fn set_locale(&self, locale: &str) -> Result<(), WireError> {
+        let Some(&locale) = LOCALES.iter().find(|l| **l == locale) else {
+            return Err(WireError::from_core(
+                &mixite_core::Error::Invalid(vec![mixite_core::FieldError::new(
+                    "locale",
+                    "unknown_code",
+                )]),
+                &self.locale(),
+            ));
+        };
+        *self.locale.lock().expect("locale lock") = locale.to_string();
+        self.with(|register, _| register.store_mut().set_setting(LOCALE_KEY, locale))
+    }
+
+    /// Sets the operator whose name goes on every step, and remembers it.
+    pub fn set_operator(&self, name: &str) -> Result<(), WireError> {
+        let name = self.with(|register, clock| {
+            let name = mixite_core::validate::operator(name, register.reference(), clock.today)?;
+            register.store_mut().set_setting(OPERATOR_KEY, &name)?;
+            Ok(name)
+        })?;
+        *self.operator.lock().expect("operator lock") = name;
+        Ok(())
+    }
+}

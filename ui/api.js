@@ -1,0 +1,47 @@
+// The IPC layer: the ONLY file that touches window.__TAURI__. One async function per backend command
+// (see ARCHITECTURE.md, "IPC commands"). Every rejection is normalised to {kind, message, fields}; this file
+// must not render anything nor decide what the UI does with an error.
+
+import { t } from './i18n.js';
+
+const KINDS = new Set(['invalid', 'not_found', 'conflict', 'db_too_new', 'locked', 'data', 'internal']);
+
+function normalise(err) {
+  if (err && typeof err === 'object' && typeof err.kind === 'string') {
+    return {
+      kind: KINDS.has(err.kind) ? err.kind : 'internal',
+      message: typeof err.message === 'string' && err.message ? err.message : t('errors.internal'),
+      fields: Array.isArray(err.fields) ? err.fields : [],
+    };
+  }
+  // A plain string (e.g. the IPC layer could not deserialize the arguments) or anything unexpected:
+  // the operator gets a generic translated message; the original text is kept for developers only.
+  return { kind: 'internal', message: t('errors.internal'), fields: [], detail: String(err) };
+}
+
+async function call(command, args) {
+  try {
+    return await window.__TAURI__.core.invoke(command, args);
+  } catch (err) {
+    throw normalise(err);
+  }
+}
+
+export const appInfo = () => call('app_info');
+export const appSetLocale = (locale) => call('app_set_locale', { locale });
+export const appSetOperator = (name) => call('app_set_operator', { name });
+export const appFirstPaint = () => call('app_first_paint');
+export const i18nUi = (locale) => call('i18n_ui', { locale });
+export const referenceGet = () => call('reference_get');
+
+export const casesSearch = (query, offset, limit) => call('cases_search', { query, offset, limit });
+export const casesGet = (id) => call('cases_get', { id });
+export const casesCheckDuplicates = (data) => call('cases_check_duplicates', { data });
+export const casesCreate = (data, requestId, renewedFrom) =>
+  call('cases_create', { data, requestId, renewedFrom: renewedFrom ?? null });
+export const casesUpdate = (id, revision, data) => call('cases_update', { id, revision, data });
+export const casesRenewDraft = (id) => call('cases_renew_draft', { id });
+
+export const stepsAdd = (caseId, revision, step) => call('steps_add', { caseId, revision, step });
+export const stepsCorrect = (caseId, revision, stepId, reason) =>
+  call('steps_correct', { caseId, revision, stepId, reason });

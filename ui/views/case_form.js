@@ -1,0 +1,322 @@
+// The case form, for a new case, an edit, or a renewal draft. It owns turning the form into CaseData and
+// back, the duplicate warning, the save (idempotent create with a requestId kept across retries, update with
+// the revision read) and showing the backend's field errors. It must not validate what the backend validates:
+// the only client-side check is for strings the IPC layer cannot carry (unpaired surrogates).
+
+import * as api from '../api.js';
+import { html, mount as render, $, $$ } from '../dom.js';
+import { t, fmtDate } from '../i18n.js';
+import * as ref from '../reference.js';
+import { field, readForm, malformedFields, showErrors, clearErrors, countryDatalist } from '../forms.js';
+
+const blankMember = () => ({
+  relation: '', surname: '', givenNames: '', sex: '', birthDate: '', citizenship: '', codiceFiscale: '',
+});
+
+function blankCase() {
+  return {
+    applicant: {
+      surname: '', givenNames: '', sex: '', birthDate: '', birthPlace: '', birthCountry: '', citizenships: [],
+      codiceFiscale: '', phone: '', email: '', language: '',
+      document: { kind: '', number: '', authority: '', issueDate: '', expiryDate: '' },
+      address: { street: '', houseNumber: '', postcode: '', comune: '', province: '' },
+    },
+    household: [],
+    currentPermit: { motivoCode: '', number: '', expiryDate: '' },
+    request: { procedure: '', motivoCode: '' },
+    notes: '',
+  };
+}
+
+function getPath(obj, path) {
+  return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+function setPath(obj, path, value) {
+  const keys = path.split('.');
+  let o = obj;
+  keys.slice(0, -1).forEach((k, i) => {
+    if (o[k] == null) o[k] = /^\d+$/.test(keys[i + 1]) ? [] : {};
+    o = o[k];
+  });
+  o[keys[keys.length - 1]] = value;
+}
+
+const options = (name, text = ref.itemLabel) => ref.table(name).map((i) => ({ value: ref.codeOf(i), text: text(i) }));
+
+/** An operator may type the country's name instead of its code: map an exact name to the code. */
+function countryCode(value) {
+  const v = value.trim();
+  const hit = ref.table('countries').find((c) => ref.itemLabel(c).toLowerCase() === v.toLowerCase());
+  return hit ? ref.codeOf(hit) : v.toUpperCase();
+}
+
+function collect(form) {
+  const values = readForm(form);
+  for (const el of $$(form, '[data-country]')) values[el.name] = countryCode(values[el.name]);
+  const data = blankCase();
+  for (const [path, v] of Object.entries(values)) setPath(data, path, v);
+  data.applicant.citizenships = data.applicant.citizenships.filter(Boolean);
+  data.household = data.household.filter(Boolean);
+  return data;
+}
+
+/** Review marks from a renewal draft: a listed path marks the field itself and every field under it. */
+const isReview = (st, name) => st.review.some((p) => name === p || name.startsWith(`${p}.`));
+
+function fieldsOf(st, data) {
+  return (name, labelKey, opts = {}) =>
+    field({ name, label: t(labelKey), value: getPath(data, name) ?? '', review: isReview(st, name), ...opts });
+}
+
+function memberRows(st, data) {
+  const f = fieldsOf(st, data);
+  if (!data.household.length) return html`<p class="text-muted" data-household-empty>${t('form.household_empty')}</p>`;
+  return html`${data.household.map(
+    (_, i) => html`<div class="member border rounded p-3 mb-3" data-member="${i}">
+      <div class="d-flex justify-content-between align-items-center mb-2">
+        <h3 class="h6 mb-0">${t('form.member_n', { n: i + 1 })}</h3>
+        <button type="button" class="btn btn-sm btn-outline-danger" data-remove-member="${i}">${t('form.remove_member')}</button>
+      </div>
+      <div class="row">
+        ${f(`household.${i}.relation`, 'field.relation', { kind: 'select', options: options('relations'), col: 'col-md-3' })}
+        ${f(`household.${i}.surname`, 'field.surname', { col: 'col-md-3' })}
+        ${f(`household.${i}.givenNames`, 'field.given_names', { col: 'col-md-3' })}
+        ${f(`household.${i}.sex`, 'field.sex', { kind: 'select', options: options('sexes'), col: 'col-md-3' })}
+        ${f(`household.${i}.birthDate`, 'field.birth_date', { kind: 'date', col: 'col-md-3' })}
+        ${f(`household.${i}.citizenship`, 'field.citizenship', { kind: 'country', col: 'col-md-3' })}
+        ${f(`household.${i}.codiceFiscale`, 'field.codice_fiscale', { col: 'col-md-4' })}
+      </div>
+    </div>`,
+  )}`;
+}
+
+function section(titleKey, body, hook = '') {
+  return html`<fieldset class="mb-4" ${hook}>
+    <legend class="h5 border-bottom pb-1">${t(titleKey)}</legend>
+    ${body}
+  </fieldset>`;
+}
+
+function formHtml(st, data) {
+  const f = fieldsOf(st, data);
+  const motivi = options('motivi', ref.motivoLabel);
+  const heading =
+    st.mode === 'edit' ? t('form.title_edit', { number: st.number }) : st.mode === 'renew' ? t('form.title_renew') : t('form.title_new');
+  return html`<div class="container py-3">
+    <h1 class="h3 mb-3" data-form-title>${heading}</h1>
+    ${st.renewedFrom
+      ? html`<div class="alert alert-warning" data-renew-banner>
+          <p class="fw-semibold mb-1">${t('form.renew_banner', { number: st.renewedFrom.number })}</p>
+          <p class="mb-0">${t('form.renew_review')}</p>
+        </div>`
+      : ''}
+    <form data-case-form novalidate autocomplete="off">
+      <div data-form-errors role="alert" tabindex="-1" hidden></div>
+      <div data-duplicate-warning tabindex="-1" hidden></div>
+      ${countryDatalist(options('countries'))}
+      ${section('form.section.applicant', html`<div class="row">
+        ${f('applicant.surname', 'field.surname', { col: 'col-md-4' })}
+        ${f('applicant.givenNames', 'field.given_names', { col: 'col-md-4' })}
+        ${f('applicant.sex', 'field.sex', { kind: 'select', options: options('sexes'), col: 'col-md-2' })}
+        ${f('applicant.birthDate', 'field.birth_date', { kind: 'date', col: 'col-md-2' })}
+        ${f('applicant.birthPlace', 'field.birth_place', { col: 'col-md-4' })}
+        ${f('applicant.birthCountry', 'field.birth_country', { kind: 'country', col: 'col-md-4' })}
+        ${f('applicant.codiceFiscale', 'field.codice_fiscale', { col: 'col-md-4' })}
+        ${f('applicant.citizenships.0', 'field.citizenship', { kind: 'country', col: 'col-md-4' })}
+        ${f('applicant.citizenships.1', 'field.citizenship_second', { kind: 'country', col: 'col-md-4' })}
+        ${f('applicant.language', 'field.language', { kind: 'select', options: options('languages', ref.languageLabel), col: 'col-md-4' })}
+      </div>`)}
+      ${section('form.section.document', html`<div class="row">
+        ${f('applicant.document.kind', 'field.document_kind', { kind: 'select', options: options('documentKinds'), col: 'col-md-4' })}
+        ${f('applicant.document.number', 'field.document_number', { col: 'col-md-4' })}
+        ${f('applicant.document.authority', 'field.document_authority', { col: 'col-md-4' })}
+        ${f('applicant.document.issueDate', 'field.issue_date', { kind: 'date', col: 'col-md-4' })}
+        ${f('applicant.document.expiryDate', 'field.expiry_date', { kind: 'date', col: 'col-md-4' })}
+      </div>`)}
+      ${section('form.section.contacts', html`<div class="row">
+        ${f('applicant.phone', 'field.phone', { col: 'col-md-4', attrs: html`inputmode="tel"` })}
+        ${f('applicant.email', 'field.email', { col: 'col-md-8', attrs: html`inputmode="email"` })}
+        ${f('applicant.address.street', 'field.street', { col: 'col-md-6' })}
+        ${f('applicant.address.houseNumber', 'field.house_number', { col: 'col-md-2' })}
+        ${f('applicant.address.postcode', 'field.postcode', { col: 'col-md-2', attrs: html`inputmode="numeric" maxlength="5"` })}
+        ${f('applicant.address.comune', 'field.comune', { col: 'col-md-4' })}
+        ${f('applicant.address.province', 'field.province', { col: 'col-md-2', attrs: html`maxlength="2"` })}
+      </div>`)}
+      ${section('form.section.household', html`<div data-household>${memberRows(st, data)}</div>
+        <button type="button" class="btn btn-outline-primary btn-sm" data-add-member>${t('form.add_member')}</button>`)}
+      ${section('form.section.permit', html`<div class="row">
+        ${f('currentPermit.motivoCode', 'field.motivo', { kind: 'select', options: motivi, col: 'col-md-6' })}
+        ${f('currentPermit.number', 'field.permit_number', { col: 'col-md-3' })}
+        ${f('currentPermit.expiryDate', 'field.expiry_date', { kind: 'date', col: 'col-md-3' })}
+      </div>`)}
+      ${section('form.section.request', html`<div class="row">
+        ${f('request.procedure', 'field.procedure', { kind: 'select', options: options('procedures'), col: 'col-md-4' })}
+        ${f('request.motivoCode', 'field.motivo', { kind: 'select', options: motivi, col: 'col-md-8' })}
+      </div>`)}
+      ${section('form.section.notes', html`<div class="row">${f('notes', 'field.notes', { kind: 'textarea', col: 'col-12' })}</div>`)}
+      <div class="form-actions sticky-bottom bg-white border-top py-2 d-flex gap-2">
+        <button type="submit" class="btn btn-primary" data-submit>${t('form.save')}</button>
+        <button type="button" class="btn btn-outline-secondary" data-cancel title="${t('form.cancel_hint')}">${t('form.cancel')}</button>
+      </div>
+    </form>
+  </div>`;
+}
+
+function duplicateHtml(rows) {
+  return html`<div class="alert alert-warning">
+    <p class="fw-semibold mb-1">${t('form.duplicates_title')}</p>
+    <p class="mb-1">${t('form.duplicates_text')}</p>
+    <ul class="mb-0">
+      ${rows.map(
+        (r) => html`<li><a href="#/case/${r.id}" data-duplicate-link data-case-id="${r.id}">
+          ${t('form.duplicate_row', { number: r.number, name: `${r.surname} ${r.givenNames}`.trim(), birth: fmtDate(r.birthDate) })}</a>
+          ${r.matched && r.matched !== 'all' && r.matched !== 'name' ? html`<span class="badge bg-secondary ms-1">${t(`matched.${r.matched}`)}</span>` : ''}</li>`,
+      )}
+    </ul>
+  </div>`;
+}
+
+const worthChecking = (d) => (d.applicant.surname && d.applicant.birthDate) || d.applicant.document.number;
+
+/** params: { mode: 'new' | 'edit' | 'renew', id, restore } — restore is a snapshot() taken before a language switch. */
+export async function mount(root, params) {
+  const st = {
+    mode: params.mode || 'new', id: params.id, number: '', revision: null, requestId: crypto.randomUUID(),
+    renewedFrom: null, review: [], saving: false, dupSeen: '', dupSeq: 0,
+  };
+  let data;
+  try {
+    if (params.restore) {
+      Object.assign(st, params.restore.state);
+      data = params.restore.data;
+    } else if (st.mode === 'edit') {
+      const view = await api.casesGet(st.id);
+      Object.assign(st, { number: view.number, revision: view.revision });
+      data = view.data;
+    } else if (st.mode === 'renew') {
+      const draft = await api.casesRenewDraft(st.id);
+      Object.assign(st, { renewedFrom: draft.renewedFrom, review: draft.reviewFields || [] });
+      data = draft.data;
+    } else {
+      data = blankCase();
+    }
+  } catch (err) {
+    render(root, html`<div class="container py-3"><div class="alert alert-danger" role="alert" data-load-error>${err.message}</div>
+      <a href="#/" class="btn btn-outline-secondary" data-back>${t('nav.back_to_list')}</a></div>`);
+    return {};
+  }
+  data = { ...blankCase(), ...data };
+
+  render(root, formHtml(st, data));
+  const form = $(root, '[data-case-form]');
+  const summary = $(form, '[data-form-errors]');
+  const dupPanel = $(form, '[data-duplicate-warning]');
+  const submit = $(form, '[data-submit]');
+
+  const cancel = () => (history.length > 1 ? history.back() : (location.hash = '#/'));
+  $(form, '[data-cancel]').addEventListener('click', cancel);
+
+  // Household rows are re-rendered from the form's current values, so nothing typed is lost.
+  const rerenderMembers = (mutate, focusSel) => {
+    const current = collect(form);
+    mutate(current.household);
+    render($(form, '[data-household]'), memberRows(st, current));
+    (focusSel() || $(form, '[data-add-member]')).focus();
+  };
+  $(form, '[data-add-member]').addEventListener('click', () => {
+    rerenderMembers((h) => h.push(blankMember()), () => $$(form, '[data-member]').pop()?.querySelector('select, input'));
+  });
+  $(form, '[data-household]').addEventListener('click', (e) => {
+    const btn = e.target.closest('[data-remove-member]');
+    if (!btn) return;
+    const i = Number(btn.dataset.removeMember);
+    rerenderMembers((h) => h.splice(i, 1), () => null);
+  });
+
+  const checkDuplicates = async (d) => {
+    if (st.mode === 'edit' || !worthChecking(d)) return [];
+    const seq = ++st.dupSeq;
+    let rows;
+    try {
+      rows = await api.casesCheckDuplicates(d);
+    } catch {
+      return [];
+    }
+    if (seq !== st.dupSeq) return null; // a newer check is under way
+    rows = rows.filter((r) => r.id !== st.renewedFrom?.id);
+    dupPanel.hidden = !rows.length;
+    render(dupPanel, rows.length ? duplicateHtml(rows) : html``);
+    return rows;
+  };
+  const dupKey = (rows) => rows.map((r) => r.id).sort().join(',');
+  for (const name of ['applicant.surname', 'applicant.birthDate', 'applicant.document.number']) {
+    form.elements.namedItem(name).addEventListener('change', async () => {
+      const rows = await checkDuplicates(collect(form));
+      if (rows) st.dupSeen = dupKey(rows);
+    });
+  }
+
+  // Enter on a select submits too (inputs submit natively: the submit button is the form's only default).
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && e.target.tagName === 'SELECT') {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (st.saving) return;
+    const bad = malformedFields(form);
+    if (bad.length) {
+      showErrors(form, summary, { fields: bad });
+      return;
+    }
+    const d = collect(form);
+    st.saving = true;
+    submit.disabled = true;
+    try {
+      if (st.mode === 'edit') {
+        await api.casesUpdate(st.id, st.revision, d);
+        // Back to the detail it was opened from (which re-fetches), without leaving the form in the history.
+        if (history.length > 1) history.back();
+        else location.replace(`#/case/${st.id}`);
+        return;
+      }
+      // Probable duplicates the operator has not seen yet stop the first save; a second Salva goes through.
+      const rows = await checkDuplicates(d);
+      if (rows && rows.length && dupKey(rows) !== st.dupSeen) {
+        st.dupSeen = dupKey(rows);
+        clearErrors(form, summary);
+        dupPanel.focus();
+        return;
+      }
+      const view = await api.casesCreate(d, st.requestId, st.renewedFrom?.id ?? null);
+      location.replace(`#/case/${view.id}`);
+    } catch (err) {
+      if (err.kind === 'conflict' && st.mode === 'edit') {
+        showErrors(form, summary, { fields: [], message: t('form.conflict') },
+          html`<button type="button" class="btn btn-sm btn-outline-danger mt-2" data-reload>${t('form.reload')}</button>`);
+        $(summary, '[data-reload]').addEventListener('click', () => mount(root, { mode: st.mode, id: st.id }));
+      } else {
+        showErrors(form, summary, err);
+      }
+    } finally {
+      st.saving = false;
+      submit.disabled = false;
+    }
+  });
+
+  form.elements.namedItem('applicant.surname').focus();
+
+  return {
+    onKey(e) {
+      if (e.key === 'Escape' && !e.defaultPrevented) {
+        e.preventDefault();
+        cancel();
+      }
+    },
+    snapshot: () => ({ mode: st.mode, id: st.id, restore: { state: { ...st, saving: false }, data: collect(form) } }),
+  };
+}
