@@ -101,6 +101,11 @@ function section(titleKey, body, hook = '') {
 function formHtml(st, data) {
   const f = fieldsOf(st, data);
   const motivi = options('motivi', ref.motivoLabel);
+  // A request can only ask for a motivo in force today; an old case keeps showing its own.
+  const requestMotivi = ref
+    .table('motivi')
+    .filter((m) => m.inForce || m.code === data?.request?.motivoCode)
+    .map((i) => ({ value: ref.codeOf(i), text: ref.motivoLabel(i) }));
   const heading =
     st.mode === 'edit' ? t('form.title_edit', { number: st.number }) : st.mode === 'renew' ? t('form.title_renew') : t('form.title_new');
   return html`<div class="container py-3">
@@ -152,7 +157,7 @@ function formHtml(st, data) {
       </div>`)}
       ${section('form.section.request', html`<div class="row">
         ${f('request.procedure', 'field.procedure', { kind: 'select', options: options('procedures'), col: 'col-md-4' })}
-        ${f('request.motivoCode', 'field.motivo', { kind: 'select', options: motivi, col: 'col-md-8' })}
+        ${f('request.motivoCode', 'field.motivo', { kind: 'select', options: requestMotivi, col: 'col-md-8' })}
       </div>`)}
       ${section('form.section.notes', html`<div class="row">${f('notes', 'field.notes', { kind: 'textarea', col: 'col-12' })}</div>`)}
       <div class="form-actions sticky-bottom bg-white border-top py-2 d-flex gap-2">
