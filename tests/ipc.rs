@@ -234,38 +234,60 @@ fn every_key_exists_in_every_operator_language_with_the_same_placeholders() {
     }
 }
 
-#[test]
-fn every_error_code_the_core_can_emit_is_translated() {
-    let catalog = sportello_mixite::catalog::all();
-    let source: String = ["validate.rs", "steps.rs"]
-        .iter()
-        .map(|f| {
-            std::fs::read_to_string(format!(
-                "{}/src-tauri/core/src/{f}",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .unwrap()
+/// The string literal given as the code of each `marker(` call: the first `"…"` after `, ` in its statement
+/// (field errors: `fail(field, "code")`), or directly after the parenthesis (conflicts).
+fn codes_after(source: &str, marker: &str, skip_first_argument: bool) -> BTreeSet<String> {
+    let flat = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    flat.split(marker)
+        .skip(1)
+        .filter_map(|call| {
+            // The call's own text: up to the end of its statement.
+            let call = call.split(';').next()?;
+            let rest = if skip_first_argument {
+                call.split_once(", \"")?.1
+            } else {
+                call.strip_prefix('"')?
+            };
+            let (code, _) = rest.split_once('"')?;
+            code.bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_')
+                .then(|| code.to_string())
         })
+        .collect()
+}
+
+#[test]
+fn every_error_code_the_core_can_emit_is_translated_in_both_languages() {
+    let core = |file: &str| {
+        std::fs::read_to_string(format!(
+            "{}/src-tauri/core/src/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let source = core("validate.rs") + &core("steps.rs") + &core("lib.rs");
+    let field_codes: BTreeSet<String> = codes_after(&source, "fail(", true)
+        .union(&codes_after(&source, "FieldError::new(", true))
+        .cloned()
         .collect();
-    // Field codes are the string literals passed as a FieldError code or to Checker::fail.
-    let mut codes = BTreeSet::new();
-    for chunk in source.split("\"").collect::<Vec<_>>().windows(2) {
-        let (before, literal) = (chunk[0], chunk[1]);
-        if (before.ends_with("\", ") || before.ends_with(", "))
-            && literal.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-            && literal.len() > 3
-        {
-            codes.insert(literal.to_string());
+    let conflicts = codes_after(&source, "Conflict(", false);
+    assert!(
+        field_codes.len() > 15 && conflicts.len() >= 3,
+        "the scan finds the codes: {field_codes:?} {conflicts:?}"
+    );
+    for locale in sportello_mixite::state::LOCALES {
+        let catalog = &sportello_mixite::catalog::all()[locale];
+        for code in &field_codes {
+            assert!(
+                catalog.contains_key(&format!("errors.field.{code}")),
+                "{locale}: no message for field code {code}"
+            );
         }
-    }
-    for code in codes
-        .iter()
-        .filter(|c| c.contains('_') || ["required", "duplicate"].contains(&c.as_str()))
-    {
-        let is_field_code = catalog["it"].contains_key(&format!("errors.field.{code}"));
-        let is_other = catalog["it"]
-            .keys()
-            .any(|k| k.ends_with(&format!(".{code}")));
-        assert!(is_field_code || is_other, "no translation for code {code}");
+        for code in &conflicts {
+            assert!(
+                catalog.contains_key(&format!("errors.conflict.{code}")),
+                "{locale}: no message for conflict {code}"
+            );
+        }
     }
 }

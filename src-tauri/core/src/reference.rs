@@ -161,13 +161,14 @@ impl Reference {
                 message: e.to_string(),
             })?;
         let motivo_index = unique_index(motivi, motivi_file.motivo.iter().map(|m| &m.code))?;
+        // A code is unique among current countries; a ceased row may share it (Georgia's old Z136), and
+        // then the current row is the one a code finds.
         let current = countries_file
             .countries
             .iter()
             .filter(|c| c.valid_to.is_none());
-        let mut country_index = unique_index(countries, current.filter_map(|c| c.iso3.as_ref()))?;
-        // Index positions above count current rows only: rebuild over all rows, current ones winning.
-        country_index.clear();
+        unique_index(countries, current.filter_map(|c| c.iso3.as_ref()))?;
+        let mut country_index = HashMap::new();
         for (i, c) in countries_file.countries.iter().enumerate() {
             if let Some(code) = &c.iso3 {
                 if c.valid_to.is_none() || !country_index.contains_key(code) {
