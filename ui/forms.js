@@ -120,13 +120,6 @@ export function clearErrors(form, summary) {
   }
 }
 
-function labelText(form, el) {
-  const lab = el.id && form.querySelector(`label[for="${el.id}"]`);
-  const group = el.closest('[data-member]');
-  const text = lab ? lab.textContent.trim() : el.name;
-  return group ? `${t('form.member_n', { n: Number(group.dataset.member) + 1 })} — ${text}` : text;
-}
-
 /**
  * Shows an api error on the form: each field error under its control, all of them in the summary, focus on
  * the first invalid control in DOM order. `extra` is optional markup appended to the summary (e.g. a reload
@@ -152,8 +145,9 @@ export function showErrors(form, summary, err, extra = '') {
       placed.push(el);
     }
     if (fb) fb.textContent = fb.textContent ? `${fb.textContent} ${f.message}` : f.message;
+    // The backend's message already names the field ("Cognome: campo obbligatorio").
     items.push(html`<li><button type="button" class="btn btn-link p-0 text-start" data-focus-field="${el.name}">
-      ${labelText(form, el)}: ${f.message}</button></li>`);
+      ${f.message}</button></li>`);
   }
   if (summary) {
     const title = fields.length ? t('errors.summary', { n: fields.length }) : err.message;
@@ -168,8 +162,12 @@ export function showErrors(form, summary, err, extra = '') {
     }
   }
   const first = Array.from(form.elements).find((el) => placed.includes(el));
-  if (first) first.focus();
-  else summary?.focus();
+  if (first) {
+    // Centre it at once, so its label and message are on screen too (focus alone scrolls it to the very
+    // edge; Bootstrap's smooth scrolling would still be moving when the operator looks).
+    first.focus({ preventScroll: true });
+    first.scrollIntoView({ block: 'center', behavior: 'instant' });
+  } else summary?.focus();
   return placed.length;
 }
 

@@ -102,16 +102,26 @@ export async function mount(root) {
     signalFirstPaint();
   }
 
-  let timer;
+  let timer = null;
+  let searching = Promise.resolve();
+  function searchNow() {
+    clearTimeout(timer);
+    timer = null;
+    state.query = input.value.trim();
+    state.offset = 0;
+    state.selectedId = null;
+    searching = run();
+  }
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      state.query = input.value.trim();
-      state.offset = 0;
-      state.selectedId = null;
-      run();
-    }, DEBOUNCE_MS);
+    timer = setTimeout(searchNow, DEBOUNCE_MS);
   });
+  /** Resolves once the rows on screen answer what is typed: a key pressed right after typing
+   *  (faster than the debounce) must act on the new results, not be lost or hit the old ones. */
+  async function settled() {
+    if (timer !== null) searchNow();
+    await searching;
+  }
   prev.addEventListener('click', () => {
     state.offset = Math.max(0, state.offset - LIMIT);
     run();
@@ -144,7 +154,7 @@ export async function mount(root) {
 
   input.focus();
   input.setSelectionRange(input.value.length, input.value.length);
-  run();
+  searching = run();
 
   return {
     onKey(e) {
@@ -152,13 +162,14 @@ export async function mount(root) {
       if (!inList || e.altKey || e.ctrlKey || e.metaKey) return;
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
-        select(e.key === 'ArrowDown' ? 1 : -1);
+        const delta = e.key === 'ArrowDown' ? 1 : -1;
+        settled().then(() => select(delta));
       } else if (e.key === 'Enter' && e.target.tagName !== 'A') {
-        const row = $(results, '[data-case-row][data-selected]');
-        if (row) {
-          e.preventDefault();
-          location.hash = `#/case/${row.dataset.caseId}`;
-        }
+        e.preventDefault();
+        settled().then(() => {
+          const row = $(results, '[data-case-row][data-selected]');
+          if (row) location.hash = `#/case/${row.dataset.caseId}`;
+        });
       }
     },
   };

@@ -1,0 +1,284 @@
+//! What an operator does at the desk, on the real app in its real webview, with the keyboard: set the operator
+//! name, open a new case (Alt+N), fill it in by typing and tabbing, meet a validation error, save, find the
+//! case again by a folded part of the surname (Ctrl+K, ↓, Enter), record the next step, quit, relaunch on the
+//! same data folder and find everything still there. A second test opens the same folder twice.
+//!
+//! Run with `make test-e2e` (builds the app, installs tauri-driver, runs this under Xvfb).
+
+use mixite_e2e::*;
+use serde_json::Value;
+
+const OPERATOR: &str = "Anna Operatrice";
+
+/// Sets the operator name with the header form, keyboard only (Shift+Tab back from the search box).
+async fn set_operator(app: &App, name: &str) {
+    // On a fresh data folder the operator form is already open (no operator yet), without the focus.
+    assert!(
+        app.visible("[data-operator-input]").await && !app.visible("[data-operator-display]").await,
+        "on a fresh data folder the header must show the operator form (not a name), since no operator is set"
+    );
+    for _ in 0..12 {
+        if app.focus_is("[data-operator-input]").await {
+            break;
+        }
+        app.chord(Key::Shift, char::from(Key::Tab)).await;
+    }
+    assert!(
+        app.focus_is("[data-operator-input]").await,
+        "Shift+Tab from the search box should reach the operator name input in the header; focus is on {}",
+        app.focused().await
+    );
+    app.type_keys(name).await;
+    app.press(Key::Enter).await;
+    app.wait_js(
+        &format!("document.querySelector('[data-operator-name]').textContent.trim() === {}", serde_json::json!(name)),
+        "the header to show the operator name after Enter in the operator form",
+    )
+    .await;
+    assert!(
+        !app.visible("[data-operator-form]").await && app.visible("[data-operator-name]").await,
+        "saving the operator name must take the operator form off screen and show the name instead"
+    );
+}
+
+/// Ctrl+K, then type the query; waits until the rows match `expected_ids` (in order).
+async fn search(app: &App, query: &str, expected_ids: &[i64]) {
+    app.chord(Key::Control, 'k').await;
+    assert!(
+        app.focus_is("[data-search]").await,
+        "Ctrl+K must put the focus in the search box; focus is on {}",
+        app.focused().await
+    );
+    // The list re-renders once the debounced query has run: mark what is on screen now, and wait for
+    // it to be replaced (the rows for "" and for the query may well be the same ones).
+    app.wait_css("[data-results] > *", "the list's results (or its empty message)").await;
+    app.js("document.querySelector('[data-results] > *').dataset.e2eStale = '1'").await;
+    // Ctrl+K selects what was there: typing replaces it.
+    app.type_keys(query).await;
+    let want = serde_json::json!(expected_ids);
+    app.wait_js(
+        &format!(
+            "JSON.stringify(Array.from(document.querySelectorAll('tr[data-case-row]')).map(r => Number(r.dataset.caseId)))
+               === JSON.stringify({want}) && document.querySelector('[data-search]').value === {q}
+               && !document.querySelector('[data-results] [data-e2e-stale]')",
+            q = serde_json::json!(query)
+        ),
+        &format!("the list to show exactly the cases {want} for the query {query:?}"),
+    )
+    .await;
+}
+
+async fn heading_case(app: &App) -> (i64, String, String, usize) {
+    let v = app
+        .js("const d = document.querySelector('[data-case-detail]');
+             return [Number(d.dataset.caseId), d.querySelector('[data-case-heading]').textContent.trim(),
+                     d.querySelector('[data-case-heading] ~ [data-status]').dataset.status,
+                     d.querySelectorAll('li[data-step]').length];")
+        .await;
+    (
+        v[0].as_i64().unwrap(),
+        v[1].as_str().unwrap().to_string(),
+        v[2].as_str().unwrap().to_string(),
+        v[3].as_u64().unwrap() as usize,
+    )
+}
+
+#[tokio::test]
+async fn operator_records_a_case_and_finds_it_after_restart() {
+    let data = temp_data_dir();
+    let year = current_year();
+    let app = App::launch(data.path(), "operator-1").await;
+
+    // a. A fresh folder: an empty list, the search box focused. Set the operator.
+    app.wait_screen("list", "the app opens on the case list").await;
+    app.wait_css("[data-empty]", "the empty-list message on a fresh data folder").await;
+    assert!(app.focus_is("[data-search]").await, "the list must open with the focus in the search box");
+    app.screenshot("01-list-empty").await;
+    set_operator(&app, OPERATOR).await;
+
+    // b. Alt+N opens the form with the focus on the surname.
+    app.chord(Key::Alt, 'n').await;
+    app.wait_screen("form", "Alt+N opens the new-case form").await;
+    app.wait_js("document.activeElement?.name === 'applicant.surname'", "the focus on the surname in a new form").await;
+    app.type_keys("Müller").await;
+    app.fill("applicant.givenNames", "Ilir").await;
+    app.fill("applicant.sex", "M").await;
+    app.fill("applicant.birthDate", "2099-01-01").await; // in the future: must be refused
+    app.fill("applicant.birthPlace", "Tirana").await;
+    app.fill("applicant.birthCountry", "ALB").await;
+    app.fill("applicant.citizenships.0", "ALB").await;
+    app.fill("applicant.language", "shq").await; // type-ahead on "Shqip — albanese"
+    app.fill("applicant.phone", "3331234567").await;
+    app.fill("currentPermit.motivoCode", "16").await;
+    app.fill("currentPermit.expiryDate", "15/03/2026").await; // GG/MM/AAAA is accepted too
+    app.fill("request.procedure", "rin").await;
+    app.fill("request.motivoCode", "16").await;
+    for (name, want) in [
+        ("applicant.surname", "Müller"),
+        ("applicant.sex", "M"),
+        ("applicant.language", "sq"),
+        ("currentPermit.motivoCode", "16"),
+        ("request.procedure", "rinnovo"),
+        ("request.motivoCode", "16"),
+    ] {
+        assert_eq!(app.value_of(name).await, want, "typing into {name} should have set it to {want:?}");
+    }
+    app.press(Key::Enter).await; // Enter on a select submits too
+
+    app.wait_js(
+        "document.querySelector('[data-error-for=\"applicant.birthDate\"]')?.textContent.trim()",
+        "a field error next to the birth date, since 2099-01-01 is in the future",
+    )
+    .await;
+    assert!(
+        app.visible("[data-form-errors] .alert").await,
+        "the error summary [data-form-errors] must be on screen when the backend refuses the case"
+    );
+    assert!(
+        app.focus_is("[name=\"applicant.birthDate\"]").await,
+        "the focus must move to the first invalid field (the birth date); it is on {}",
+        app.focused().await
+    );
+    assert_eq!(
+        app.count("[data-error-for].invalid-feedback:not(:empty)").await,
+        1,
+        "only the birth date should be in error: every other field was filled in correctly"
+    );
+    app.screenshot("02-form-validation-error").await;
+
+    // Fix the date where the focus already is: select all, type over it, Enter.
+    app.chord(Key::Control, 'a').await;
+    app.type_keys("1990-04-12").await;
+    app.press(Key::Enter).await;
+    app.wait_screen("detail", "a valid case is saved and its detail shown").await;
+    app.wait_css("[data-case-detail]", "the case detail").await;
+    let (case_id, heading, status, steps) = heading_case(&app).await;
+    let number = format!("{year}/000001");
+    assert!(heading.contains(&number), "the first case of {year} should be numbered {number}; heading: {heading:?}");
+    assert!(heading.contains("Müller"), "the heading should name the applicant; heading: {heading:?}");
+    assert_eq!(steps, 1, "a new case starts with one timeline entry (its opening)");
+    app.screenshot("03-detail").await;
+
+    // c. Esc back to the list: exactly one case (the refused submit stored nothing).
+    app.press(Key::Escape).await;
+    app.wait_screen("list", "Esc leaves the detail for the list").await;
+    app.wait_js("document.querySelectorAll('tr[data-case-row]').length >= 1", "the list rows").await;
+    assert_eq!(
+        app.count("tr[data-case-row]").await,
+        1,
+        "the list must hold exactly one case: the submit refused for the future birth date must not store one"
+    );
+    search(&app, "mull", &[case_id]).await; // lowercase, no umlaut: the search folds names
+    app.press(Key::Down).await;
+    app.wait_css(&format!("tr[data-case-row][data-case-id=\"{case_id}\"][data-selected]"), "↓ selects the row").await;
+    app.screenshot("04-list-search").await;
+    app.press(Key::Enter).await;
+    app.wait_js(
+        &format!("document.querySelector('[data-case-detail]')?.dataset.caseId === '{case_id}'"),
+        "Enter on the selected row opens that case",
+    )
+    .await;
+
+    // d. Alt+P focuses the next step; Enter opens its form with the date prefilled; Enter records it.
+    app.chord(Key::Alt, 'p').await;
+    assert!(
+        app.focus_is("[data-next-step]").await,
+        "Alt+P must focus the next-step button; focus is on {}",
+        app.focused().await
+    );
+    let kind = app.js("return document.activeElement.dataset.kind").await.as_str().unwrap().to_string();
+    assert_ne!(kind, status, "the next step proposed must differ from the current status {status}");
+    app.press(Key::Enter).await;
+    app.wait_js("document.activeElement?.name === 'step.date'", "the step form, focus on its date").await;
+    assert!(
+        !app.value_of("step.date").await.is_empty(),
+        "the step date must be prefilled with today's date, so the operator only confirms"
+    );
+    match kind.as_str() {
+        "kit_sent" => app.fill("step.details.assicurata", "123456789012").await,
+        "questura_appointment" => {
+            app.fill("step.details.appointmentDate", &format!("{}-06-01", year + 1)).await;
+            app.fill("step.details.appointmentTime", "9.30").await;
+        }
+        _ => {}
+    }
+    app.fill("step.note", "Passo registrato dal test end-to-end").await;
+    app.press(Key::Enter).await;
+    app.wait_js(
+        &format!(
+            "document.querySelector('[data-case-heading] ~ [data-status]')?.dataset.status === '{kind}'
+             && document.querySelectorAll('li[data-step]').length === 2"
+        ),
+        &format!("the status to become {kind} and the timeline to hold 2 entries after recording the step"),
+    )
+    .await;
+    let newest = app.text("li[data-step]").await; // newest first
+    assert!(
+        newest.contains(OPERATOR),
+        "the new timeline entry must name the operator who recorded it ({OPERATOR}); it says {newest:?}"
+    );
+    app.screenshot("05-detail-step").await;
+
+    // e. Quit, relaunch on the same folder: the operator, the case and its status are all still there.
+    app.quit().await;
+    let app = App::launch(data.path(), "operator-2").await;
+    app.wait_screen("list", "the relaunched app opens on the list").await;
+    assert_eq!(
+        app.text("[data-operator-name]").await.trim(),
+        OPERATOR,
+        "the operator name is kept in the data folder and must survive a restart"
+    );
+    search(&app, "mull", &[case_id]).await;
+    assert_eq!(
+        app.js(&format!(
+            "return document.querySelector('tr[data-case-id=\"{case_id}\"] [data-status]').dataset.status"
+        ))
+        .await,
+        Value::String(kind.clone()),
+        "after a restart the list must show the status recorded before quitting"
+    );
+    app.press(Key::Down).await;
+    app.press(Key::Enter).await;
+    app.wait_js(
+        &format!("document.querySelector('[data-case-detail]')?.dataset.caseId === '{case_id}'"),
+        "↓ Enter opens the case after the restart",
+    )
+    .await;
+    let (_, heading2, status2, steps2) = heading_case(&app).await;
+    assert!(heading2.contains(&number), "the case keeps its number {number} across a restart; heading: {heading2:?}");
+    assert_eq!(status2, kind, "the case keeps the status recorded before the restart");
+    assert_eq!(steps2, 2, "the timeline keeps both entries across a restart");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_second_instance_on_the_same_folder_is_refused() {
+    let data = temp_data_dir();
+    let first = App::launch(data.path(), "lock-first").await;
+    first.wait_screen("list", "the first instance opens the folder normally").await;
+
+    let second = App::launch(data.path(), "lock-second").await;
+    let el = second
+        .wait_css("[data-startup-error]", "the second instance on the same folder shows the startup error page")
+        .await;
+    let text = el.text().await.unwrap_or_default();
+    assert!(
+        text.contains("già aperto"),
+        "the startup error must tell the operator the folder is already open elsewhere; it says {text:?}"
+    );
+    assert_eq!(
+        second.js("return document.querySelector('[data-startup-error]').dataset.kind").await,
+        Value::String("locked".into()),
+        "the startup error's kind must be `locked`"
+    );
+    assert!(
+        !second.visible("[data-new-case]").await && !second.visible("[data-operator-input]").await,
+        "the refused instance must not offer the header's controls (new case, operator)"
+    );
+    second.screenshot("06-startup-error-locked").await;
+    second.quit().await;
+
+    // The first instance is untouched by the refused second one.
+    assert_eq!(first.screen().await, "list", "the first instance must keep working after a second one is refused");
+    first.quit().await;
+}
