@@ -36,6 +36,18 @@ pub fn data_dir(args: &[String]) -> PathBuf {
         })
 }
 
+/// The UI is forms and tables: WebKitGTK's accelerated compositing buys nothing here, while it costs
+/// ~85 MB more in the web process (measured by tests/bench/launch.sh) and is the usual cause of blank
+/// windows on some GPU drivers. Set before GTK starts and before any thread exists; an operator's own
+/// setting of the variable wins.
+#[cfg(target_os = "linux")]
+fn prefer_software_rendering() {
+    const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    if std::env::var_os(VAR).is_none() {
+        std::env::set_var(VAR, "1");
+    }
+}
+
 /// Adds the app's state and commands to a builder of any runtime (the real one, or the mock one of
 /// `tauri::test` in the IPC tests).
 pub fn setup<R: tauri::Runtime>(
@@ -64,6 +76,8 @@ pub fn setup<R: tauri::Runtime>(
 
 pub fn run() {
     let started = Instant::now();
+    #[cfg(target_os = "linux")]
+    prefer_software_rendering();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let desk = state::Desk::open(data_dir(&args), started);
     setup(tauri::Builder::default(), desk)

@@ -1,1 +1,94 @@
-fn main() {}
+//! `mixite`: the command-line companion of Sportello Mixitè. It owns argument parsing and dispatch to
+//! `seed` (demo data) and `bench` (search, write and size figures); every rule and every write goes
+//! through `mixite-core`. It must not reach into the database behind the core's back except for the
+//! read-only sampling and size queries of the benchmarks, and it must never be pointed at a folder
+//! holding real applicants' data for `seed` or `bench write` (both add invented cases).
+
+mod bench;
+mod seed;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "mixite",
+    version,
+    about = "Sportello Mixitè: demo data and benchmarks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fill a data folder with synthetic cases (demo data).
+    Seed {
+        /// The data folder (created if missing).
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// How many cases to add.
+        #[arg(long)]
+        count: usize,
+        /// Random seed: the same seed gives the same cases.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The day the data ends on (YYYY-MM-DD); default: today.
+        #[arg(long, value_parser = parse_day)]
+        today: Option<NaiveDate>,
+        /// Add to a folder that already holds cases.
+        #[arg(long)]
+        append: bool,
+    },
+    /// Measure the register.
+    Bench {
+        #[command(subcommand)]
+        what: bench::What,
+    },
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+}
+
+pub type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
+
+/// An error for the terminal, spelling out field problems when a core error carries them.
+pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
+    match e.downcast_ref::<mixite_core::Error>() {
+        Some(core) if !core.fields().is_empty() => {
+            let fields: Vec<String> = core
+                .fields()
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.code))
+                .collect();
+            format!("{core}: {}", fields.join(", "))
+        }
+        _ => e.to_string(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Seed {
+            data_dir,
+            count,
+            seed,
+            today,
+            append,
+        } => seed::run(&data_dir, count, seed, today, append),
+        Command::Bench { what } => bench::run(what),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mixite: {}", describe(e.as_ref()));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -25,21 +25,19 @@ pub fn insert(
 ) -> Result<i64> {
     use chrono::Datelike;
     let year = at.today.year();
-    let seq: i64 = tx.query_row(
-        "INSERT INTO case_counter (year, last) VALUES (?1, 1)
+    let seq: i64 = tx
+        .prepare_cached(
+            "INSERT INTO case_counter (year, last) VALUES (?1, 1)
          ON CONFLICT (year) DO UPDATE SET last = last + 1
          RETURNING last",
-        [year],
-        |r| r.get(0),
-    )?;
+        )?
+        .query_row([year], |r| r.get(0))?;
     let number = format!("{year}/{seq:06}");
     let now = at.recorded_at();
     let p = &data.current_permit;
-    tx.execute(
-        "INSERT INTO cases (uuid, year, seq, number, created_at, updated_at, request_id, renewed_from,
+    tx.prepare_cached("INSERT INTO cases (uuid, year, seq, number, created_at, updated_at, request_id, renewed_from,
                             procedure, motivo_code, permit_motivo, permit_number, permit_expiry, status, notes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'intake', ?13)",
-        params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'intake', ?13)")?.execute(params![
             uuid::Uuid::new_v4().to_string(),
             year,
             seq,
@@ -64,22 +62,23 @@ pub fn insert(
 /// Replaces a case's data (already validated), bumping its revision.
 pub fn update(tx: &Transaction, id: i64, data: &CaseData, at: &Clock) -> Result<()> {
     let p = &data.current_permit;
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE cases SET procedure = ?2, motivo_code = ?3, permit_motivo = ?4, permit_number = ?5,
              permit_expiry = ?6, notes = ?7, revision = revision + 1, updated_at = ?8
          WHERE id = ?1",
-        params![
-            id,
-            data.request.procedure,
-            data.request.motivo_code,
-            p.motivo_code,
-            p.number,
-            p.expiry_date,
-            data.notes,
-            at.recorded_at()
-        ],
-    )?;
-    tx.execute("DELETE FROM persons WHERE case_id = ?1", [id])?;
+    )?
+    .execute(params![
+        id,
+        data.request.procedure,
+        data.request.motivo_code,
+        p.motivo_code,
+        p.number,
+        p.expiry_date,
+        data.notes,
+        at.recorded_at()
+    ])?;
+    tx.prepare_cached("DELETE FROM persons WHERE case_id = ?1")?
+        .execute([id])?;
     insert_people(tx, id, data)
 }
 
@@ -97,14 +96,12 @@ pub fn by_request_id(conn: &Connection, request_id: &str) -> Result<Option<i64>>
 fn insert_people(tx: &Transaction, case_id: i64, data: &CaseData) -> Result<()> {
     let a = &data.applicant;
     let (d, addr) = (&a.document, &a.address);
-    tx.execute(
-        "INSERT INTO persons (case_id, ord, role, surname, given_names, sex, birth_date, birth_place,
+    tx.prepare_cached("INSERT INTO persons (case_id, ord, role, surname, given_names, sex, birth_date, birth_place,
              birth_country, citizenships, codice_fiscale, doc_kind, doc_number, doc_authority,
              doc_issue_date, doc_expiry_date, phone, email, street, house_number, postcode, comune,
              province, language, name_key)
          VALUES (?1, 0, 'applicant', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-        params![
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23)")?.execute(params![
             case_id,
             a.surname,
             a.given_names,

@@ -52,9 +52,8 @@ pub fn next_steps(status: &str) -> Vec<&'static str> {
 /// Checks the case's revision inside the transaction; a stale one means someone else saved first.
 pub fn expect_revision(tx: &Transaction, case_id: i64, revision: i64) -> Result<()> {
     let current: Option<i64> = tx
-        .query_row("SELECT revision FROM cases WHERE id = ?1", [case_id], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT revision FROM cases WHERE id = ?1")?
+        .query_row([case_id], |r| r.get(0))
         .optional()?;
     match current {
         None => Err(Error::NotFound("case")),
@@ -66,14 +65,13 @@ pub fn expect_revision(tx: &Transaction, case_id: i64, revision: i64) -> Result<
 /// The latest entry not voided by a correction: `(id, kind, date)`.
 fn latest_effective(tx: &Transaction, case_id: i64) -> Result<Option<(i64, String, String)>> {
     Ok(tx
-        .query_row(
+        .prepare_cached(
             "SELECT id, kind, date FROM steps s
              WHERE case_id = ?1 AND kind <> 'correction'
                AND NOT EXISTS (SELECT 1 FROM steps c WHERE c.corrects = s.id)
              ORDER BY id DESC LIMIT 1",
-            [case_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?)
 }
 
@@ -87,10 +85,8 @@ fn insert(
 ) -> Result<i64> {
     let details =
         serde_json::to_string(&step.details).map_err(|e| Error::Io(std::io::Error::other(e)))?;
-    tx.execute(
-        "INSERT INTO steps (case_id, kind, date, recorded_at, operator, assicurata, details, note, corrects)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
+    tx.prepare_cached("INSERT INTO steps (case_id, kind, date, recorded_at, operator, assicurata, details, note, corrects)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(params![
             case_id,
             step.kind,
             step.date,
@@ -139,21 +135,21 @@ pub fn append(
     }
     insert(tx, case_id, step, at, operator, None)?;
     let issued = &step.details.issued_permit;
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE cases SET status = ?2, revision = revision + 1, updated_at = ?3,
              issued_motivo = CASE WHEN ?2 = 'collected' THEN ?4 ELSE issued_motivo END,
              issued_number = CASE WHEN ?2 = 'collected' THEN ?5 ELSE issued_number END,
              issued_expiry = CASE WHEN ?2 = 'collected' THEN ?6 ELSE issued_expiry END
          WHERE id = ?1",
-        params![
-            case_id,
-            step.kind,
-            at.recorded_at(),
-            issued.motivo_code,
-            issued.number,
-            issued.expiry_date
-        ],
-    )?;
+    )?
+    .execute(params![
+        case_id,
+        step.kind,
+        at.recorded_at(),
+        issued.motivo_code,
+        issued.number,
+        issued.expiry_date
+    ])?;
     Ok(())
 }
 
@@ -183,13 +179,13 @@ pub fn correct(
     insert(tx, case_id, &entry, at, operator, Some(step_id))?;
     let (_, status, _) = latest_effective(tx, case_id)?.ok_or(Error::NotFound("case"))?;
     // Voiding the collection also forgets the permit it recorded.
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE cases SET status = ?2, revision = revision + 1, updated_at = ?3,
              issued_motivo = CASE WHEN ?4 = 'collected' THEN '' ELSE issued_motivo END,
              issued_number = CASE WHEN ?4 = 'collected' THEN '' ELSE issued_number END,
              issued_expiry = CASE WHEN ?4 = 'collected' THEN '' ELSE issued_expiry END
          WHERE id = ?1",
-        params![case_id, status, at.recorded_at(), kind],
-    )?;
+    )?
+    .execute(params![case_id, status, at.recorded_at(), kind])?;
     Ok(())
 }
