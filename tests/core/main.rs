@@ -2,6 +2,7 @@
 //! per area. Every assertion says why it must hold.
 
 mod cases;
+mod catalogue;
 mod reference;
 mod search;
 mod steps;

@@ -4,8 +4,10 @@
 //! business logic (`Clock` and locales are parameters), or log applicants' data.
 
 pub mod cases;
+pub mod catalogue;
 pub mod codice_fiscale;
 pub mod error;
+pub mod fees;
 pub mod model;
 pub mod reference;
 pub mod search;
@@ -64,29 +66,65 @@ pub struct NewCase {
     pub renewed_from: Option<i64>,
 }
 
-/// The case register of one data folder: the store plus the reference tables it validates against.
+/// The case register of one data folder: the store plus the tables it validates against and prints
+/// from. Every table is loaded and checked when the register opens, so bad bundled data fails at
+/// start-up with its file and line, not in the middle of a print.
 pub struct Register {
     store: Store,
     reference: Reference,
+    fees: fees::FeeTables,
+    catalogue: catalogue::Catalogue,
+}
+
+/// The bundled tables, loaded once.
+fn tables() -> Result<(Reference, fees::FeeTables, catalogue::Catalogue)> {
+    let reference = Reference::bundled()?;
+    let fees = fees::FeeTables::bundled()?;
+    let catalogue = catalogue::Catalogue::bundled_with(&reference, &fees)?;
+    Ok((reference, fees, catalogue))
 }
 
 impl Register {
     pub fn open(dir: &Path) -> Result<Register> {
-        Ok(Register {
-            store: Store::open(dir)?,
-            reference: Reference::bundled()?,
-        })
+        Register::with_store(Store::open(dir)?)
     }
 
     pub fn in_memory() -> Result<Register> {
+        Register::with_store(Store::open_in_memory()?)
+    }
+
+    fn with_store(store: Store) -> Result<Register> {
+        let (reference, fees, catalogue) = tables()?;
         Ok(Register {
-            store: Store::open_in_memory()?,
-            reference: Reference::bundled()?,
+            store,
+            reference,
+            fees,
+            catalogue,
         })
     }
 
     pub fn reference(&self) -> &Reference {
         &self.reference
+    }
+
+    pub fn fees(&self) -> &fees::FeeTables {
+        &self.fees
+    }
+
+    pub fn catalogue(&self) -> &catalogue::Catalogue {
+        &self.catalogue
+    }
+
+    /// The resolved checklist of a stored case for a procedure of the catalogue, on `today`.
+    pub fn checklist(
+        &self,
+        case_id: i64,
+        selection: &catalogue::Selection,
+        today: NaiveDate,
+    ) -> Result<catalogue::ResolvedChecklist> {
+        let case = self.get(case_id, today)?;
+        self.catalogue
+            .checklist(selection, &case.data, &self.reference, &self.fees, today)
     }
 
     pub fn store(&self) -> &Store {
