@@ -3,6 +3,7 @@
 
 mod cases;
 mod catalogue;
+mod print;
 mod reference;
 mod search;
 mod steps;

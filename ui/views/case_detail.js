@@ -94,9 +94,12 @@ function stepDetails(s) {
   return rows.map((r) => html`<div>${r}</div>`);
 }
 
-/** The entry a "correct the last step" action applies to: the newest one neither voided nor a correction. */
-const correctable = (steps) =>
-  steps.filter((s) => !s.voided && s.kind !== 'correction').sort((a, b) => b.id - a.id)[0];
+/** The entry a "correct the last step" action applies to: the newest one neither voided nor a correction,
+ *  unless it is the intake, which records that the case was opened and cannot be voided. */
+const correctable = (steps) => {
+  const last = steps.filter((s) => !s.voided && s.kind !== 'correction').sort((a, b) => b.id - a.id)[0];
+  return last && last.kind !== 'intake' ? last : undefined;
+};
 
 function timeline(v) {
   const steps = [...v.steps].sort((a, b) => b.id - a.id);

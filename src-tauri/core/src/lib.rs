@@ -9,6 +9,7 @@ pub mod codice_fiscale;
 pub mod error;
 pub mod fees;
 pub mod model;
+pub mod print;
 pub mod reference;
 pub mod search;
 pub mod steps;

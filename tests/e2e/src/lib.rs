@@ -393,11 +393,21 @@ impl App {
     }
 
     /// Saves a PNG of the window into the artifacts folder; returns its path.
+    /// Saves what the X server shows (the newest window is on top: Xvfb has no window manager). Taken with
+    /// ImageMagick's `import` rather than WebDriver's Take Screenshot, which never answers when WebKitGTK
+    /// runs without accelerated compositing, as the app does by default; and a capture of the screen is
+    /// exactly what the operator sees.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
-        let png = self.client().screenshot().await.expect("take a screenshot");
-        assert!(png.starts_with(b"\x89PNG"), "a WebDriver screenshot is a PNG image");
         let path = artifacts().join(format!("{name}.png"));
-        fs::write(&path, png).expect("write the screenshot");
+        let display = std::env::var("DISPLAY").expect("DISPLAY is set: the tests run under xvfb-run");
+        let status = Command::new("timeout")
+            .args(["20", "import", "-display", &display, "-window", "root"])
+            .arg(&path)
+            .status()
+            .expect("run ImageMagick's import (package imagemagick)");
+        assert!(status.success(), "capturing the screen for {name} failed: {status}");
+        let png = fs::read(&path).expect("read the screenshot back");
+        assert!(png.starts_with(b"\x89PNG"), "the capture of {name} is a PNG image");
         path
     }
 

@@ -1,0 +1,636 @@
+//! A document being laid out: pages with margins, a cursor that flows content down the page and onto the
+//! next, the building blocks checklists and forms are made of (paragraphs, bilingual checklist rows,
+//! rows of one-character boxes, rules, rectangles), page numbers `n/N` added once the total is known,
+//! and the translation of it all into printpdf operations. It must not choose words, languages or fonts
+//! for a character (that is the caller's and `fonts`' job), and it never draws a glyph the fonts lack.
+
+use std::collections::{BTreeMap, HashMap};
+
+use printpdf::{
+    Codepoint, DictItem, FontId, Line as PdfLine, LinePoint, Mm, Op, PaintMode, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+};
+
+use super::fonts::{FaceId, FontLibrary};
+use super::layout::{self, Line};
+use super::{Lang, PrintError};
+
+const PT_PER_MM: f32 = 72.0 / 25.4;
+
+fn pt(mm: f32) -> f32 {
+    mm * PT_PER_MM
+}
+
+/// Page margins in millimetres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Margins {
+    pub top_mm: f32,
+    pub right_mm: f32,
+    pub bottom_mm: f32,
+    pub left_mm: f32,
+}
+
+/// Text repeated at the top of every page (in the top margin), one line per entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub lines: Vec<(String, Lang)>,
+}
+
+/// Paper, margins and the page template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageSetup {
+    pub width_mm: f32,
+    pub height_mm: f32,
+    pub margins: Margins,
+    pub header: Option<Header>,
+    /// Print `n/N` centred in the bottom margin of every page.
+    pub page_numbers: bool,
+}
+
+impl PageSetup {
+    /// A4 portrait, 18 mm side and 20 mm top/bottom margins, page numbers, no header.
+    pub fn a4() -> PageSetup {
+        PageSetup {
+            width_mm: 210.0,
+            height_mm: 297.0,
+            margins: Margins {
+                top_mm: 20.0,
+                right_mm: 18.0,
+                bottom_mm: 20.0,
+                left_mm: 18.0,
+            },
+            header: None,
+            page_numbers: true,
+        }
+    }
+}
+
+/// Horizontal placement of a paragraph's lines. `Start` is the left edge for a left-to-right language and
+/// the right edge for a right-to-left one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    #[default]
+    Start,
+    Left,
+    Right,
+    Center,
+}
+
+/// How a paragraph is set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Style {
+    /// Font size in points.
+    pub size: f32,
+    pub bold: bool,
+    pub align: Align,
+}
+
+impl Style {
+    /// 10.5 pt regular, start-aligned: checklist lines.
+    pub fn body() -> Style {
+        Style {
+            size: 10.5,
+            bold: false,
+            align: Align::Start,
+        }
+    }
+
+    /// 15 pt bold: a document title.
+    pub fn title() -> Style {
+        Style {
+            size: 15.0,
+            bold: true,
+            align: Align::Start,
+        }
+    }
+
+    pub fn size(self, size: f32) -> Style {
+        Style { size, ..self }
+    }
+
+    pub fn bold(self) -> Style {
+        Style { bold: true, ..self }
+    }
+
+    pub fn align(self, align: Align) -> Style {
+        Style { align, ..self }
+    }
+}
+
+/// How a rectangle is painted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Paint {
+    /// Outline only, line width in points.
+    Stroke(f32),
+    /// Filled with a grey level (0 black … 1 white), no outline.
+    Fill(f32),
+}
+
+/// Something drawn on a page. Coordinates are points from the page's top-left corner (y downwards);
+/// the PDF's bottom-up coordinates are applied only when rendering.
+#[derive(Debug, Clone)]
+enum Item {
+    /// A line of text whose left edge is `x` and baseline `y`.
+    Text { x: f32, y: f32, line: Line },
+    Rule {
+        from: (f32, f32),
+        to: (f32, f32),
+        width: f32,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        paint: Paint,
+    },
+}
+
+/// A document laid out as its blocks are added; [`Document::render`] writes the PDF. Blocks flow down the
+/// page and onto a new one when they do not fit. Every text-adding method refuses, with
+/// [`PrintError::MissingGlyphs`], text that has characters no shipped font can draw.
+pub struct Document<'f> {
+    fonts: &'f FontLibrary,
+    setup: PageSetup,
+    /// The header's lines, placed once and repeated on every page.
+    header: Vec<Item>,
+    pages: Vec<Vec<Item>>,
+    /// Top of the free space on the current page, points from the page top.
+    y: f32,
+}
+
+impl<'f> Document<'f> {
+    /// An empty document with its first page. Lays the header out once (it repeats on every page).
+    pub fn new(fonts: &'f FontLibrary, setup: PageSetup) -> Result<Document<'f>, PrintError> {
+        let mut doc = Document {
+            fonts,
+            setup,
+            header: Vec::new(),
+            pages: Vec::new(),
+            y: 0.0,
+        };
+        if let Some(header) = doc.setup.header.clone() {
+            let style = Style::body().size(8.0);
+            let mut y = pt(doc.setup.margins.top_mm) / 3.0;
+            for (text, lang) in &header.lines {
+                for line in doc.lines(text, lang, style, doc.content_width())? {
+                    y += line.ascent;
+                    let x = doc.aligned_x(&line, style.align, doc.left(), doc.content_width());
+                    let descent = line.descent;
+                    doc.header.push(Item::Text { x, y, line });
+                    y += descent;
+                }
+            }
+        }
+        doc.new_page();
+        Ok(doc)
+    }
+
+    fn left(&self) -> f32 {
+        pt(self.setup.margins.left_mm)
+    }
+
+    fn content_width(&self) -> f32 {
+        pt(self.setup.width_mm - self.setup.margins.left_mm - self.setup.margins.right_mm)
+    }
+
+    fn bottom(&self) -> f32 {
+        pt(self.setup.height_mm - self.setup.margins.bottom_mm)
+    }
+
+    fn top(&self) -> f32 {
+        pt(self.setup.margins.top_mm)
+    }
+
+    fn lines(
+        &self,
+        text: &str,
+        lang: &Lang,
+        style: Style,
+        width: f32,
+    ) -> Result<Vec<Line>, PrintError> {
+        layout::paragraph(self.fonts, text, lang, style.size, style.bold, width)
+    }
+
+    fn aligned_x(&self, line: &Line, align: Align, left: f32, width: f32) -> f32 {
+        let align = match align {
+            Align::Start if line.rtl_paragraph => Align::Right,
+            Align::Start => Align::Left,
+            other => other,
+        };
+        match align {
+            Align::Right => left + width - line.width,
+            Align::Center => left + (width - line.width) / 2.0,
+            _ => left,
+        }
+    }
+
+    fn items(&mut self) -> &mut Vec<Item> {
+        self.pages.last_mut().expect("a document always has a page")
+    }
+
+    /// Number of pages so far.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Ends the current page; what follows starts at the top of a new one.
+    pub fn page_break(&mut self) {
+        self.new_page();
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = self.top();
+    }
+
+    /// Moves to a new page unless `height` points still fit on this one (or this page is empty, where
+    /// nothing would be gained).
+    fn ensure(&mut self, height: f32) {
+        if self.y + height > self.bottom() && self.y > self.top() {
+            self.new_page();
+        }
+    }
+
+    /// Vertical space, in millimetres (dropped at the top of a page).
+    pub fn space(&mut self, mm: f32) {
+        if self.y > self.top() {
+            self.y = (self.y + pt(mm)).min(self.bottom());
+        }
+    }
+
+    /// A paragraph across the content width, wrapped, flowing onto new pages line by line.
+    pub fn paragraph(&mut self, text: &str, lang: &Lang, style: Style) -> Result<(), PrintError> {
+        let (left, width) = (self.left(), self.content_width());
+        for line in self.lines(text, lang, style, width)? {
+            self.ensure(line.height());
+            self.place(line, style.align, left, width);
+        }
+        Ok(())
+    }
+
+    fn place(&mut self, line: Line, align: Align, left: f32, width: f32) {
+        let x = self.aligned_x(&line, align, left, width);
+        let baseline = self.y + line.ascent;
+        self.y = baseline + line.descent;
+        self.items().push(Item::Text {
+            x,
+            y: baseline,
+            line,
+        });
+    }
+
+    /// A checklist row: an empty checkbox, the Italian text, and under it the same item in the applicant's
+    /// language (right-aligned for a right-to-left language). The row is kept on one page.
+    pub fn bilingual_item(
+        &mut self,
+        italian: &str,
+        other: Option<(&str, &Lang)>,
+    ) -> Result<(), PrintError> {
+        const BOX_MM: f32 = 3.6;
+        const INDENT_MM: f32 = 7.0;
+        let style = Style::body();
+        let left = self.left() + pt(INDENT_MM);
+        let width = self.content_width() - pt(INDENT_MM);
+        let mut lines = self.lines(italian, &Lang::italian(), style, width)?;
+        let first_italian = lines.len();
+        if let Some((text, lang)) = other {
+            lines.extend(self.lines(text, lang, style, width)?);
+        }
+        let gap = pt(1.2);
+        let height: f32 = lines.iter().map(Line::height).sum::<f32>() + gap;
+        self.ensure(height);
+        let first_baseline = self.y + lines.first().map_or(0.0, |l| l.ascent);
+        let side = pt(BOX_MM);
+        let box_bottom = first_baseline + 0.5;
+        let box_x = self.left();
+        self.items().push(Item::Rect {
+            x: box_x,
+            y: box_bottom - side,
+            w: side,
+            h: side,
+            paint: Paint::Stroke(0.7),
+        });
+        for (i, line) in lines.into_iter().enumerate() {
+            if i == first_italian {
+                self.y += gap;
+            }
+            self.place(line, Align::Start, left, width);
+        }
+        self.y += pt(2.5);
+        Ok(())
+    }
+
+    /// A form row of `boxes` one-character boxes with `label` (Italian) above and `value` written one
+    /// character per box in block capitals. Refuses a value longer than the row.
+    pub fn boxes(&mut self, label: &str, value: &str, boxes: usize) -> Result<(), PrintError> {
+        const BOX_W_MM: f32 = 6.0;
+        const BOX_H_MM: f32 = 7.0;
+        let value: Vec<char> = value.to_uppercase().chars().collect();
+        if value.len() > boxes {
+            return Err(PrintError::Overflow {
+                len: value.len(),
+                boxes,
+            });
+        }
+        let italian = Lang::italian();
+        let label_style = Style::body().size(8.0);
+        let label_lines = self.lines(label, &italian, label_style, self.content_width())?;
+        let box_w = pt(BOX_W_MM).min(self.content_width() / boxes.max(1) as f32);
+        let box_h = pt(BOX_H_MM);
+        let mut cells = Vec::with_capacity(value.len());
+        for c in &value {
+            let mut lines = self.lines(&c.to_string(), &italian, Style::body().size(12.0), 1e6)?;
+            cells.push(lines.pop());
+        }
+        let height = label_lines.iter().map(Line::height).sum::<f32>() + pt(0.8) + box_h;
+        self.ensure(height);
+        let left = self.left();
+        let width = self.content_width();
+        for line in label_lines {
+            self.place(line, Align::Left, left, width);
+        }
+        self.y += pt(0.8);
+        let top = self.y;
+        for i in 0..boxes {
+            let x = left + i as f32 * box_w;
+            self.items().push(Item::Rect {
+                x,
+                y: top,
+                w: box_w,
+                h: box_h,
+                paint: Paint::Stroke(0.6),
+            });
+            if let Some(Some(line)) = cells.get_mut(i).map(Option::take) {
+                let baseline = top + box_h - pt(1.8);
+                let cx = x + (box_w - line.width) / 2.0;
+                self.items().push(Item::Text {
+                    x: cx,
+                    y: baseline,
+                    line,
+                });
+            }
+        }
+        self.y = top + box_h + pt(2.0);
+        Ok(())
+    }
+
+    /// A thin horizontal rule across the content width, with a little space around it.
+    pub fn rule(&mut self) {
+        self.ensure(pt(4.0));
+        self.y += pt(2.0);
+        let (left, right, y) = (self.left(), self.left() + self.content_width(), self.y);
+        self.items().push(Item::Rule {
+            from: (left, y),
+            to: (right, y),
+            width: 0.5,
+        });
+        self.y += pt(2.0);
+    }
+
+    /// A straight line on the current page between two points given in millimetres from the page's
+    /// top-left corner; `width` in points. Does not move the cursor.
+    pub fn line(&mut self, from_mm: (f32, f32), to_mm: (f32, f32), width: f32) {
+        self.items().push(Item::Rule {
+            from: (pt(from_mm.0), pt(from_mm.1)),
+            to: (pt(to_mm.0), pt(to_mm.1)),
+            width,
+        });
+    }
+
+    /// A rectangle on the current page; position and size in millimetres from the page's top-left corner.
+    /// Does not move the cursor.
+    pub fn rect(&mut self, x_mm: f32, y_mm: f32, w_mm: f32, h_mm: f32, paint: Paint) {
+        self.items().push(Item::Rect {
+            x: pt(x_mm),
+            y: pt(y_mm),
+            w: pt(w_mm),
+            h: pt(h_mm),
+            paint,
+        });
+    }
+
+    /// The cursor: millimetres from the page top to the free space on the current page.
+    pub fn cursor_mm(&self) -> f32 {
+        self.y / PT_PER_MM
+    }
+
+    /// Writes the PDF: fonts embedded as subsets of the glyphs used, page numbers `n/N` if the setup
+    /// asks for them.
+    pub fn render(&self) -> Result<Vec<u8>, PrintError> {
+        let total = self.pages.len();
+        let page_h = pt(self.setup.height_mm);
+        let mut numbers = Vec::new();
+        if self.setup.page_numbers {
+            let style = Style::body().size(9.0).align(Align::Center);
+            for n in 1..=total {
+                let mut lines = self.lines(
+                    &format!("{n}/{total}"),
+                    &Lang::italian(),
+                    style,
+                    self.content_width(),
+                )?;
+                let line = lines.pop().expect("one line");
+                let x = self.aligned_x(&line, style.align, self.left(), self.content_width());
+                let y = page_h - pt(self.setup.margins.bottom_mm) / 2.0;
+                numbers.push(Item::Text { x, y, line });
+            }
+        }
+        let pages: Vec<Vec<&Item>> = self
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, items)| {
+                self.header
+                    .iter()
+                    .chain(items)
+                    .chain(numbers.get(i))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+
+        // One extraction text per glyph for the whole document: /ToUnicode maps a glyph id once per
+        // font, so the first non-empty text a glyph gets is the one every later use repeats.
+        let mut texts: HashMap<(FaceId, u16), String> = HashMap::new();
+        let mut used: BTreeMap<FaceId, ()> = BTreeMap::new();
+        for item in pages.iter().flatten() {
+            if let Item::Text { line, .. } = item {
+                for run in &line.runs {
+                    used.insert(run.face, ());
+                    for g in &run.glyphs {
+                        let text = &line.text[g.text.start as usize..g.text.end as usize];
+                        if !text.is_empty() {
+                            texts
+                                .entry((run.face, g.gid))
+                                .or_insert_with(|| text.to_string());
+                        }
+                    }
+                }
+            }
+        }
+
+        let mut pdf = PdfDocument::new("Sportello Mixitè");
+        let mut font_ids: HashMap<FaceId, FontId> = HashMap::new();
+        for face in used.keys() {
+            let parsed = &self.fonts.face(*face)?.pdf;
+            font_ids.insert(*face, pdf.add_font(parsed));
+        }
+        let pdf_pages = pages
+            .iter()
+            .map(|items| {
+                let mut ops = Vec::with_capacity(items.len() * 8);
+                for item in items {
+                    item_ops(item, page_h, &font_ids, &texts, &mut ops);
+                }
+                PdfPage::new(Mm(self.setup.width_mm), Mm(self.setup.height_mm), ops)
+            })
+            .collect();
+        pdf.with_pages(pdf_pages);
+        let options = PdfSaveOptions {
+            optimize: true,
+            subset_fonts: true,
+            secure: true,
+            image_optimization: None,
+        };
+        let mut warnings = Vec::new();
+        let bytes = pdf.save(&options, &mut warnings);
+        if let Some(w) = warnings
+            .iter()
+            .find(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
+        {
+            return Err(PrintError::Pdf(w.msg.clone()));
+        }
+        Ok(bytes)
+    }
+}
+
+fn item_ops(
+    item: &Item,
+    page_h: f32,
+    font_ids: &HashMap<FaceId, FontId>,
+    texts: &HashMap<(FaceId, u16), String>,
+    ops: &mut Vec<Op>,
+) {
+    match item {
+        Item::Text { x, y, line } => {
+            if line.runs.is_empty() {
+                return;
+            }
+            ops.push(Op::StartTextSection);
+            let mut open: Option<u16> = None;
+            for run in &line.runs {
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(font_ids[&run.face].clone()),
+                    size: Pt(run.size),
+                });
+                for g in &run.glyphs {
+                    if g.span != open {
+                        if open.is_some() {
+                            ops.push(Op::EndMarkedContentWithProperties);
+                        }
+                        if let Some(span) = g.span {
+                            let span = &line.spans[usize::from(span)];
+                            let text = &line.text[span.text.start as usize..span.text.end as usize];
+                            let text: String = if span.visual {
+                                text.chars().rev().collect()
+                            } else {
+                                text.to_string()
+                            };
+                            ops.push(Op::BeginMarkedContentWithProperties {
+                                tag: "Span".into(),
+                                properties: actual_text(&text),
+                            });
+                        }
+                        open = g.span;
+                    }
+                    let text = texts.get(&(run.face, g.gid)).cloned().unwrap_or_default();
+                    ops.push(Op::SetTextMatrix {
+                        matrix: TextMatrix::Translate(Pt(x + g.x), Pt(page_h - y + g.y)),
+                    });
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::GlyphIds(vec![Codepoint {
+                            gid: g.gid,
+                            offset: 0.0,
+                            cid: Some(text),
+                        }])],
+                    });
+                }
+            }
+            if open.is_some() {
+                ops.push(Op::EndMarkedContentWithProperties);
+            }
+            ops.push(Op::EndTextSection);
+        }
+        Item::Rule { from, to, width } => {
+            ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+            ops.push(Op::DrawLine {
+                line: PdfLine {
+                    points: vec![
+                        LinePoint {
+                            p: Point {
+                                x: Pt(from.0),
+                                y: Pt(page_h - from.1),
+                            },
+                            bezier: false,
+                        },
+                        LinePoint {
+                            p: Point {
+                                x: Pt(to.0),
+                                y: Pt(page_h - to.1),
+                            },
+                            bezier: false,
+                        },
+                    ],
+                    is_closed: false,
+                },
+            });
+        }
+        Item::Rect { x, y, w, h, paint } => {
+            let mode = match paint {
+                Paint::Stroke(width) => {
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    PaintMode::Stroke
+                }
+                Paint::Fill(grey) => {
+                    ops.push(Op::SetFillColor {
+                        col: printpdf::Color::Greyscale(printpdf::Greyscale::new(*grey, None)),
+                    });
+                    PaintMode::Fill
+                }
+            };
+            ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: Pt(*x),
+                    y: Pt(page_h - y - h),
+                    width: Pt(*w),
+                    height: Pt(*h),
+                    mode: Some(mode),
+                    winding_order: None,
+                },
+            });
+            if matches!(paint, Paint::Fill(_)) {
+                // Text after a filled shape is black again.
+                ops.push(Op::SetFillColor {
+                    col: printpdf::Color::Greyscale(printpdf::Greyscale::new(0.0, None)),
+                });
+            }
+        }
+    }
+}
+
+/// `/ActualText` as a UTF-16BE string with its byte-order mark (PDF text string).
+fn actual_text(text: &str) -> DictItem {
+    let mut data = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        data.extend_from_slice(&unit.to_be_bytes());
+    }
+    DictItem::Dict {
+        map: BTreeMap::from([(
+            "ActualText".to_string(),
+            DictItem::String {
+                data,
+                literal: false,
+            },
+        )]),
+    }
+}

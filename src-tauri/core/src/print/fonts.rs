@@ -1,0 +1,374 @@
+//! The shipped fonts: which face draws which script, lazy loading from the caller's font folder, and the
+//! coverage check behind [`FontLibrary::missing_chars`]. It owns the per-character font choice (the fallback
+//! chain) so the layout and the pre-print check can never disagree. It must not read system font paths or
+//! guess files: the folder is given by the caller and the file names are fixed here.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rustybuzz::ttf_parser::Tag;
+use unicode_script::{Script as UScript, UnicodeScript};
+
+use super::{Lang, PrintError, Script};
+
+/// A typeface family shipped in `assets/fonts/` (see `SOURCES.md` there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Family {
+    /// Noto Sans: Latin, Greek, Cyrillic, and the fallback for Latin words and digits in other lines.
+    Sans,
+    NaskhArabic,
+    /// Urdu is written in Nastaliq; Arabic and other Arabic-script text in Naskh.
+    NastaliqUrdu,
+    Sinhala,
+    Tamil,
+    Bengali,
+    Gurmukhi,
+    Devanagari,
+    CjkSc,
+}
+
+const FAMILIES: [Family; 9] = [
+    Family::Sans,
+    Family::NaskhArabic,
+    Family::NastaliqUrdu,
+    Family::Sinhala,
+    Family::Tamil,
+    Family::Bengali,
+    Family::Gurmukhi,
+    Family::Devanagari,
+    Family::CjkSc,
+];
+
+impl Family {
+    fn index(self) -> usize {
+        FAMILIES.iter().position(|f| *f == self).expect("listed")
+    }
+
+    /// The file of this family's face. There is no CJK Bold (16 MB more): bold Chinese uses Regular.
+    fn file(self, bold: bool) -> &'static str {
+        match (self, bold) {
+            (Family::Sans, false) => "NotoSans-Regular.ttf",
+            (Family::Sans, true) => "NotoSans-Bold.ttf",
+            (Family::NaskhArabic, false) => "NotoNaskhArabic-Regular.ttf",
+            (Family::NaskhArabic, true) => "NotoNaskhArabic-Bold.ttf",
+            (Family::NastaliqUrdu, false) => "NotoNastaliqUrdu-Regular.ttf",
+            (Family::NastaliqUrdu, true) => "NotoNastaliqUrdu-Bold.ttf",
+            (Family::Sinhala, false) => "NotoSansSinhala-Regular.ttf",
+            (Family::Sinhala, true) => "NotoSansSinhala-Bold.ttf",
+            (Family::Tamil, false) => "NotoSansTamil-Regular.ttf",
+            (Family::Tamil, true) => "NotoSansTamil-Bold.ttf",
+            (Family::Bengali, false) => "NotoSansBengali-Regular.ttf",
+            (Family::Bengali, true) => "NotoSansBengali-Bold.ttf",
+            (Family::Gurmukhi, false) => "NotoSansGurmukhi-Regular.ttf",
+            (Family::Gurmukhi, true) => "NotoSansGurmukhi-Bold.ttf",
+            (Family::Devanagari, false) => "NotoSansDevanagari-Regular.ttf",
+            (Family::Devanagari, true) => "NotoSansDevanagari-Bold.ttf",
+            (Family::CjkSc, _) => "NotoSansCJKsc-Regular.otf",
+        }
+    }
+
+    /// The family a paragraph in `lang` starts with.
+    pub(crate) fn primary(lang: &Lang) -> Family {
+        match lang.script() {
+            Script::Latin | Script::Greek | Script::Cyrillic => Family::Sans,
+            Script::Arabic if lang.code() == "ur" => Family::NastaliqUrdu,
+            Script::Arabic => Family::NaskhArabic,
+            Script::Sinhala => Family::Sinhala,
+            Script::Tamil => Family::Tamil,
+            Script::Bengali => Family::Bengali,
+            Script::Gurmukhi => Family::Gurmukhi,
+            Script::Devanagari => Family::Devanagari,
+            Script::Han => Family::CjkSc,
+        }
+    }
+
+    /// The family that writes characters of `script` (a Unicode script property value), if we ship one.
+    fn for_script(script: UScript, lang: &Lang) -> Option<Family> {
+        Some(match script {
+            UScript::Latin | UScript::Greek | UScript::Cyrillic => Family::Sans,
+            UScript::Arabic if lang.code() == "ur" => Family::NastaliqUrdu,
+            UScript::Arabic => Family::NaskhArabic,
+            UScript::Sinhala => Family::Sinhala,
+            UScript::Tamil => Family::Tamil,
+            UScript::Bengali => Family::Bengali,
+            UScript::Gurmukhi => Family::Gurmukhi,
+            UScript::Devanagari => Family::Devanagari,
+            UScript::Han | UScript::Bopomofo | UScript::Hiragana | UScript::Katakana => {
+                Family::CjkSc
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// One face as the library loaded it: `Family` × weight, with CJK Bold aliased to CJK Regular.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct FaceId(u8);
+
+impl FaceId {
+    pub(crate) fn of(family: Family, bold: bool) -> FaceId {
+        let bold = bold && family != Family::CjkSc;
+        FaceId((family.index() * 2 + usize::from(bold)) as u8)
+    }
+
+    pub(crate) fn family(self) -> Family {
+        FAMILIES[usize::from(self.0) / 2]
+    }
+
+    fn bold(self) -> bool {
+        self.0 % 2 == 1
+    }
+}
+
+const FACE_SLOTS: usize = FAMILIES.len() * 2;
+
+self_cell::self_cell!(
+    /// The font bytes and the rustybuzz face parsed from them, kept together so shaping never re-parses.
+    struct ShapingFace {
+        owner: Vec<u8>,
+        #[covariant]
+        dependent: RbFace,
+    }
+);
+
+type RbFace<'a> = rustybuzz::Face<'a>;
+
+/// The key of a cached shaping plan: building a plan walks the font's GSUB/GPOS lookups (slow for
+/// Nastaliq), so one is kept per direction, script and language actually used.
+#[derive(Clone, PartialEq, Eq)]
+struct PlanKey {
+    rtl: bool,
+    script: [u8; 4],
+    language: Option<String>,
+}
+
+/// A loaded face: the shaper's view, printpdf's view (for embedding and subsetting), and metrics.
+pub(crate) struct Face {
+    shaping: ShapingFace,
+    /// printpdf's parsed copy; cloned into each document it is embedded in.
+    pub(crate) pdf: printpdf::ParsedFont,
+    units_per_em: f32,
+    /// hhea ascender and descender (font units; descender negative). Lines take their height from these,
+    /// not from a fixed factor: Nastaliq reaches 1.9 em above the baseline.
+    ascender: f32,
+    descender: f32,
+    plans: Mutex<Vec<(PlanKey, Arc<rustybuzz::ShapePlan>)>>,
+}
+
+impl Face {
+    fn load(dir: &Path, id: FaceId) -> Result<Face, PrintError> {
+        let file = id.family().file(id.bold());
+        let font_error = |reason: String| PrintError::Font {
+            file: file.to_string(),
+            reason,
+        };
+        let bytes = std::fs::read(dir.join(file)).map_err(|e| font_error(e.to_string()))?;
+        let mut warnings = Vec::new();
+        let pdf = printpdf::ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+            .ok_or_else(|| font_error("printpdf cannot parse it".into()))?;
+        let shaping = ShapingFace::try_new(bytes, |bytes| {
+            rustybuzz::Face::from_slice(bytes, 0).ok_or(())
+        })
+        .map_err(|()| font_error("not an OpenType font".into()))?;
+        let face = shaping.borrow_dependent();
+        let (units_per_em, ascender, descender) = (
+            face.units_per_em() as f32,
+            f32::from(face.ascender()),
+            f32::from(face.descender()),
+        );
+        Ok(Face {
+            shaping,
+            pdf,
+            units_per_em,
+            ascender,
+            descender,
+            plans: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub(crate) fn covers(&self, c: char) -> bool {
+        self.shaping.borrow_dependent().glyph_index(c).is_some()
+    }
+
+    /// Points per font unit at `size` points.
+    pub(crate) fn scale(&self, size: f32) -> f32 {
+        size / self.units_per_em
+    }
+
+    /// Ascent above and descent below the baseline at `size`, both positive, in points.
+    pub(crate) fn extent(&self, size: f32) -> (f32, f32) {
+        (
+            self.ascender * self.scale(size),
+            -self.descender * self.scale(size),
+        )
+    }
+
+    /// Shapes `text` (one run: one face, one direction, one script) with a cached plan. Clusters are
+    /// byte offsets into `text` plus `cluster_base`.
+    pub(crate) fn shape(
+        &self,
+        text: &str,
+        cluster_base: usize,
+        rtl: bool,
+        script: UScript,
+        language: Option<&str>,
+    ) -> rustybuzz::GlyphBuffer {
+        let face = self.shaping.borrow_dependent();
+        let tag = script.short_name().as_bytes();
+        let script_tag = [tag[0], tag[1], tag[2], tag[3]];
+        let rb_script = rustybuzz::Script::from_iso15924_tag(Tag::from_bytes(&script_tag));
+        let rb_language = language.and_then(|l| l.parse::<rustybuzz::Language>().ok());
+        let direction = if rtl {
+            rustybuzz::Direction::RightToLeft
+        } else {
+            rustybuzz::Direction::LeftToRight
+        };
+        let key = PlanKey {
+            rtl,
+            script: script_tag,
+            language: language.map(str::to_string),
+        };
+        let plan = {
+            let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+            match plans.iter().find(|(k, _)| *k == key) {
+                Some((_, plan)) => Arc::clone(plan),
+                None => {
+                    let plan = Arc::new(rustybuzz::ShapePlan::new(
+                        face,
+                        direction,
+                        rb_script,
+                        rb_language.as_ref(),
+                        &[],
+                    ));
+                    plans.push((key, Arc::clone(&plan)));
+                    plan
+                }
+            }
+        };
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        // Characters level keeps each mark in its own cluster, so text extraction can give every glyph
+        // the characters it stands for.
+        buffer.set_cluster_level(rustybuzz::BufferClusterLevel::MonotoneCharacters);
+        for (i, c) in text.char_indices() {
+            buffer.add(c, (cluster_base + i) as u32);
+        }
+        buffer.set_direction(direction);
+        if let Some(s) = rb_script {
+            buffer.set_script(s);
+        }
+        if let Some(l) = rb_language {
+            buffer.set_language(l);
+        }
+        rustybuzz::shape_with_plan(face, &plan, buffer)
+    }
+}
+
+/// The shipped fonts, read from a folder the caller names (the app's bundled `assets/fonts`). Faces are
+/// parsed on first use and kept: a Chinese face is only read when a document needs Chinese, and a second
+/// document reuses every face parsed for the first. Shareable between threads.
+pub struct FontLibrary {
+    dir: PathBuf,
+    faces: [OnceLock<Result<Arc<Face>, PrintError>>; FACE_SLOTS],
+}
+
+impl std::fmt::Debug for FontLibrary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FontLibrary")
+            .field("dir", &self.dir)
+            .field(
+                "loaded",
+                &self.faces.iter().filter(|s| s.get().is_some()).count(),
+            )
+            .finish()
+    }
+}
+
+impl FontLibrary {
+    /// A library over `dir` (the folder holding the files listed in `assets/fonts/SOURCES.md`). Nothing
+    /// is read until a document needs a face; a missing or broken file is a `PrintError::Font` then.
+    pub fn new(dir: impl Into<PathBuf>) -> FontLibrary {
+        FontLibrary {
+            dir: dir.into(),
+            faces: std::array::from_fn(|_| OnceLock::new()),
+        }
+    }
+
+    pub(crate) fn face(&self, id: FaceId) -> Result<&Arc<Face>, PrintError> {
+        self.faces[usize::from(id.0)]
+            .get_or_init(|| Face::load(&self.dir, id).map(Arc::new))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The characters of `text` that no shipped font can draw in a `lang` paragraph, each once, in order
+    /// of first appearance. Print refuses such text; the caller names these characters to the operator.
+    /// Line breaks and invisible format characters (joiners, bidi marks) are never reported.
+    pub fn missing_chars(&self, text: &str, lang: &Lang) -> Result<Vec<char>, PrintError> {
+        let mut missing = Vec::new();
+        let mut prev = None;
+        for c in text.chars() {
+            if c == '\n' {
+                continue;
+            }
+            match self.face_for(c, lang, false, prev)? {
+                Some(id) => prev = Some(id),
+                None if !missing.contains(&c) => missing.push(c),
+                None => {}
+            }
+        }
+        Ok(missing)
+    }
+
+    /// The face that draws `c` in a `lang` paragraph, following the fallback chain: the face of the
+    /// character's own script; for shared characters (spaces, digits, punctuation, marks) the face of
+    /// the preceding text, then the paragraph's face, then Noto Sans, then the CJK face. `None` when no
+    /// shipped face has a glyph. Only the faces the chain reaches are loaded.
+    pub(crate) fn face_for(
+        &self,
+        c: char,
+        lang: &Lang,
+        bold: bool,
+        prev: Option<FaceId>,
+    ) -> Result<Option<FaceId>, PrintError> {
+        let primary = FaceId::of(Family::primary(lang), bold);
+        let sans = FaceId::of(Family::Sans, bold);
+        let mut chain: [Option<FaceId>; 4] = [None; 4];
+        match c.script() {
+            UScript::Common | UScript::Inherited => {
+                chain = [
+                    prev,
+                    Some(primary),
+                    Some(sans),
+                    Some(FaceId::of(Family::CjkSc, bold)).filter(|_| is_cjk_symbol(c)),
+                ];
+            }
+            script => {
+                if let Some(family) = Family::for_script(script, lang) {
+                    chain[0] = Some(FaceId::of(family, bold));
+                }
+            }
+        }
+        for id in chain.into_iter().flatten() {
+            if self.face(id)?.covers(c) {
+                return Ok(Some(id));
+            }
+        }
+        // A zero-width format character (ZWJ, ZWNJ, bidi marks, variation selectors) changes shaping,
+        // not ink: the shaper hides it when the font lacks it, so it never prints as a box.
+        if is_invisible_format(c) {
+            return Ok(Some(prev.unwrap_or(primary)));
+        }
+        Ok(None)
+    }
+}
+
+/// CJK punctuation and full-width forms have the Common script but only the CJK face draws them.
+fn is_cjk_symbol(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' | '\u{30FB}' | '\u{30FC}')
+}
+
+pub(crate) fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{E0100}'..='\u{E01EF}' | '\u{061C}' | '\u{034F}')
+}
