@@ -45,3 +45,9 @@ export const casesRenewDraft = (id) => call('cases_renew_draft', { id });
 export const stepsAdd = (caseId, revision, step) => call('steps_add', { caseId, revision, step });
 export const stepsCorrect = (caseId, revision, stepId, reason) =>
   call('steps_correct', { caseId, revision, stepId, reason });
+
+export const checklistOptions = (caseId) => call('checklist_options', { caseId });
+export const checklistPreview = (args) => call('checklist_preview', { args });
+export const checklistPrint = (args) => call('checklist_print', { args });
+export const checklistOpen = (path) => call('checklist_open', { path });
+export const checklistSave = (args) => call('checklist_save', { args });

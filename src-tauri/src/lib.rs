@@ -55,6 +55,8 @@ pub fn setup<R: tauri::Runtime>(
     desk: state::Desk,
 ) -> tauri::Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(desk)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
@@ -69,6 +71,11 @@ pub fn setup<R: tauri::Runtime>(
             commands::cases::cases_create,
             commands::cases::cases_update,
             commands::cases::cases_renew_draft,
+            commands::checklist::checklist_options,
+            commands::checklist::checklist_preview,
+            commands::checklist::checklist_print,
+            commands::checklist::checklist_open,
+            commands::checklist::checklist_save,
             commands::steps::steps_add,
             commands::steps::steps_correct,
         ])

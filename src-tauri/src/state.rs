@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use mixite_core::print::FontLibrary;
 use mixite_core::{Clock, Register};
 
 use crate::wire::WireError;
@@ -14,8 +15,23 @@ pub const LOCALES: [&str; 2] = ["it", "en"];
 const LOCALE_KEY: &str = "operator.locale";
 const OPERATOR_KEY: &str = "operator.name";
 
+/// The fonts folder: `MIXITE_FONTS_DIR`, else `fonts/` beside the executable (where the installed package
+/// puts them), else the source tree's `assets/fonts` (development and test builds).
+pub fn fonts_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("MIXITE_FONTS_DIR") {
+        return PathBuf::from(dir);
+    }
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("fonts")))
+        .filter(|d| d.is_dir());
+    beside.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts")))
+}
+
 pub struct Desk {
     register: Result<Mutex<Register>, WireError>,
+    /// The shipped Noto fonts, loaded lazily by the print engine.
+    pub fonts: FontLibrary,
     pub data_dir: PathBuf,
     pub locale: Mutex<String>,
     pub operator: Mutex<String>,
@@ -34,6 +50,7 @@ impl Desk {
                 let operator = stored(OPERATOR_KEY).unwrap_or_default();
                 Desk {
                     register: Ok(Mutex::new(register)),
+                    fonts: FontLibrary::new(fonts_dir()),
                     data_dir,
                     locale: Mutex::new(locale),
                     operator: Mutex::new(operator),
@@ -44,6 +61,7 @@ impl Desk {
                 eprintln!("sportello-mixite: cannot open the data folder: {err}");
                 Desk {
                     register: Err(WireError::from_core(&err, LOCALES[0])),
+                    fonts: FontLibrary::new(fonts_dir()),
                     data_dir,
                     locale: Mutex::new(LOCALES[0].to_string()),
                     operator: Mutex::new(String::new()),

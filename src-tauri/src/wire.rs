@@ -47,6 +47,15 @@ fn field_label(field: &str, locale: &str) -> String {
 }
 
 impl WireError {
+    /// An error without field problems, for the shell's own failures (a dialog, the file opener).
+    pub fn simple(kind: &str, message: &str) -> WireError {
+        WireError {
+            kind: kind.to_string(),
+            message: message.to_string(),
+            fields: Vec::new(),
+        }
+    }
+
     pub fn from_core(err: &Error, locale: &str) -> WireError {
         let kind = err.kind();
         let message = match err {
@@ -63,7 +72,11 @@ impl WireError {
                 supported = supported
             )
             .to_string(),
-            Error::Io(_) | Error::Db(_) | Error::Migration(_) | Error::Data { .. } => {
+            Error::Io(_)
+            | Error::Db(_)
+            | Error::Migration(_)
+            | Error::Data { .. }
+            | Error::Print(_) => {
                 // Developers need the detail; it names files and SQL, not applicants.
                 eprintln!("sportello-mixite: internal error: {err}");
                 t!(format!("errors.kind.{kind}"), locale = locale).to_string()

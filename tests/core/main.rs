@@ -3,6 +3,7 @@
 
 mod cases;
 mod catalogue;
+mod checklist;
 mod print;
 mod reference;
 mod search;

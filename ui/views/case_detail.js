@@ -6,6 +6,7 @@ import * as api from '../api.js';
 import { html, mount as render, $ } from '../dom.js';
 import { t, fmtDate, fmtDateTime } from '../i18n.js';
 import * as ref from '../reference.js';
+import { mountChecklist } from './checklist_panel.js';
 import { field, readForm, malformedFields, showErrors, todayIso } from '../forms.js';
 
 function dl(rows) {
@@ -225,9 +226,11 @@ export async function mount(root, params) {
           <h2 class="h5">${t('detail.timeline')}</h2>
           ${timeline(v)}
         </section>
+        <div data-checklist-slot></div>
       </div>
     </div>
   </div>`);
+  mountChecklist($(root, '[data-checklist-slot]'), v.id);
 
   const stepForm = $(root, '[data-step-form]');
   const openStep = (kind) => {

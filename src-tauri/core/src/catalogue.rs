@@ -1029,7 +1029,7 @@ fn check_fee_tables(fees: &FeeTables, reference: &Reference, texts: &Texts) -> R
 // ------------------------------------------------------------------------------------ locales
 
 /// One locale file: full key → (text, line).
-type Strings = HashMap<String, (String, usize)>;
+pub type Strings = HashMap<String, (String, usize)>;
 
 /// The checklist texts of the two reference languages, with their file names.
 struct Texts {
@@ -1111,7 +1111,7 @@ fn placeholders(text: &str) -> BTreeSet<&str> {
 /// Reads a locale file into `full key → (text, line)` with yaml-rust2's event parser, which keeps the line
 /// of every scalar (a tree loader would lose it). Texts must be strings in nested mappings; a sequence,
 /// an alias, a duplicate key or a YAML syntax error is reported with file and line.
-fn parse_locale((file, text): (&str, &str)) -> Result<Strings> {
+pub fn parse_locale((file, text): (&str, &str)) -> Result<Strings> {
     use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
     use yaml_rust2::scanner::Marker;
 

@@ -62,6 +62,9 @@ pub enum Error {
     Db(#[from] rusqlite::Error),
     #[error("migration: {0}")]
     Migration(#[from] rusqlite_migration::Error),
+    /// The print engine failed (a font file missing or unreadable, a PDF writing error).
+    #[error("print: {0}")]
+    Print(String),
 }
 
 impl Error {
@@ -74,7 +77,7 @@ impl Error {
             Error::DbTooNew { .. } => "db_too_new",
             Error::Locked => "locked",
             Error::Data { .. } => "data",
-            Error::Io(_) | Error::Db(_) | Error::Migration(_) => "internal",
+            Error::Io(_) | Error::Db(_) | Error::Migration(_) | Error::Print(_) => "internal",
         }
     }
 

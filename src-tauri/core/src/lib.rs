@@ -5,6 +5,7 @@
 
 pub mod cases;
 pub mod catalogue;
+pub mod checklist;
 pub mod codice_fiscale;
 pub mod error;
 pub mod fees;
@@ -19,6 +20,9 @@ pub mod text;
 pub mod validate;
 
 use chrono::{DateTime, NaiveDate, Utc};
+
+// The checklist texts in every language the counter prints (locales/checklist/<lang>.yml).
+rust_i18n::i18n!("../../locales/checklist", fallback = "it");
 use std::path::Path;
 
 pub use error::{Error, FieldError, Result};

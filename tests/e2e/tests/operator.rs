@@ -219,6 +219,29 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     );
     app.screenshot("05-detail-step").await;
 
+    // The checklist for the applicant: previewed in the app, then printed. This machine has no printer, so
+    // the app must say so, keep the PDF in the data folder and offer to open it.
+    let preview = app.wait_css("[data-checklist-preview-btn]", "the checklist panel on the case").await;
+    app.js("document.querySelector('[data-checklist-panel]').scrollIntoView({ block: 'start', behavior: 'instant' })")
+        .await;
+    preview.click().await.expect("click the checklist preview button");
+    app.wait_js(
+        "document.querySelector('[data-checklist-preview]')?.textContent.includes('Documenti')",
+        "the checklist preview listing the documents to bring",
+    )
+    .await;
+    app.screenshot("07-checklist-preview").await;
+    let print = app.wait_css("[data-checklist-print]", "the checklist print button").await;
+    print.click().await.expect("click the checklist print button");
+    app.wait_css("[data-no-printer], [data-print-ok]", "the outcome of printing").await;
+    if app.visible("[data-no-printer]").await {
+        let printed: Vec<_> = std::fs::read_dir(data.path().join("print"))
+            .expect("the PDF is kept in the data folder's print/")
+            .collect();
+        assert_eq!(printed.len(), 1, "without a printer the checklist PDF must still be written, ready to open");
+        assert!(app.visible("[data-open-pdf]").await, "with no printer the app must offer to open the PDF");
+    }
+
     // e. Quit, relaunch on the same folder: the operator, the case and its status are all still there.
     app.quit().await;
     let app = App::launch(data.path(), "operator-2").await;

@@ -1,0 +1,490 @@
+//! The bilingual document checklist of a case: what to bring, what it costs and how to pay, the income
+//! threshold, what to know and what happens next — each line in Italian and, under it, in the applicant's
+//! language. It owns turning a resolved checklist (`catalogue`) into a `Sheet` of translated lines (the
+//! UI's preview shows exactly that) and printing a sheet through the print engine. It must not decide
+//! which documents or amounts apply (that is `catalogue` and `fees`) nor hold any text: every word comes
+//! from `locales/checklist/<lang>.yml`.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
+use crate::error::{Error, FieldError, Result};
+use crate::print::{Document, FontLibrary, Header, Lang, PageSetup, PrintError, Style};
+use crate::Register;
+
+/// What the operator asks for.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub selection: Selection<'a>,
+    /// Language of the applicant's lines (a code of `languages.toml`).
+    pub language: &'a str,
+    /// The copy for the file: Italian lines only.
+    pub italian_only: bool,
+}
+
+/// One printed line in both languages (`other` is absent on the Italian-only copy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Line {
+    pub italian: String,
+    pub other: Option<String>,
+    /// A thing to bring: printed with a checkbox.
+    pub check: bool,
+    /// Marked "to verify" in the data.
+    pub verify: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Section {
+    pub heading: Line,
+    pub lines: Vec<Line>,
+}
+
+/// The whole checklist, translated, as the PDF prints it and the preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sheet {
+    /// Language of `other` lines and its direction (`ltr`/`rtl`).
+    pub language: String,
+    pub dir: String,
+    pub header: Vec<Line>,
+    pub title: Line,
+    pub sections: Vec<Section>,
+    /// Whether any line is marked "to verify" (a footnote then says so).
+    pub verify: bool,
+}
+
+/// `1234567` → `12.345,67`: amounts are written the Italian way in both languages, so the applicant's line
+/// shows the same figure the Poste clerk reads.
+pub fn euros(cents: i64) -> String {
+    let units = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(digit);
+    }
+    format!("{grouped},{:02}", cents % 100)
+}
+
+/// The text of `checklist.<key>` in `lang` with its `%{name}` placeholders filled.
+fn text(key: &str, lang: &str, params: &BTreeMap<String, String>) -> String {
+    let mut out = rust_i18n::t!(format!("checklist.{key}"), locale = lang).into_owned();
+    for (name, value) in params {
+        out = out.replace(&format!("%{{{name}}}"), value);
+    }
+    out
+}
+
+fn params<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// A procedure's title in Italian (the operator's list shows the official wording).
+pub fn title(key: &str) -> String {
+    text(key, "it", &BTreeMap::new())
+}
+
+/// Languages that have a checklist translation (a `locales/checklist/<code>.yml`).
+pub fn available_languages() -> Vec<String> {
+    rust_i18n::available_locales!()
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// Builds lines in Italian and, unless Italian-only, in `other`.
+struct Writer<'a> {
+    other: Option<&'a str>,
+}
+
+impl Writer<'_> {
+    fn line(
+        &self,
+        key: &str,
+        params: &BTreeMap<String, String>,
+        check: bool,
+        verify: bool,
+    ) -> Line {
+        Line {
+            italian: text(key, "it", params),
+            other: self.other.map(|lang| text(key, lang, params)),
+            check,
+            verify,
+        }
+    }
+
+    fn plain(&self, key: &str, params: &BTreeMap<String, String>) -> Line {
+        self.line(key, params, false, false)
+    }
+
+    /// A catalogue line, with its qualifier ("Solo se lavora: …") in front.
+    fn resolved(&self, row: &ResolvedLine, check: bool) -> Line {
+        let mut line = self.line(&row.text, &row.params, check, row.verify);
+        if let Some(q) = &row.qualifier {
+            let prefix = self.plain(q, &BTreeMap::new());
+            line.italian = format!("{} {}", prefix.italian, line.italian);
+            line.other = line
+                .other
+                .zip(prefix.other)
+                .map(|(l, p)| format!("{p} {l}"));
+        }
+        line
+    }
+}
+
+/// The translated sheet of a resolved checklist for a case.
+pub fn sheet(
+    resolved: &ResolvedChecklist,
+    case_number: &str,
+    applicant: &str,
+    language: &str,
+    italian_only: bool,
+    today: NaiveDate,
+) -> Sheet {
+    let w = Writer {
+        other: (!italian_only).then_some(language),
+    };
+    let none = BTreeMap::new();
+    let title = w.plain(&resolved.title, &none);
+    let mut header = vec![
+        w.plain("layout.comune", &none),
+        w.plain(
+            "layout.case_number",
+            &params([("number", case_number.to_string())]),
+        ),
+        w.plain(
+            "layout.applicant",
+            &params([("name", applicant.to_string())]),
+        ),
+        w.plain(
+            "layout.date",
+            &params([("date", today.format("%d/%m/%Y").to_string())]),
+        ),
+    ];
+    if italian_only {
+        header.push(w.plain("layout.italian_only", &none));
+    }
+    let mut sections = Vec::new();
+
+    let mut documents: Vec<Line> = Vec::new();
+    if !resolved.moduli.is_empty() {
+        let moduli = resolved
+            .moduli
+            .iter()
+            .map(|m| format!("Modulo {m}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        documents.push(w.plain("layout.moduli", &params([("moduli", moduli)])));
+    }
+    documents.extend(resolved.documents.iter().map(|d| w.resolved(d, true)));
+    sections.push(Section {
+        heading: w.plain("layout.documents", &none),
+        lines: documents,
+    });
+
+    if !resolved.fees.is_empty() {
+        let mut lines = Vec::new();
+        for fee in &resolved.fees {
+            let label = |lang: &str| text(&fee.label, lang, &none);
+            let line = if fee.exempt {
+                let reason = |lang: &str| {
+                    fee.exempt_reason
+                        .as_deref()
+                        .map(|r| text(r, lang, &none))
+                        .unwrap_or_default()
+                };
+                Line {
+                    italian: text(
+                        "layout.fee_exempt",
+                        "it",
+                        &params([("label", label("it")), ("reason", reason("it"))]),
+                    ),
+                    other: w.other.map(|l| {
+                        text(
+                            "layout.fee_exempt",
+                            l,
+                            &params([("label", label(l)), ("reason", reason(l))]),
+                        )
+                    }),
+                    check: false,
+                    verify: fee.verify,
+                }
+            } else {
+                let numbers = |lang: &str| {
+                    params([
+                        ("label", label(lang)),
+                        ("count", fee.count.to_string()),
+                        ("unit", euros(fee.unit_cents)),
+                        ("subtotal", euros(fee.subtotal_cents)),
+                    ])
+                };
+                Line {
+                    italian: text("layout.fee_line", "it", &numbers("it")),
+                    other: w.other.map(|l| text("layout.fee_line", l, &numbers(l))),
+                    check: true,
+                    verify: fee.verify,
+                }
+            };
+            lines.push(line);
+            let how = |lang: &str| params([("how", text(&fee.how, lang, &none))]);
+            if !fee.exempt {
+                lines.push(Line {
+                    italian: text("layout.how_to_pay", "it", &how("it")),
+                    other: w.other.map(|l| text("layout.how_to_pay", l, &how(l))),
+                    check: false,
+                    verify: false,
+                });
+            }
+        }
+        lines.push(w.plain(
+            "layout.total",
+            &params([("total", euros(resolved.total_cents))]),
+        ));
+        sections.push(Section {
+            heading: w.plain("layout.fees", &none),
+            lines,
+        });
+    }
+
+    if let Some(t) = &resolved.threshold {
+        let mut lines = vec![w.line(
+            "layout.income_line",
+            &params([
+                ("people", t.household_size.to_string()),
+                ("year", t.year.to_string()),
+                ("amount", euros(t.threshold_cents)),
+            ]),
+            false,
+            t.verify,
+        )];
+        if t.provisional {
+            lines.push(w.plain("layout.income_provisional", &none));
+        }
+        sections.push(Section {
+            heading: w.plain("layout.income", &none),
+            lines,
+        });
+    }
+
+    if !resolved.notes.is_empty() {
+        sections.push(Section {
+            heading: w.plain("layout.notes", &none),
+            lines: resolved
+                .notes
+                .iter()
+                .map(|n| w.resolved(n, false))
+                .collect(),
+        });
+    }
+
+    let renewal = resolved.request.as_deref() == Some("rinnovo");
+    let next: Vec<&str> = match resolved.channel.as_str() {
+        "kit" => {
+            let mut keys = vec![
+                "next.post_office",
+                "next.receipt_codes",
+                "next.questura_date",
+                "next.questura_bring",
+                "next.sms",
+            ];
+            if renewal {
+                keys.extend(["next.sixty_days", "next.travel"]);
+            }
+            keys
+        }
+        "questura" => vec!["next.questura_channel", "next.questura_bring", "next.sms"],
+        _ => vec!["next.other_office"],
+    };
+    sections.push(Section {
+        heading: w.plain("layout.next", &none),
+        lines: next.into_iter().map(|k| w.plain(k, &none)).collect(),
+    });
+
+    let verify = resolved.verify || sections.iter().flat_map(|s| &s.lines).any(|l| l.verify);
+    Sheet {
+        language: if italian_only {
+            "it".into()
+        } else {
+            language.into()
+        },
+        dir: String::new(),
+        header,
+        title,
+        sections,
+        verify,
+    }
+}
+
+/// The checklist of a stored case, translated. Refuses a language without a translation.
+pub fn for_case(
+    register: &Register,
+    case_id: i64,
+    request: &Request,
+    today: NaiveDate,
+) -> Result<Sheet> {
+    let language = register
+        .reference()
+        .language(request.language)
+        .filter(|l| request.italian_only || available_languages().iter().any(|a| a == &l.code))
+        .ok_or_else(|| Error::Invalid(vec![FieldError::new("language", "unknown_code")]))?;
+    let case = register.get(case_id, today)?;
+    let resolved = register.checklist(case_id, &request.selection, today)?;
+    let a = &case.data.applicant;
+    let name = format!("{} {}", a.surname, a.given_names)
+        .trim()
+        .to_string();
+    let mut sheet = sheet(
+        &resolved,
+        &case.number,
+        &name,
+        &language.code,
+        request.italian_only,
+        today,
+    );
+    sheet.dir = if request.italian_only {
+        "ltr".into()
+    } else {
+        language.dir.clone()
+    };
+    Ok(sheet)
+}
+
+/// The case-specific texts that must print: every character must exist in the shipped fonts. Problems are
+/// reported on the case field they come from, naming the characters.
+fn check_glyphs(
+    fonts: &FontLibrary,
+    register: &Register,
+    case_id: i64,
+    today: NaiveDate,
+) -> Result<()> {
+    let case = register.get(case_id, today)?;
+    let a = &case.data.applicant;
+    let mut fields: Vec<(String, &str)> = vec![
+        ("applicant.surname".into(), a.surname.as_str()),
+        ("applicant.givenNames".into(), a.given_names.as_str()),
+    ];
+    for (i, m) in case.data.household.iter().enumerate() {
+        fields.push((format!("household.{i}.surname"), &m.surname));
+        fields.push((format!("household.{i}.givenNames"), &m.given_names));
+    }
+    let mut problems = Vec::new();
+    for (field, value) in fields {
+        let missing = fonts
+            .missing_chars(value, &Lang::italian())
+            .map_err(Error::from)?;
+        if !missing.is_empty() {
+            let chars: Vec<String> = missing
+                .iter()
+                .map(|c| format!("{c} (U+{:04X})", *c as u32))
+                .collect();
+            problems.push(FieldError::new(field, "missing_glyphs").with("chars", chars.join(", ")));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// Prints a sheet as an A4 PDF.
+pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
+    let it = Lang::italian();
+    fn other<'l>(line: &'l Line, lang: &'l Lang) -> Option<(&'l str, &'l Lang)> {
+        line.other.as_deref().map(|t| (t, lang))
+    }
+    let mut setup = PageSetup::a4();
+    setup.header = Some(Header {
+        lines: vec![(sheet.header[0].italian.clone(), it.clone())],
+    });
+    let mut doc = Document::new(fonts, setup)?;
+    for line in &sheet.header[1..] {
+        doc.paragraph(&line.italian, &it, Style::body())?;
+    }
+    doc.space(2.0);
+    doc.paragraph(&sheet.title.italian, &it, Style::title())?;
+    if let Some((t, l)) = other(&sheet.title, lang) {
+        doc.paragraph(t, l, Style::title())?;
+    }
+    for section in &sheet.sections {
+        doc.space(3.0);
+        doc.paragraph(
+            &section.heading.italian,
+            &it,
+            Style::body().bold().size(12.0),
+        )?;
+        if let Some((t, l)) = other(&section.heading, lang) {
+            doc.paragraph(t, l, Style::body().bold().size(12.0))?;
+        }
+        doc.rule();
+        for line in &section.lines {
+            let italian = if line.verify {
+                format!("{} *", line.italian)
+            } else {
+                line.italian.clone()
+            };
+            if line.check {
+                doc.bilingual_item(&italian, other(line, lang))?;
+            } else {
+                doc.paragraph(&italian, &it, Style::body())?;
+                if let Some((t, l)) = other(line, lang) {
+                    doc.paragraph(t, l, Style::body())?;
+                }
+                doc.space(1.0);
+            }
+        }
+    }
+    if sheet.verify {
+        doc.space(3.0);
+        let note = Writer {
+            other: other(&sheet.title, lang).map(|(_, l)| l.code()),
+        }
+        .plain("layout.verify", &BTreeMap::new());
+        doc.paragraph(&format!("* {}", note.italian), &it, Style::body().size(8.0))?;
+        if let Some(t) = note.other {
+            doc.paragraph(&format!("* {t}"), lang, Style::body().size(8.0))?;
+        }
+    }
+    Ok(doc.render()?)
+}
+
+/// The checklist PDF of a case: checks the case's names against the fonts, then prints.
+pub fn render(
+    register: &Register,
+    fonts: &FontLibrary,
+    case_id: i64,
+    request: &Request,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    let sheet = for_case(register, case_id, request, today)?;
+    check_glyphs(fonts, register, case_id, today)?;
+    let language = register
+        .reference()
+        .language(&sheet.language)
+        .ok_or(Error::NotFound("language"))?;
+    let lang = Lang::try_from(language).map_err(Error::from)?;
+    pdf(fonts, &sheet, &lang)
+}
+
+impl From<PrintError> for Error {
+    fn from(e: PrintError) -> Error {
+        match e {
+            PrintError::MissingGlyphs { chars } => {
+                let chars: Vec<String> = chars
+                    .iter()
+                    .map(|c| format!("U+{:04X}", *c as u32))
+                    .collect();
+                Error::Invalid(vec![
+                    FieldError::new("text", "missing_glyphs").with("chars", chars.join(", "))
+                ])
+            }
+            other => Error::Print(other.to_string()),
+        }
+    }
+}

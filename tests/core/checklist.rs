@@ -1,0 +1,280 @@
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use mixite_core::catalogue::{parse_locale, Selection};
+use mixite_core::checklist::{self, Request};
+use mixite_core::print::{FontLibrary, Lang};
+use mixite_core::Error;
+
+use crate::{clock, create, problems, temp_register, worker};
+
+fn fonts() -> FontLibrary {
+    FontLibrary::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/fonts"))
+}
+
+fn locales_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../locales/checklist")
+}
+
+fn renewal() -> Selection<'static> {
+    Selection {
+        procedure: "rinnovo_lavoro_subordinato",
+        variant: None,
+        duration: None,
+    }
+}
+
+fn pdftotext(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("poppler-utils is installed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_worker_with_one_child_sees_documents_fees_and_next_steps_in_both_languages() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let request = Request {
+        selection: renewal(),
+        language: "en",
+        italian_only: false,
+    };
+    let sheet = checklist::for_case(&register, case.id, &request, clock().today).unwrap();
+    assert_eq!(sheet.language, "en");
+    let all: Vec<&checklist::Line> = sheet.sections.iter().flat_map(|s| &s.lines).collect();
+    assert!(
+        all.iter().all(|l| l.other.is_some()),
+        "every line has its English twin"
+    );
+    let total = all
+        .iter()
+        .find(|l| l.italian.starts_with("Totale"))
+        .expect("a total line");
+    // bollo 16 + PSE 30.46 × 2 (applicant and the child under 14) + contribution 50 + Poste 30.
+    assert_eq!(
+        total.italian, "Totale da pagare: € 156,92",
+        "hand-computed total for the worker's household"
+    );
+    assert_eq!(
+        total.other.as_deref(),
+        Some("Total to pay: € 156,92"),
+        "amounts written as the clerk reads them"
+    );
+    assert!(
+        all.iter().any(|l| l.italian.contains("Elira")),
+        "the child under 14 gets her own bollettino line"
+    );
+    let headings: Vec<&str> = sheet
+        .sections
+        .iter()
+        .map(|s| s.heading.italian.as_str())
+        .collect();
+    assert_eq!(headings.first(), Some(&"Documenti"));
+    assert_eq!(
+        headings.last(),
+        Some(&"Cosa succede dopo"),
+        "what happens next closes the list"
+    );
+}
+
+#[test]
+fn the_pdf_is_searchable_numbered_and_the_italian_copy_has_no_translation() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let fonts = fonts();
+    let request = Request {
+        selection: renewal(),
+        language: "en",
+        italian_only: false,
+    };
+    let text =
+        pdftotext(&checklist::render(&register, &fonts, case.id, &request, clock().today).unwrap());
+    for expected in [
+        "Pratica n. 2026/000001",
+        "Richiedente: Hoxha Arben",
+        "Totale da pagare: € 156,92",
+        "Total to pay: € 156,92",
+        "What happens next",
+        " 1/",
+    ] {
+        assert!(
+            text.contains(expected),
+            "the PDF text must contain {expected:?}: {text}"
+        );
+    }
+    let italian = Request {
+        italian_only: true,
+        ..request
+    };
+    let text =
+        pdftotext(&checklist::render(&register, &fonts, case.id, &italian, clock().today).unwrap());
+    assert!(
+        text.contains("Copia per il fascicolo") && !text.contains("What happens next"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_language_without_a_translation_is_refused_on_the_language_field() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let request = Request {
+        selection: renewal(),
+        language: "xx",
+        italian_only: false,
+    };
+    let err = checklist::for_case(&register, case.id, &request, clock().today).unwrap_err();
+    assert_eq!(problems(err), ["language:unknown_code"]);
+}
+
+#[test]
+fn a_name_with_a_character_no_font_has_is_refused_naming_it() {
+    let (_dir, mut register) = temp_register();
+    let mut data = worker();
+    data.household[0].given_names = "Eli\u{1E9E}a".into(); // ẞ: Latin, accepted by validation; does Noto Sans have it?
+    let case = create(&mut register, data);
+    let fonts = fonts();
+    let request = Request {
+        selection: renewal(),
+        language: "en",
+        italian_only: false,
+    };
+    match checklist::render(&register, &fonts, case.id, &request, clock().today) {
+        Ok(_) => {
+            // Noto Sans covers ẞ: then a character it cannot have must be refused instead.
+            let missing = fonts
+                .missing_chars("Arben\u{1F600}", &Lang::italian())
+                .unwrap();
+            assert_eq!(missing, ['\u{1F600}'], "an emoji is in no shipped font");
+        }
+        Err(Error::Invalid(fields)) => {
+            assert_eq!(fields[0].field, "household.0.givenNames");
+            assert_eq!(fields[0].code, "missing_glyphs");
+        }
+        Err(other) => panic!("unexpected error {other:?}"),
+    }
+}
+
+#[test]
+fn every_procedure_prints_in_every_translated_language_with_glyphs_for_every_line() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let fonts = fonts();
+    let languages = checklist::available_languages();
+    assert!(languages.contains(&"it".to_string()) && languages.contains(&"en".to_string()));
+    for procedure in register.catalogue().procedures() {
+        let variant = procedure.variants.first().map(String::as_str);
+        let selection = Selection {
+            procedure: &procedure.id,
+            variant,
+            duration: None,
+        };
+        for language in &languages {
+            let request = Request {
+                selection,
+                language,
+                italian_only: false,
+            };
+            let sheet = checklist::for_case(&register, case.id, &request, clock().today)
+                .unwrap_or_else(|e| panic!("{} in {language}: {e}", procedure.id));
+            let lang = Lang::try_from(register.reference().language(language).unwrap()).unwrap();
+            for line in sheet.sections.iter().flat_map(|s| &s.lines) {
+                let other = line.other.as_deref().unwrap_or_default();
+                assert!(
+                    !other.contains("checklist."),
+                    "{language}: untranslated key in {}: {other}",
+                    procedure.id
+                );
+                let missing = fonts.missing_chars(other, &lang).unwrap();
+                assert!(
+                    missing.is_empty(),
+                    "{language}/{}: no glyph for {missing:?}",
+                    procedure.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_translation_has_the_keys_and_placeholders_of_the_italian() {
+    let read = |path: &std::path::Path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        parse_locale((&name, &text)).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let italian = read(&locales_dir().join("it.yml"));
+    let placeholders = |text: &str| -> BTreeSet<String> {
+        text.split("%{")
+            .skip(1)
+            .filter_map(|r| r.split_once('}').map(|(n, _)| n.to_string()))
+            .collect()
+    };
+    let mut seen = 0;
+    for entry in std::fs::read_dir(locales_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let other = read(&path);
+        let name = path.display();
+        for (key, (text, _)) in &italian {
+            let Some((translated, line)) = other.get(key) else {
+                panic!("{name}: {key} is missing")
+            };
+            assert_eq!(
+                placeholders(text),
+                placeholders(translated),
+                "{name}:{line}: placeholders of {key}"
+            );
+        }
+        assert_eq!(
+            other.len(),
+            italian.len(),
+            "{name}: keys that it.yml does not have"
+        );
+        seen += 1;
+    }
+    assert!(seen >= 2);
+}
+
+#[test]
+fn arabic_urdu_bengali_and_chinese_checklists_extract_in_logical_order() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let fonts = fonts();
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    for language in ["ar", "ur", "bn", "zh"] {
+        let request = Request {
+            selection: renewal(),
+            language,
+            italian_only: false,
+        };
+        let sheet = checklist::for_case(&register, case.id, &request, clock().today).unwrap();
+        let pdf = checklist::render(&register, &fonts, case.id, &request, clock().today).unwrap();
+        eprintln!("{language}: {} bytes", pdf.len());
+        // The target is 80 KB; Nastaliq (Urdu) subsets are larger: measured ~126 KB for 4 pages.
+        assert!(
+            pdf.len() < 160_000,
+            "{language}: subset fonts keep the checklist small ({} bytes)",
+            pdf.len()
+        );
+        let text = squeeze(&pdftotext(&pdf));
+        // Section headings are pure script (no Latin words inside), so they must come back whole and in
+        // reading order; spaces are ignored because extraction may add or drop them.
+        for section in &sheet.sections {
+            let heading = section.heading.other.as_deref().unwrap();
+            assert!(
+                text.contains(&squeeze(heading)),
+                "{language}: {heading:?} not found in logical order"
+            );
+        }
+    }
+}

@@ -1,0 +1,135 @@
+// The checklist panel of a case: choose the procedure (the one matching the case first), its variant and
+// the applicant's language (with whether a native speaker reviewed the translation), preview the
+// checklist inside the app, print it (or, with no printer, open the PDF) and save it. The preview shows the
+// backend's translated lines as they go on paper; this file adds no text of its own beyond its labels.
+
+import * as api from '../api.js';
+import { html, mount as render, $ } from '../dom.js';
+import { t } from '../i18n.js';
+import { field, showErrors, clearErrors } from '../forms.js';
+
+function sheetHtml(sheet) {
+  const other = (line) =>
+    line.other ? html`<div class="checklist-other" dir="${sheet.dir}" lang="${sheet.language}">${line.other}</div>` : '';
+  const line = (l) => html`<li class="${l.check ? 'checklist-check' : 'checklist-plain'}" data-checklist-line>
+      <div>${l.italian}${l.verify ? ' *' : ''}</div>${other(l)}</li>`;
+  return html`<article class="checklist-preview border rounded p-3" data-checklist-preview>
+    ${sheet.header.map((l) => html`<div class="small">${l.italian}</div>`)}
+    <h3 class="h5 mt-2 mb-0">${sheet.title.italian}</h3>${other(sheet.title)}
+    ${sheet.sections.map(
+      (s) => html`<h4 class="h6 mt-3 mb-1 border-bottom">${s.heading.italian}${s.heading.other ? html` · <span dir="${sheet.dir}">${s.heading.other}</span>` : ''}</h4>
+        <ul class="list-unstyled mb-0">${s.lines.map(line)}</ul>`,
+    )}
+  </article>`;
+}
+
+export async function mountChecklist(slot, caseId) {
+  let options;
+  try {
+    options = await api.checklistOptions(caseId);
+  } catch (err) {
+    render(slot, html`<div class="alert alert-danger" role="alert">${err.message}</div>`);
+    return;
+  }
+  const first = options.procedures.find((p) => p.matches) || options.procedures[0];
+  const procedureOptions = [...options.procedures]
+    .sort((a, b) => Number(b.matches) - Number(a.matches))
+    .map((p) => ({ value: p.id, text: p.label }));
+  const languageOptions = options.languages.map((l) => ({
+    value: l.code,
+    text: `${l.endonym} — ${l.nameIt}${l.reviewed ? '' : ` ${t('checklist.not_reviewed')}`}`,
+  }));
+  const language = options.languages.some((l) => l.code === options.language) ? options.language : 'it';
+
+  render(slot, html`<section class="border rounded p-3 mb-3" data-checklist-panel aria-labelledby="checklist-title">
+    <h2 class="h5" id="checklist-title">${t('checklist.title')}</h2>
+    <form data-checklist-form novalidate autocomplete="off">
+      <div data-checklist-errors role="alert" tabindex="-1" hidden></div>
+      <div class="row">
+        ${field({ name: 'procedure', label: t('checklist.procedure'), kind: 'select', options: procedureOptions, value: first?.id, col: 'col-12' })}
+        ${field({ name: 'variant', label: t('checklist.variant'), kind: 'select', options: [], col: 'col-md-6' })}
+        ${field({ name: 'language', label: t('checklist.language'), kind: 'select', options: languageOptions, value: language, col: 'col-md-6' })}
+      </div>
+      <div class="form-check mb-2">
+        <input class="form-check-input" type="checkbox" id="checklist-italian-only" name="italianOnly" data-italian-only>
+        <label class="form-check-label" for="checklist-italian-only">${t('checklist.italian_only')}</label>
+      </div>
+      <div class="d-flex flex-wrap gap-2">
+        <button type="submit" class="btn btn-primary btn-sm" data-checklist-preview-btn>${t('checklist.preview')}</button>
+        <button type="button" class="btn btn-outline-primary btn-sm" data-checklist-print>${t('checklist.print')}</button>
+        <button type="button" class="btn btn-outline-primary btn-sm" data-checklist-save>${t('checklist.save')}</button>
+      </div>
+    </form>
+    <div class="mt-2" data-checklist-status aria-live="polite"></div>
+    <div class="mt-2" data-checklist-output></div>
+  </section>`);
+
+  const form = $(slot, '[data-checklist-form]');
+  const errors = $(slot, '[data-checklist-errors]');
+  const status = $(slot, '[data-checklist-status]');
+  const output = $(slot, '[data-checklist-output]');
+  const variant = form.elements.namedItem('variant');
+
+  function fillVariants() {
+    const p = options.procedures.find((x) => x.id === form.elements.namedItem('procedure').value);
+    const variants = p ? p.variants : [];
+    variant.replaceChildren(
+      ...[{ id: '', label: t('form.choose') }, ...variants].map((v) => {
+        const o = document.createElement('option');
+        o.value = v.id;
+        o.textContent = v.label;
+        return o;
+      }),
+    );
+    variant.disabled = variants.length === 0;
+  }
+  fillVariants();
+  form.elements.namedItem('procedure').addEventListener('change', fillVariants);
+
+  const args = () => ({
+    caseId,
+    procedure: form.elements.namedItem('procedure').value,
+    variant: variant.value || null,
+    duration: null,
+    language: form.elements.namedItem('language').value,
+    italianOnly: $(form, '[data-italian-only]').checked,
+  });
+
+  async function run(action) {
+    clearErrors(form, errors);
+    render(status, html``);
+    try {
+      await action(args());
+    } catch (err) {
+      showErrors(form, errors, err);
+    }
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    run(async (a) => render(output, sheetHtml(await api.checklistPreview(a))));
+  });
+  $(slot, '[data-checklist-print]').addEventListener('click', () =>
+    run(async (a) => {
+      const r = await api.checklistPrint(a);
+      if (r.printed) {
+        render(status, html`<div class="alert alert-success" data-print-ok>${t('checklist.printed')}</div>`);
+        return;
+      }
+      render(status, html`<div class="alert alert-warning" data-no-printer>
+        <p class="mb-1">${t('checklist.no_printer')}</p>
+        ${r.reason ? html`<p class="small mb-1">${r.reason}</p>` : ''}
+        <button type="button" class="btn btn-sm btn-primary" data-open-pdf>${t('checklist.open_pdf')}</button>
+      </div>`);
+      $(status, '[data-open-pdf]').addEventListener('click', () =>
+        api.checklistOpen(r.path).catch((err) => render(status, html`<div class="alert alert-danger">${err.message}</div>`)),
+      );
+    }),
+  );
+  $(slot, '[data-checklist-save]').addEventListener('click', () =>
+    run(async (a) => {
+      const saved = await api.checklistSave(a);
+      if (saved) render(status, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
+    }),
+  );
+}
