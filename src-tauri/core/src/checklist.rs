@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
 use crate::error::{Error, FieldError, Result};
+use crate::model::CaseView;
 use crate::print::{Document, FontLibrary, Header, Lang, PageSetup, PrintError, Style};
 use crate::Register;
 
@@ -328,13 +329,22 @@ pub fn for_case(
     request: &Request,
     today: NaiveDate,
 ) -> Result<Sheet> {
+    sheet_of(register, &register.get(case_id, today)?, request, today)
+}
+
+/// The translated sheet of a case already read.
+fn sheet_of(
+    register: &Register,
+    case: &CaseView,
+    request: &Request,
+    today: NaiveDate,
+) -> Result<Sheet> {
     let language = register
         .reference()
         .language(request.language)
         .filter(|l| request.italian_only || available_languages().iter().any(|a| a == &l.code))
         .ok_or_else(|| Error::Invalid(vec![FieldError::new("language", "unknown_code")]))?;
-    let case = register.get(case_id, today)?;
-    let resolved = register.checklist(case_id, &request.selection, today)?;
+    let resolved = register.checklist(&case.data, &request.selection, today)?;
     let a = &case.data.applicant;
     let name = format!("{} {}", a.surname, a.given_names)
         .trim()
@@ -357,13 +367,7 @@ pub fn for_case(
 
 /// The case-specific texts that must print: every character must exist in the shipped fonts. Problems are
 /// reported on the case field they come from, naming the characters.
-fn check_glyphs(
-    fonts: &FontLibrary,
-    register: &Register,
-    case_id: i64,
-    today: NaiveDate,
-) -> Result<()> {
-    let case = register.get(case_id, today)?;
+fn check_glyphs(fonts: &FontLibrary, case: &CaseView) -> Result<()> {
     let a = &case.data.applicant;
     let mut fields: Vec<(String, &str)> = vec![
         ("applicant.surname".into(), a.surname.as_str()),
@@ -462,8 +466,10 @@ pub fn render(
     request: &Request,
     today: NaiveDate,
 ) -> Result<Vec<u8>> {
-    let sheet = for_case(register, case_id, request, today)?;
-    check_glyphs(fonts, register, case_id, today)?;
+    // One read of the case serves the sheet and the glyph check.
+    let case = register.get(case_id, today)?;
+    let sheet = sheet_of(register, &case, request, today)?;
+    check_glyphs(fonts, &case)?;
     let language = register
         .reference()
         .language(&sheet.language)

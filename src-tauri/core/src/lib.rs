@@ -120,16 +120,15 @@ impl Register {
         &self.catalogue
     }
 
-    /// The resolved checklist of a stored case for a procedure of the catalogue, on `today`.
+    /// The resolved checklist of a case's data for a procedure of the catalogue, on `today`.
     pub fn checklist(
         &self,
-        case_id: i64,
+        case: &CaseData,
         selection: &catalogue::Selection,
         today: NaiveDate,
     ) -> Result<catalogue::ResolvedChecklist> {
-        let case = self.get(case_id, today)?;
         self.catalogue
-            .checklist(selection, &case.data, &self.reference, &self.fees, today)
+            .checklist(selection, case, &self.reference, &self.fees, today)
     }
 
     pub fn store(&self) -> &Store {
