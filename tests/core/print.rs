@@ -133,7 +133,8 @@ fn checklist(code: &str) -> Vec<u8> {
     let mut rows = 0;
     while doc.page_count() < 2 || rows % samples.len() != 0 {
         let (it, tr) = samples[rows % samples.len()];
-        doc.bilingual_item(it, Some((tr, &other))).unwrap();
+        doc.bilingual_item(it, Some((tr, &other)), Style::body())
+            .unwrap();
         rows += 1;
     }
     assert_eq!(doc.page_count(), 2, "the sample fills exactly two pages");
@@ -377,7 +378,7 @@ fn a_name_with_a_character_no_font_has_is_refused_with_that_character_named() {
         "the message names the code point: {err}"
     );
     let err = doc
-        .bilingual_item("Nome", Some(("名字 \u{2A6D6}", &lang("zh"))))
+        .bilingual_item("Nome", Some(("名字 \u{2A6D6}", &lang("zh"))), Style::body())
         .unwrap_err();
     assert!(
         matches!(&err, PrintError::MissingGlyphs { chars } if chars == &['\u{2A6D6}']),

@@ -1,95 +1,72 @@
-//! Time to lay out and write a two-page bilingual checklist in process (it+ar, it+ur, it+bn, it+zh), with
-//! the font library loaded once and reused across iterations as the app keeps it; and, before that, the
-//! peak resident memory (VmHWM) of a process that has printed one Chinese checklist.
-//! Run: `cargo bench -p mixite-core --bench print`.
+//! Time to produce the bilingual checklist of a real case in process (release build): the renewal for
+//! employment of `tests/fixtures/worker.json` (a worker with one child under 14), in it+ar, it+ur,
+//! it+bn and it+zh, with the font library loaded once and reused as the app keeps it. Two figures per
+//! language: `layout+pdf` (the translated sheet laid out and written, what the comparison with other
+//! engines measures) and `from_register` (the case read from SQLite, the sheet built, its names checked
+//! against the fonts, then laid out and written: what the operator waits for).
+//!
+//! Before that, in a fresh process: the peak resident memory (VmHWM) after printing one Chinese
+//! checklist cold (CJK face read and parsed) and warm. It also writes each sheet as JSON and each PDF
+//! under `target/bench/`, which `tests/bench/compare_print.py` reads to give other engines the same
+//! content. Run: `cargo bench -p mixite-core --bench print`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use criterion::{criterion_group, Criterion};
-use mixite_core::print::{Document, FontLibrary, Header, Lang, PageSetup, Style};
+use mixite_core::catalogue::Selection;
+use mixite_core::checklist::{self, Request, Sheet};
+use mixite_core::model::CaseData;
+use mixite_core::print::{FontLibrary, Lang};
+use mixite_core::{Clock, NewCase, Register};
 
-fn fonts_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fonts")
+const LANGUAGES: [&str; 4] = ["ar", "ur", "bn", "zh"];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn lang(code: &str) -> Lang {
-    match code {
-        "ar" | "ur" => Lang::new(code, "Arab", "rtl").unwrap(),
-        "bn" => Lang::new(code, "Beng", "ltr").unwrap(),
-        "zh" => Lang::new(code, "Hans", "ltr").unwrap(),
-        other => panic!("no samples for {other}"),
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).expect("a date")
+}
+
+fn request(language: &str) -> Request<'_> {
+    Request {
+        selection: Selection {
+            procedure: "rinnovo_lavoro_subordinato",
+            variant: None,
+            duration: None,
+        },
+        language,
+        italian_only: false,
     }
 }
 
-fn items(code: &str) -> [(&'static str, &'static str); 5] {
-    match code {
-        "ar" => [
-            ("Fotocopia del passaporto", "نسخة من جواز السفر"),
-            (
-                "Due fotografie formato tessera",
-                "صورتان شخصيتان بحجم جواز السفر",
-            ),
-            (
-                "Ricevuta di pagamento dell'ufficio postale",
-                "إيصال الدفع من مكتب البريد",
-            ),
-            (
-                "Appuntamento in Questura a Lucca",
-                "موعد في Questura في مدينة لوكا",
-            ),
-            ("Marca da bollo da 16 euro", "طابع ضريبي بقيمة 16 يورو"),
-        ],
-        "ur" => [
-            ("Fotocopia del passaporto", "پاسپورٹ کی فوٹو کاپی"),
-            (
-                "Due fotografie formato tessera",
-                "پاسپورٹ سائز کی دو تصاویر",
-            ),
-            ("Ricevuta dell'ufficio postale", "ڈاک خانے کی رسید"),
-            ("Contratto di lavoro firmato", "دستخط شدہ ملازمت کا معاہدہ"),
-            ("Appuntamento in Questura", "Questura میں ملاقات کا وقت"),
-        ],
-        "bn" => [
-            ("Fotocopia del passaporto", "পাসপোর্টের ফটোকপি"),
-            ("Documenti necessari", "প্রয়োজনীয় কাগজপত্র"),
-            ("Due fotografie formato tessera", "পাসপোর্ট সাইজের দুটি ছবি"),
-            ("Contratto di lavoro", "চাকরির চুক্তিপত্র"),
-            ("Ricevuta dell'ufficio postale", "ডাকঘরের রসিদ"),
-        ],
-        "zh" => [
-            ("Fotocopia del passaporto", "护照复印件"),
-            ("Due fotografie formato tessera", "两张护照尺寸的照片"),
-            ("Ricevuta di pagamento dell'ufficio postale", "邮局付款收据"),
-            ("Contratto di lavoro firmato", "已签署的劳动合同"),
-            ("Marca da bollo da 16 euro", "16欧元印花税票"),
-        ],
-        other => panic!("no samples for {other}"),
-    }
+/// A register on a temporary folder holding the fixture's case.
+fn register() -> (tempfile::TempDir, Register, i64) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut register = Register::open(dir.path()).expect("a new register");
+    let data: CaseData =
+        serde_json::from_str(include_str!("../../../tests/fixtures/worker.json")).expect("a case");
+    let case = register
+        .create(
+            &NewCase {
+                data,
+                ..NewCase::default()
+            },
+            &Clock::at(today()),
+            "Benchmark",
+        )
+        .expect("the fixture is valid");
+    (dir, register, case.id)
 }
 
-/// The same document as the tests' checklists: header, title, 20 bilingual rows over two pages.
-fn checklist(fonts: &FontLibrary, code: &str) -> Vec<u8> {
-    let other = lang(code);
-    let italian = Lang::italian();
-    let mut setup = PageSetup::a4();
-    setup.header = Some(Header {
-        lines: vec![("Comune di Lucca – Sportello Mixitè".into(), italian.clone())],
-    });
-    let mut doc = Document::new(fonts, setup).unwrap();
-    doc.paragraph(
-        "Rinnovo del permesso di soggiorno",
-        &italian,
-        Style::title(),
-    )
-    .unwrap();
-    doc.paragraph("Richiedente: Hoxha Arben", &italian, Style::body())
-        .unwrap();
-    doc.rule();
-    for (it, tr) in items(code).iter().cycle().take(22) {
-        doc.bilingual_item(it, Some((tr, &other))).unwrap();
-    }
-    assert_eq!(doc.page_count(), 2, "{code}: two pages");
-    doc.render().unwrap()
+fn lang(register: &Register, code: &str) -> Lang {
+    Lang::try_from(register.reference().language(code).expect("a language")).expect("a script")
+}
+
+fn sheet(register: &Register, case: i64, code: &str) -> Sheet {
+    checklist::for_case(register, case, &request(code), today()).expect("a checklist")
 }
 
 fn peak_rss_kib() -> u64 {
@@ -103,14 +80,44 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+fn pages(pdf: &[u8]) -> usize {
+    // Each page object carries `/Type/Page` once; `/Type/Pages` is the tree's root.
+    let needle = b"/Type/Page";
+    pdf.windows(needle.len() + 1)
+        .filter(|w| &w[..needle.len()] == needle && w[needle.len()] != b's')
+        .count()
+}
+
 fn bench(c: &mut Criterion) {
-    let fonts = FontLibrary::new(fonts_dir());
-    let mut group = c.benchmark_group("checklist_2_pages");
-    for code in ["ar", "ur", "bn", "zh"] {
-        let pdf = checklist(&fonts, code); // warm: faces parsed, shaping plans built
-        eprintln!("it+{code}: {} bytes", pdf.len());
-        group.bench_function(format!("it+{code}"), |b| {
-            b.iter(|| checklist(&fonts, std::hint::black_box(code)))
+    let (_dir, register, case) = register();
+    let fonts = FontLibrary::new(root().join("assets/fonts"));
+    let out = root().join("target/bench");
+    std::fs::create_dir_all(&out).expect("target/bench");
+    let mut group = c.benchmark_group("checklist");
+    for code in LANGUAGES {
+        let sheet = sheet(&register, case, code);
+        let lang = lang(&register, code);
+        let pdf = checklist::pdf(&fonts, &sheet, &lang).expect("a PDF"); // warm
+        eprintln!("it+{code}: {} pages, {} bytes", pages(&pdf), pdf.len());
+        std::fs::write(out.join(format!("checklist-{code}.pdf")), &pdf).expect("write");
+        let json = serde_json::json!({
+            "language": code,
+            "script": register.reference().language(code).map(|l| l.script.clone()),
+            "dir": if lang.is_rtl() { "rtl" } else { "ltr" },
+            "pages": pages(&pdf),
+            "bytes": pdf.len(),
+            "sheet": sheet,
+        });
+        std::fs::write(
+            out.join(format!("checklist-{code}.json")),
+            serde_json::to_vec_pretty(&json).expect("json"),
+        )
+        .expect("write");
+        group.bench_function(format!("layout+pdf/it+{code}"), |b| {
+            b.iter(|| checklist::pdf(&fonts, std::hint::black_box(&sheet), &lang))
+        });
+        group.bench_function(format!("from_register/it+{code}"), |b| {
+            b.iter(|| checklist::render(&register, &fonts, case, &request(code), today()))
         });
     }
     group.finish();
@@ -123,15 +130,18 @@ criterion_group! {
 }
 
 fn main() {
-    // Memory first, before any other language is loaded: a fresh process printing one Chinese
-    // checklist (cold: the CJK face is read and parsed), then a second one (warm).
+    // Memory first, before any other language is loaded: this process prints one Chinese checklist
+    // cold (the CJK face is read and parsed), then a second one warm.
     let before = peak_rss_kib();
-    let fonts = FontLibrary::new(fonts_dir());
+    let (_dir, register, case) = register();
+    let fonts = FontLibrary::new(root().join("assets/fonts"));
+    let sheet = sheet(&register, case, "zh");
+    let lang = lang(&register, "zh");
     let start = std::time::Instant::now();
-    let pdf = checklist(&fonts, "zh");
+    let pdf = checklist::pdf(&fonts, &sheet, &lang).expect("a PDF");
     let cold = start.elapsed();
     let start = std::time::Instant::now();
-    checklist(&fonts, "zh");
+    checklist::pdf(&fonts, &sheet, &lang).expect("a PDF");
     let warm = start.elapsed();
     eprintln!(
         "it+zh: cold {:.1} ms, warm {:.1} ms, {} bytes; peak RSS (VmHWM) {} KiB before, {} KiB after",
@@ -141,7 +151,7 @@ fn main() {
         before,
         peak_rss_kib()
     );
-    drop(fonts);
+    drop((fonts, register));
     benches();
     Criterion::default().configure_from_args().final_summary();
 }
