@@ -41,6 +41,7 @@ export const casesCreate = (data, requestId, renewedFrom) =>
   call('cases_create', { data, requestId, renewedFrom: renewedFrom ?? null });
 export const casesUpdate = (id, revision, data) => call('cases_update', { id, revision, data });
 export const casesRenewDraft = (id) => call('cases_renew_draft', { id });
+export const casesReadMrz = (text) => call('cases_read_mrz', { text });
 
 export const stepsAdd = (caseId, revision, step) => call('steps_add', { caseId, revision, step });
 export const stepsCorrect = (caseId, revision, stepId, reason) =>

@@ -71,6 +71,7 @@ pub fn setup<R: tauri::Runtime>(
             commands::cases::cases_create,
             commands::cases::cases_update,
             commands::cases::cases_renew_draft,
+            commands::cases::cases_read_mrz,
             commands::checklist::checklist_options,
             commands::checklist::checklist_preview,
             commands::checklist::checklist_print,

@@ -4,6 +4,8 @@
 mod cases;
 mod catalogue;
 mod checklist;
+mod codice_fiscale;
+mod mrz;
 mod print;
 mod reference;
 mod search;

@@ -120,7 +120,7 @@ function formHtml(st, data) {
       <div data-form-errors role="alert" tabindex="-1" hidden></div>
       <div data-duplicate-warning tabindex="-1" hidden></div>
       ${countryDatalist(options('countries'))}
-      ${section('form.section.applicant', html`<div class="row">
+      ${section('form.section.applicant', html`${mrzHtml()}<div class="row">
         ${f('applicant.surname', 'field.surname', { col: 'col-md-4' })}
         ${f('applicant.givenNames', 'field.given_names', { col: 'col-md-4' })}
         ${f('applicant.sex', 'field.sex', { kind: 'select', options: options('sexes'), col: 'col-md-2' })}
@@ -166,6 +166,52 @@ function formHtml(st, data) {
       </div>
     </form>
   </div>`;
+}
+
+/** The MRZ reader: not a named control, so what it holds never reaches CaseData. */
+function mrzHtml() {
+  return html`<div class="mb-3" data-mrz-block>
+    <label class="form-label" for="f-mrz">${t('form.mrz_label')}</label>
+    <div class="d-flex gap-2 align-items-start">
+      <textarea class="form-control font-monospace" id="f-mrz" rows="3" spellcheck="false" autocapitalize="characters"
+        aria-describedby="f-mrz-help f-mrz-error" data-describedby-base="f-mrz-help f-mrz-error" data-mrz></textarea>
+      <button type="button" class="btn btn-outline-primary text-nowrap" data-mrz-read>${t('form.mrz_read')}</button>
+    </div>
+    <small class="form-text" id="f-mrz-help">${t('form.mrz_hint')}</small>
+    <div class="invalid-feedback d-block" id="f-mrz-error" data-error-for="mrz"></div>
+    <div class="alert alert-info py-2 mt-2 mb-0" role="status" data-mrz-status hidden></div>
+  </div>`;
+}
+
+/** The zone's lines as the backend tidies them (spaces out, upper case). */
+const mrzLines = (text) =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\s+/g, '').toUpperCase())
+    .filter(Boolean);
+
+/** Whether the field holds a whole zone: a scanner's last Enter then reads it instead of adding a line. */
+function mrzComplete(text) {
+  const lines = mrzLines(text);
+  const lens = lines.map((l) => l.length);
+  if (lines.length === 1) return [88, 72, 90].includes(lens[0]);
+  if (lines.length === 2) return lens.every((n) => n === 44) || lens.every((n) => n === 36);
+  return lines.length === 3 && lens.every((n) => n === 30);
+}
+
+/** Which form control receives each value the zone gives, by kind of document. */
+function mrzTargets(reading) {
+  const permit = reading.document === 'residence_permit';
+  return [
+    ['applicant.surname', reading.surname],
+    ['applicant.givenNames', reading.givenNames],
+    ['applicant.sex', reading.sex],
+    ['applicant.birthDate', reading.birthDate],
+    ['applicant.citizenships.0', reading.nationality],
+    [permit ? 'currentPermit.number' : 'applicant.document.number', reading.documentNumber],
+    [permit ? 'currentPermit.expiryDate' : 'applicant.document.expiryDate', reading.expiryDate],
+    ...(permit ? [] : [['applicant.document.kind', reading.document]]),
+  ].filter(([, v]) => v);
 }
 
 function duplicateHtml(rows) {
@@ -261,6 +307,57 @@ export async function mount(root, params) {
       if (rows) st.dupSeen = dupKey(rows);
     });
   }
+
+  // The MRZ: read when the field holds a whole zone (a scanner types the lines, each followed by Enter),
+  // or on the button / Ctrl+Enter to hear what is wrong with an incomplete one.
+  const mrz = $(form, '[data-mrz]');
+  const mrzStatus = $(form, '[data-mrz-status]');
+  const readMrz = async () => {
+    for (const el of $$(form, '.mrz-filled')) el.classList.remove('mrz-filled');
+    mrz.classList.remove('is-invalid');
+    mrz.removeAttribute('aria-invalid');
+    $(form, '[data-error-for="mrz"]').textContent = '';
+    mrzStatus.hidden = true;
+    let reading;
+    try {
+      reading = await api.casesReadMrz(mrz.value);
+    } catch (err) {
+      const messages = (err.fields || []).map((f) => f.message);
+      $(form, '[data-error-for="mrz"]').textContent = messages.length ? messages.join(' · ') : err.message;
+      mrz.classList.add('is-invalid');
+      mrz.setAttribute('aria-invalid', 'true');
+      mrz.focus();
+      return;
+    }
+    const changed = [];
+    for (const [name, value] of mrzTargets(reading)) {
+      const el = form.elements.namedItem(name);
+      if (!el || el.value === value) continue;
+      el.value = value;
+      el.classList.add('mrz-filled');
+      changed.push($(form, `label[for="${el.id}"]`)?.textContent.trim() || name);
+    }
+    const notes = [
+      changed.length ? t('form.mrz_filled', { fields: changed.join(', ') }) : t('form.mrz_nothing_changed'),
+      reading.document === 'residence_permit' ? t('form.mrz_permit') : '',
+      ...reading.notes.map((n) => t(`form.mrz_note.${n}`)),
+    ].filter(Boolean);
+    render(mrzStatus, html`${notes.map((n) => html`<p class="mb-0">${n}</p>`)}`);
+    mrzStatus.hidden = false;
+    mrz.value = '';
+    const dup = await checkDuplicates(collect(form));
+    if (dup) st.dupSeen = dupKey(dup);
+  };
+  mrz.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    e.stopPropagation();
+    if (e.ctrlKey || mrzComplete(mrz.value)) {
+      e.preventDefault();
+      readMrz();
+    }
+  });
+  mrz.addEventListener('paste', () => setTimeout(() => mrzComplete(mrz.value) && readMrz(), 0));
+  $(form, '[data-mrz-read]').addEventListener('click', readMrz);
 
   // Enter on a select submits too (inputs submit natively: the submit button is the form's only default).
   form.addEventListener('keydown', (e) => {

@@ -10,6 +10,7 @@ pub mod codice_fiscale;
 pub mod error;
 pub mod fees;
 pub mod model;
+pub mod mrz;
 pub mod print;
 pub mod reference;
 pub mod search;

@@ -1544,7 +1544,7 @@ impl<'a> Generator<'a> {
                 let s_sex = if spouse_female { "F" } else { "M" };
                 let cf = if self.pct(70) {
                     let z = self.z_code(citizenship);
-                    codice_fiscale_of(&s_surname, &s_given, spouse_female, sb, &z)
+                    codice_fiscale::compute(&s_surname, &s_given, spouse_female, sb, &z)
                 } else {
                     String::new()
                 };
@@ -1605,7 +1605,7 @@ impl<'a> Generator<'a> {
                     } else {
                         self.z_code(g.iso3)
                     };
-                    codice_fiscale_of(&c_surname, &c_given, child_female, cb, &place)
+                    codice_fiscale::compute(&c_surname, &c_given, child_female, cb, &place)
                 } else {
                     String::new()
                 };
@@ -1643,7 +1643,7 @@ impl<'a> Generator<'a> {
 
         let codice_fiscale = if sex != "X" && self.pct(70) {
             let z = self.z_code(g.iso3);
-            codice_fiscale_of(&surname, &given_names, female, birth, &z)
+            codice_fiscale::compute(&surname, &given_names, female, birth, &z)
         } else {
             String::new()
         };
@@ -2032,59 +2032,6 @@ fn iso(d: NaiveDate) -> String {
 }
 
 /// Consonants and vowels of a name, upper-case ASCII, in order (accents dropped: `Çela` → `CL`, `EA`).
-fn letters(name: &str) -> (Vec<u8>, Vec<u8>) {
-    let ascii = deunicode::deunicode(name).to_ascii_uppercase();
-    let mut consonants = Vec::new();
-    let mut vowels = Vec::new();
-    for b in ascii.bytes().filter(u8::is_ascii_uppercase) {
-        if b"AEIOU".contains(&b) {
-            vowels.push(b);
-        } else {
-            consonants.push(b);
-        }
-    }
-    (consonants, vowels)
-}
-
-fn three(mut consonants: Vec<u8>, vowels: Vec<u8>) -> String {
-    consonants.extend(vowels);
-    consonants.extend(b"XXX");
-    String::from_utf8(consonants[..3].to_vec()).expect("ASCII")
-}
-
-/// The codice fiscale computed from personal data (brief §5.1), without omocodia: surname, given
-/// names, year, month letter, day (+40 for women), place code (`Z` + 3 digits for a foreign state or
-/// a comune's Belfiore code), check character. For demo data only: a real code is the one on the
-/// Agenzia's certificate.
-pub fn codice_fiscale_of(
-    surname: &str,
-    given_names: &str,
-    female: bool,
-    birth: NaiveDate,
-    place: &str,
-) -> String {
-    let (sc, sv) = letters(surname);
-    let (gc, gv) = letters(given_names);
-    let name = if gc.len() >= 4 {
-        String::from_utf8(vec![gc[0], gc[2], gc[3]]).expect("ASCII")
-    } else {
-        three(gc, gv)
-    };
-    let month = b"ABCDEHLMPRST"[birth.month0() as usize] as char;
-    let day = birth.day() + if female { 40 } else { 0 };
-    let first15 = format!(
-        "{}{}{:02}{}{:02}{}",
-        three(sc, sv),
-        name,
-        birth.year().rem_euclid(100),
-        month,
-        day,
-        place
-    );
-    let check = codice_fiscale::check_character(&first15);
-    format!("{first15}{check}")
-}
-
 /// Writes `count` generated cases into `register`, opened over the past `SPAN_DAYS` days up to
 /// `today` in date order, each validated with the real validators and written through `cases::insert`
 /// and `steps::append`/`steps::correct`, `BATCH` cases per transaction. `progress` is called after
@@ -2259,7 +2206,7 @@ mod tests {
     #[test]
     fn generated_codici_fiscali_pass_the_check() {
         assert_eq!(
-            codice_fiscale_of(
+            codice_fiscale::compute(
                 "Hoxha",
                 "Arben",
                 false,

@@ -1,7 +1,8 @@
-//! Case commands: search, read, duplicate check, create, update, renewal draft. Each one delegates to
-//! `mixite_core::Register`; none holds a rule of its own.
+//! Case commands: search, read, duplicate check, create, update, renewal draft, and reading a passport's
+//! MRZ. Each one delegates to `mixite_core`; none holds a rule of its own.
 
 use mixite_core::model::{CaseData, CaseSummary, CaseView, RenewalDraft, SearchPage};
+use mixite_core::mrz::MrzReading;
 use mixite_core::NewCase;
 use tauri::State;
 
@@ -61,4 +62,11 @@ pub fn cases_update(
 #[tauri::command(async)]
 pub fn cases_renew_draft(desk: State<'_, Desk>, id: i64) -> Result<RenewalDraft, WireError> {
     desk.with(|r, clock| r.renewal_draft(id, clock.today))
+}
+
+/// Reads a machine-readable zone (typed, pasted or sent by a scanner) into case-form values; a failed
+/// check digit is an error on the `mrz` field and fills nothing.
+#[tauri::command(async)]
+pub fn cases_read_mrz(desk: State<'_, Desk>, text: String) -> Result<MrzReading, WireError> {
+    desk.with(|r, clock| mixite_core::mrz::read(&text, r.reference(), clock.today))
 }

@@ -1,7 +1,8 @@
 //! What an operator does at the desk, on the real app in its real webview, with the keyboard: set the operator
 //! name, open a new case (Alt+N), fill it in by typing and tabbing, meet a validation error, save, find the
 //! case again by a folded part of the surname (Ctrl+K, ↓, Enter), record the next step, quit, relaunch on the
-//! same data folder and find everything still there. A second test opens the same folder twice.
+//! same data folder and find everything still there. A second test opens the same folder twice; a third scans a
+//! passport's MRZ into a new case, first misread, then right.
 //!
 //! Run with `make test-e2e` (builds the app, installs tauri-driver, runs this under Xvfb).
 
@@ -10,6 +11,17 @@ use serde_json::Value;
 
 const OPERATOR: &str = "Anna Operatrice";
 
+/// Presses Shift+Tab until the focus is on `css` (at most `max` times): the keyboard order must lead there.
+async fn shift_tab_to(app: &App, css: &str, max: usize, way: &str) {
+    for _ in 0..max {
+        if app.focus_is(css).await {
+            break;
+        }
+        app.chord(Key::Shift, char::from(Key::Tab)).await;
+    }
+    assert!(app.focus_is(css).await, "Shift+Tab should lead {way}; focus is on {}", app.focused().await);
+}
+
 /// Sets the operator name with the header form, keyboard only (Shift+Tab back from the search box).
 async fn set_operator(app: &App, name: &str) {
     // On a fresh data folder the operator form is already open (no operator yet), without the focus.
@@ -17,17 +29,7 @@ async fn set_operator(app: &App, name: &str) {
         app.visible("[data-operator-input]").await && !app.visible("[data-operator-display]").await,
         "on a fresh data folder the header must show the operator form (not a name), since no operator is set"
     );
-    for _ in 0..12 {
-        if app.focus_is("[data-operator-input]").await {
-            break;
-        }
-        app.chord(Key::Shift, char::from(Key::Tab)).await;
-    }
-    assert!(
-        app.focus_is("[data-operator-input]").await,
-        "Shift+Tab from the search box should reach the operator name input in the header; focus is on {}",
-        app.focused().await
-    );
+    shift_tab_to(app, "[data-operator-input]", 12, "from the search box to the operator name in the header").await;
     app.type_keys(name).await;
     app.press(Key::Enter).await;
     app.wait_js(
@@ -304,4 +306,71 @@ async fn a_second_instance_on_the_same_folder_is_refused() {
     // The first instance is untouched by the refused second one.
     assert_eq!(first.screen().await, "list", "the first instance must keep working after a second one is refused");
     first.quit().await;
+}
+
+/// The Albanian passport of the core tests' worker, as a keyboard-wedge scanner types it.
+const PASSPORT: [&str; 2] =
+    ["P<ALBHOXHA<<ARBEN<<<<<<<<<<<<<<<<<<<<<<<<<<<", "BA12345675ALB9004159M3002289<<<<<<<<<<<<<<<4"];
+
+/// A scanner types each line followed by Enter.
+fn scanned(lines: &[&str]) -> String {
+    lines.iter().map(|l| format!("{l}{}", char::from(Key::Enter))).collect()
+}
+
+#[tokio::test]
+async fn a_scanned_passport_fills_the_form_and_a_misread_digit_fills_nothing() {
+    let data = temp_data_dir();
+    let app = App::launch(data.path(), "mrz").await;
+    app.wait_screen("list", "the app opens on the case list").await;
+    app.chord(Key::Alt, 'n').await;
+    app.wait_screen("form", "Alt+N opens the new-case form").await;
+    app.wait_js("document.activeElement?.name === 'applicant.surname'", "the focus on the surname").await;
+    // The MRZ field comes just before the surname in the keyboard order.
+    shift_tab_to(&app, "[data-mrz]", 4, "from the surname back to the MRZ field").await;
+
+    // A misread birth date (900415 → 900416): its check digit fails, the error names it, nothing is filled.
+    let misread = PASSPORT[1].replace("9004159", "9004169");
+    app.type_keys(&scanned(&[PASSPORT[0], &misread])).await;
+    let error = app
+        .wait_js(
+            "document.querySelector('[data-error-for=\"mrz\"]')?.textContent.trim()",
+            "an error under the MRZ field for the misread zone",
+        )
+        .await;
+    assert!(
+        error.as_str().unwrap_or_default().contains("data di nascita"),
+        "the error must name the field the failed check digit protects (the birth date): {error}"
+    );
+    assert_eq!(app.value_of("applicant.surname").await, "", "a zone with a failed check digit must fill nothing");
+    assert!(app.focus_is("[data-mrz]").await, "the focus stays in the MRZ field to scan again");
+    app.screenshot("09-mrz-misread").await;
+
+    // Scanned again, right: every field the zone holds is filled and highlighted.
+    app.chord(Key::Control, 'a').await;
+    app.type_keys(&scanned(&PASSPORT)).await;
+    app.wait_js(
+        "document.querySelector('[name=\"applicant.surname\"]').value === 'Hoxha'",
+        "the surname filled from the zone",
+    )
+    .await;
+    for (name, want) in [
+        ("applicant.givenNames", "Arben"),
+        ("applicant.sex", "M"),
+        ("applicant.birthDate", "1990-04-15"),
+        ("applicant.citizenships.0", "ALB"),
+        ("applicant.document.kind", "passport"),
+        ("applicant.document.number", "BA1234567"),
+        ("applicant.document.expiryDate", "2030-02-28"),
+    ] {
+        assert_eq!(app.value_of(name).await, want, "the zone should have set {name}");
+    }
+    assert_eq!(app.count(".mrz-filled").await, 8, "every field the zone filled is highlighted for checking");
+    assert!(app.visible("[data-mrz-status]").await, "the operator is told which fields were filled");
+    assert_eq!(
+        app.count("[data-mrz].is-invalid, [data-error-for=\"mrz\"]:not(:empty)").await,
+        0,
+        "the earlier error is gone"
+    );
+    app.screenshot("10-mrz-filled").await;
+    app.quit().await;
 }
