@@ -42,6 +42,7 @@ export const casesCreate = (data, requestId, renewedFrom) =>
 export const casesUpdate = (id, revision, data) => call('cases_update', { id, revision, data });
 export const casesRenewDraft = (id) => call('cases_renew_draft', { id });
 export const casesReadMrz = (text) => call('cases_read_mrz', { text });
+export const casesCodiceFiscaleHint = (applicant) => call('cases_codice_fiscale_hint', { applicant });
 
 export const stepsAdd = (caseId, revision, step) => call('steps_add', { caseId, revision, step });
 export const stepsCorrect = (caseId, revision, stepId, reason) =>

@@ -72,6 +72,7 @@ pub fn setup<R: tauri::Runtime>(
             commands::cases::cases_update,
             commands::cases::cases_renew_draft,
             commands::cases::cases_read_mrz,
+            commands::cases::cases_codice_fiscale_hint,
             commands::checklist::checklist_options,
             commands::checklist::checklist_preview,
             commands::checklist::checklist_print,

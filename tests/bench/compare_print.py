@@ -360,6 +360,7 @@ class Reportlab:
 
         self.faces: dict[str, TTFont] = {}
         self._styles: dict = {}
+        self.ShapedLines = shaped_lines_class()
 
         def register(name: str, path: Path) -> None:
             font = TTFont(name, str(path))  # shapable by default when uharfbuzz imports
@@ -384,17 +385,22 @@ class Reportlab:
         name = primary + "-bold" if bold else primary
         return name if name in self.faces else primary
 
-    def face_of(self, ch: str, primary: str, bold: bool) -> str:
-        """The language's face if it has `ch`, else Noto Sans: the fallback chain our engine uses
-        (Noto Naskh, Nastaliq and Bengali have no Latin letters)."""
-        face = self.face(primary, bold)
-        return face if ord(ch) in self.cmaps[face] else self.face("latin", bold)
-
-    def runs(self, text: str, primary: str, bold: bool) -> list[tuple[str, str]]:
-        """`text` cut into (face, text) runs; spaces stay with the run they are in."""
+    def runs(self, word: str, primary: str, bold: bool) -> list[tuple[str, str]]:
+        """One word cut into (face, text) runs: Latin words in Noto Sans and the others in the
+        language's face, as our engine chooses by script (Noto Naskh, Nastaliq and Bengali have no
+        Latin letters); punctuation and digits go with the word's letters when that face has them,
+        else each character falls back to the other face (Noto Naskh has no brackets)."""
+        own, latin = self.face(primary, bold), self.face("latin", bold)
+        if any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in word):
+            faces = (own, latin)
+        else:
+            faces = (latin, own)
+        whole = next((f for f in faces if all(ord(ch) in self.cmaps[f] for ch in word)), None)
+        if whole:
+            return [(whole, word)]
         out: list[tuple[str, str]] = []
-        for ch in text:
-            face = out[-1][0] if out and ch == " " else self.face_of(ch, primary, bold)
+        for ch in word:
+            face = next((f for f in faces if ord(ch) in self.cmaps[f]), faces[0])
             if out and out[-1][0] == face:
                 out[-1] = (face, out[-1][1] + ch)
             else:
@@ -402,74 +408,88 @@ class Reportlab:
         return out
 
     def markup(self, text: str, primary: str, bold: bool) -> str:
-        return "".join(f'<font face="{face}">{escape(part, quote=False)}</font>'
-                       for face, part in self.runs(text, primary, bold))
+        """Paragraph markup with a <font> per run."""
+        return " ".join(
+            "".join(f'<font face="{face}">{escape(part, quote=False)}</font>'
+                    for face, part in self.runs(word, primary, bold))
+            for word in text.split()
+        )
 
-    def width(self, text: str, primary: str, bold: bool, size: float) -> float:
-        """Shaped advance width, as the Paragraph will measure it."""
+    @staticmethod
+    def shape(text: str, face: str, size: float):
+        """`text` shaped by HarfBuzz in one face, as reportlab shapes a word: (ShapedStr, width)."""
         from reportlab.lib.abag import ABag
         from reportlab.pdfbase.pdfmetrics import stringWidth
         from reportlab.pdfbase.ttfonts import shapeFragWord
 
-        total = 0.0
-        for face, part in self.runs(text, primary, bold):
-            word = [stringWidth(part, face, size), (ABag(fontName=face, fontSize=size), part)]
-            total += shapeFragWord(word)[0]
-        return total
-
-    def leading(self, faces: tuple[str, ...], size: float) -> float:
-        """Line height from the faces' ascent and descent, as our engine stacks lines."""
-        from reportlab.pdfbase.pdfmetrics import getAscentDescent
-
-        return max(a - d for a, d in (getAscentDescent(f, size) for f in faces))
+        shaped = shapeFragWord([stringWidth(text, face, size), (ABag(fontName=face, fontSize=size), text)])
+        return shaped[1][1], shaped[0]
 
     # -- paragraphs ------------------------------------------------------------------------
 
-    def style(self, face: str, size: float, rtl: bool = False, cjk: bool = False):
-        from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+    def style(self, face: str, size: float, cjk: bool = False):
         from reportlab.lib.styles import ParagraphStyle
 
-        key = (face, size, rtl, cjk)
+        key = (face, size, cjk)
         if key not in self._styles:
-            faces = (face, "latin") if face != "latin" else ("latin",)
+            # Lines 1.22 em apart, the least line our engine sets (`Face::extent`).
             self._styles[key] = ParagraphStyle(
-                f"s{len(self._styles)}", fontName=face, fontSize=size,
-                leading=self.leading(faces, size), alignment=TA_RIGHT if rtl else TA_LEFT,
+                f"s{len(self._styles)}", fontName=face, fontSize=size, leading=1.22 * size,
                 shaping=1, wordWrap="CJK" if cjk else None,
             )
         return self._styles[key]
 
     def para(self, text: str, lang: str, size: float, width: float, bold: bool = False) -> list:
-        """Flowables for one paragraph of `text` in `lang` ("it" or the applicant's)."""
+        """Flowables for one paragraph of `text` in `lang` ("it" or the applicant's).
+
+        Italian and Chinese go through platypus' Paragraph. Arabic, Urdu and Bengali cannot:
+        Paragraph shapes a whole word with the face of its first character, so a word that needs
+        two faces ("(" + Arabic: Noto Naskh has no brackets; "Questura-র") comes out with missing
+        glyphs, and it orders right-to-left text only through `rlbidi`, which is not on PyPI. For
+        those this script wraps the words itself, orders them (`bidi_words`) and draws each run
+        shaped by reportlab's own HarfBuzz shaping (`ShapedLines`)."""
         from reportlab.platypus import Paragraph
 
         primary = "latin" if lang == "it" else lang
         face = self.face(primary, bold)
-        if lang in ("ar", "ur"):
-            return [Paragraph(line, self.style(face, size, rtl=True))
-                    for line in self.rtl_lines(text, primary, bold, size, width)]
-        return [Paragraph(self.markup(text, primary, bold), self.style(face, size, cjk=lang == "zh"))]
+        if lang in ("it", "zh"):
+            return [Paragraph(self.markup(text, primary, bold), self.style(face, size, cjk=lang == "zh"))]
+        return [self.ShapedLines(self.lines(text, primary, bold, size, width, rtl=lang in ("ar", "ur")),
+                            size, width, nastaliq=lang == "ur", rtl=lang in ("ar", "ur"))]
 
-    def rtl_lines(self, text: str, primary: str, bold: bool, size: float, width: float) -> list[str]:
-        """Right-to-left text, wrapped here and put in visual word order line by line.
-
-        reportlab orders RTL text only through `rlbidi`, which is not on PyPI; without it a
-        Paragraph lays words out left to right in logical order. HarfBuzz already shapes each word
-        in visual order (reportlab shapes word by word), so what is left is the order of words on
-        each line: wrap greedily with shaped widths, then apply the bidi algorithm at word level."""
-        space = self.width(" ", "latin", bold, size)
-        limit = width - 1.0  # shaped widths are summed per run; keep clear of a re-wrap
-        lines: list[list[str]] = [[]]
-        used = 0.0
+    def lines(self, text: str, primary: str, bold: bool, size: float, width: float, rtl: bool):
+        """`text` wrapped greedily to `width`; each line a list of (face, text, shaped, width)
+        runs in visual order, and its width."""
+        space = self.shape(" ", self.face("latin", bold), size)
+        words = []
         for word in text.split():
-            w = self.width(word, primary, bold, size)
-            if lines[-1] and used + space + w > limit:
+            runs = [(face, part, *self.shape(part, face, size))
+                    for face, part in self.runs(word, primary, bold)]
+            words.append((word, runs, sum(run[3] for run in runs)))
+        lines: list[list] = [[]]
+        used = 0.0
+        for word in words:
+            if lines[-1] and used + space[1] + word[2] > width:
                 lines.append([])
                 used = 0.0
-            used += (space if lines[-1] else 0.0) + w
+            used += (space[1] if lines[-1] else 0.0) + word[2]
             lines[-1].append(word)
-        return [" ".join(self.markup(w, primary, bold) for w in visual_word_order(line))
-                for line in lines]
+        out = []
+        for line in lines:
+            order = bidi_words([w for w, _, _ in line]) if rtl else [(i, 0) for i in range(len(line))]
+            runs: list = []
+            for n, (i, level) in enumerate(order):
+                if n:
+                    runs.append((self.face("latin", bold), " ", *space))
+                word_runs = line[i][1]
+                if level % 2 and len(word_runs) > 1:
+                    # A right-to-left word in several faces: HarfBuzz puts each run in visual
+                    # order, the runs are put here, and a bracket alone in its run is mirrored.
+                    word_runs = [run if has_rtl(run[1]) else (run[0], run[1], *self.shape(
+                                 mirror(run[1]), run[0], size)) for run in reversed(word_runs)]
+                runs.extend(word_runs)
+            out.append((runs, sum(run[3] for run in runs)))
+        return out
 
     # -- the document ----------------------------------------------------------------------
 
@@ -478,7 +498,8 @@ class Reportlab:
         from reportlab.lib.pagesizes import A4
         from reportlab.lib.units import mm
         from reportlab.pdfgen.canvas import Canvas
-        from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
+        from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer,
+                                        Table, TableStyle)
         from reportlab.platypus.flowables import HRFlowable
 
         d, lang = doc.data, doc.lang
@@ -496,8 +517,10 @@ class Reportlab:
                 return body, body
 
             def draw(self):
+                # Bottom 0.05 em under the first baseline, as ours (a Paragraph's first baseline is
+                # one font size under the cell's top).
                 self.canv.setLineWidth(0.6)
-                self.canv.rect(0, -0.15 * body, body, body)
+                self.canv.rect(0, -0.05 * body, body, body)
 
         class NumberedCanvas(Canvas):
             """Header and `n/N` on every page: pages are kept until the total is known."""
@@ -566,20 +589,25 @@ class Reportlab:
                 story += faces.para("* " + d["note"]["tr"], lang, 7.5, content)
 
         out = io.BytesIO()
-        SimpleDocTemplate(
+        template = BaseDocTemplate(
             out, pagesize=A4, leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
             title="Sportello Mixitè", author="", creator="",
-        ).build(story, canvasmaker=NumberedCanvas)
+        )
+        # A frame without reportlab's default 6 pt padding: the text starts at the margins.
+        frame = Frame(left, bottom, content, page_h - top - bottom,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        template.addPageTemplates([PageTemplate(frames=[frame])])
+        template.build(story, canvasmaker=NumberedCanvas)
         return out.getvalue()
 
 
-def visual_word_order(words: list[str]) -> list[str]:
-    """Words of one line of a right-to-left paragraph in display order (left to right).
-
-    The Unicode bidi algorithm at word granularity, which is what a line of these sheets needs:
-    Arabic-script words at level 1; Latin words, and digits that follow Latin (W7), at level 2;
-    other digits at level 2 as Arabic numbers; neutral words take the direction on both sides if it
-    agrees (N1), else the paragraph's (N2). Level-2 runs keep their order, then the line reverses."""
+def bidi_words(words: list[str]) -> list[tuple[int, int]]:
+    """The words of one line of a right-to-left paragraph in display order (left to right), as
+    (index, level) pairs: the Unicode bidi algorithm at word granularity, which is what a line of
+    these sheets needs. Arabic-script words at level 1; Latin words, and digits after Latin (W7),
+    at level 2; other digits at level 2 as Arabic numbers; a neutral word takes the direction on
+    both sides if it agrees (N1), else the paragraph's (N2). Runs at level 2 keep their order,
+    then the whole line is reversed (L2)."""
 
     def kind(word: str) -> str:
         classes = {unicodedata.bidirectional(ch) for ch in word}
@@ -621,7 +649,49 @@ def visual_word_order(words: list[str]) -> list[str]:
             i = j
         else:
             i += 1
-    return [words[k] for k in reversed(order)]
+    return [(k, levels[k]) for k in reversed(order)]
+
+
+def has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+MIRRORED = str.maketrans("()[]{}<>«»", ")(][}{><»«")
+
+
+def mirror(text: str) -> str:
+    return text.translate(MIRRORED)
+
+
+def shaped_lines_class():
+    """`ShapedLines` needs reportlab's Flowable, imported only inside the virtualenv."""
+    from reportlab.platypus import Flowable
+
+    class ShapedLines(Flowable):
+        """Pre-wrapped lines of shaped runs, right-aligned for RTL; kept on one page. Lines are
+        1.22 em apart with the baseline 0.95 em under the line's top, as ours; Nastaliq lines 2 em
+        apart, baseline 1.45 em down (ours grows such a line to its ink: about that here)."""
+
+        def __init__(self, lines, size: float, width: float, nastaliq: bool, rtl: bool):
+            super().__init__()
+            self.lines, self.size, self.width, self.rtl = lines, size, width, rtl
+            self.pitch, self.ascent = ((2.0, 1.45) if nastaliq else (1.22, 0.95))
+
+        def wrap(self, available_width, available_height):
+            return self.width, len(self.lines) * self.pitch * self.size
+
+        def draw(self):
+            canvas = self.canv
+            _, height = self.wrap(0, 0)
+            for n, (runs, line_width) in enumerate(self.lines):
+                y = height - (n * self.pitch + self.ascent) * self.size
+                x = self.width - line_width if self.rtl else 0.0
+                for face, _, shaped, w in runs:
+                    canvas.setFont(face, self.size)
+                    canvas.drawString(x, y, shaped)
+                    x += w
+
+    return ShapedLines
 
 
 def bench_reportlab(engine: Reportlab, doc: Checklist, runs: int) -> dict:

@@ -127,7 +127,8 @@ function formHtml(st, data) {
         ${f('applicant.birthDate', 'field.birth_date', { kind: 'date', col: 'col-md-2' })}
         ${f('applicant.birthPlace', 'field.birth_place', { col: 'col-md-4' })}
         ${f('applicant.birthCountry', 'field.birth_country', { kind: 'country', col: 'col-md-4' })}
-        ${f('applicant.codiceFiscale', 'field.codice_fiscale', { col: 'col-md-4' })}
+        ${f('applicant.codiceFiscale', 'field.codice_fiscale', { col: 'col-md-4', attrs: html`aria-describedby="f-cf-hint"` })}
+        <div class="col-12 mb-2" id="f-cf-hint" role="status" data-cf-hint hidden></div>
         ${f('applicant.citizenships.0', 'field.citizenship', { kind: 'country', col: 'col-md-4' })}
         ${f('applicant.citizenships.1', 'field.citizenship_second', { kind: 'country', col: 'col-md-4' })}
         ${f('applicant.language', 'field.language', { kind: 'select', options: options('languages', ref.languageLabel), col: 'col-md-4' })}
@@ -347,6 +348,7 @@ export async function mount(root, params) {
     mrz.value = '';
     const dup = await checkDuplicates(collect(form));
     if (dup) st.dupSeen = dupKey(dup);
+    checkCf();
   };
   mrz.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter') return;
@@ -358,6 +360,36 @@ export async function mount(root, params) {
   });
   mrz.addEventListener('paste', () => setTimeout(() => mrzComplete(mrz.value) && readMrz(), 0));
   $(form, '[data-mrz-read]').addEventListener('click', readMrz);
+
+  // The codice fiscale: what the data gives (a draft) and which part of an entered code differs from it.
+  const cfHint = $(form, '[data-cf-hint]');
+  let cfSeq = 0;
+  const checkCf = async () => {
+    const seq = ++cfSeq;
+    let h;
+    try {
+      h = await api.casesCodiceFiscaleHint(collect(form).applicant);
+    } catch {
+      return;
+    }
+    if (seq !== cfSeq) return;
+    const entered = form.elements.namedItem('applicant.codiceFiscale').value.trim();
+    const lines = [];
+    let warn = false;
+    if (h.differences.length) {
+      warn = true;
+      lines.push(t('form.cf_mismatch', { parts: h.differences.map((p) => t(`form.cf_part.${p}`)).join(', ') }));
+    }
+    if (h.computed && (!entered || h.differences.length)) lines.push(t('form.cf_computed', { code: h.computed }));
+    if (entered || h.notes.includes('former_state')) lines.push(...h.notes.map((n) => t(`form.cf_note.${n}`)));
+    cfHint.className = `col-12 mb-2 small ${warn ? 'text-danger fw-semibold' : 'text-muted'}`;
+    render(cfHint, html`${lines.map((l) => html`<div>${l}</div>`)}`);
+    cfHint.hidden = !lines.length;
+    cfHint.dataset.mismatch = warn ? '1' : '';
+  };
+  for (const name of ['surname', 'givenNames', 'sex', 'birthDate', 'birthPlace', 'birthCountry', 'codiceFiscale']) {
+    form.elements.namedItem(`applicant.${name}`).addEventListener('change', checkCf);
+  }
 
   // Enter on a select submits too (inputs submit natively: the submit button is the form's only default).
   form.addEventListener('keydown', (e) => {
@@ -410,6 +442,7 @@ export async function mount(root, params) {
     }
   });
 
+  if (form.elements.namedItem('applicant.codiceFiscale').value) checkCf();
   form.elements.namedItem('applicant.surname').focus();
 
   return {

@@ -1,7 +1,8 @@
 //! Case commands: search, read, duplicate check, create, update, renewal draft, and reading a passport's
 //! MRZ. Each one delegates to `mixite_core`; none holds a rule of its own.
 
-use mixite_core::model::{CaseData, CaseSummary, CaseView, RenewalDraft, SearchPage};
+use mixite_core::codice_fiscale;
+use mixite_core::model::{Applicant, CaseData, CaseSummary, CaseView, RenewalDraft, SearchPage};
 use mixite_core::mrz::MrzReading;
 use mixite_core::NewCase;
 use tauri::State;
@@ -69,4 +70,13 @@ pub fn cases_renew_draft(desk: State<'_, Desk>, id: i64) -> Result<RenewalDraft,
 #[tauri::command(async)]
 pub fn cases_read_mrz(desk: State<'_, Desk>, text: String) -> Result<MrzReading, WireError> {
     desk.with(|r, clock| mixite_core::mrz::read(&text, r.reference(), clock.today))
+}
+
+/// The codice fiscale the applicant's data gives, and which parts of the entered one differ from it.
+#[tauri::command(async)]
+pub fn cases_codice_fiscale_hint(
+    desk: State<'_, Desk>,
+    applicant: Applicant,
+) -> Result<codice_fiscale::Hint, WireError> {
+    desk.with(|r, _| Ok(codice_fiscale::hint(&applicant, r.reference())))
 }

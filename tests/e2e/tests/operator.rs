@@ -372,5 +372,30 @@ async fn a_scanned_passport_fills_the_form_and_a_misread_digit_fills_nothing() {
         "the earlier error is gone"
     );
     app.screenshot("10-mrz-filled").await;
+
+    // A codice fiscale typed with the wrong day of birth is flagged, naming the part that differs; the
+    // right one clears the warning.
+    app.fill("applicant.birthCountry", "ALB").await;
+    app.fill("applicant.codiceFiscale", "HXHRBN90D16Z100B").await;
+    app.press(Key::Tab).await;
+    let hint = app
+        .wait_js(
+            "document.querySelector('[data-cf-hint][data-mismatch=\"1\"]')?.textContent.trim()",
+            "a warning that the codice fiscale does not match the data",
+        )
+        .await;
+    assert!(
+        hint.as_str().unwrap_or_default().contains("giorno di nascita e sesso"),
+        "the warning must name the part that differs (the day of birth): {hint}"
+    );
+    app.chord(Key::Shift, char::from(Key::Tab)).await;
+    app.chord(Key::Control, 'a').await;
+    app.type_keys("HXHRBN90D15Z100Z").await;
+    app.press(Key::Tab).await;
+    app.wait_js(
+        "document.querySelector('[data-cf-hint]').dataset.mismatch === ''",
+        "the warning gone once the right code is typed",
+    )
+    .await;
     app.quit().await;
 }
