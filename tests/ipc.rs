@@ -265,10 +265,15 @@ fn every_error_code_the_core_can_emit_is_translated_in_both_languages() {
         ))
         .unwrap()
     };
-    let source = core("validate.rs") + &core("steps.rs") + &core("lib.rs");
+    let source = core("validate.rs")
+        + &core("steps.rs")
+        + &core("lib.rs")
+        + &core("forms.rs")
+        + &core("mrz.rs");
     let field_codes: BTreeSet<String> = codes_after(&source, "fail(", true)
         .union(&codes_after(&source, "FieldError::new(", true))
         .cloned()
+        .chain(codes_after(&source, "problem(", false))
         .collect();
     let conflicts = codes_after(&source, "Conflict(", false);
     assert!(
@@ -290,4 +295,57 @@ fn every_error_code_the_core_can_emit_is_translated_in_both_languages() {
             );
         }
     }
+}
+
+const SPECIMEN: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+#[test]
+fn the_mrz_and_the_form_guides_answer_through_ipc_with_translated_problems() {
+    let app = app();
+    let reading = invoke(&app, "cases_read_mrz", json!({ "text": SPECIMEN })).unwrap();
+    assert_eq!(reading["surname"], "Eriksson");
+    assert_eq!(reading["birthDate"], "1974-08-12");
+    assert_eq!(reading["document"], "passport");
+    let misread = SPECIMEN.replace("7408122F", "7508122F");
+    let err = invoke(&app, "cases_read_mrz", json!({ "text": misread })).unwrap_err();
+    assert_eq!(err["kind"], "invalid");
+    assert_eq!(err["fields"][0]["field"], "mrz");
+    let message = err["fields"][0]["message"].as_str().unwrap();
+    assert!(message.contains("data di nascita"), "{message}");
+
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    let list = invoke(
+        &app,
+        "forms_list",
+        json!({ "procedure": "rinnovo_lavoro_subordinato" }),
+    )
+    .unwrap();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["modulo1", "modulo2"]);
+    // This worker has no address yet: the guide lists what it needs, on the case's own fields.
+    let args = json!({ "args": { "caseId": case["id"], "procedure": "rinnovo_lavoro_subordinato", "form": "modulo1" } });
+    let err = invoke(&app, "forms_preview", args).unwrap_err();
+    assert_eq!(err["kind"], "invalid");
+    let fields: Vec<&str> = err["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"applicant.address.province")
+            && fields.contains(&"applicant.address.street"),
+        "{err}"
+    );
+    let message = err["fields"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("Modulo 1"),
+        "the message names the form: {message}"
+    );
 }

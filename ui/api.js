@@ -53,3 +53,8 @@ export const checklistPreview = (args) => call('checklist_preview', { args });
 export const checklistPrint = (args) => call('checklist_print', { args });
 export const checklistOpen = (path) => call('checklist_open', { path });
 export const checklistSave = (args) => call('checklist_save', { args });
+
+export const formsList = (procedure) => call('forms_list', { procedure });
+export const formsPreview = (args) => call('forms_preview', { args });
+export const formsPrint = (args) => call('forms_print', { args });
+export const formsSave = (args) => call('forms_save', { args });

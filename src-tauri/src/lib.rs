@@ -78,6 +78,10 @@ pub fn setup<R: tauri::Runtime>(
             commands::checklist::checklist_print,
             commands::checklist::checklist_open,
             commands::checklist::checklist_save,
+            commands::forms::forms_list,
+            commands::forms::forms_preview,
+            commands::forms::forms_print,
+            commands::forms::forms_save,
             commands::steps::steps_add,
             commands::steps::steps_correct,
         ])

@@ -46,7 +46,7 @@ fn pdftotext(pdf: &[u8]) -> String {
 
 /// Writes the PDF and its pages as PNG (pdftoppm, 100 dpi) under `target/test-artifacts/`, for a person to
 /// look at after a run; checks that every page rendered and none is blank.
-fn artifacts(name: &str, pdf: &[u8]) {
+pub fn artifacts(name: &str, pdf: &[u8]) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{name}.pdf"));

@@ -5,6 +5,7 @@ mod cases;
 mod catalogue;
 mod checklist;
 mod codice_fiscale;
+mod forms;
 mod mrz;
 mod print;
 mod reference;

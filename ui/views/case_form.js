@@ -8,6 +8,7 @@ import { html, mount as render, $, $$ } from '../dom.js';
 import { t, fmtDate } from '../i18n.js';
 import * as ref from '../reference.js';
 import { field, readForm, malformedFields, showErrors, clearErrors, countryDatalist } from '../forms.js';
+import { takeFormProblems } from './checklist_panel.js';
 
 const blankMember = () => ({
   relation: '', surname: '', givenNames: '', sex: '', birthDate: '', citizenship: '', codiceFiscale: '',
@@ -444,6 +445,9 @@ export async function mount(root, params) {
 
   if (form.elements.namedItem('applicant.codiceFiscale').value) checkCf();
   form.elements.namedItem('applicant.surname').focus();
+  // Opened from a form that found problems: show them next to their fields.
+  const problems = st.mode === 'edit' ? takeFormProblems(st.id) : null;
+  if (problems) showErrors(form, summary, problems);
 
   return {
     onKey(e) {

@@ -1,7 +1,9 @@
 // The checklist panel of a case: choose the procedure (the one matching the case first), its variant and
 // the applicant's language (with whether a native speaker reviewed the translation), preview the
-// checklist inside the app, print it (or, with no printer, open the PDF) and save it. The preview shows the
-// backend's translated lines as they go on paper; this file adds no text of its own beyond its labels.
+// checklist inside the app, print it (or, with no printer, open the PDF) and save it; and, for the same
+// procedure, the kit forms' filling-in guides, each with preview, print and save. A guide's problems are
+// listed and handed to the case form, which shows them next to its fields. The previews show the backend's
+// lines as they go on paper; this file adds no text of its own beyond its labels.
 
 import * as api from '../api.js';
 import { html, mount as render, $ } from '../dom.js';
@@ -21,6 +23,105 @@ function sheetHtml(sheet) {
         <ul class="list-unstyled mb-0">${s.lines.map(line)}</ul>`,
     )}
   </article>`;
+}
+
+/** A filled guide as a table: field number, label, the value for the boxes, notes; `*` to verify. */
+function filledHtml(filled) {
+  return html`<table class="table table-sm align-middle mb-0" data-form-preview data-form-id="${filled.form}">
+    <caption class="caption-top">${filled.title}</caption>
+    <thead><tr><th scope="col">${t('forms.number')}</th><th scope="col">${t('forms.label')}</th><th scope="col">${t('forms.value')}</th></tr></thead>
+    <tbody>${filled.rows.map(
+      (r) => html`<tr data-form-row="${r.number}">
+        <td>${r.number}</td>
+        <td>${r.label}${r.verify ? ' *' : ''}${r.note ? html`<div class="small text-muted">${r.note}</div>` : ''}</td>
+        <td class="font-monospace">${r.value || html`<span class="text-muted">${t('forms.by_hand')}</span>`}</td>
+      </tr>`,
+    )}</tbody>
+  </table>`;
+}
+
+/** Where the operator fixes what a form needs: the case form, with the problems next to its fields. */
+const PENDING = 'mixite.formProblems';
+
+/** Problems a form found, left for the case form to show next to its fields (read once). */
+export function takeFormProblems(caseId) {
+  const raw = sessionStorage.getItem(PENDING);
+  sessionStorage.removeItem(PENDING);
+  const pending = raw ? JSON.parse(raw) : null;
+  return pending && pending.caseId === caseId ? pending.err : null;
+}
+
+function problemsHtml(err) {
+  return html`<div class="alert alert-danger" data-form-problems>
+    <p class="fw-semibold mb-1">${t('forms.problems')}</p>
+    <ul class="mb-2">${(err.fields || []).map((f) => html`<li>${f.message}</li>`)}</ul>
+    <button type="button" class="btn btn-sm btn-primary" data-fix-case>${t('forms.fix')}</button>
+  </div>`;
+}
+
+async function mountForms(slot, status, output, caseId, procedure) {
+  render(output, html``);
+  render(status, html``);
+  let list;
+  try {
+    list = await api.formsList(procedure);
+  } catch (err) {
+    render(slot, html`<div class="alert alert-danger">${err.message}</div>`);
+    return;
+  }
+  if (!list.length) {
+    render(slot, html`<p class="text-muted small mb-0" data-forms-none>${t('forms.none')}</p>`);
+    return;
+  }
+  render(slot, html`<ul class="list-unstyled mb-0">${list.map(
+    (f) => html`<li class="d-flex flex-wrap align-items-center gap-2 mb-1" data-form-item="${f.id}">
+      <span class="me-auto">${f.title}</span>
+      <button type="button" class="btn btn-outline-primary btn-sm" data-form-action="preview">${t('checklist.preview')}</button>
+      <button type="button" class="btn btn-outline-primary btn-sm" data-form-action="print">${t('checklist.print')}</button>
+      <button type="button" class="btn btn-outline-primary btn-sm" data-form-action="save">${t('checklist.save')}</button>
+    </li>`,
+  )}</ul>`);
+  slot.onclick = async (e) => {
+    const button = e.target.closest('[data-form-action]');
+    if (!button) return;
+    const args = { caseId, procedure, form: button.closest('[data-form-item]').dataset.formItem };
+    render(status, html``);
+    try {
+      if (button.dataset.formAction === 'preview') render(output, filledHtml(await api.formsPreview(args)));
+      else if (button.dataset.formAction === 'print') printed(status, await api.formsPrint(args));
+      else {
+        const saved = await api.formsSave(args);
+        if (saved) render(status, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
+      }
+    } catch (err) {
+      if (err.kind !== 'invalid') {
+        render(status, html`<div class="alert alert-danger">${err.message}</div>`);
+        return;
+      }
+      render(output, problemsHtml(err));
+      $(output, '[data-fix-case]').addEventListener('click', () => {
+        sessionStorage.setItem(PENDING, JSON.stringify({ caseId, err }));
+        location.hash = `#/case/${caseId}/edit`;
+      });
+      $(output, '[data-fix-case]').focus();
+    }
+  };
+}
+
+/** The outcome of a print: sent, or no printer with the PDF to open. */
+function printed(status, r) {
+  if (r.printed) {
+    render(status, html`<div class="alert alert-success" data-print-ok>${t('checklist.printed')}</div>`);
+    return;
+  }
+  render(status, html`<div class="alert alert-warning" data-no-printer>
+    <p class="mb-1">${t('checklist.no_printer')}</p>
+    ${r.reason ? html`<p class="small mb-1">${r.reason}</p>` : ''}
+    <button type="button" class="btn btn-sm btn-primary" data-open-pdf>${t('checklist.open_pdf')}</button>
+  </div>`);
+  $(status, '[data-open-pdf]').addEventListener('click', () =>
+    api.checklistOpen(r.path).catch((err) => render(status, html`<div class="alert alert-danger">${err.message}</div>`)),
+  );
 }
 
 export async function mountChecklist(slot, caseId) {
@@ -62,6 +163,10 @@ export async function mountChecklist(slot, caseId) {
     </form>
     <div class="mt-2" data-checklist-status aria-live="polite"></div>
     <div class="mt-2" data-checklist-output></div>
+    <h3 class="h6 mt-3" id="forms-title">${t('forms.title')}</h3>
+    <div data-forms aria-labelledby="forms-title"></div>
+    <div class="mt-2" data-forms-status aria-live="polite"></div>
+    <div class="mt-2" data-forms-output></div>
   </section>`);
 
   const form = $(slot, '[data-checklist-form]');
@@ -85,6 +190,12 @@ export async function mountChecklist(slot, caseId) {
   }
   fillVariants();
   form.elements.namedItem('procedure').addEventListener('change', fillVariants);
+  const formsSlot = $(slot, '[data-forms]');
+  const formsStatus = $(slot, '[data-forms-status]');
+  const formsOutput = $(slot, '[data-forms-output]');
+  const listForms = () => mountForms(formsSlot, formsStatus, formsOutput, caseId, form.elements.namedItem('procedure').value);
+  listForms();
+  form.elements.namedItem('procedure').addEventListener('change', listForms);
 
   const args = () => ({
     caseId,
@@ -110,21 +221,7 @@ export async function mountChecklist(slot, caseId) {
     run(async (a) => render(output, sheetHtml(await api.checklistPreview(a))));
   });
   $(slot, '[data-checklist-print]').addEventListener('click', () =>
-    run(async (a) => {
-      const r = await api.checklistPrint(a);
-      if (r.printed) {
-        render(status, html`<div class="alert alert-success" data-print-ok>${t('checklist.printed')}</div>`);
-        return;
-      }
-      render(status, html`<div class="alert alert-warning" data-no-printer>
-        <p class="mb-1">${t('checklist.no_printer')}</p>
-        ${r.reason ? html`<p class="small mb-1">${r.reason}</p>` : ''}
-        <button type="button" class="btn btn-sm btn-primary" data-open-pdf>${t('checklist.open_pdf')}</button>
-      </div>`);
-      $(status, '[data-open-pdf]').addEventListener('click', () =>
-        api.checklistOpen(r.path).catch((err) => render(status, html`<div class="alert alert-danger">${err.message}</div>`)),
-      );
-    }),
+    run(async (a) => printed(status, await api.checklistPrint(a))),
   );
   $(slot, '[data-checklist-save]').addEventListener('click', () =>
     run(async (a) => {

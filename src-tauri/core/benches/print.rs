@@ -5,6 +5,8 @@
 //! engines measures) and `from_register` (the case read from SQLite, the sheet built, its names checked
 //! against the fonts, then laid out and written: what the operator waits for).
 //!
+//! Then the kit guides (Modulo 1 and 2) of the same case: filled, checked and written (`forms`).
+//!
 //! Before that, in a fresh process: the peak resident memory (VmHWM) after printing one Chinese
 //! checklist cold (CJK face read and parsed) and warm. It also writes each sheet as JSON and each PDF
 //! under `target/bench/`, which `tests/bench/compare_print.py` reads to give other engines the same
@@ -118,6 +120,32 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function(format!("from_register/it+{code}"), |b| {
             b.iter(|| checklist::render(&register, &fonts, case, &request(code), today()))
+        });
+    }
+    group.finish();
+
+    // The kit guides of the same case: filled, checked and written.
+    let case_view = register.get(case, today()).expect("the case");
+    let procedure = register
+        .catalogue()
+        .procedure("rinnovo_lavoro_subordinato")
+        .expect("a procedure");
+    let mut group = c.benchmark_group("forms");
+    for form in mixite_core::forms::for_procedure(procedure) {
+        let filled =
+            mixite_core::forms::fill(form, &case_view, procedure).expect("a complete case");
+        let pdf = mixite_core::forms::pdf(&fonts, &filled, today()).expect("a PDF");
+        eprintln!(
+            "{}: {} pages, {} bytes",
+            form.head.id,
+            pages(&pdf),
+            pdf.len()
+        );
+        group.bench_function(format!("fill+pdf/{}", form.head.id), |b| {
+            b.iter(|| {
+                let filled = mixite_core::forms::fill(form, &case_view, procedure)?;
+                mixite_core::forms::pdf(&fonts, &filled, today())
+            })
         });
     }
     group.finish();

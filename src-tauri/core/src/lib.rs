@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod codice_fiscale;
 pub mod error;
 pub mod fees;
+pub mod forms;
 pub mod model;
 pub mod mrz;
 pub mod print;

@@ -1,17 +1,16 @@
 //! Checklist commands: the choices for a case (procedures, languages with their review state), the
 //! translated preview, printing through the system's print service (`lp`) and saving through the save
-//! dialog. Rendering is `mixite_core::checklist`; this module only moves bytes to a printer or a file.
-//! PDF file names carry the case number and the date, never a name.
+//! dialog. Rendering is `mixite_core::checklist`; printing, opening and saving are `output`'s.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use mixite_core::catalogue::Selection;
 use mixite_core::checklist::{self, Request, Sheet};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use tauri::State;
 
+use super::output::{self, Printed};
 use crate::state::Desk;
 use crate::wire::WireError;
 
@@ -89,73 +88,40 @@ pub fn checklist_preview(desk: State<'_, Desk>, args: ChecklistArgs) -> Result<S
     desk.with(|r, clock| checklist::for_case(r, args.case_id, &args.request(), clock.today))
 }
 
-/// Renders the PDF into the data folder's `print/` (a file name with the case number and date only) and
-/// returns its path.
+/// Renders the PDF into the data folder's `print/` and returns its path.
 fn render_to_file(desk: &Desk, args: &ChecklistArgs) -> Result<PathBuf, WireError> {
     desk.with(|r, clock| {
         let pdf = checklist::render(r, &desk.fonts, args.case_id, &args.request(), clock.today)?;
-        let number = r.get(args.case_id, clock.today)?.number.replace('/', "-");
-        let dir = desk.data_dir.join("print");
-        std::fs::create_dir_all(&dir)?;
+        let number = r.get(args.case_id, clock.today)?.number;
         let kind = if args.italian_only {
             "it"
         } else {
             args.language.as_str()
         };
-        let path = dir.join(format!(
-            "checklist-{number}-{kind}-{}.pdf",
-            clock.today.format("%Y%m%d")
-        ));
-        std::fs::write(&path, pdf)?;
-        Ok(path)
+        output::store(
+            desk,
+            &format!("checklist-{kind}"),
+            &number,
+            clock.today,
+            &pdf,
+        )
     })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Printed {
-    /// Whether the print service accepted the job.
-    pub printed: bool,
-    /// The PDF on disk (to open in the viewer when there is no printer).
-    pub path: String,
-    /// What `lp` said when it refused (e.g. no default destination), for the operator.
-    pub reason: Option<String>,
-}
-
-/// Sends the checklist to the default printer with `lp`. No printer is not an error of the checklist: the
-/// answer says so and the UI offers to open the PDF instead.
+/// Sends the checklist to the default printer (see `output::print`).
 #[tauri::command(async)]
 pub fn checklist_print(desk: State<'_, Desk>, args: ChecklistArgs) -> Result<Printed, WireError> {
-    let path = render_to_file(&desk, &args)?;
-    let outcome = Command::new("lp").arg("--").arg(&path).output();
-    let reason = match outcome {
-        Ok(out) if out.status.success() => None,
-        Ok(out) => Some(String::from_utf8_lossy(&out.stderr).trim().to_string()),
-        Err(e) => Some(format!("lp: {e}")),
-    };
-    Ok(Printed {
-        printed: reason.is_none(),
-        path: path.display().to_string(),
-        reason,
-    })
+    Ok(output::print(&render_to_file(&desk, &args)?))
 }
 
-/// Opens a printed PDF of the data folder in the system's viewer.
+/// Opens a printed PDF of the data folder in the system's viewer (checklists and forms alike).
 #[tauri::command(async)]
 pub fn checklist_open<R: tauri::Runtime>(
     desk: State<'_, Desk>,
     app: tauri::AppHandle<R>,
     path: String,
 ) -> Result<(), WireError> {
-    use tauri_plugin_opener::OpenerExt;
-    let path = PathBuf::from(path);
-    // Only files this app printed: the UI never names paths of its own.
-    if !path.starts_with(desk.data_dir.join("print")) {
-        return Err(WireError::simple("not_found", "unknown file"));
-    }
-    app.opener()
-        .open_path(path.display().to_string(), None::<&str>)
-        .map_err(|e| WireError::simple("internal", &e.to_string()))
+    output::open(&desk, &app, &path)
 }
 
 /// Asks where to save (the platform's save dialog) and writes the PDF there. `None` when cancelled.
@@ -165,24 +131,5 @@ pub async fn checklist_save<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     args: ChecklistArgs,
 ) -> Result<Option<String>, WireError> {
-    use tauri_plugin_dialog::DialogExt;
-    let rendered = render_to_file(&desk, &args)?;
-    let name = rendered
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let Some(target) = app
-        .dialog()
-        .file()
-        .set_file_name(&name)
-        .add_filter("PDF", &["pdf"])
-        .blocking_save_file()
-    else {
-        return Ok(None);
-    };
-    let target = target
-        .into_path()
-        .map_err(|e| WireError::simple("internal", &e.to_string()))?;
-    std::fs::copy(&rendered, &target).map_err(|e| WireError::simple("internal", &e.to_string()))?;
-    Ok(Some(target.display().to_string()))
+    output::save(&app, &render_to_file(&desk, &args)?)
 }

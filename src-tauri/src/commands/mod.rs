@@ -4,4 +4,6 @@
 pub mod app;
 pub mod cases;
 pub mod checklist;
+pub mod forms;
+pub mod output;
 pub mod steps;

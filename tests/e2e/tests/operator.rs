@@ -244,6 +244,29 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
         assert!(app.visible("[data-open-pdf]").await, "with no printer the app must offer to open the PDF");
     }
 
+    // The Modulo 1 guide needs the address, which this case lacks: the panel lists the problems, and
+    // "Correggi nella pratica" opens the case form with each one next to its field.
+    let guide = app
+        .wait_css("[data-form-item=\"modulo1\"] [data-form-action=\"preview\"]", "the Modulo 1 guide on the panel")
+        .await;
+    guide.click().await.expect("click the Modulo 1 guide preview");
+    app.wait_css("[data-form-problems]", "the problems the Modulo 1 guide found").await;
+    app.screenshot("11-form-problems").await;
+    app.press(Key::Enter).await; // the focus is on "Correggi nella pratica"
+    app.wait_screen("form", "the case form opens to fix the problems").await;
+    let message = app
+        .wait_js(
+            "document.querySelector('[data-error-for=\"applicant.address.province\"]')?.textContent.trim()",
+            "the province's problem next to its field",
+        )
+        .await;
+    assert!(
+        message.as_str().unwrap_or_default().contains("Modulo 1"),
+        "the message next to the field names the form that needs it: {message}"
+    );
+    app.press(Key::Escape).await;
+    app.wait_screen("detail", "Esc leaves the form for the case").await;
+
     // e. Quit, relaunch on the same folder: the operator, the case and its status are all still there.
     app.quit().await;
     let app = App::launch(data.path(), "operator-2").await;

@@ -1,0 +1,93 @@
+//! Form commands: the guides that apply to a case's procedure, a guide filled for preview (or the list of
+//! every problem of the case), and printing or saving its PDF. Filling and checking are
+//! `mixite_core::forms`; printing, opening and saving are `output`'s.
+
+use std::path::PathBuf;
+
+use mixite_core::forms::{self, Filled};
+use mixite_core::{Error, Register};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use super::output::{self, Printed};
+use crate::state::Desk;
+use crate::wire::WireError;
+
+/// What the forms part of the panel sends.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormArgs {
+    pub case_id: i64,
+    pub procedure: String,
+    pub form: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormChoice {
+    pub id: String,
+    pub title: String,
+    pub kit_form: String,
+}
+
+/// The guides that apply to a procedure (none for one handled at the Questura or elsewhere).
+#[tauri::command(async)]
+pub fn forms_list(desk: State<'_, Desk>, procedure: String) -> Result<Vec<FormChoice>, WireError> {
+    desk.with(|r, _| {
+        let p = r
+            .catalogue()
+            .procedure(&procedure)
+            .ok_or(Error::NotFound("procedure"))?;
+        Ok(forms::for_procedure(p)
+            .into_iter()
+            .map(|f| FormChoice {
+                id: f.head.id.clone(),
+                title: f.head.title.clone(),
+                kit_form: f.head.kit_form.clone(),
+            })
+            .collect())
+    })
+}
+
+fn filled(r: &Register, args: &FormArgs, today: chrono::NaiveDate) -> mixite_core::Result<Filled> {
+    let case = r.get(args.case_id, today)?;
+    let p = r
+        .catalogue()
+        .procedure(&args.procedure)
+        .ok_or(Error::NotFound("procedure"))?;
+    let form = forms::for_procedure(p)
+        .into_iter()
+        .find(|f| f.head.id == args.form)
+        .ok_or(Error::NotFound("form"))?;
+    forms::fill(form, &case, p)
+}
+
+/// The guide filled for the case, or every problem at once (on the case's fields).
+#[tauri::command(async)]
+pub fn forms_preview(desk: State<'_, Desk>, args: FormArgs) -> Result<Filled, WireError> {
+    desk.with(|r, clock| filled(r, &args, clock.today))
+}
+
+fn render_to_file(desk: &Desk, args: &FormArgs) -> Result<PathBuf, WireError> {
+    desk.with(|r, clock| {
+        let filled = filled(r, args, clock.today)?;
+        let pdf = forms::pdf(&desk.fonts, &filled, clock.today)?;
+        output::store(desk, &filled.form, &filled.case_number, clock.today, &pdf)
+    })
+}
+
+/// Prints the guide (or says there is no printer, with the PDF to open instead).
+#[tauri::command(async)]
+pub fn forms_print(desk: State<'_, Desk>, args: FormArgs) -> Result<Printed, WireError> {
+    Ok(output::print(&render_to_file(&desk, &args)?))
+}
+
+/// Saves the guide where the operator chooses; `None` when cancelled.
+#[tauri::command]
+pub async fn forms_save<R: tauri::Runtime>(
+    desk: State<'_, Desk>,
+    app: tauri::AppHandle<R>,
+    args: FormArgs,
+) -> Result<Option<String>, WireError> {
+    output::save(&app, &render_to_file(&desk, &args)?)
+}
