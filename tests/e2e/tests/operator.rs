@@ -249,6 +249,8 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     let guide = app
         .wait_css("[data-form-item=\"modulo1\"] [data-form-action=\"preview\"]", "the Modulo 1 guide on the panel")
         .await;
+    app.js("document.querySelector('[data-form-item=\"modulo1\"]').scrollIntoView({ block: 'center', behavior: 'instant' })")
+        .await;
     guide.click().await.expect("click the Modulo 1 guide preview");
     app.wait_css("[data-form-problems]", "the problems the Modulo 1 guide found").await;
     app.screenshot("11-form-problems").await;
