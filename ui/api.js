@@ -58,3 +58,6 @@ export const formsList = (procedure) => call('forms_list', { procedure });
 export const formsPreview = (args) => call('forms_preview', { args });
 export const formsPrint = (args) => call('forms_print', { args });
 export const formsSave = (args) => call('forms_save', { args });
+export const receiptRender = (args) => call('receipt_render', { args });
+export const receiptPrint = (args) => call('receipt_print', { args });
+export const receiptSave = (args) => call('receipt_save', { args });

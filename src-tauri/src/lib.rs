@@ -82,6 +82,9 @@ pub fn setup<R: tauri::Runtime>(
             commands::forms::forms_preview,
             commands::forms::forms_print,
             commands::forms::forms_save,
+            commands::forms::receipt_render,
+            commands::forms::receipt_print,
+            commands::forms::receipt_save,
             commands::steps::steps_add,
             commands::steps::steps_correct,
         ])

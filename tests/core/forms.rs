@@ -2,14 +2,12 @@
 //! an asylum renewal): the values in the boxes, their order in the PDF (`pdftotext`), the list of every
 //! problem of an incomplete case with no PDF, and the form files' own checks.
 
-use std::process::Command;
-
 use mixite_core::forms::{self, Filled};
 use mixite_core::model::CaseView;
 use mixite_core::print::FontLibrary;
 use mixite_core::Register;
 
-use crate::{clock, create, problems, temp_register, worker};
+use crate::{clock, create, problems, squeezed_text, temp_register, worker};
 
 fn procedure<'r>(register: &'r Register, id: &str) -> &'r mixite_core::catalogue::Procedure {
     register
@@ -35,22 +33,6 @@ fn value(filled: &Filled, number: &str) -> String {
         .unwrap_or_else(|| panic!("field {number}"))
         .value
         .clone()
-}
-
-/// The PDF's text with every space removed: boxes print one character each.
-fn squeezed_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("f.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .collect()
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod codice_fiscale;
 mod forms;
 mod mrz;
 mod print;
+mod receipt;
 mod reference;
 mod search;
 mod steps;
@@ -62,4 +63,21 @@ pub fn problems(err: mixite_core::Error) -> Vec<String> {
             .collect(),
         other => panic!("expected a validation error, got {other:?}"),
     }
+}
+
+/// The text poppler extracts from a PDF with every space removed (boxes print one character each, and
+/// extraction may add or drop spaces).
+pub fn squeezed_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("poppler-utils is installed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect()
 }

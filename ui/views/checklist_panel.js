@@ -163,6 +163,12 @@ export async function mountChecklist(slot, caseId) {
     </form>
     <div class="mt-2" data-checklist-status aria-live="polite"></div>
     <div class="mt-2" data-checklist-output></div>
+    <div class="d-flex flex-wrap align-items-center gap-2 mt-3" data-receipt>
+      <span class="me-auto">${t('forms.receipt')}</span>
+      <button type="button" class="btn btn-outline-primary btn-sm" data-receipt-action="open">${t('forms.receipt_open')}</button>
+      <button type="button" class="btn btn-outline-primary btn-sm" data-receipt-action="print">${t('checklist.print')}</button>
+      <button type="button" class="btn btn-outline-primary btn-sm" data-receipt-action="save">${t('checklist.save')}</button>
+    </div>
     <h3 class="h6 mt-3" id="forms-title">${t('forms.title')}</h3>
     <div data-forms aria-labelledby="forms-title"></div>
     <div class="mt-2" data-forms-status aria-live="polite"></div>
@@ -193,6 +199,23 @@ export async function mountChecklist(slot, caseId) {
   const formsSlot = $(slot, '[data-forms]');
   const formsStatus = $(slot, '[data-forms-status]');
   const formsOutput = $(slot, '[data-forms-output]');
+  // Today's receipt, in the language chosen for the checklist.
+  $(slot, '[data-receipt]').addEventListener('click', async (e) => {
+    const button = e.target.closest('[data-receipt-action]');
+    if (!button) return;
+    const a = { caseId, language: form.elements.namedItem('language').value };
+    render(formsStatus, html``);
+    try {
+      if (button.dataset.receiptAction === 'open') await api.checklistOpen(await api.receiptRender(a));
+      else if (button.dataset.receiptAction === 'print') printed(formsStatus, await api.receiptPrint(a));
+      else {
+        const saved = await api.receiptSave(a);
+        if (saved) render(formsStatus, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
+      }
+    } catch (err) {
+      render(formsStatus, html`<div class="alert alert-danger" data-receipt-error>${err.message}</div>`);
+    }
+  });
   const listForms = () => mountForms(formsSlot, formsStatus, formsOutput, caseId, form.elements.namedItem('procedure').value);
   listForms();
   form.elements.namedItem('procedure').addEventListener('change', listForms);

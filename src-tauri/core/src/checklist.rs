@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
-use crate::print::{Document, FontLibrary, Header, Lang, Margins, PageSetup, PrintError, Style};
+use crate::print::{Document, FontLibrary, Header, Lang, PageSetup, PrintError, Style};
 use crate::Register;
 
 /// What the operator asks for.
@@ -74,7 +74,7 @@ pub fn euros(cents: i64) -> String {
 }
 
 /// The text of `checklist.<key>` in `lang` with its `%{name}` placeholders filled.
-fn text(key: &str, lang: &str, params: &BTreeMap<String, String>) -> String {
+pub(crate) fn text(key: &str, lang: &str, params: &BTreeMap<String, String>) -> String {
     let mut out = rust_i18n::t!(format!("checklist.{key}"), locale = lang).into_owned();
     for (name, value) in params {
         out = out.replace(&format!("%{{{name}}}"), value);
@@ -82,7 +82,7 @@ fn text(key: &str, lang: &str, params: &BTreeMap<String, String>) -> String {
     out
 }
 
-fn params<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
+pub(crate) fn params<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
@@ -367,7 +367,7 @@ fn sheet_of(
 
 /// The case-specific texts that must print: every character must exist in the shipped fonts. Problems are
 /// reported on the case field they come from, naming the characters.
-fn check_glyphs(fonts: &FontLibrary, case: &CaseView) -> Result<()> {
+pub(crate) fn check_glyphs(fonts: &FontLibrary, case: &CaseView) -> Result<()> {
     let a = &case.data.applicant;
     let mut fields: Vec<(String, &str)> = vec![
         ("applicant.surname".into(), a.surname.as_str()),
@@ -407,13 +407,7 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
     }
     let body = Style::body().size(9.0);
     let heading = Style::body().bold().size(10.5);
-    let mut setup = PageSetup::a4();
-    setup.margins = Margins {
-        top_mm: 14.0,
-        right_mm: 13.0,
-        bottom_mm: 12.0,
-        left_mm: 13.0,
-    };
+    let mut setup = PageSetup::a4_tight();
     // The Comune, the case number and the date head every page, so a page that comes loose is still
     // the applicant's; the applicant's name and the copy mark follow, on the first page only.
     let [comune, number, applicant, date, rest @ ..] = &sheet.header[..] else {

@@ -13,6 +13,7 @@ pub mod forms;
 pub mod model;
 pub mod mrz;
 pub mod print;
+pub mod receipt;
 pub mod reference;
 pub mod search;
 pub mod steps;

@@ -1,6 +1,6 @@
 //! Form commands: the guides that apply to a case's procedure, a guide filled for preview (or the list of
-//! every problem of the case), and printing or saving its PDF. Filling and checking are
-//! `mixite_core::forms`; printing, opening and saving are `output`'s.
+//! every problem of the case), printing or saving its PDF; and the bilingual receipt of today's visit.
+//! Filling, checking and the receipt are `mixite_core`'s; printing, opening and saving are `output`'s.
 
 use std::path::PathBuf;
 
@@ -90,4 +90,56 @@ pub async fn forms_save<R: tauri::Runtime>(
     args: FormArgs,
 ) -> Result<Option<String>, WireError> {
     output::save(&app, &render_to_file(&desk, &args)?)
+}
+
+/// What the receipt buttons send: the case and the applicant's language (the checklist panel's choice).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptArgs {
+    pub case_id: i64,
+    pub language: String,
+}
+
+fn receipt_to_file(desk: &Desk, args: &ReceiptArgs) -> Result<PathBuf, WireError> {
+    let operator = desk.operator();
+    desk.with(|r, clock| {
+        let pdf = mixite_core::receipt::pdf(
+            r,
+            &desk.fonts,
+            args.case_id,
+            &args.language,
+            &operator,
+            clock.today,
+        )?;
+        let number = r.get(args.case_id, clock.today)?.number;
+        output::store(
+            desk,
+            &format!("ricevuta-{}", args.language),
+            &number,
+            clock.today,
+            &pdf,
+        )
+    })
+}
+
+/// Writes today's receipt and returns its path, for the viewer (`checklist_open`).
+#[tauri::command(async)]
+pub fn receipt_render(desk: State<'_, Desk>, args: ReceiptArgs) -> Result<String, WireError> {
+    Ok(receipt_to_file(&desk, &args)?.display().to_string())
+}
+
+/// Prints today's receipt (or says there is no printer, with the PDF to open instead).
+#[tauri::command(async)]
+pub fn receipt_print(desk: State<'_, Desk>, args: ReceiptArgs) -> Result<Printed, WireError> {
+    Ok(output::print(&receipt_to_file(&desk, &args)?))
+}
+
+/// Saves today's receipt where the operator chooses; `None` when cancelled.
+#[tauri::command]
+pub async fn receipt_save<R: tauri::Runtime>(
+    desk: State<'_, Desk>,
+    app: tauri::AppHandle<R>,
+    args: ReceiptArgs,
+) -> Result<Option<String>, WireError> {
+    output::save(&app, &receipt_to_file(&desk, &args)?)
 }

@@ -65,6 +65,22 @@ impl PageSetup {
     }
 }
 
+impl PageSetup {
+    /// A4 with tight margins (14 mm top, 12 mm bottom, 13 mm sides) for papers the applicant takes home,
+    /// which must fit few pages: checklists and receipts.
+    pub fn a4_tight() -> PageSetup {
+        PageSetup {
+            margins: Margins {
+                top_mm: 14.0,
+                right_mm: 13.0,
+                bottom_mm: 12.0,
+                left_mm: 13.0,
+            },
+            ..PageSetup::a4()
+        }
+    }
+}
+
 /// Horizontal placement of a paragraph's lines. `Start` is the left edge for a left-to-right language and
 /// the right edge for a right-to-left one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

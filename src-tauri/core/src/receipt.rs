@@ -1,0 +1,175 @@
+//! The "ricevuta di presa in carico": the bilingual paper the applicant takes home after a visit to the
+//! desk, with the case number, what was done today (the steps recorded today, with the assicurata code or
+//! the Questura appointment), the next step and the reminder to bring it back. Texts are the checklist
+//! translations (`locales/checklist/<lang>.yml`, `receipt.*` and `next.*`), printed through the print
+//! engine, Italian beside the applicant's language.
+//!
+//! It must not decide the case's course (the next step follows the status the register computed) and
+//! never prints a voided step.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::checklist::{available_languages, check_glyphs, params, text};
+use crate::error::{Error, FieldError, Result};
+use crate::model::CaseView;
+use crate::print::{Document, FontLibrary, Header, Lang, PageSetup, Style};
+use crate::Register;
+
+/// A line in Italian and in the applicant's language.
+struct Pair {
+    italian: String,
+    other: String,
+}
+
+fn pair(key: &str, lang: &str, values: &BTreeMap<String, String>) -> Pair {
+    Pair {
+        italian: text(key, "it", values),
+        other: text(key, lang, values),
+    }
+}
+
+fn day(iso: &str) -> String {
+    NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map_or_else(|_| iso.to_string(), |d| d.format("%d/%m/%Y").to_string())
+}
+
+/// The text key of what the applicant does next, from the case's status.
+fn next_key(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "intake" | "documents_pending" => "receipt.next_documents",
+        "ready_to_send" => "next.post_office",
+        "kit_sent" => "next.questura_date",
+        "questura_appointment" => "next.questura_bring",
+        "permit_ready" => "receipt.next_collect",
+        "collected" => "next.sixty_days",
+        _ => return None,
+    })
+}
+
+/// What the receipt says today, in Italian and `lang`: the steps of `today` and the next one.
+fn lines(case: &CaseView, lang: &str, today: NaiveDate) -> (Vec<Pair>, Option<Pair>) {
+    let none = BTreeMap::new();
+    let today_iso = today.format("%Y-%m-%d").to_string();
+    let mut done = Vec::new();
+    for step in case
+        .steps
+        .iter()
+        .filter(|s| s.date == today_iso && !s.voided && s.corrects.is_none())
+    {
+        done.push(pair(&format!("receipt.step.{}", step.kind), lang, &none));
+        match step.kind.as_str() {
+            "kit_sent" if !step.details.assicurata.is_empty() => done.push(pair(
+                "receipt.kit_sent_detail",
+                lang,
+                &params([("code", step.details.assicurata.clone())]),
+            )),
+            "questura_appointment" => done.push(pair(
+                "receipt.appointment_detail",
+                lang,
+                &params([
+                    ("date", day(&step.details.appointment_date)),
+                    ("time", step.details.appointment_time.clone()),
+                ]),
+            )),
+            _ => {}
+        }
+    }
+    (done, next_key(&case.status).map(|k| pair(k, lang, &none)))
+}
+
+/// The receipt of a case as an A4 PDF in Italian and `language` (a checklist language); `operator` is
+/// the name printed at the foot. Refuses a language without a translation, and names no font can draw.
+pub fn pdf(
+    register: &Register,
+    fonts: &FontLibrary,
+    case_id: i64,
+    language: &str,
+    operator: &str,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    let known = register
+        .reference()
+        .language(language)
+        .filter(|l| available_languages().iter().any(|a| a == &l.code))
+        .ok_or_else(|| Error::Invalid(vec![FieldError::new("language", "unknown_code")]))?;
+    let lang = Lang::try_from(known)?;
+    let case = register.get(case_id, today)?;
+    check_glyphs(fonts, &case)?;
+    let it = Lang::italian();
+    let none = BTreeMap::new();
+    let code = lang.code().to_string();
+    let number = params([("number", case.number.clone())]);
+    let mut setup = PageSetup::a4_tight();
+    setup.header = Some(Header {
+        lines: vec![(
+            format!(
+                "{} · {} · {}",
+                text("layout.comune", "it", &none),
+                text("layout.case_number", "it", &number),
+                text(
+                    "layout.date",
+                    "it",
+                    &params([("date", today.format("%d/%m/%Y").to_string())])
+                )
+            ),
+            it.clone(),
+        )],
+    });
+    let mut doc = Document::new(fonts, setup)?;
+    let body = Style::body().size(10.0);
+    let heading = Style::body().bold().size(11.0);
+    let title = pair("receipt.title", &code, &none);
+    doc.paragraph(&title.italian, &it, Style::title().size(14.0))?;
+    doc.paragraph(&title.other, &lang, Style::title().size(14.0))?;
+    let applicant = format!(
+        "{} {}",
+        case.data.applicant.surname, case.data.applicant.given_names
+    );
+    doc.paragraph(
+        &text("layout.applicant", "it", &params([("name", applicant)])),
+        &it,
+        body,
+    )?;
+    doc.space(2.0);
+    let opened = case
+        .steps
+        .iter()
+        .find(|s| s.kind == "intake")
+        .map_or_else(|| today.format("%d/%m/%Y").to_string(), |s| day(&s.date));
+    let taken = pair(
+        "receipt.taken",
+        &code,
+        &params([("number", case.number.clone()), ("date", opened)]),
+    );
+    doc.parallel(&taken.italian, Some((&taken.other, &lang)), body)?;
+    let (done, next) = lines(&case, &code, today);
+    if !done.is_empty() {
+        doc.space(3.0);
+        let h = pair("receipt.done_today", &code, &none);
+        doc.parallel(&h.italian, Some((&h.other, &lang)), heading)?;
+        doc.rule();
+        for line in &done {
+            doc.parallel(&line.italian, Some((&line.other, &lang)), body)?;
+            doc.space(1.0);
+        }
+    }
+    if let Some(next) = next {
+        doc.space(3.0);
+        let h = pair("receipt.next_title", &code, &none);
+        doc.parallel(&h.italian, Some((&h.other, &lang)), heading)?;
+        doc.rule();
+        doc.parallel(&next.italian, Some((&next.other, &lang)), body)?;
+    }
+    doc.space(4.0);
+    let keep = pair("receipt.keep", &code, &none);
+    doc.parallel(&keep.italian, Some((&keep.other, &lang)), body.bold())?;
+    doc.space(6.0);
+    doc.paragraph(
+        &format!("Operatore: {operator}"),
+        &it,
+        Style::body().size(8.5),
+    )?;
+    Ok(doc.render()?)
+}
