@@ -61,3 +61,5 @@ export const formsSave = (args) => call('forms_save', { args });
 export const receiptRender = (args) => call('receipt_render', { args });
 export const receiptPrint = (args) => call('receipt_print', { args });
 export const receiptSave = (args) => call('receipt_save', { args });
+export const papersRender = (args) => call('papers_render', { args });
+export const papersPrint = (args) => call('papers_print', { args });

@@ -85,6 +85,8 @@ pub fn setup<R: tauri::Runtime>(
             commands::forms::receipt_render,
             commands::forms::receipt_print,
             commands::forms::receipt_save,
+            commands::forms::papers_render,
+            commands::forms::papers_print,
             commands::steps::steps_add,
             commands::steps::steps_correct,
         ])

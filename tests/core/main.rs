@@ -7,6 +7,7 @@ mod checklist;
 mod codice_fiscale;
 mod forms;
 mod mrz;
+mod papers;
 mod print;
 mod receipt;
 mod reference;

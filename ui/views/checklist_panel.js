@@ -8,7 +8,7 @@
 import * as api from '../api.js';
 import { html, mount as render, $ } from '../dom.js';
 import { t } from '../i18n.js';
-import { field, showErrors, clearErrors } from '../forms.js';
+import { field, readForm, showErrors, clearErrors } from '../forms.js';
 
 function sheetHtml(sheet) {
   const other = (line) =>
@@ -124,6 +124,105 @@ function printed(status, r) {
   );
 }
 
+/** A person typed for a paper (the host, the delegate): identity, residence, document. */
+function personFields(prefix, withPermit) {
+  const f = (name, label, opts = {}) => field({ name: `${prefix}.${name}`, label: t(label), col: 'col-md-4', ...opts });
+  return html`<div class="row">
+    ${f('surname', 'field.surname')}
+    ${f('givenNames', 'field.given_names')}
+    ${f('sex', 'field.sex', { kind: 'select', options: [{ value: 'M', text: 'M' }, { value: 'F', text: 'F' }], col: 'col-md-2' })}
+    ${f('birthDate', 'field.birth_date', { kind: 'date', col: 'col-md-2' })}
+    ${f('birthPlace', 'field.birth_place')}
+    ${f('citizenship', 'field.citizenship', { kind: 'country' })}
+    ${f('phone', 'field.phone')}
+    ${f('street', 'field.street')}
+    ${f('houseNumber', 'field.house_number', { col: 'col-md-2' })}
+    ${f('comune', 'field.comune', { col: 'col-md-4' })}
+    ${f('province', 'field.province', { col: 'col-md-2' })}
+    ${f('documentKind', 'field.document_kind')}
+    ${f('documentNumber', 'field.document_number')}
+    ${withPermit ? f('permitNumber', 'papers.host_permit') : ''}
+  </div>`;
+}
+
+/** The comunicazione di ospitalità and the delega: what the operator types, then open or print. */
+function papersHtml() {
+  const opt = (values, prefix) => values.map((v) => ({ value: v, text: t(`${prefix}.${v}`) }));
+  const buttons = html`<div class="d-flex gap-2">
+    <button type="button" class="btn btn-outline-primary btn-sm" data-paper-action="open">${t('forms.receipt_open')}</button>
+    <button type="button" class="btn btn-outline-primary btn-sm" data-paper-action="print">${t('checklist.print')}</button>
+  </div>`;
+  return html`<details class="mt-3" data-paper="ospitalita">
+      <summary>${t('papers.ospitalita')}</summary>
+      <form class="mt-2" novalidate autocomplete="off">
+        <div data-paper-errors role="alert" tabindex="-1" hidden></div>
+        <h4 class="h6">${t('papers.host')}</h4>
+        ${personFields('host', true)}
+        <div class="row">
+          ${field({ name: 'title', label: t('papers.title'), kind: 'select', options: opt(['proprietario', 'affittuario', 'comodatario', 'altro'], 'papers.titles'), col: 'col-md-4' })}
+          ${field({ name: 'titleOther', label: t('papers.title_other'), col: 'col-md-8' })}
+          ${field({ name: 'property.street', label: t('papers.property_street'), col: 'col-md-6' })}
+          ${field({ name: 'property.houseNumber', label: t('field.house_number'), col: 'col-md-2' })}
+          ${field({ name: 'property.comune', label: t('field.comune'), col: 'col-md-2' })}
+          ${field({ name: 'property.province', label: t('field.province'), col: 'col-md-2' })}
+          ${field({ name: 'property.foglio', label: t('papers.foglio'), col: 'col-md-2' })}
+          ${field({ name: 'property.mappale', label: t('papers.mappale'), col: 'col-md-2' })}
+          ${field({ name: 'property.subalterno', label: t('papers.subalterno'), col: 'col-md-2' })}
+          ${field({ name: 'kind', label: t('papers.kind'), kind: 'select', options: opt(['ospitalita', 'cessione'], 'papers.kinds'), value: 'ospitalita', col: 'col-md-6' })}
+          ${field({ name: 'from', label: t('papers.from'), kind: 'date', col: 'col-md-3' })}
+          ${field({ name: 'to', label: t('papers.to'), kind: 'date', col: 'col-md-3' })}
+          ${field({ name: 'copies', label: t('papers.copies'), kind: 'select', options: [{ value: '1', text: '1' }, { value: '3', text: '3' }], value: '1', col: 'col-md-3' })}
+        </div>
+        ${buttons}
+      </form>
+    </details>
+    <details class="mt-2" data-paper="delega">
+      <summary>${t('papers.delega')}</summary>
+      <form class="mt-2" novalidate autocomplete="off">
+        <div data-paper-errors role="alert" tabindex="-1" hidden></div>
+        <h4 class="h6">${t('papers.delegate')}</h4>
+        ${personFields('delegate', false)}
+        <div class="row">${field({ name: 'purpose', label: t('papers.purpose'), kind: 'textarea', col: 'col-12' })}</div>
+        ${buttons}
+      </form>
+    </details>`;
+}
+
+/** `{ 'host.surname': 'X' }` → `{ host: { surname: 'X' } }`. */
+function nested(values) {
+  const out = {};
+  for (const [path, value] of Object.entries(values)) {
+    const keys = path.split('.');
+    let o = out;
+    keys.slice(0, -1).forEach((k) => (o = o[k] ??= {}));
+    o[keys[keys.length - 1]] = value;
+  }
+  return out;
+}
+
+function mountPapers(slot, status, caseId) {
+  for (const box of slot.querySelectorAll('[data-paper]')) {
+    const form = $(box, 'form');
+    const errors = $(box, '[data-paper-errors]');
+    box.addEventListener('click', async (e) => {
+      const button = e.target.closest('[data-paper-action]');
+      if (!button) return;
+      const paper = box.dataset.paper;
+      const values = nested(readForm(form));
+      if (values.copies) values.copies = Number(values.copies);
+      const args = { caseId, paper, [paper]: values };
+      clearErrors(form, errors);
+      render(status, html``);
+      try {
+        if (button.dataset.paperAction === 'open') await api.checklistOpen(await api.papersRender(args));
+        else printed(status, await api.papersPrint(args));
+      } catch (err) {
+        showErrors(form, errors, err);
+      }
+    });
+  }
+}
+
 export async function mountChecklist(slot, caseId) {
   let options;
   try {
@@ -169,6 +268,7 @@ export async function mountChecklist(slot, caseId) {
       <button type="button" class="btn btn-outline-primary btn-sm" data-receipt-action="print">${t('checklist.print')}</button>
       <button type="button" class="btn btn-outline-primary btn-sm" data-receipt-action="save">${t('checklist.save')}</button>
     </div>
+    ${papersHtml()}
     <h3 class="h6 mt-3" id="forms-title">${t('forms.title')}</h3>
     <div data-forms aria-labelledby="forms-title"></div>
     <div class="mt-2" data-forms-status aria-live="polite"></div>
@@ -199,6 +299,7 @@ export async function mountChecklist(slot, caseId) {
   const formsSlot = $(slot, '[data-forms]');
   const formsStatus = $(slot, '[data-forms-status]');
   const formsOutput = $(slot, '[data-forms-output]');
+  mountPapers(slot, formsStatus, caseId);
   // Today's receipt, in the language chosen for the checklist.
   $(slot, '[data-receipt]').addEventListener('click', async (e) => {
     const button = e.target.closest('[data-receipt-action]');

@@ -12,6 +12,7 @@ pub mod fees;
 pub mod forms;
 pub mod model;
 pub mod mrz;
+pub mod papers;
 pub mod print;
 pub mod receipt;
 pub mod reference;

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use mixite_core::forms::{self, Filled};
+use mixite_core::papers;
 use mixite_core::{Error, Register};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -142,4 +143,53 @@ pub async fn receipt_save<R: tauri::Runtime>(
     args: ReceiptArgs,
 ) -> Result<Option<String>, WireError> {
     output::save(&app, &receipt_to_file(&desk, &args)?)
+}
+
+/// What the ospitalità and delega parts of the panel send: the case, which paper, and what the operator
+/// typed for it (the host or the delegate is not kept in the register).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaperArgs {
+    pub case_id: i64,
+    pub paper: String,
+    #[serde(default)]
+    pub ospitalita: Option<papers::Ospitalita>,
+    #[serde(default)]
+    pub delega: Option<papers::Delega>,
+}
+
+fn paper_to_file(desk: &Desk, args: &PaperArgs) -> Result<PathBuf, WireError> {
+    desk.with(|r, clock| {
+        let case = r.get(args.case_id, clock.today)?;
+        let pdf = match args.paper.as_str() {
+            "ospitalita" => papers::pdf(
+                &desk.fonts,
+                &case,
+                &args.ospitalita.clone().unwrap_or_default(),
+                r.reference(),
+                clock.today,
+            )?,
+            "delega" => papers::pdf(
+                &desk.fonts,
+                &case,
+                &args.delega.clone().unwrap_or_default(),
+                r.reference(),
+                clock.today,
+            )?,
+            _ => return Err(Error::NotFound("paper")),
+        };
+        output::store(desk, &args.paper, &case.number, clock.today, &pdf)
+    })
+}
+
+/// Checks and writes the paper, returning its path for the viewer (`checklist_open`).
+#[tauri::command(async)]
+pub fn papers_render(desk: State<'_, Desk>, args: PaperArgs) -> Result<String, WireError> {
+    Ok(paper_to_file(&desk, &args)?.display().to_string())
+}
+
+/// Checks and prints the paper.
+#[tauri::command(async)]
+pub fn papers_print(desk: State<'_, Desk>, args: PaperArgs) -> Result<Printed, WireError> {
+    Ok(output::print(&paper_to_file(&desk, &args)?))
 }

@@ -1,0 +1,150 @@
+//! The comunicazione di ospitalità and the delega for a real case: the typed host or delegate, the case's
+//! applicant as guest or delegant, one or three copies, and every problem of an incomplete form at once.
+
+use mixite_core::papers::{self, Delega, Ospitalita, Person, Property};
+use mixite_core::print::FontLibrary;
+
+use crate::{clock, create, problems, squeezed_text, temp_register, worker};
+
+fn fonts() -> FontLibrary {
+    FontLibrary::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/fonts"))
+}
+
+fn host() -> Person {
+    Person {
+        surname: "Bianchi".into(),
+        given_names: "Maria".into(),
+        sex: "F".into(),
+        birth_date: "1970-05-02".into(),
+        birth_place: "Lucca".into(),
+        citizenship: "ITA".into(),
+        street: "Via Fillungo".into(),
+        house_number: "10".into(),
+        comune: "Lucca".into(),
+        province: "LU".into(),
+        phone: "0583 123456".into(),
+        document_kind: "carta d'identità".into(),
+        document_number: "CA12345AB".into(),
+        permit_number: String::new(),
+    }
+}
+
+fn ospitalita(copies: u8) -> Ospitalita {
+    Ospitalita {
+        host: host(),
+        title: "proprietario".into(),
+        title_other: String::new(),
+        property: Property {
+            street: "Via Fillungo".into(),
+            house_number: "10".into(),
+            comune: "Lucca".into(),
+            province: "LU".into(),
+            ..Property::default()
+        },
+        kind: "ospitalita".into(),
+        from: "2026-12-01".into(),
+        to: String::new(),
+        copies,
+    }
+}
+
+fn pages(pdf: &[u8]) -> usize {
+    let needle = b"/Type/Page";
+    pdf.windows(needle.len() + 1)
+        .filter(|w| &w[..needle.len()] == needle && w[needle.len()] != b's')
+        .count()
+}
+
+#[test]
+fn the_comunicazione_di_ospitalita_names_host_guest_document_property_and_dates() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let one = papers::pdf(
+        &fonts(),
+        &case,
+        &ospitalita(1),
+        register.reference(),
+        clock().today,
+    )
+    .unwrap();
+    crate::checklist::artifacts("ospitalita-worker", &one);
+    let text = squeezed_text(&one);
+    for expected in [
+        "COMUNICAZIONEDIOSPITALITÀ",
+        "BianchiMaria",
+        "inqualitàdi:proprietario",
+        "COMUNICAdiospitare",
+        "dal01/12/2026atempoindeterminato",
+        "Lucca(LU),ViaFillungo10",
+        "HoxhaArben",
+        "passaporton.BA1234567",
+        "Permessodisoggiorno(oricevutadelladomanda):I12345678",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+    let three = papers::pdf(
+        &fonts(),
+        &case,
+        &ospitalita(3),
+        register.reference(),
+        clock().today,
+    )
+    .unwrap();
+    assert_eq!(
+        pages(&three),
+        3 * pages(&one),
+        "three copies, each starting on its own page"
+    );
+}
+
+#[test]
+fn an_incomplete_comunicazione_lists_every_problem_and_prints_nothing() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let mut form = ospitalita(2);
+    form.host.surname.clear();
+    form.host.citizenship = "XYZ".into();
+    form.title = "amico".into();
+    form.property.street.clear();
+    form.from = "2026-12-10".into();
+    form.to = "2026-12-01".into();
+    let err = papers::pdf(&fonts(), &case, &form, register.reference(), clock().today).unwrap_err();
+    let mut got = problems(err);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "copies:unknown_code",
+            "host.citizenship:unknown_country",
+            "host.surname:required",
+            "property.street:required",
+            "title:required",
+            "to:expiry_before_issue",
+        ]
+    );
+}
+
+#[test]
+fn a_delega_names_the_delegate_and_what_they_may_do() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let form = Delega {
+        delegate: host(),
+        purpose: "ritirare allo sportello la ricevuta e le copie dei documenti".into(),
+    };
+    let pdf = papers::pdf(&fonts(), &case, &form, register.reference(), clock().today).unwrap();
+    let text = squeezed_text(&pdf);
+    for expected in [
+        "DELEGA",
+        "HoxhaArben",
+        "BianchiMaria",
+        "a:ritirareallosportellolaricevuta",
+        "2026/000001",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+    let empty = Delega::default();
+    let err =
+        papers::pdf(&fonts(), &case, &empty, register.reference(), clock().today).unwrap_err();
+    assert!(problems(err).contains(&"purpose:required".to_string()));
+}
