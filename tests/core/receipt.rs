@@ -71,3 +71,35 @@ fn a_language_without_translation_is_refused_on_the_language_field() {
     let err = receipt::pdf(&register, &fonts(), case.id, "xx", "Op", clock().today).unwrap_err();
     assert_eq!(problems(err), ["language:unknown_code"]);
 }
+
+#[test]
+fn the_privacy_notice_names_controller_retention_and_consent_in_both_languages() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    for (language, title) in [
+        ("ur", "ذاتی"),
+        ("zh", "个人数据处理告知及同意书"),
+        ("sq", "Informacionpërpërpunimin"),
+    ] {
+        let pdf = receipt::informativa_pdf(&register, &fonts(), case.id, language, clock().today)
+            .unwrap();
+        crate::checklist::artifacts(&format!("informativa-{language}"), &pdf);
+        let text = squeezed_text(&pdf);
+        for expected in [
+            "Informativasultrattamentodeidatipersonaliconsenso"
+                .replace("consenso", "econsenso")
+                .as_str(),
+            "ComunediLucca,PiazzaSanMartino7",
+            "5anni",
+            "[]acconsento",
+            "www.garanteprivacy.it",
+            "daconfermare",
+            title,
+        ] {
+            assert!(
+                text.contains(expected),
+                "{language}: {expected:?} in {text}"
+            );
+        }
+    }
+}

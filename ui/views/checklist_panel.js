@@ -262,12 +262,14 @@ export async function mountChecklist(slot, caseId) {
     </form>
     <div class="mt-2" data-checklist-status aria-live="polite"></div>
     <div class="mt-2" data-checklist-output></div>
-    <div class="d-flex flex-wrap align-items-center gap-2 mt-3" data-receipt>
-      <span class="me-auto">${t('forms.receipt')}</span>
-      <button type="button" class="btn btn-outline-primary btn-sm" data-receipt-action="open">${t('forms.receipt_open')}</button>
-      <button type="button" class="btn btn-outline-primary btn-sm" data-receipt-action="print">${t('checklist.print')}</button>
-      <button type="button" class="btn btn-outline-primary btn-sm" data-receipt-action="save">${t('checklist.save')}</button>
-    </div>
+    <div class="mt-3" data-receipt>${['ricevuta', 'informativa'].map(
+      (paper) => html`<div class="d-flex flex-wrap align-items-center gap-2 mb-1" data-bilingual="${paper}">
+        <span class="me-auto">${t(`forms.${paper}`)}</span>
+        <button type="button" class="btn btn-outline-primary btn-sm" data-receipt-action="open">${t('forms.receipt_open')}</button>
+        <button type="button" class="btn btn-outline-primary btn-sm" data-receipt-action="print">${t('checklist.print')}</button>
+        <button type="button" class="btn btn-outline-primary btn-sm" data-receipt-action="save">${t('checklist.save')}</button>
+      </div>`,
+    )}</div>
     ${papersHtml()}
     <h3 class="h6 mt-3" id="forms-title">${t('forms.title')}</h3>
     <div data-forms aria-labelledby="forms-title"></div>
@@ -300,11 +302,12 @@ export async function mountChecklist(slot, caseId) {
   const formsStatus = $(slot, '[data-forms-status]');
   const formsOutput = $(slot, '[data-forms-output]');
   mountPapers(slot, formsStatus, caseId);
-  // Today's receipt, in the language chosen for the checklist.
+  // Today's receipt and the privacy notice, in the language chosen for the checklist.
   $(slot, '[data-receipt]').addEventListener('click', async (e) => {
     const button = e.target.closest('[data-receipt-action]');
     if (!button) return;
-    const a = { caseId, language: form.elements.namedItem('language').value };
+    const paper = button.closest('[data-bilingual]').dataset.bilingual;
+    const a = { caseId, language: form.elements.namedItem('language').value, paper };
     render(formsStatus, html``);
     try {
       if (button.dataset.receiptAction === 'open') await api.checklistOpen(await api.receiptRender(a));

@@ -1,8 +1,9 @@
-//! The "ricevuta di presa in carico": the bilingual paper the applicant takes home after a visit to the
-//! desk, with the case number, what was done today (the steps recorded today, with the assicurata code or
-//! the Questura appointment), the next step and the reminder to bring it back. Texts are the checklist
-//! translations (`locales/checklist/<lang>.yml`, `receipt.*` and `next.*`), printed through the print
-//! engine, Italian beside the applicant's language.
+//! The bilingual papers the applicant takes home, Italian beside their language: the "ricevuta di presa in
+//! carico" after a visit (the case number, what was done today with the assicurata code or the Questura
+//! appointment, the next step, the reminder to bring it back) and the privacy notice with its consent
+//! boxes (GDPR art. 13; who the controller is and how long data is kept come from
+//! `assets/reference/privacy.toml`). Texts are the checklist translations (`locales/checklist/<lang>.yml`,
+//! `receipt.*`, `privacy.*`, `next.*`), printed through the print engine.
 //!
 //! It must not decide the case's course (the next step follows the status the register computed) and
 //! never prints a voided step.
@@ -79,16 +80,15 @@ fn lines(case: &CaseView, lang: &str, today: NaiveDate) -> (Vec<Pair>, Option<Pa
     (done, next_key(&case.status).map(|k| pair(k, lang, &none)))
 }
 
-/// The receipt of a case as an A4 PDF in Italian and `language` (a checklist language); `operator` is
-/// the name printed at the foot. Refuses a language without a translation, and names no font can draw.
-pub fn pdf(
+/// The case, the applicant's language and a tight A4 document headed with the Comune, the case number
+/// and the date. Refuses a language without a translation, and names no font can draw.
+fn bilingual<'f>(
     register: &Register,
-    fonts: &FontLibrary,
+    fonts: &'f FontLibrary,
     case_id: i64,
     language: &str,
-    operator: &str,
     today: NaiveDate,
-) -> Result<Vec<u8>> {
+) -> Result<(CaseView, Lang, Document<'f>)> {
     let known = register
         .reference()
         .language(language)
@@ -97,9 +97,7 @@ pub fn pdf(
     let lang = Lang::try_from(known)?;
     let case = register.get(case_id, today)?;
     check_glyphs(fonts, &case)?;
-    let it = Lang::italian();
     let none = BTreeMap::new();
-    let code = lang.code().to_string();
     let number = params([("number", case.number.clone())]);
     let mut setup = PageSetup::a4_tight();
     setup.header = Some(Header {
@@ -114,10 +112,27 @@ pub fn pdf(
                     &params([("date", today.format("%d/%m/%Y").to_string())])
                 )
             ),
-            it.clone(),
+            Lang::italian(),
         )],
     });
-    let mut doc = Document::new(fonts, setup)?;
+    let doc = Document::new(fonts, setup)?;
+    Ok((case, lang, doc))
+}
+
+/// The receipt of a case as an A4 PDF in Italian and `language` (a checklist language); `operator` is
+/// the name printed at the foot. Refuses a language without a translation, and names no font can draw.
+pub fn pdf(
+    register: &Register,
+    fonts: &FontLibrary,
+    case_id: i64,
+    language: &str,
+    operator: &str,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    let (case, lang, mut doc) = bilingual(register, fonts, case_id, language, today)?;
+    let it = Lang::italian();
+    let none = BTreeMap::new();
+    let code = lang.code().to_string();
     let body = Style::body().size(10.0);
     let heading = Style::body().bold().size(11.0);
     let title = pair("receipt.title", &code, &none);
@@ -171,5 +186,107 @@ pub fn pdf(
         &it,
         Style::body().size(8.5),
     )?;
+    Ok(doc.render()?)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrivacyFile {
+    #[allow(dead_code)]
+    table: toml::Table,
+    notice: Notice,
+}
+
+/// Who the notice names and how long data is kept.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Notice {
+    controller: String,
+    dpo: String,
+    retention_years: u32,
+    verify: bool,
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+fn notice() -> Result<Notice> {
+    const FILE: &str = include_str!("../../../assets/reference/privacy.toml");
+    let file: PrivacyFile = toml::from_str(FILE).map_err(|e| Error::Data {
+        file: "assets/reference/privacy.toml".into(),
+        line: e
+            .span()
+            .map_or(0, |s| FILE[..s.start].lines().count().max(1)),
+        message: e.message().to_string(),
+    })?;
+    Ok(file.notice)
+}
+
+/// The privacy notice (GDPR art. 13) with its consent boxes, Italian beside `language`, for the
+/// applicant to read and sign.
+pub fn informativa_pdf(
+    register: &Register,
+    fonts: &FontLibrary,
+    case_id: i64,
+    language: &str,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    let notice = notice()?;
+    let (case, lang, mut doc) = bilingual(register, fonts, case_id, language, today)?;
+    let it = Lang::italian();
+    let code = lang.code().to_string();
+    let none = BTreeMap::new();
+    let body = Style::body().size(9.5);
+    let title = pair("privacy.title", &code, &none);
+    doc.paragraph(&title.italian, &it, Style::title().size(13.0))?;
+    doc.paragraph(&title.other, &lang, Style::title().size(13.0))?;
+    doc.paragraph(
+        &text(
+            "layout.applicant",
+            "it",
+            &params([(
+                "name",
+                format!(
+                    "{} {}",
+                    case.data.applicant.surname, case.data.applicant.given_names
+                ),
+            )]),
+        ),
+        &it,
+        body,
+    )?;
+    doc.space(2.0);
+    let values = params([
+        ("controller", notice.controller.clone()),
+        ("dpo", notice.dpo.clone()),
+        ("years", notice.retention_years.to_string()),
+    ]);
+    for key in [
+        "intro",
+        "controller",
+        "purpose",
+        "basis",
+        "recipients",
+        "retention",
+        "rights",
+        "optional",
+    ] {
+        let p = pair(&format!("privacy.{key}"), &code, &values);
+        doc.parallel(&p.italian, Some((&p.other, &lang)), body)?;
+        doc.space(1.5);
+    }
+    doc.space(2.0);
+    let consent = pair("privacy.consent", &code, &none);
+    doc.parallel(&consent.italian, Some((&consent.other, &lang)), body.bold())?;
+    doc.space(6.0);
+    let signature = pair("privacy.signature", &code, &none);
+    doc.parallel(&signature.italian, Some((&signature.other, &lang)), body)?;
+    if notice.verify {
+        doc.space(4.0);
+        doc.paragraph(
+            "* Dati del titolare, del DPO e tempi di conservazione da confermare con l'ufficio privacy del Comune.",
+            &it,
+            Style::body().size(7.5),
+        )?;
+    }
     Ok(doc.render()?)
 }

@@ -93,12 +93,15 @@ pub async fn forms_save<R: tauri::Runtime>(
     output::save(&app, &render_to_file(&desk, &args)?)
 }
 
-/// What the receipt buttons send: the case and the applicant's language (the checklist panel's choice).
+/// What the receipt and privacy-notice buttons send: the case, the applicant's language (the checklist
+/// panel's choice), and which of the two (`informativa`; anything else is the receipt).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReceiptArgs {
     pub case_id: i64,
     pub language: String,
+    #[serde(default)]
+    pub paper: String,
 }
 
 fn receipt_to_file(desk: &Desk, args: &ReceiptArgs) -> Result<PathBuf, WireError> {
