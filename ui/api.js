@@ -63,3 +63,4 @@ export const receiptPrint = (args) => call('receipt_print', { args });
 export const receiptSave = (args) => call('receipt_save', { args });
 export const papersRender = (args) => call('papers_render', { args });
 export const papersPrint = (args) => call('papers_print', { args });
+export const papersSave = (args) => call('papers_save', { args });

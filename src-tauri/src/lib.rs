@@ -87,6 +87,7 @@ pub fn setup<R: tauri::Runtime>(
             commands::forms::receipt_save,
             commands::forms::papers_render,
             commands::forms::papers_print,
+            commands::forms::papers_save,
             commands::steps::steps_add,
             commands::steps::steps_correct,
         ])

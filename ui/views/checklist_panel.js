@@ -151,6 +151,7 @@ function papersHtml() {
   const buttons = html`<div class="d-flex gap-2">
     <button type="button" class="btn btn-outline-primary btn-sm" data-paper-action="open">${t('forms.receipt_open')}</button>
     <button type="button" class="btn btn-outline-primary btn-sm" data-paper-action="print">${t('checklist.print')}</button>
+    <button type="button" class="btn btn-outline-primary btn-sm" data-paper-action="save">${t('checklist.save')}</button>
   </div>`;
   return html`<details class="mt-3" data-paper="ospitalita">
       <summary>${t('papers.ospitalita')}</summary>
@@ -215,7 +216,11 @@ function mountPapers(slot, status, caseId) {
       render(status, html``);
       try {
         if (button.dataset.paperAction === 'open') await api.checklistOpen(await api.papersRender(args));
-        else printed(status, await api.papersPrint(args));
+        else if (button.dataset.paperAction === 'print') printed(status, await api.papersPrint(args));
+        else {
+          const saved = await api.papersSave(args);
+          if (saved) render(status, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
+        }
       } catch (err) {
         showErrors(form, errors, err);
       }

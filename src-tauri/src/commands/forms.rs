@@ -196,3 +196,13 @@ pub fn papers_render(desk: State<'_, Desk>, args: PaperArgs) -> Result<String, W
 pub fn papers_print(desk: State<'_, Desk>, args: PaperArgs) -> Result<Printed, WireError> {
     Ok(output::print(&paper_to_file(&desk, &args)?))
 }
+
+/// Checks the paper and saves it where the operator chooses; `None` when cancelled.
+#[tauri::command]
+pub async fn papers_save<R: tauri::Runtime>(
+    desk: State<'_, Desk>,
+    app: tauri::AppHandle<R>,
+    args: PaperArgs,
+) -> Result<Option<String>, WireError> {
+    output::save(&app, &paper_to_file(&desk, &args)?)
+}
