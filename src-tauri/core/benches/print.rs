@@ -5,7 +5,9 @@
 //! engines measures) and `from_register` (the case read from SQLite, the sheet built, its names checked
 //! against the fonts, then laid out and written: what the operator waits for).
 //!
-//! Then the kit guides (Modulo 1 and 2) of the same case: filled, checked and written (`forms`).
+//! Then the other papers of the same case (`forms`): the kit guides (Modulo 1 and 2) filled, checked and
+//! written; the receipt and the privacy notice in it+ar; the comunicazione di ospitalità (three copies)
+//! and the delega.
 //!
 //! Before that, in a fresh process: the peak resident memory (VmHWM) after printing one Chinese
 //! checklist cold (CJK face read and parsed) and warm. It also writes each sheet as JSON and each PDF
@@ -148,6 +150,59 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // The bilingual papers (Arabic) and the typed ones, for the same case.
+    group.bench_function("receipt/it+ar", |b| {
+        b.iter(|| mixite_core::receipt::pdf(&register, &fonts, case, "ar", "Operatore", today()))
+    });
+    group.bench_function("informativa/it+ar", |b| {
+        b.iter(|| mixite_core::receipt::informativa_pdf(&register, &fonts, case, "ar", today()))
+    });
+    let host = mixite_core::papers::Person {
+        surname: "Bianchi".into(),
+        given_names: "Maria".into(),
+        birth_date: "1970-05-02".into(),
+        birth_place: "Lucca".into(),
+        citizenship: "ITA".into(),
+        street: "Via Fillungo".into(),
+        house_number: "10".into(),
+        comune: "Lucca".into(),
+        document_number: "CA12345AB".into(),
+        ..Default::default()
+    };
+    let ospitalita = mixite_core::papers::Ospitalita {
+        host: host.clone(),
+        title: "proprietario".into(),
+        property: mixite_core::papers::Property {
+            street: "Via Fillungo".into(),
+            house_number: "10".into(),
+            comune: "Lucca".into(),
+            ..Default::default()
+        },
+        kind: "ospitalita".into(),
+        from: "2026-12-01".into(),
+        copies: 3,
+        ..Default::default()
+    };
+    group.bench_function("ospitalita/3_copies", |b| {
+        b.iter(|| {
+            mixite_core::papers::pdf(
+                &fonts,
+                &case_view,
+                &ospitalita,
+                register.reference(),
+                today(),
+            )
+        })
+    });
+    let delega = mixite_core::papers::Delega {
+        delegate: host,
+        purpose: "ritirare la ricevuta".into(),
+    };
+    group.bench_function("delega", |b| {
+        b.iter(|| {
+            mixite_core::papers::pdf(&fonts, &case_view, &delega, register.reference(), today())
+        })
+    });
     group.finish();
 }
 
