@@ -148,3 +148,97 @@ fn a_delega_names_the_delegate_and_what_they_may_do() {
         papers::pdf(&fonts(), &case, &empty, register.reference(), clock().today).unwrap_err();
     assert!(problems(err).contains(&"purpose:required".to_string()));
 }
+
+/// A worker with a child, a family with a spouse and two children, a student, an asylum renewal: each
+/// case gets every paper that applies, and each paper names the case and the applicant.
+#[test]
+fn every_paper_prints_for_four_realistic_cases() {
+    let (_dir, mut register) = temp_register();
+    let mut family = worker();
+    family.applicant.surname = "El Idrissi".into();
+    family.applicant.given_names = "Fatima Zahra".into();
+    family.applicant.sex = "F".into();
+    family.applicant.codice_fiscale.clear();
+    family.request.motivo_code = "13".into();
+    family.current_permit.motivo_code = "13".into();
+    let mut spouse = family.household[0].clone();
+    spouse.relation = "spouse".into();
+    spouse.given_names = "Youssef".into();
+    spouse.sex = "M".into();
+    spouse.birth_date = "1985-03-03".into();
+    family.household.push(spouse);
+    let mut second = family.household[0].clone();
+    second.given_names = "Amine".into();
+    second.birth_date = "2021-09-09".into();
+    family.household.push(second);
+    let mut student = worker();
+    student.applicant.surname = "Nguyễn".into();
+    student.applicant.given_names = "Thị Lan".into();
+    student.applicant.codice_fiscale.clear();
+    student.household.clear();
+    student.request.motivo_code = "24".into();
+    student.current_permit.motivo_code = "24".into();
+    let mut asylum = worker();
+    asylum.applicant.surname = "Tesfaye".into();
+    asylum.applicant.codice_fiscale.clear();
+    asylum.request.motivo_code = "06".into();
+    asylum.current_permit.motivo_code = "06".into();
+    let fonts = fonts();
+    for (data, procedure, surname) in [
+        (worker(), "rinnovo_lavoro_subordinato", "HOXHA"),
+        (family, "rinnovo_famiglia", "EL IDRISSI"),
+        (student, "rinnovo_studio", "NGUYEN"),
+        (asylum, "rinnovo_asilo", "TESFAYE"),
+    ] {
+        let case = create(&mut register, data);
+        let p = register.catalogue().procedure(procedure).unwrap();
+        let mut pdfs = Vec::new();
+        for form in mixite_core::forms::for_procedure(p) {
+            let filled = mixite_core::forms::fill(form, &case, p)
+                .unwrap_or_else(|e| panic!("{procedure}: {e:?}"));
+            pdfs.push(mixite_core::forms::pdf(&fonts, &filled, clock().today).unwrap());
+        }
+        assert!(
+            !pdfs.is_empty(),
+            "{procedure}: a kit procedure has its Modulo 1 guide"
+        );
+        pdfs.push(
+            mixite_core::receipt::pdf(&register, &fonts, case.id, "en", "Op", clock().today)
+                .unwrap(),
+        );
+        pdfs.push(
+            mixite_core::receipt::informativa_pdf(&register, &fonts, case.id, "fr", clock().today)
+                .unwrap(),
+        );
+        pdfs.push(
+            papers::pdf(
+                &fonts,
+                &case,
+                &ospitalita(1),
+                register.reference(),
+                clock().today,
+            )
+            .unwrap(),
+        );
+        let delega = Delega {
+            delegate: host(),
+            purpose: "ritirare la ricevuta".into(),
+        };
+        pdfs.push(
+            papers::pdf(&fonts, &case, &delega, register.reference(), clock().today).unwrap(),
+        );
+        let folded = surname.replace(' ', "");
+        for (i, pdf) in pdfs.iter().enumerate() {
+            let text = squeezed_text(pdf);
+            assert!(
+                text.contains(&case.number),
+                "{procedure} paper {i}: the case number"
+            );
+            // Accents dropped and upper case, as the guides write names.
+            assert!(
+                deunicode::deunicode(&text).to_uppercase().contains(&folded),
+                "{procedure} paper {i}: the applicant {surname} in {text}"
+            );
+        }
+    }
+}

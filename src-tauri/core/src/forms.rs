@@ -213,14 +213,19 @@ pub struct Filled {
     pub title: String,
     pub kit_form: String,
     pub case_number: String,
+    /// The applicant as the boxes write the name, so every guide says whose it is.
+    pub applicant: String,
     pub verify: bool,
     pub rows: Vec<FilledRow>,
 }
 
 /// Names in A–Z as the passport's MRZ writes them (Ä→AE, Ø→OE, ß→SS; ICAO 9303 Part 3 §6 Table A).
+/// Letters Table A does not list (Vietnamese ễ, Ị…) lose their marks, as those passports' zones do.
 fn mrz_name(name: &str) -> String {
     let upper = name.trim().to_uppercase();
-    mrz::transliterate(&upper, mrz::TransliterationStyle::Expanded)
+    let icao = mrz::transliterate(&upper, mrz::TransliterationStyle::Expanded);
+    deunicode::deunicode(&icao)
+        .to_uppercase()
         .replace('<', " ")
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -403,6 +408,11 @@ pub fn fill(form: &Form, case: &CaseView, procedure: &Procedure) -> Result<Fille
         title: form.head.title.clone(),
         kit_form: form.head.kit_form.clone(),
         case_number: case.number.clone(),
+        applicant: format!(
+            "{} {}",
+            mrz_name(&case.data.applicant.surname),
+            mrz_name(&case.data.applicant.given_names)
+        ),
         verify: form.head.verify,
         rows,
     })
@@ -425,6 +435,11 @@ pub fn pdf(fonts: &FontLibrary, filled: &Filled, today: NaiveDate) -> Result<Vec
     });
     let mut doc = Document::new(fonts, setup)?;
     doc.paragraph(&filled.title, &it, Style::title().size(13.0))?;
+    doc.paragraph(
+        &format!("Richiedente: {}", filled.applicant),
+        &it,
+        Style::body(),
+    )?;
     doc.paragraph(
         &format!(
             "Questa è una guida per copiare i dati sul {} del kit ritirato all'ufficio postale: non sostituisce \
