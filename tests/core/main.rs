@@ -5,6 +5,7 @@ mod cases;
 mod catalogue;
 mod checklist;
 mod codice_fiscale;
+mod drives;
 mod forms;
 mod mrz;
 mod papers;

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod checklist;
 pub mod codice_fiscale;
+pub mod drives;
 pub mod error;
 pub mod fees;
 pub mod forms;
