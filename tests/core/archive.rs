@@ -225,9 +225,28 @@ fn a_household_selection_travels_in_one_file_with_its_renewal_link() {
     let mut spouse = worker();
     spouse.applicant.given_names = "Seconda".into();
     let second = create(&mut source, spouse).id;
+    // A renewal of the first case, exported before the case it renews: the link is made once both
+    // are in.
+    let draft = source.renewal_draft(first, clock().today).unwrap();
+    let renewal = source
+        .create(
+            &mixite_core::NewCase {
+                data: draft.data,
+                request_id: None,
+                renewed_from: Some(first),
+            },
+            &clock(),
+            "Operatore Uno",
+        )
+        .unwrap()
+        .id;
     let built = archive::build(
         &source,
         &[
+            ExportCase {
+                id: renewal,
+                pdfs: vec![],
+            },
             ExportCase {
                 id: first,
                 pdfs: pdfs(2, 1000),
@@ -242,13 +261,31 @@ fn a_household_selection_travels_in_one_file_with_its_renewal_link() {
     )
     .unwrap();
     assert_eq!(
-        built.file_name,
-        "pratiche-2026-000001-e-altre-1-20261126.mixite"
+        built.file_name, "pratiche-2026-000003-e-altre-2-20261126.mixite",
+        "the first case's number and how many more"
     );
     let (_b, mut target) = temp_register();
     let report = import_bytes(&mut target, &built.bytes, Some(PASS), &no_choices()).unwrap();
-    assert_eq!(report.inserted.len(), 2);
-    assert_eq!(fingerprint(&target).0, 2);
+    assert_eq!(report.inserted.len(), 3);
+    assert_eq!(fingerprint(&target).0, 3);
+    let id_of = |number: &str| {
+        report
+            .inserted
+            .iter()
+            .find(|c| c.number == number)
+            .unwrap()
+            .id
+    };
+    let copy = target.get(id_of("2026/000003"), clock().today).unwrap();
+    let link = copy.renewed_from.expect("the renewal link survives");
+    assert_eq!(link.number, "2026/000001");
+    assert_eq!(link.id, id_of("2026/000001"));
+    let archive = open(&built.bytes, Some(PASS), &target).unwrap();
+    assert_eq!(
+        archive.pdfs().len(),
+        3,
+        "each case's PDFs under its own UUID"
+    );
 }
 
 #[test]
@@ -778,7 +815,10 @@ fn crafted_hostile_archives_are_refused_with_a_clear_error_and_no_change() {
         b"age-encryption.org/v1\n-> scrypt AAAA 10\n",
         "passphrase_required",
     );
-    let _ = uuid;
+    // A PDF listed in the manifest but not in its case's list in case.json.
+    let mut stray = members.clone();
+    stray.push((format!("pdf/{uuid}/stray.pdf"), b"%PDF-1.7".to_vec()));
+    check("PDF of no case", &craft(&stray, None), "unexpected_member");
 }
 
 #[test]
@@ -1212,6 +1252,26 @@ fn import_throughput_of_an_archive_of_a_hundred_cases() {
     println!(
         "FIGURE 100 cases ({} bytes encrypted): build {export:?}; import {total:?} (decrypt+verify {opened:?}) = {:.0} cases/s",
         built.bytes.len(),
+        100.0 / total.as_secs_f64()
+    );
+    // Without the passphrase's scrypt, what verifying and inserting cost.
+    let plain = archive::build(
+        &source,
+        &selection,
+        &ExportOptions::unencrypted(),
+        clock().today,
+    )
+    .unwrap();
+    let (_c, mut other) = temp_register();
+    let started = Instant::now();
+    let archive = open(&plain.bytes, None, &other).unwrap();
+    let opened = started.elapsed();
+    let report = archive::import(&mut other, &archive, &no_choices(), &clock()).unwrap();
+    let total = started.elapsed();
+    assert_eq!(report.inserted.len(), 100);
+    println!(
+        "FIGURE 100 cases ({} bytes plain): import {total:?} (verify {opened:?}) = {:.0} cases/s",
+        plain.bytes.len(),
         100.0 / total.as_secs_f64()
     );
 }

@@ -421,13 +421,15 @@ pub fn export_to_folder(
 fn stick_error(e: std::io::Error) -> Error {
     use std::io::ErrorKind;
     match e.kind() {
-        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => archive_err("stick_full"),
+        ErrorKind::StorageFull => archive_err("stick_full"),
         ErrorKind::FileTooLarge => archive_err("too_large_for_stick"),
         ErrorKind::ReadOnlyFilesystem | ErrorKind::PermissionDenied => {
             archive_err("stick_read_only")
         }
         ErrorKind::NotFound | ErrorKind::NotADirectory => archive_err("stick_removed"),
         _ => match e.raw_os_error() {
+            // EDQUOT: a quota counts as full.
+            Some(122) => archive_err("stick_full"),
             // EIO, ENXIO, ENODEV, ENOTCONN (FUSE gone), ESHUTDOWN: the device went away.
             Some(5 | 6 | 19 | 107 | 108) => archive_err("stick_removed"),
             _ => Error::Io(e),
