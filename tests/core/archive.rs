@@ -1093,6 +1093,24 @@ fn export_to_a_real_fat32_stick_and_import_it_on_another_desk() {
         std::slice::from_ref(&exported.file_name),
         "no temporary left"
     );
+    // The same with a cheap scrypt cost: what writing, syncing and verifying on the stick cost.
+    let started = Instant::now();
+    let cheap = archive::export_to_folder(
+        &source,
+        &[ExportCase {
+            id,
+            pdfs: printed.clone(),
+        }],
+        &fast(PASS),
+        &mount,
+        clock().today,
+    )
+    .unwrap();
+    println!(
+        "FIGURE the same export with scrypt 2^10 (write, fsync, rename, read back, verify): {:?}",
+        started.elapsed()
+    );
+    std::fs::remove_file(&cheap.path).unwrap();
 
     // Unplug and plug in again: the file is there after a remount.
     stick.unmount();
