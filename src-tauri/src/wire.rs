@@ -65,6 +65,9 @@ impl WireError {
             Error::NotFound(what) => {
                 t!(format!("errors.not_found.{what}"), locale = locale).to_string()
             }
+            Error::Archive(code) => {
+                t!(format!("errors.archive.{code}"), locale = locale).to_string()
+            }
             Error::DbTooNew { found, supported } => t!(
                 "errors.kind.db_too_new",
                 locale = locale,

@@ -1,6 +1,7 @@
 //! Integration tests of `mixite-core` on real SQLite files in temporary folders: one binary, a module
 //! per area. Every assertion says why it must hold.
 
+mod archive;
 mod cases;
 mod catalogue;
 mod checklist;

@@ -59,6 +59,96 @@ pub fn insert(
     Ok(id)
 }
 
+/// A case as another desk stored it, for `insert_imported`: it keeps its UUID, its number (when the
+/// caller found it free) and its timestamps; status and revision are settled by
+/// `steps::settle_imported` once its history is written.
+pub struct ImportedRow<'a> {
+    pub uuid: &'a str,
+    pub year: i64,
+    pub seq: i64,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+    pub renewed_from: Option<i64>,
+    pub data: &'a CaseData,
+}
+
+/// Inserts an imported case (data already validated) without any step; returns its id. The per-year
+/// counter is moved past the number so this desk never hands it out again (numbers are never reused).
+pub fn insert_imported(tx: &Transaction, row: &ImportedRow) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO case_counter (year, last) VALUES (?1, ?2)
+         ON CONFLICT (year) DO UPDATE SET last = max(last, excluded.last)",
+    )?
+    .execute(params![row.year, row.seq])?;
+    let data = row.data;
+    let p = &data.current_permit;
+    tx.prepare_cached("INSERT INTO cases (uuid, year, seq, number, created_at, updated_at, request_id, renewed_from,
+                            procedure, motivo_code, permit_motivo, permit_number, permit_expiry, status, notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, 'intake', ?13)")?.execute(params![
+            row.uuid,
+            row.year,
+            row.seq,
+            format!("{}/{:06}", row.year, row.seq),
+            row.created_at,
+            row.updated_at,
+            row.renewed_from,
+            data.request.procedure,
+            data.request.motivo_code,
+            p.motivo_code,
+            p.number,
+            p.expiry_date,
+            data.notes,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    insert_people(tx, id, data)?;
+    Ok(id)
+}
+
+/// The next free number of `year` from the counter, as `(seq, "YYYY/NNNNNN")`: what `insert` gives a
+/// new case, for an imported case whose own number is taken here.
+pub fn next_number(tx: &Transaction, year: i64) -> Result<i64> {
+    Ok(tx
+        .prepare_cached(
+            "INSERT INTO case_counter (year, last) VALUES (?1, 1)
+             ON CONFLICT (year) DO UPDATE SET last = last + 1
+             RETURNING last",
+        )?
+        .query_row([year], |r| r.get(0))?)
+}
+
+/// Whether a case already holds this number (or this year and sequence).
+pub fn number_taken(conn: &Connection, year: i64, seq: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM cases WHERE (year = ?1 AND seq = ?2) OR number = ?3)",
+        )?
+        .query_row(params![year, seq, format!("{year}/{seq:06}")], |r| r.get(0))?)
+}
+
+/// The id of the case with this UUID, if any.
+pub fn by_uuid(conn: &Connection, uuid: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM cases WHERE uuid = ?1")?
+        .query_row([uuid], |r| r.get(0))
+        .optional()?)
+}
+
+/// The UUID of a case, if it exists.
+pub fn uuid_of(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT uuid FROM cases WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Links a case to the case it renews (an import whose target arrived later in the same archive).
+pub fn set_renewed_from(tx: &Transaction, id: i64, renewed_from: i64) -> Result<()> {
+    tx.prepare_cached("UPDATE cases SET renewed_from = ?2 WHERE id = ?1")?
+        .execute([id, renewed_from])?;
+    Ok(())
+}
+
 /// Replaces a case's data (already validated), bumping its revision.
 pub fn update(tx: &Transaction, id: i64, data: &CaseData, at: &Clock) -> Result<()> {
     let p = &data.current_permit;

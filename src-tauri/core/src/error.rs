@@ -65,6 +65,11 @@ pub enum Error {
     /// The print engine failed (a font file missing or unreadable, a PDF writing error).
     #[error("print: {0}")]
     Print(String),
+    /// A case archive could not be written, read or trusted (`archive`): the code says why
+    /// (`wrong_passphrase`, `corrupt`, `stick_full`…) and is translated as `errors.archive.<code>`.
+    /// Nothing was changed: no file under the final name, no row in the database.
+    #[error("archive: {0}")]
+    Archive(&'static str),
 }
 
 impl Error {
@@ -77,6 +82,7 @@ impl Error {
             Error::DbTooNew { .. } => "db_too_new",
             Error::Locked => "locked",
             Error::Data { .. } => "data",
+            Error::Archive(_) => "archive",
             Error::Io(_) | Error::Db(_) | Error::Migration(_) | Error::Print(_) => "internal",
         }
     }

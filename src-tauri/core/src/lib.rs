@@ -3,6 +3,7 @@
 //! CLI are its consumers. It must not depend on Tauri, read the clock or the process locale inside
 //! business logic (`Clock` and locales are parameters), or log applicants' data.
 
+pub mod archive;
 pub mod cases;
 pub mod catalogue;
 pub mod checklist;

@@ -101,6 +101,76 @@ fn insert(
     Ok(tx.last_insert_rowid())
 }
 
+/// One entry of another desk's history, written as it was recorded there (date, time, operator).
+pub struct RecordedStep<'a> {
+    pub kind: &'a str,
+    pub date: &'a str,
+    pub recorded_at: &'a str,
+    pub operator: &'a str,
+    pub details: &'a StepDetails,
+    pub note: &'a str,
+    /// The local id of the entry a correction voids.
+    pub corrects: Option<i64>,
+}
+
+/// Appends an imported history entry as recorded elsewhere (no transition check: the archive's
+/// history was checked as a whole before the transaction). Returns its id. Appending keeps the
+/// history append-only: nothing local is rewritten.
+pub fn append_recorded(tx: &Transaction, case_id: i64, step: &RecordedStep) -> Result<i64> {
+    let details =
+        serde_json::to_string(step.details).map_err(|e| Error::Io(std::io::Error::other(e)))?;
+    tx.prepare_cached("INSERT INTO steps (case_id, kind, date, recorded_at, operator, assicurata, details, note, corrects)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(params![
+            case_id,
+            step.kind,
+            step.date,
+            step.recorded_at,
+            step.operator,
+            step.details.assicurata,
+            details,
+            step.note,
+            step.corrects
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// After an import wrote a case's history: status from the latest effective entry, the issued
+/// permit from it when it is the collection, and the given revision and update time.
+pub fn settle_imported(
+    tx: &Transaction,
+    case_id: i64,
+    revision: i64,
+    updated_at: &str,
+) -> Result<()> {
+    let (step_id, status, _) = latest_effective(tx, case_id)?.ok_or(Error::NotFound("case"))?;
+    let issued = if status == "collected" {
+        let details: String = tx
+            .prepare_cached("SELECT details FROM steps WHERE id = ?1")?
+            .query_row([step_id], |r| r.get(0))?;
+        serde_json::from_str::<StepDetails>(&details)
+            .unwrap_or_default()
+            .issued_permit
+    } else {
+        crate::model::Permit::default()
+    };
+    tx.prepare_cached(
+        "UPDATE cases SET status = ?2, revision = ?3, updated_at = ?4,
+             issued_motivo = ?5, issued_number = ?6, issued_expiry = ?7
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        case_id,
+        status,
+        revision,
+        updated_at,
+        issued.motivo_code,
+        issued.number,
+        issued.expiry_date
+    ])?;
+    Ok(())
+}
+
 /// Records the first step of a new case.
 pub fn record_intake(tx: &Transaction, case_id: i64, at: &Clock, operator: &str) -> Result<()> {
     let step = StepInput {
