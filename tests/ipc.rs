@@ -276,6 +276,11 @@ fn every_error_code_the_core_can_emit_is_translated_in_both_languages() {
         .chain(codes_after(&source, "problem(", false))
         .collect();
     let conflicts = codes_after(&source, "Conflict(", false);
+    let archive_codes = codes_after(&core("archive.rs"), "archive_err(", false);
+    assert!(
+        archive_codes.len() > 20,
+        "the scan finds the archive codes: {archive_codes:?}"
+    );
     assert!(
         field_codes.len() > 15 && conflicts.len() >= 3,
         "the scan finds the codes: {field_codes:?} {conflicts:?}"
@@ -292,6 +297,12 @@ fn every_error_code_the_core_can_emit_is_translated_in_both_languages() {
             assert!(
                 catalog.contains_key(&format!("errors.conflict.{code}")),
                 "{locale}: no message for conflict {code}"
+            );
+        }
+        for code in &archive_codes {
+            assert!(
+                catalog.contains_key(&format!("errors.archive.{code}")),
+                "{locale}: no message for archive problem {code}"
             );
         }
     }

@@ -105,8 +105,8 @@ pub fn insert_imported(tx: &Transaction, row: &ImportedRow) -> Result<i64> {
     Ok(id)
 }
 
-/// The next free number of `year` from the counter, as `(seq, "YYYY/NNNNNN")`: what `insert` gives a
-/// new case, for an imported case whose own number is taken here.
+/// Takes the next sequence number of `year` from the counter (what `insert` gives a new case), for an
+/// imported case whose own number is taken here.
 pub fn next_number(tx: &Transaction, year: i64) -> Result<i64> {
     Ok(tx
         .prepare_cached(
