@@ -1039,10 +1039,18 @@ impl Stick {
 
     fn unmount(&mut self) {
         if self.mounted {
-            let _ = Command::new("fusermount")
-                .arg("-u")
-                .arg(&self.mount)
-                .status();
+            // fuse3 ships `fusermount3`; older systems (and this one) also have `fusermount`.
+            let done = ["fusermount", "fusermount3"].iter().any(|tool| {
+                Command::new(tool)
+                    .arg("-u")
+                    .arg(&self.mount)
+                    .status()
+                    .is_ok_and(|s| s.success())
+            });
+            assert!(
+                done || !self.mount.exists(),
+                "the FAT32 image could not be unmounted"
+            );
             self.mounted = false;
         }
     }
