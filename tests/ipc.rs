@@ -269,7 +269,9 @@ fn every_error_code_the_core_can_emit_is_translated_in_both_languages() {
         + &core("steps.rs")
         + &core("lib.rs")
         + &core("forms.rs")
-        + &core("mrz.rs");
+        + &core("mrz.rs")
+        + &core("papers.rs")
+        + &core("backup.rs");
     let field_codes: BTreeSet<String> = codes_after(&source, "fail(", true)
         .union(&codes_after(&source, "FieldError::new(", true))
         .cloned()

@@ -2,6 +2,7 @@
 //! per area. Every assertion says why it must hold.
 
 mod archive;
+mod backup;
 mod cases;
 mod catalogue;
 mod checklist;

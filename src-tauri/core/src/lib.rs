@@ -4,6 +4,7 @@
 //! business logic (`Clock` and locales are parameters), or log applicants' data.
 
 pub mod archive;
+pub mod backup;
 pub mod cases;
 pub mod catalogue;
 pub mod checklist;

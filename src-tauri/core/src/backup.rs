@@ -1,0 +1,259 @@
+//! Full backups of a data folder's register to a USB stick, and restoring one. A backup is taken while
+//! the app runs with SQLite's online backup API (a consistent copy, the register keeps working),
+//! encrypted with an age passphrase (a lost stick must not leak anyone's data), and written to the stick
+//! the way case archives are (`archive::write_to_folder`: temporary name, fsync, rename, read back and
+//! verified). The date and size of the last backup are kept in the register's settings for the reminder.
+//!
+//! Restoring verifies everything before touching the data folder (passphrase, SQLite integrity, a schema
+//! this version can open), keeps a safety copy of the current database, then replaces it in one rename.
+//! It must run with no register open on the folder (it takes the folder's lock itself), and it must never
+//! leave the folder without a database that opens.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, MAIN_DB};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::store::{supported_version, DB_FILE, LOCK_FILE};
+use crate::{archive, Clock, Register};
+
+const SETTING: &str = "last_backup";
+const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+const AGE_MAGIC: &[u8] = b"age-encryption.org/v1";
+
+/// A backup written to a stick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Written {
+    pub path: PathBuf,
+    pub bytes: u64,
+    /// RFC 3339, when it was taken.
+    pub at: String,
+}
+
+/// The last backup this register made: when and how big (`None` before the first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Last {
+    pub at: String,
+    pub bytes: u64,
+}
+
+fn err(code: &'static str) -> Error {
+    Error::Archive(code)
+}
+
+/// A file under the system's temporary folder, removed on drop (it holds the plain database).
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(what: &str) -> Scratch {
+        Scratch(std::env::temp_dir().join(format!(
+            "mixite-{what}-{:016x}.sqlite3",
+            rand::random::<u64>()
+        )))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn encrypt(plain: &[u8], passphrase: &str) -> Result<Vec<u8>> {
+    let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(
+        passphrase.to_owned(),
+    ));
+    let mut out = Vec::with_capacity(plain.len() + 1024);
+    let mut writer = encryptor
+        .wrap_output(&mut out)
+        .map_err(|_| err("corrupt"))?;
+    writer.write_all(plain)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+fn decrypt(bytes: &[u8], passphrase: &str) -> Result<Vec<u8>> {
+    if !bytes.starts_with(AGE_MAGIC) {
+        return Err(err("not_an_archive"));
+    }
+    let decryptor = age::Decryptor::new_buffered(bytes).map_err(|_| err("corrupt"))?;
+    if !decryptor.is_scrypt() {
+        return Err(err("unsupported_encryption"));
+    }
+    let mut identity =
+        age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_owned()));
+    identity.set_max_work_factor(archive::MAX_SCRYPT_LOG_N);
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| match e {
+            age::DecryptError::DecryptionFailed
+            | age::DecryptError::KeyDecryptionFailed
+            | age::DecryptError::NoMatchingKeys => err("wrong_passphrase"),
+            _ => err("corrupt"),
+        })?;
+    let mut plain = Vec::new();
+    reader.read_to_end(&mut plain).map_err(|_| err("corrupt"))?;
+    Ok(plain)
+}
+
+/// Takes a backup of the register and writes it, encrypted, to `folder` as
+/// `mixite-backup-<YYYYMMDD-HHMM>.age`; records it as the last backup.
+pub fn backup(
+    register: &mut Register,
+    folder: &Path,
+    passphrase: &str,
+    at: &Clock,
+) -> Result<Written> {
+    if passphrase.chars().count() < 8 {
+        return Err(Error::Invalid(vec![crate::error::FieldError::new(
+            "passphrase",
+            "passphrase_short",
+        )]));
+    }
+    let scratch = Scratch::new("backup");
+    register.store().conn().backup(MAIN_DB, &scratch.0, None)?;
+    let plain = std::fs::read(&scratch.0)?;
+    let sealed = encrypt(&plain, passphrase)?;
+    let stamp = at.recorded_at();
+    let name = format!(
+        "mixite-backup-{}.age",
+        stamp
+            .get(..16)
+            .unwrap_or(&stamp)
+            .replace(['-', ':'], "")
+            .replace('T', "-")
+    );
+    let path = archive::write_to_folder(folder, &name, &sealed, |read| {
+        // What is on the stick must decrypt to the database just copied.
+        (decrypt(read, passphrase)? == plain)
+            .then_some(())
+            .ok_or(err("verify_failed"))
+    })?;
+    let last = Last {
+        at: stamp.clone(),
+        bytes: sealed.len() as u64,
+    };
+    register
+        .store_mut()
+        .set_setting(SETTING, &serde_json::to_string(&last).unwrap_or_default())?;
+    Ok(Written {
+        path,
+        bytes: sealed.len() as u64,
+        at: stamp,
+    })
+}
+
+/// The last backup of this register, for the reminder.
+pub fn last(register: &Register) -> Result<Option<Last>> {
+    Ok(register
+        .store()
+        .setting(SETTING)?
+        .and_then(|v| serde_json::from_str(&v).ok()))
+}
+
+/// Whether the last backup is older than `days` days (or there is none).
+pub fn due(last: Option<&Last>, days: i64, at: &Clock) -> bool {
+    let Some(last) = last else { return true };
+    chrono::DateTime::parse_from_rfc3339(&last.at)
+        .map(|t| (at.today - t.date_naive()).num_days() >= days)
+        .unwrap_or(true)
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Restored {
+    /// The copy of the database that was replaced (`None` on a fresh data folder).
+    pub safety_copy: Option<PathBuf>,
+}
+
+/// Checks a decrypted database: SQLite, intact, and of a schema this version can open.
+fn check_database(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|_| err("corrupt"))?;
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|_| err("corrupt"))?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|_| err("corrupt"))?;
+    let cases: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cases'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|_| err("corrupt"))?;
+    if ok != "ok" || cases != 1 {
+        return Err(err("corrupt"));
+    }
+    if version > supported_version() {
+        return Err(Error::DbTooNew {
+            found: version,
+            supported: supported_version(),
+        });
+    }
+    Ok(())
+}
+
+/// Restores a backup file into `data_dir`, which no register may hold open. Everything is verified
+/// first; the current database (if any) is kept as `mixite-before-restore-<stamp>.sqlite3` beside it.
+pub fn restore(file: &Path, passphrase: &str, data_dir: &Path, at: &Clock) -> Result<Restored> {
+    let mut sealed = Vec::new();
+    File::open(file)?
+        .take(archive::FAT32_MAX_FILE)
+        .read_to_end(&mut sealed)?;
+    let plain = decrypt(&sealed, passphrase)?;
+    if !plain.starts_with(SQLITE_MAGIC) {
+        return Err(err("corrupt"));
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data_dir.join(LOCK_FILE))?;
+    if lock.try_lock().is_err() {
+        return Err(Error::Locked);
+    }
+    let incoming = data_dir.join("mixite-restore.sqlite3.tmp");
+    let written = (|| -> Result<()> {
+        let mut out = File::create(&incoming)?;
+        out.write_all(&plain)?;
+        out.sync_all()?;
+        check_database(&incoming)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&incoming);
+        return Err(e);
+    }
+    let db = data_dir.join(DB_FILE);
+    let safety_copy = if db.exists() {
+        // A consistent copy of the current database, write-ahead log included, before it is replaced.
+        let stamp = at.recorded_at().replace([':', '-'], "");
+        let copy = data_dir.join(format!(
+            "mixite-before-restore-{}.sqlite3",
+            &stamp[..15.min(stamp.len())]
+        ));
+        let conn = Connection::open(&db)?;
+        conn.backup(MAIN_DB, &copy, None)?;
+        drop(conn);
+        Some(copy)
+    } else {
+        None
+    };
+    // The old log and shared-memory files belong to the old database: they must not be replayed into
+    // the restored one.
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(data_dir.join(format!("{DB_FILE}{suffix}")));
+    }
+    std::fs::rename(&incoming, &db)?;
+    File::open(data_dir)?.sync_all().ok();
+    drop(lock);
+    Ok(Restored { safety_copy })
+}

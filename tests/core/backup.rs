@@ -1,0 +1,131 @@
+//! Full backups while the register is open, restored into a fresh folder and over existing data (with the
+//! safety copy), and refused when the passphrase is wrong, the file is not a backup, or the folder is in
+//! use.
+
+use mixite_core::backup;
+use mixite_core::Register;
+
+use crate::{clock, create, problems, temp_register, worker};
+
+/// How many cases the register of a data folder lists (opening it, so the folder must be free).
+fn cases_in(dir: &std::path::Path) -> usize {
+    Register::open(dir)
+        .unwrap()
+        .search("", 0, 10)
+        .unwrap()
+        .items
+        .len()
+}
+
+#[test]
+fn a_backup_taken_while_the_register_is_open_restores_into_a_fresh_folder() {
+    let (_dir, mut register) = temp_register();
+    let first = create(&mut register, worker());
+    let mut second = worker();
+    second.applicant.surname = "Perera".into();
+    second.applicant.document.number = "N7654321".into();
+    create(&mut register, second);
+    assert_eq!(backup::last(&register).unwrap(), None);
+    assert!(
+        backup::due(None, 7, &clock()),
+        "no backup yet: the reminder is due"
+    );
+
+    let stick = tempfile::tempdir().unwrap();
+    let written = backup::backup(&mut register, stick.path(), "una frase lunga", &clock()).unwrap();
+    assert!(written.path.starts_with(stick.path()));
+    let name = written
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    assert!(
+        name.starts_with("mixite-backup-") && name.ends_with(".age"),
+        "{name}"
+    );
+    let on_stick = std::fs::read(&written.path).unwrap();
+    assert!(on_stick.starts_with(b"age-encryption.org/v1"), "encrypted");
+    assert!(
+        !on_stick.windows(5).any(|w| w == b"Hoxha"),
+        "no name readable on the stick"
+    );
+    let last = backup::last(&register).unwrap().expect("recorded");
+    assert_eq!(last.bytes, written.bytes);
+    assert!(
+        !backup::due(Some(&last), 7, &clock()),
+        "a backup today is not due"
+    );
+
+    let fresh = tempfile::tempdir().unwrap();
+    let restored =
+        backup::restore(&written.path, "una frase lunga", fresh.path(), &clock()).unwrap();
+    assert_eq!(
+        restored.safety_copy, None,
+        "nothing to keep in a fresh folder"
+    );
+    let copy = Register::open(fresh.path()).unwrap();
+    let got = copy.get(first.id, clock().today).unwrap();
+    assert_eq!(
+        got.data, first.data,
+        "the restored case is the same, field by field"
+    );
+    drop(copy);
+    assert_eq!(cases_in(fresh.path()), 2);
+}
+
+#[test]
+fn restoring_over_data_keeps_a_safety_copy_and_refuses_bad_input_without_change() {
+    let (dir, mut register) = temp_register();
+    create(&mut register, worker());
+    let stick = tempfile::tempdir().unwrap();
+    let written = backup::backup(&mut register, stick.path(), "una frase lunga", &clock()).unwrap();
+    let mut later = worker();
+    later.applicant.surname = "Later".into();
+    later.applicant.document.number = "X1111111".into();
+    create(&mut register, later);
+
+    // The folder is in use: refused.
+    let err = backup::restore(&written.path, "una frase lunga", dir.path(), &clock()).unwrap_err();
+    assert!(matches!(err, mixite_core::Error::Locked), "{err:?}");
+    drop(register);
+
+    let err = backup::restore(&written.path, "sbagliata", dir.path(), &clock()).unwrap_err();
+    assert!(
+        matches!(err, mixite_core::Error::Archive("wrong_passphrase")),
+        "{err:?}"
+    );
+    let junk = stick.path().join("junk.age");
+    std::fs::write(&junk, b"not a backup at all").unwrap();
+    let err = backup::restore(&junk, "una frase lunga", dir.path(), &clock()).unwrap_err();
+    assert!(
+        matches!(err, mixite_core::Error::Archive("not_an_archive")),
+        "{err:?}"
+    );
+    assert_eq!(cases_in(dir.path()), 2, "refused restores change nothing");
+
+    let restored = backup::restore(&written.path, "una frase lunga", dir.path(), &clock()).unwrap();
+    let safety = restored.safety_copy.expect("the replaced database is kept");
+    assert!(safety.exists());
+    assert_eq!(cases_in(dir.path()), 1, "the register is the backup's");
+    let conn = rusqlite::Connection::open(&safety).unwrap();
+    let kept: i64 = conn
+        .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        kept, 2,
+        "the safety copy holds the data that was replaced, the last case included"
+    );
+}
+
+#[test]
+fn a_short_passphrase_is_refused_on_its_field() {
+    let (_dir, mut register) = temp_register();
+    let stick = tempfile::tempdir().unwrap();
+    let err = backup::backup(&mut register, stick.path(), "corta", &clock()).unwrap_err();
+    assert_eq!(problems(err), ["passphrase:passphrase_short"]);
+    assert!(
+        std::fs::read_dir(stick.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
