@@ -362,3 +362,71 @@ fn the_mrz_and_the_form_guides_answer_through_ipc_with_translated_problems() {
         "the message names the form: {message}"
     );
 }
+
+#[test]
+fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register_is_backed_up() {
+    let desk = app();
+    let case = invoke(&desk, "cases_create", json!({ "data": worker() })).unwrap();
+    invoke(
+        &desk,
+        "receipt_render",
+        json!({ "args": { "caseId": case["id"], "language": "si" } }),
+    )
+    .unwrap();
+    let stick = tempfile::tempdir().unwrap();
+    let folder = stick.path().display().to_string();
+    let drives = invoke(&desk, "archive_drives", json!({})).unwrap();
+    assert!(drives.is_array());
+
+    let done = invoke(
+        &desk,
+        "archive_export",
+        json!({ "args": { "caseIds": [case["id"]], "folder": folder, "passphrase": "una frase lunga" } }),
+    )
+    .unwrap();
+    assert_eq!(
+        done["pdfs"], 1,
+        "the receipt printed for the case travels with it"
+    );
+    let path = done["path"].as_str().unwrap().to_string();
+    assert!(
+        path.ends_with(".mixite") && !path.contains("Perera"),
+        "{path}"
+    );
+
+    let other = app();
+    let wrong = invoke(
+        &other,
+        "archive_import",
+        json!({ "args": { "path": path, "passphrase": "sbagliata" } }),
+    )
+    .unwrap_err();
+    assert_eq!(wrong["kind"], "archive");
+    let report = invoke(
+        &other,
+        "archive_import",
+        json!({ "args": { "path": path, "passphrase": "una frase lunga" } }),
+    )
+    .unwrap();
+    assert_eq!(report["applied"], true);
+    assert_eq!(report["inserted"].as_array().unwrap().len(), 1);
+    let print = other._dir.path().join("print");
+    assert_eq!(
+        std::fs::read_dir(&print).unwrap().count(),
+        1,
+        "the PDF is in the other desk's print/"
+    );
+
+    let status = invoke(&desk, "backup_status", json!({ "days": 7 })).unwrap();
+    assert_eq!(status["due"], true, "no backup yet");
+    let written = invoke(
+        &desk,
+        "backup_run",
+        json!({ "args": { "folder": folder, "passphrase": "una frase lunga" } }),
+    )
+    .unwrap();
+    assert!(written["path"].as_str().unwrap().ends_with(".age"));
+    let status = invoke(&desk, "backup_status", json!({ "days": 7 })).unwrap();
+    assert_eq!(status["due"], false);
+    assert_eq!(status["last"]["bytes"], written["bytes"]);
+}

@@ -64,19 +64,6 @@ impl Drop for Scratch {
     }
 }
 
-fn encrypt(plain: &[u8], passphrase: &str) -> Result<Vec<u8>> {
-    let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(
-        passphrase.to_owned(),
-    ));
-    let mut out = Vec::with_capacity(plain.len() + 1024);
-    let mut writer = encryptor
-        .wrap_output(&mut out)
-        .map_err(|_| err("corrupt"))?;
-    writer.write_all(plain)?;
-    writer.finish()?;
-    Ok(out)
-}
-
 fn decrypt(bytes: &[u8], passphrase: &str) -> Result<Vec<u8>> {
     if !bytes.starts_with(AGE_MAGIC) {
         return Err(err("not_an_archive"));
@@ -118,7 +105,7 @@ pub fn backup(
     let scratch = Scratch::new("backup");
     register.store().conn().backup(MAIN_DB, &scratch.0, None)?;
     let plain = std::fs::read(&scratch.0)?;
-    let sealed = encrypt(&plain, passphrase)?;
+    let sealed = archive::encrypt(&plain, passphrase, None)?;
     let stamp = at.recorded_at();
     let name = format!(
         "mixite-backup-{}.age",
