@@ -361,6 +361,46 @@ fn the_mrz_and_the_form_guides_answer_through_ipc_with_translated_problems() {
         message.contains("Modulo 1"),
         "the message names the form: {message}"
     );
+
+    // Today's receipt and the privacy notice in Sinhala (the worker's language): PDFs in the data
+    // folder's print/, named by kind, case number and date only.
+    for (paper, prefix) in [
+        ("ricevuta", "ricevuta-si-"),
+        ("informativa", "informativa-si-"),
+    ] {
+        let path = invoke(
+            &app,
+            "receipt_render",
+            json!({ "args": { "caseId": case["id"], "language": "si", "paper": paper } }),
+        )
+        .unwrap();
+        let path = std::path::PathBuf::from(path.as_str().unwrap());
+        assert!(path.parent().unwrap().ends_with("print"), "{path:?}");
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            name.starts_with(prefix) && !name.contains("Perera"),
+            "{name}"
+        );
+        assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF"));
+    }
+
+    // A comunicazione di ospitalità with nothing typed: every problem, on the panel's own fields.
+    let args = json!({ "args": { "caseId": case["id"], "paper": "ospitalita", "ospitalita": { "copies": 1 } } });
+    let err = invoke(&app, "papers_render", args).unwrap_err();
+    let fields: Vec<&str> = err["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"host.surname")
+            && fields.contains(&"property.street")
+            && fields.contains(&"from"),
+        "{err}"
+    );
+    let message = err["fields"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("Cognome del dichiarante"), "{message}");
 }
 
 #[test]

@@ -107,18 +107,30 @@ pub struct ReceiptArgs {
 fn receipt_to_file(desk: &Desk, args: &ReceiptArgs) -> Result<PathBuf, WireError> {
     let operator = desk.operator();
     desk.with(|r, clock| {
-        let pdf = mixite_core::receipt::pdf(
-            r,
-            &desk.fonts,
-            args.case_id,
-            &args.language,
-            &operator,
-            clock.today,
-        )?;
+        let (kind, pdf) = if args.paper == "informativa" {
+            let pdf = mixite_core::receipt::informativa_pdf(
+                r,
+                &desk.fonts,
+                args.case_id,
+                &args.language,
+                clock.today,
+            )?;
+            ("informativa", pdf)
+        } else {
+            let pdf = mixite_core::receipt::pdf(
+                r,
+                &desk.fonts,
+                args.case_id,
+                &args.language,
+                &operator,
+                clock.today,
+            )?;
+            ("ricevuta", pdf)
+        };
         let number = r.get(args.case_id, clock.today)?.number;
         output::store(
             desk,
-            &format!("ricevuta-{}", args.language),
+            &format!("{kind}-{}", args.language),
             &number,
             clock.today,
             &pdf,
