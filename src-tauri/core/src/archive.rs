@@ -614,7 +614,9 @@ pub fn open_bytes(
             let passphrase = passphrase
                 .filter(|p| !p.is_empty())
                 .ok_or(archive_err("passphrase_required"))?;
-            std::borrow::Cow::Owned(decrypt(bytes, passphrase)?)
+            // The ZIP inside can be no larger than its members plus their headers.
+            let cap = MAX_TOTAL_BYTES + (MAX_MEMBERS as u64) * 1024 + (1 << 20);
+            std::borrow::Cow::Owned(decrypt(bytes, passphrase, cap)?)
         } else if bytes.starts_with(ZIP_MAGIC) {
             std::borrow::Cow::Borrowed(bytes)
         } else {
@@ -625,7 +627,9 @@ pub fn open_bytes(
     .unwrap_or(Err(archive_err("corrupt")))
 }
 
-fn decrypt(bytes: &[u8], passphrase: &str) -> Result<Vec<u8>> {
+/// Decrypts an age file with a passphrase, reading at most `cap` bytes of plain text (`too_large`
+/// beyond). Used for archives and for backups.
+pub(crate) fn decrypt(bytes: &[u8], passphrase: &str, cap: u64) -> Result<Vec<u8>> {
     use age::DecryptError as D;
     let decryptor = age::Decryptor::new_buffered(bytes).map_err(|_| archive_err("corrupt"))?;
     if !decryptor.is_scrypt() {
@@ -646,8 +650,6 @@ fn decrypt(bytes: &[u8], passphrase: &str) -> Result<Vec<u8>> {
             _ => archive_err("corrupt"),
         })?;
     let mut plain = Vec::new();
-    // The ZIP inside can be no larger than its members plus their headers.
-    let cap = MAX_TOTAL_BYTES + (MAX_MEMBERS as u64) * 1024 + (1 << 20);
     (&mut reader)
         .take(cap + 1)
         .read_to_end(&mut plain)

@@ -68,24 +68,7 @@ fn decrypt(bytes: &[u8], passphrase: &str) -> Result<Vec<u8>> {
     if !bytes.starts_with(AGE_MAGIC) {
         return Err(err("not_an_archive"));
     }
-    let decryptor = age::Decryptor::new_buffered(bytes).map_err(|_| err("corrupt"))?;
-    if !decryptor.is_scrypt() {
-        return Err(err("unsupported_encryption"));
-    }
-    let mut identity =
-        age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_owned()));
-    identity.set_max_work_factor(archive::MAX_SCRYPT_LOG_N);
-    let mut reader = decryptor
-        .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .map_err(|e| match e {
-            age::DecryptError::DecryptionFailed
-            | age::DecryptError::KeyDecryptionFailed
-            | age::DecryptError::NoMatchingKeys => err("wrong_passphrase"),
-            _ => err("corrupt"),
-        })?;
-    let mut plain = Vec::new();
-    reader.read_to_end(&mut plain).map_err(|_| err("corrupt"))?;
-    Ok(plain)
+    archive::decrypt(bytes, passphrase, archive::FAT32_MAX_FILE)
 }
 
 /// Takes a backup of the register and writes it, encrypted, to `folder` as

@@ -24,37 +24,20 @@ pub fn insert(
     operator: &str,
 ) -> Result<i64> {
     use chrono::Datelike;
-    let year = at.today.year();
-    let seq: i64 = tx
-        .prepare_cached(
-            "INSERT INTO case_counter (year, last) VALUES (?1, 1)
-         ON CONFLICT (year) DO UPDATE SET last = last + 1
-         RETURNING last",
-        )?
-        .query_row([year], |r| r.get(0))?;
-    let number = format!("{year}/{seq:06}");
+    let year = i64::from(at.today.year());
+    let seq = next_number(tx, year)?;
     let now = at.recorded_at();
-    let p = &data.current_permit;
-    tx.prepare_cached("INSERT INTO cases (uuid, year, seq, number, created_at, updated_at, request_id, renewed_from,
-                            procedure, motivo_code, permit_motivo, permit_number, permit_expiry, status, notes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'intake', ?13)")?.execute(params![
-            uuid::Uuid::new_v4().to_string(),
-            year,
-            seq,
-            number,
-            now,
-            request_id,
-            renewed_from,
-            data.request.procedure,
-            data.request.motivo_code,
-            p.motivo_code,
-            p.number,
-            p.expiry_date,
-            data.notes,
-        ],
-    )?;
-    let id = tx.last_insert_rowid();
-    insert_people(tx, id, data)?;
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let row = ImportedRow {
+        uuid: &uuid,
+        year,
+        seq,
+        created_at: &now,
+        updated_at: &now,
+        renewed_from,
+        data,
+    };
+    let id = insert_row(tx, &row, request_id)?;
     steps::record_intake(tx, id, at, operator)?;
     Ok(id)
 }
@@ -80,17 +63,23 @@ pub fn insert_imported(tx: &Transaction, row: &ImportedRow) -> Result<i64> {
          ON CONFLICT (year) DO UPDATE SET last = max(last, excluded.last)",
     )?
     .execute(params![row.year, row.seq])?;
+    insert_row(tx, row, None)
+}
+
+/// The case row and its people, status `intake` until steps say otherwise.
+fn insert_row(tx: &Transaction, row: &ImportedRow, request_id: Option<&str>) -> Result<i64> {
     let data = row.data;
     let p = &data.current_permit;
     tx.prepare_cached("INSERT INTO cases (uuid, year, seq, number, created_at, updated_at, request_id, renewed_from,
                             procedure, motivo_code, permit_motivo, permit_number, permit_expiry, status, notes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, 'intake', ?13)")?.execute(params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'intake', ?14)")?.execute(params![
             row.uuid,
             row.year,
             row.seq,
             format!("{}/{:06}", row.year, row.seq),
             row.created_at,
             row.updated_at,
+            request_id,
             row.renewed_from,
             data.request.procedure,
             data.request.motivo_code,

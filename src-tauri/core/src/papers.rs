@@ -15,6 +15,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
 use crate::print::{Document, FontLibrary, Header, Lang, PageSetup, Style};
 use crate::reference::Reference;
+use crate::text::italian_date;
 
 /// A person the operator types in for a paper (the host, the delegate).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -153,14 +154,9 @@ fn born(a: &crate::model::Applicant) -> (&'static str, String) {
             "{} ({}) il {}",
             a.birth_place,
             a.birth_country,
-            day(&a.birth_date)
+            italian_date(&a.birth_date)
         ),
     )
-}
-
-fn day(iso: &str) -> String {
-    NaiveDate::parse_from_str(iso.trim(), "%Y-%m-%d")
-        .map_or_else(|_| iso.to_string(), |d| d.format("%d/%m/%Y").to_string())
 }
 
 fn header(case: &CaseView, today: NaiveDate, what: &str) -> PageSetup {
@@ -198,7 +194,7 @@ fn person_rows(p: &Person) -> Vec<(&'static str, String)> {
         ("Sesso", p.sex.clone()),
         (
             "Nato/a a",
-            format!("{} il {}", p.birth_place, day(&p.birth_date)),
+            format!("{} il {}", p.birth_place, italian_date(&p.birth_date)),
         ),
         ("Cittadinanza", p.citizenship.clone()),
         (
@@ -340,10 +336,10 @@ impl Paper for Ospitalita {
             let until = if form.to.trim().is_empty() {
                 "a tempo indeterminato".to_string()
             } else {
-                format!("fino al {}", day(&form.to))
+                format!("fino al {}", italian_date(&form.to))
             };
             doc.paragraph(
-                &format!("{what}, dal {} {until}:", day(&form.from)),
+                &format!("{what}, dal {} {until}:", italian_date(&form.from)),
                 &it,
                 Style::body().bold(),
             )?;
@@ -385,8 +381,8 @@ impl Paper for Ospitalita {
                             kind_it(&a.document.kind),
                             a.document.number,
                             a.document.authority,
-                            day(&a.document.issue_date),
-                            day(&a.document.expiry_date)
+                            italian_date(&a.document.issue_date),
+                            italian_date(&a.document.expiry_date)
                         ),
                     ),
                     (

@@ -16,6 +16,7 @@ use crate::checklist::{available_languages, check_glyphs, params, text};
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
 use crate::print::{Document, FontLibrary, Header, Lang, PageSetup, Style};
+use crate::text::italian_date;
 use crate::Register;
 
 /// A line in Italian and in the applicant's language.
@@ -29,11 +30,6 @@ fn pair(key: &str, lang: &str, values: &BTreeMap<String, String>) -> Pair {
         italian: text(key, "it", values),
         other: text(key, lang, values),
     }
-}
-
-fn day(iso: &str) -> String {
-    NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .map_or_else(|_| iso.to_string(), |d| d.format("%d/%m/%Y").to_string())
 }
 
 /// The text key of what the applicant does next, from the case's status.
@@ -70,7 +66,7 @@ fn lines(case: &CaseView, lang: &str, today: NaiveDate) -> (Vec<Pair>, Option<Pa
                 "receipt.appointment_detail",
                 lang,
                 &params([
-                    ("date", day(&step.details.appointment_date)),
+                    ("date", italian_date(&step.details.appointment_date)),
                     ("time", step.details.appointment_time.clone()),
                 ]),
             )),
@@ -148,11 +144,10 @@ pub fn pdf(
         body,
     )?;
     doc.space(2.0);
-    let opened = case
-        .steps
-        .iter()
-        .find(|s| s.kind == "intake")
-        .map_or_else(|| today.format("%d/%m/%Y").to_string(), |s| day(&s.date));
+    let opened = case.steps.iter().find(|s| s.kind == "intake").map_or_else(
+        || today.format("%d/%m/%Y").to_string(),
+        |s| italian_date(&s.date),
+    );
     let taken = pair(
         "receipt.taken",
         &code,

@@ -1,5 +1,6 @@
-//! Text rules shared by validation and search: folding names to a search key, and deciding which
-//! characters a field may hold. It must not know about fields or cases (see `validate`).
+//! Text rules shared by validation, search and printing: folding names to a search key, deciding which
+//! characters a field may hold, and writing a stored date the Italian way. It must not know about fields
+//! or cases (see `validate`).
 
 /// Folds a name to its search key: Latin transliteration (`Müller` → `muller`, `Çelik` → `celik`),
 /// lower case, runs of anything but letters and digits collapsed to one space. Names are typed as in the
@@ -62,4 +63,10 @@ pub fn valid_name(s: &str) -> bool {
     s.chars()
         .all(|c| latin_letter(c) || matches!(c, ' ' | '\'' | '’' | '-' | '.'))
         && s.chars().any(latin_letter)
+}
+
+/// A stored `YYYY-MM-DD` date as Italian papers write it (`GG/MM/AAAA`); anything else as it is.
+pub fn italian_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso.trim(), "%Y-%m-%d")
+        .map_or_else(|_| iso.to_string(), |d| d.format("%d/%m/%Y").to_string())
 }
