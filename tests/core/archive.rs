@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mixite_core::archive::{
     self, Archive, ExportCase, ExportOptions, ImportChoice, ImportReport, Pdf, Protection,
@@ -1056,11 +1056,23 @@ impl Stick {
     }
 
     /// The files on the stick (without the volume label fusefat lists as an entry).
+    ///
+    /// libfuse answers the unlink of a file whose release it has not processed yet (the kernel sends
+    /// the release after `close` returns, asynchronously) by renaming it `.fuse_hidden…`, and deletes
+    /// that name as soon as the release arrives. Such a name is the deleted temporary on its way out,
+    /// so the listing waits (at most 5 s) for it to go before it is compared.
     fn files(&self) -> Vec<String> {
-        listing(&self.mount)
-            .into_iter()
-            .filter(|n| n != LABEL)
-            .collect()
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let names: Vec<String> = listing(&self.mount)
+                .into_iter()
+                .filter(|n| n != LABEL)
+                .collect();
+            if !names.iter().any(|n| n.starts_with(".fuse_hidden")) || Instant::now() > deadline {
+                return names;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 

@@ -500,6 +500,11 @@ pub fn write_to_folder(
         .open(&temp)
         .map_err(stick_error)?;
     let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if written.is_err() {
+        // Give the clusters back now: a FUSE driver frees a deleted file only once it has processed
+        // the release, which arrives after `close` returns.
+        let _ = file.set_len(0);
+    }
     drop(file);
     if let Err(e) = written {
         let _ = std::fs::remove_file(&temp);
