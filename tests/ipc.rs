@@ -457,8 +457,20 @@ fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register
         "the PDF is in the other desk's print/"
     );
 
-    let status = invoke(&desk, "backup_status", json!({ "days": 7 })).unwrap();
-    assert_eq!(status["due"], true, "no backup yet");
+    let status = invoke(&desk, "backup_status", json!({})).unwrap();
+    assert_eq!(
+        (&status["due"], &status["days"]),
+        (&json!(true), &json!(7)),
+        "no backup yet; a week by default"
+    );
+    let bad = invoke(&desk, "backup_set_reminder", json!({ "days": 0 })).unwrap_err();
+    assert_eq!(bad["fields"][0]["field"], "reminderDays");
+    assert_eq!(
+        bad["fields"][0]["message"],
+        "Giorni tra un backup e l'altro: fuori dai limiti: da 1 a 365"
+    );
+    let set = invoke(&desk, "backup_set_reminder", json!({ "days": 30 })).unwrap();
+    assert_eq!(set["days"], 30);
     let written = invoke(
         &desk,
         "backup_run",
@@ -466,7 +478,74 @@ fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register
     )
     .unwrap();
     assert!(written["path"].as_str().unwrap().ends_with(".age"));
-    let status = invoke(&desk, "backup_status", json!({ "days": 7 })).unwrap();
-    assert_eq!(status["due"], false);
+    let status = invoke(&desk, "backup_status", json!({})).unwrap();
+    assert_eq!(
+        (&status["due"], &status["days"]),
+        (&json!(false), &json!(30))
+    );
     assert_eq!(status["last"]["bytes"], written["bytes"]);
+
+    // The stick's files as the import and restore lists show them.
+    let found = invoke(&desk, "archive_files", json!({ "folder": folder })).unwrap();
+    let kinds: Vec<(&str, &str)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .collect();
+    assert!(kinds.contains(&("cases", path.as_str())), "{found}");
+    assert!(
+        kinds.contains(&("backup", written["path"].as_str().unwrap())),
+        "{found}"
+    );
+
+    // The other desk changed its copy; a second import shows both versions and what differs.
+    let copy = report["inserted"][0]["id"].clone();
+    let mine = invoke(&other, "cases_get", json!({ "id": copy })).unwrap();
+    let mut data = mine["data"].clone();
+    data["notes"] = json!("Richiamare lunedì");
+    invoke(
+        &other,
+        "cases_update",
+        json!({ "id": copy, "revision": mine["revision"], "data": data }),
+    )
+    .unwrap();
+    let again = invoke(
+        &other,
+        "archive_import",
+        json!({ "args": { "path": path, "passphrase": "una frase lunga" } }),
+    )
+    .unwrap();
+    let conflict = &again["conflicts"][0];
+    assert_eq!(again["applied"], false);
+    assert_eq!(conflict["differences"], json!(["notes"]));
+    assert_eq!(conflict["local"]["name"], "Perera Kasun");
+    assert_eq!(
+        (
+            &conflict["local"]["revision"],
+            &conflict["archive"]["revision"]
+        ),
+        (&json!(2), &json!(1))
+    );
+
+    // Restoring over the other desk's cases needs the operator's confirmation, then replaces them
+    // and keeps a safety copy.
+    let backup = json!({ "path": written["path"], "passphrase": "una frase lunga" });
+    let refused = invoke(&other, "backup_restore", json!({ "args": backup })).unwrap_err();
+    assert!(
+        refused["message"].as_str().unwrap().contains("confermare"),
+        "{refused}"
+    );
+    let mut confirmed = backup.clone();
+    confirmed["replace"] = json!(true);
+    let restored = invoke(&other, "backup_restore", json!({ "args": confirmed })).unwrap();
+    let safety = restored["safetyCopy"].as_str().unwrap();
+    assert!(std::path::Path::new(safety).is_file(), "{restored}");
+    let after = invoke(&other, "cases_get", json!({ "id": copy })).unwrap();
+    assert_eq!(
+        (&after["data"]["notes"], &after["revision"]),
+        (&json!(""), &json!(1)),
+        "the register now is the backed-up one, open and usable"
+    );
+    invoke(&other, "cases_create", json!({ "data": worker() })).unwrap();
 }

@@ -4,7 +4,7 @@
 
 import { t } from './i18n.js';
 
-const KINDS = new Set(['invalid', 'not_found', 'conflict', 'db_too_new', 'locked', 'data', 'internal']);
+const KINDS = new Set(['invalid', 'not_found', 'conflict', 'db_too_new', 'locked', 'data', 'archive', 'internal']);
 
 function normalise(err) {
   if (err && typeof err === 'object' && typeof err.kind === 'string') {
@@ -64,3 +64,14 @@ export const receiptSave = (args) => call('receipt_save', { args });
 export const papersRender = (args) => call('papers_render', { args });
 export const papersPrint = (args) => call('papers_print', { args });
 export const papersSave = (args) => call('papers_save', { args });
+
+export const archiveDrives = () => call('archive_drives');
+export const archiveFiles = (folder) => call('archive_files', { folder: folder ?? null });
+export const archivePickFolder = () => call('archive_pick_folder');
+export const archivePickFile = (kind) => call('archive_pick_file', { kind });
+export const archiveExport = (args) => call('archive_export', { args });
+export const archiveImport = (args) => call('archive_import', { args });
+export const backupStatus = () => call('backup_status');
+export const backupSetReminder = (days) => call('backup_set_reminder', { days });
+export const backupRun = (args) => call('backup_run', { args });
+export const backupRestore = (args) => call('backup_restore', { args });

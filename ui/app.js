@@ -9,13 +9,15 @@ import { loadReference } from './reference.js';
 import * as casesList from './views/cases_list.js';
 import * as caseForm from './views/case_form.js';
 import * as caseDetail from './views/case_detail.js';
+import * as usb from './views/usb.js';
 
-// #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew
+// #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew · #/usb · #/usb/12,15 (export)
 const ROUTES = [
   [/^#?\/?$/, () => ['list', casesList, {}]],
   [/^#\/new$/, () => ['form', caseForm, { mode: 'new' }]],
   [/^#\/case\/(\d+)$/, (m) => ['detail', caseDetail, { id: Number(m[1]) }]],
   [/^#\/case\/(\d+)\/(edit|renew)$/, (m) => ['form', caseForm, { mode: m[2], id: Number(m[1]) }]],
+  [/^#\/usb(?:\/(\d+(?:,\d+)*))?$/, (m) => ['usb', usb, { caseIds: m[1] ? m[1].split(',').map(Number) : [] }]],
 ];
 
 const header = document.querySelector('[data-app-header]');
@@ -89,6 +91,30 @@ function wireHeader() {
     b.addEventListener('click', () => switchLocale(b.dataset.locale));
   }
   $(header, '[data-shortcuts-open]').addEventListener('click', openShortcuts);
+  // The USB screen reports every backup status it reads; a restore brings another register's operator.
+  document.addEventListener('mixite:backup-status', (e) => showBackupDue(e.detail));
+  document.addEventListener('mixite:restored', async () => {
+    try {
+      info = await api.appInfo();
+      showOperator();
+    } catch {
+      // the USB screen shows the restore's own outcome
+    }
+  });
+}
+
+/** The header's reminder: shown while the last backup is older than the configured days (or missing). */
+function showBackupDue(status) {
+  const badge = $(header, '[data-backup-badge]');
+  badge.hidden = !status?.due;
+}
+
+async function checkBackup() {
+  try {
+    showBackupDue(await api.backupStatus());
+  } catch {
+    // a register that cannot answer shows its own error on the screens
+  }
 }
 
 async function switchLocale(locale) {
@@ -120,6 +146,7 @@ const SHORTCUTS = [
   ['Alt+M', 'help.edit'],
   ['Alt+R', 'help.renew'],
   ['Alt+P', 'help.next_step'],
+  ['Alt+U', 'help.usb'],
   ['F1 · ?', 'help.help'],
 ];
 
@@ -159,6 +186,9 @@ function onKeyDown(e) {
   } else if (e.altKey && e.code === 'KeyN' && current.name !== 'form') {
     e.preventDefault();
     location.hash = '#/new';
+  } else if (e.altKey && e.code === 'KeyU' && current.name !== 'form' && current.name !== 'usb') {
+    e.preventDefault();
+    location.hash = '#/usb';
   } else {
     current.ctrl.onKey?.(e);
   }
@@ -198,6 +228,7 @@ async function boot() {
   showOperator();
   if (!info.operator) toggleOperatorForm(true, false);
   header.hidden = false;
+  checkBackup();
   document.addEventListener('keydown', onKeyDown);
   window.addEventListener('hashchange', () => route());
   await route();

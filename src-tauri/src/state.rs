@@ -29,7 +29,9 @@ pub fn fonts_dir() -> PathBuf {
 }
 
 pub struct Desk {
-    register: Result<Mutex<Register>, WireError>,
+    /// The open register, or why it could not be opened (shown by the UI instead of crashing). Behind
+    /// one lock so that a restore can close it, replace the file and open it again.
+    register: Mutex<Result<Register, WireError>>,
     /// The shipped Noto fonts, loaded lazily by the print engine.
     pub fonts: FontLibrary,
     pub data_dir: PathBuf,
@@ -38,36 +40,36 @@ pub struct Desk {
     pub started: Instant,
 }
 
+/// Opens the register of `data_dir` with the operator's stored language and name.
+fn open_register(data_dir: &std::path::Path) -> (Result<Register, WireError>, String, String) {
+    match Register::open(data_dir) {
+        Ok(register) => {
+            let stored = |key| register.store().setting(key).ok().flatten();
+            let locale = stored(LOCALE_KEY)
+                .filter(|l| LOCALES.contains(&l.as_str()))
+                .unwrap_or_else(|| LOCALES[0].to_string());
+            let operator = stored(OPERATOR_KEY).unwrap_or_default();
+            (Ok(register), locale, operator)
+        }
+        Err(err) => {
+            eprintln!("sportello-mixite: cannot open the data folder: {err}");
+            let shown = WireError::from_core(&err, LOCALES[0]);
+            (Err(shown), LOCALES[0].to_string(), String::new())
+        }
+    }
+}
+
 impl Desk {
     /// Opens the register of `data_dir`; a failure is kept and shown by the UI instead of crashing.
     pub fn open(data_dir: PathBuf, started: Instant) -> Desk {
-        match Register::open(&data_dir) {
-            Ok(register) => {
-                let stored = |key| register.store().setting(key).ok().flatten();
-                let locale = stored(LOCALE_KEY)
-                    .filter(|l| LOCALES.contains(&l.as_str()))
-                    .unwrap_or_else(|| LOCALES[0].to_string());
-                let operator = stored(OPERATOR_KEY).unwrap_or_default();
-                Desk {
-                    register: Ok(Mutex::new(register)),
-                    fonts: FontLibrary::new(fonts_dir()),
-                    data_dir,
-                    locale: Mutex::new(locale),
-                    operator: Mutex::new(operator),
-                    started,
-                }
-            }
-            Err(err) => {
-                eprintln!("sportello-mixite: cannot open the data folder: {err}");
-                Desk {
-                    register: Err(WireError::from_core(&err, LOCALES[0])),
-                    fonts: FontLibrary::new(fonts_dir()),
-                    data_dir,
-                    locale: Mutex::new(LOCALES[0].to_string()),
-                    operator: Mutex::new(String::new()),
-                    started,
-                }
-            }
+        let (register, locale, operator) = open_register(&data_dir);
+        Desk {
+            register: Mutex::new(register),
+            fonts: FontLibrary::new(fonts_dir()),
+            data_dir,
+            locale: Mutex::new(locale),
+            operator: Mutex::new(operator),
+            started,
         }
     }
 
@@ -79,8 +81,13 @@ impl Desk {
         self.operator.lock().expect("operator lock").clone()
     }
 
-    pub fn startup_error(&self) -> Option<&WireError> {
-        self.register.as_ref().err()
+    pub fn startup_error(&self) -> Option<WireError> {
+        self.register
+            .lock()
+            .expect("register lock")
+            .as_ref()
+            .err()
+            .cloned()
     }
 
     /// Runs `f` on the register with the clock of this moment; errors come back translated.
@@ -88,9 +95,34 @@ impl Desk {
         &self,
         f: impl FnOnce(&mut Register, &Clock) -> mixite_core::Result<T>,
     ) -> Result<T, WireError> {
-        let register = self.register.as_ref().map_err(Clone::clone)?;
-        let mut register = register.lock().expect("register lock");
-        f(&mut register, &Clock::system()).map_err(|e| WireError::from_core(&e, &self.locale()))
+        let mut guard = self.register.lock().expect("register lock");
+        let register = guard.as_mut().map_err(|e| e.clone())?;
+        f(register, &Clock::system()).map_err(|e| WireError::from_core(&e, &self.locale()))
+    }
+
+    /// Closes the register (releasing the data folder's lock), runs `f` on the folder, and opens the
+    /// register again, whatever `f` answered: a failed restore leaves the old database in place and in
+    /// use. The lock is held throughout, so no command sees a half-replaced register.
+    pub fn reopening<T>(
+        &self,
+        f: impl FnOnce(&std::path::Path, &Clock) -> mixite_core::Result<T>,
+    ) -> Result<T, WireError> {
+        let mut guard = self.register.lock().expect("register lock");
+        // A folder another instance holds stays held: only this instance's register is closed.
+        if let Err(e) = guard.as_ref() {
+            if e.kind == "locked" {
+                return Err(e.clone());
+            }
+        }
+        // Never seen: the lock is held until the register is back.
+        *guard = Err(WireError::simple("internal", "restoring"));
+        let answer = f(&self.data_dir, &Clock::system());
+        let (register, locale, operator) = open_register(&self.data_dir);
+        *guard = register;
+        drop(guard);
+        *self.locale.lock().expect("locale lock") = locale;
+        *self.operator.lock().expect("operator lock") = operator;
+        answer.map_err(|e| WireError::from_core(&e, &self.locale()))
     }
 
     /// Switches the operator's language and remembers it in the data folder.

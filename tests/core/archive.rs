@@ -468,9 +468,23 @@ fn a_case_changed_here_is_a_conflict_until_the_operator_chooses() {
     assert_eq!(report.conflicts.len(), 1);
     let conflict = &report.conflicts[0];
     assert_eq!(conflict.uuid, local.uuid);
-    assert_eq!(conflict.local_revision, local.revision);
-    assert_eq!(conflict.local_updated_at, local.updated_at);
-    assert_eq!(conflict.archive_revision, local.revision - 1);
+    assert_eq!(conflict.local.revision, local.revision);
+    assert_eq!(conflict.local.updated_at, local.updated_at);
+    assert_eq!(conflict.archive.revision, local.revision - 1);
+    assert_eq!(conflict.local.number, local.number);
+    let name = format!(
+        "{} {}",
+        local.data.applicant.surname, local.data.applicant.given_names
+    );
+    assert_eq!(
+        (&conflict.local.name, &conflict.archive.name),
+        (&name, &name)
+    );
+    assert_eq!(
+        conflict.differences,
+        ["applicant"],
+        "only the phone number changed"
+    );
     assert_eq!(
         fingerprint(&target),
         before,

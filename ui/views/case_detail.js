@@ -214,6 +214,7 @@ export async function mount(root, params) {
         <a href="#/case/${v.id}/edit" class="btn btn-outline-primary" data-edit title="${t('detail.edit_hint')}">${t('detail.edit')}</a>
         <a href="#/case/${v.id}/renew" class="btn ${collected ? 'btn-primary' : 'btn-outline-primary'}" data-renew
           title="${t('detail.renew_hint')}">${t('detail.renew')}</a>
+        <a href="#/usb/${v.id}" class="btn btn-outline-primary" data-to-stick title="${t('detail.to_stick_hint')}">${t('detail.to_stick')}</a>
         <a href="#/" class="btn btn-outline-secondary" data-back title="${t('nav.back_hint')}">${t('nav.back_to_list')}</a>
       </div>
     </div>

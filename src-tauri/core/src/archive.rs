@@ -965,17 +965,66 @@ pub enum ImportChoice {
     TakeArchive,
 }
 
-/// One case that exists here and differs from the archive's copy: both versions, for the operator.
+/// One case that exists here and differs from the archive's copy: both versions side by side, and
+/// the parts that differ, so the operator can choose knowing what each choice keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportConflict {
     pub uuid: String,
-    pub local_number: String,
-    pub local_revision: i64,
-    pub local_updated_at: String,
-    pub archive_number: String,
-    pub archive_revision: i64,
-    pub archive_updated_at: String,
+    pub local: ConflictSide,
+    pub archive: ConflictSide,
+    /// Which parts differ: `applicant`, `household`, `current_permit`, `request`, `notes`, `history`,
+    /// `status` (UI labels `ui.usb.part.<name>`).
+    pub differences: Vec<&'static str>,
+}
+
+/// One version of a conflicting case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictSide {
+    pub number: String,
+    pub revision: i64,
+    pub updated_at: String,
+    pub status: String,
+    /// Surname and given names, as the operator knows the applicant.
+    pub name: String,
+    /// Entries in the history.
+    pub steps: usize,
+}
+
+impl ConflictSide {
+    fn of(case: &ArchivedCase) -> ConflictSide {
+        let applicant = &case.data.applicant;
+        ConflictSide {
+            number: case.number.clone(),
+            revision: case.revision,
+            updated_at: case.updated_at.clone(),
+            status: case.status.clone(),
+            name: format!("{} {}", applicant.surname, applicant.given_names)
+                .trim()
+                .to_string(),
+            steps: case.steps.len(),
+        }
+    }
+}
+
+fn differences(local: &ArchivedCase, archived: &ArchivedCase) -> Vec<&'static str> {
+    let (a, b) = (&local.data, &archived.data);
+    [
+        ("applicant", a.applicant != b.applicant),
+        ("household", a.household != b.household),
+        ("current_permit", a.current_permit != b.current_permit),
+        ("request", a.request != b.request),
+        ("notes", a.notes != b.notes),
+        ("history", local.steps != archived.steps),
+        (
+            "status",
+            local.status != archived.status || local.issued_permit != archived.issued_permit,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(part, differs)| differs.then_some(part))
+    .collect()
 }
 
 /// A case created by an import.
@@ -1050,12 +1099,9 @@ pub fn import(
         match choices.get(&archived.uuid) {
             None => report.conflicts.push(ImportConflict {
                 uuid: archived.uuid.clone(),
-                local_number: local.number.clone(),
-                local_revision: local.revision,
-                local_updated_at: local.updated_at.clone(),
-                archive_number: archived.number.clone(),
-                archive_revision: archived.revision,
-                archive_updated_at: archived.updated_at.clone(),
+                local: ConflictSide::of(&local),
+                archive: ConflictSide::of(archived),
+                differences: differences(&local, archived),
             }),
             Some(ImportChoice::KeepLocal) => report.kept_local.push(archived.uuid.clone()),
             Some(ImportChoice::TakeArchive) => {

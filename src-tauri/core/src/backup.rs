@@ -126,6 +126,44 @@ pub fn last(register: &Register) -> Result<Option<Last>> {
         .and_then(|v| serde_json::from_str(&v).ok()))
 }
 
+/// How many days may pass without a backup before the operator is reminded, unless set.
+pub const DEFAULT_REMINDER_DAYS: i64 = 7;
+const REMINDER_SETTING: &str = "backup.reminder_days";
+
+/// The reminder's number of days for this register.
+pub fn reminder_days(register: &Register) -> Result<i64> {
+    Ok(register
+        .store()
+        .setting(REMINDER_SETTING)?
+        .and_then(|v| v.parse().ok())
+        .filter(|d| (1..=365).contains(d))
+        .unwrap_or(DEFAULT_REMINDER_DAYS))
+}
+
+/// Sets the reminder's number of days (1 to 365).
+pub fn set_reminder_days(register: &mut Register, days: i64) -> Result<i64> {
+    if !(1..=365).contains(&days) {
+        return Err(Error::Invalid(vec![crate::error::FieldError::new(
+            "reminderDays",
+            "out_of_range",
+        )
+        .with("min", 1)
+        .with("max", 365)]));
+    }
+    register
+        .store_mut()
+        .set_setting(REMINDER_SETTING, &days.to_string())?;
+    Ok(days)
+}
+
+/// Whether the register holds any case: restoring over it then needs the operator's confirmation.
+pub fn holds_cases(register: &Register) -> Result<bool> {
+    Ok(register
+        .store()
+        .conn()
+        .query_row("SELECT EXISTS (SELECT 1 FROM cases)", [], |r| r.get(0))?)
+}
+
 /// Whether the last backup is older than `days` days (or there is none).
 pub fn due(last: Option<&Last>, days: i64, at: &Clock) -> bool {
     let Some(last) = last else { return true };

@@ -30,7 +30,7 @@ fn info(desk: &Desk) -> AppInfo {
         data_dir: desk.data_dir.display().to_string(),
         locale: desk.locale(),
         operator: desk.operator(),
-        startup_error: desk.startup_error().cloned(),
+        startup_error: desk.startup_error(),
     }
 }
 

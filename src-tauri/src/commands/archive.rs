@@ -15,10 +15,115 @@ use tauri::State;
 use crate::state::Desk;
 use crate::wire::WireError;
 
-/// The removable drives mounted now.
+/// The removable drives mounted now, and the folder `MIXITE_STICK_DIR` names when set: a fixed
+/// destination some offices use (a shared archive folder), and the stick the end-to-end tests preset.
 #[tauri::command(async)]
 pub fn archive_drives() -> Vec<Drive> {
-    drives::removable()
+    let mut found = drives::removable();
+    if let Some(dir) = std::env::var_os("MIXITE_STICK_DIR").map(PathBuf::from) {
+        if dir.is_dir() && !found.iter().any(|d| d.path == dir) {
+            found.push(Drive {
+                label: dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| dir.display().to_string()),
+                filesystem: String::new(),
+                free_bytes: None,
+                fat: false,
+                path: dir,
+            });
+        }
+    }
+    found
+}
+
+/// A case file or backup found on a drive, for the import and restore lists.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundFile {
+    pub path: String,
+    pub name: String,
+    /// `cases` (an export: `.mixite`, or a plain `.zip` this desk names `pratica…`) or `backup`.
+    pub kind: &'static str,
+    pub bytes: u64,
+    /// The drive's label.
+    pub drive: String,
+}
+
+fn kind_of(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    if lower.starts_with("mixite-backup-") && lower.ends_with(".age") {
+        Some("backup")
+    } else if lower.ends_with(".mixite") || (lower.starts_with("pratic") && lower.ends_with(".zip"))
+    {
+        Some("cases")
+    } else {
+        None
+    }
+}
+
+/// The case files and backups at the top of every drive (and of `folder`, when the operator picked
+/// one), newest name first. Only names and sizes are read.
+#[tauri::command(async)]
+pub fn archive_files(folder: Option<String>) -> Vec<FoundFile> {
+    let mut places: Vec<(PathBuf, String)> = archive_drives()
+        .into_iter()
+        .map(|d| (d.path, d.label))
+        .collect();
+    if let Some(folder) = folder.map(PathBuf::from) {
+        let label = folder.display().to_string();
+        places.push((folder, label));
+    }
+    let mut found = Vec::new();
+    for (place, label) in places {
+        for entry in std::fs::read_dir(&place).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(kind) = kind_of(&name) else { continue };
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_file() {
+                found.push(FoundFile {
+                    path: entry.path().display().to_string(),
+                    name,
+                    kind,
+                    bytes: meta.len(),
+                    drive: label.clone(),
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| b.name.cmp(&a.name).then(a.path.cmp(&b.path)));
+    found.dedup_by(|a, b| a.path == b.path);
+    found
+}
+
+/// The platform's folder picker, for a destination that is not listed as a drive. `None`: cancelled.
+#[tauri::command(async)]
+pub fn archive_pick_folder<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    app.dialog()
+        .file()
+        .blocking_pick_folder()
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string())
+}
+
+/// The platform's file picker for a case file (`kind` = `cases`) or a backup (`backup`).
+#[tauri::command(async)]
+pub fn archive_pick_file<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    kind: String,
+) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    let dialog = app.dialog().file();
+    let dialog = if kind == "backup" {
+        dialog.add_filter("Backup", &["age"])
+    } else {
+        dialog.add_filter("Sportello Mixitè", &["mixite", "zip"])
+    };
+    dialog
+        .blocking_pick_file()
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string())
 }
 
 /// What the export sends: the cases, the target folder, and the passphrase (`None`: a plain ZIP, the
@@ -156,16 +261,71 @@ pub fn backup_run(desk: State<'_, Desk>, args: BackupArgs) -> Result<backup::Wri
 #[serde(rename_all = "camelCase")]
 pub struct BackupStatus {
     pub last: Option<backup::Last>,
+    /// The reminder's number of days.
+    pub days: i64,
     /// The last backup is older than `days` days, or there is none.
     pub due: bool,
 }
 
-/// The last backup and whether the reminder is due after `days` days.
+fn status(
+    r: &mixite_core::Register,
+    clock: &mixite_core::Clock,
+) -> mixite_core::Result<BackupStatus> {
+    let last = backup::last(r)?;
+    let days = backup::reminder_days(r)?;
+    let due = backup::due(last.as_ref(), days, clock);
+    Ok(BackupStatus { last, days, due })
+}
+
+/// The last backup and whether the reminder is due.
 #[tauri::command(async)]
-pub fn backup_status(desk: State<'_, Desk>, days: i64) -> Result<BackupStatus, WireError> {
+pub fn backup_status(desk: State<'_, Desk>) -> Result<BackupStatus, WireError> {
+    desk.with(|r, clock| status(r, clock))
+}
+
+/// Sets after how many days without a backup the operator is reminded.
+#[tauri::command(async)]
+pub fn backup_set_reminder(desk: State<'_, Desk>, days: i64) -> Result<BackupStatus, WireError> {
     desk.with(|r, clock| {
-        let last = backup::last(r)?;
-        let due = backup::due(last.as_ref(), days, clock);
-        Ok(BackupStatus { last, due })
+        backup::set_reminder_days(r, days)?;
+        status(r, clock)
+    })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreArgs {
+    pub path: String,
+    pub passphrase: String,
+    /// The operator confirmed that the current cases are replaced (needed when there are any).
+    #[serde(default)]
+    pub replace: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreDone {
+    /// Where the replaced database was kept (none on a fresh installation).
+    pub safety_copy: Option<String>,
+}
+
+/// Restores a backup into this desk's data folder: the register is closed, the backup verified and
+/// put in place (the current database kept as a safety copy), and the register opened again. Over
+/// a register that holds cases, only with `replace`.
+#[tauri::command(async)]
+pub fn backup_restore(desk: State<'_, Desk>, args: RestoreArgs) -> Result<RestoreDone, WireError> {
+    if !args.replace {
+        // A register that cannot be opened (damaged) has nothing to lose to a restore.
+        let holds = desk.with(|r, _| backup::holds_cases(r)).unwrap_or(false);
+        if holds {
+            let needs = mixite_core::Error::Archive("restore_needs_confirmation");
+            return Err(WireError::from_core(&needs, &desk.locale()));
+        }
+    }
+    let restored = desk.reopening(|dir, clock| {
+        backup::restore(Path::new(&args.path), &args.passphrase, dir, clock)
+    })?;
+    Ok(RestoreDone {
+        safety_copy: restored.safety_copy.map(|p| p.display().to_string()),
     })
 }

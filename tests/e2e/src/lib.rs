@@ -172,6 +172,12 @@ pub struct App {
 impl App {
     /// Starts tauri-driver and opens a session on the app with `--data-dir <data_dir>`.
     pub async fn launch(data_dir: &Path, label: &str) -> App {
+        App::launch_env(data_dir, label, &[]).await
+    }
+
+    /// As `launch`, with extra environment variables for the app (tauri-driver passes its environment on
+    /// to WebKitWebDriver, which passes it on to the app).
+    pub async fn launch_env(data_dir: &Path, label: &str, env: &[(&str, &Path)]) -> App {
         let data_dir = data_dir.canonicalize().expect("the data folder exists");
         let logs = artifacts().join("logs");
         fs::create_dir_all(&logs).unwrap();
@@ -186,6 +192,7 @@ impl App {
             let mut cmd = Command::new(tauri_driver());
             cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
                 .env("GSETTINGS_BACKEND", std::env::var("GSETTINGS_BACKEND").unwrap_or("memory".into()))
+                .envs(env.iter().copied())
                 .stdin(Stdio::null())
                 .stdout(log.try_clone().unwrap())
                 .stderr(log);

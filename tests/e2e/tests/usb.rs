@@ -1,0 +1,188 @@
+//! The USB screen on the real app in its real webview: a case is copied from one desk to a folder that stands
+//! for the stick (preset with `MIXITE_STICK_DIR`, so no native dialog is needed), encrypted, with a mistyped
+//! repeat of the passphrase caught first; a second desk on another data folder finds the file on the stick,
+//! refuses a wrong passphrase, imports the case and opens it; it then backs its register up (the header's
+//! reminder goes away) and restores that backup, which needs the explicit confirmation.
+//!
+//! Run with `make test-e2e`.
+
+use std::path::Path;
+
+use mixite_e2e::*;
+use serde_json::{json, Value};
+
+const PASS: &str = "una frase lunga";
+
+/// Creates a case through the backend the screens use (the case form has its own end-to-end test).
+async fn create_case(app: &App) -> i64 {
+    let data = json!({
+        "applicant": {
+            "surname": "Perera", "givenNames": "Kasun", "sex": "M", "birthDate": "1988-02-03",
+            "citizenships": ["LKA"], "language": "si",
+            "document": { "kind": "passport", "number": "N1234567" }
+        },
+        "currentPermit": { "motivoCode": "16", "expiryDate": "2027-01-10" },
+        "request": { "procedure": "rinnovo", "motivoCode": "16" }
+    });
+    let script = format!(
+        "const tauri = window.__TAURI__.core;
+         tauri.invoke('app_set_operator', {{ name: 'Anna Operatrice' }})
+           .then(() => tauri.invoke('cases_create', {{ data: {data} }}))
+           .then(v => {{ window.__made = v.id; }}, e => {{ window.__made = 'error ' + JSON.stringify(e); }});
+         return true;"
+    );
+    app.js(&script).await;
+    let made = app.wait_js("window.__made", "the case created").await;
+    made.as_i64().unwrap_or_else(|| panic!("creating the case failed: {made}"))
+}
+
+/// Clicks the element `css` and types `text` into it (after selecting what it held).
+async fn type_into(app: &App, css: &str, text: &str) {
+    app.wait_css(css, css).await;
+    app.js(&format!("document.querySelector({}).focus(); return true;", json!(css))).await;
+    if !app.focus_is(css).await {
+        app.screenshot("usb-unfocusable").await;
+        panic!("{css} cannot take the focus");
+    }
+    app.chord(Key::Control, 'a').await;
+    app.type_keys(text).await;
+}
+
+async fn click(app: &App, css: &str) {
+    app.wait_css(css, css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e:?}"));
+}
+
+/// Ticks a radio button or checkbox the keyboard way: focus, then Space (Bootstrap Italia draws its own
+/// box over the native input, so a pointer click lands on the label's decoration).
+async fn choose(app: &App, css: &str) {
+    app.wait_css(css, css).await;
+    app.js(&format!("document.querySelector({}).focus(); return true;", json!(css))).await;
+    app.press(Key::Space).await;
+    let checked = format!("document.querySelector({}).checked", json!(css));
+    app.wait_js(&checked, &format!("{css} ticked")).await;
+}
+
+fn stick_files(stick: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(stick).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_restores() {
+    let stick = temp_data_dir();
+    let stick_path = stick.path().canonicalize().unwrap();
+    let env = [("MIXITE_STICK_DIR", stick_path.as_path())];
+    let stick_css = |kind: &str, path: &str| format!("[{kind}][value={}]", json!(path));
+
+    // ---- the first desk copies a case to the stick ----------------------------------------------------
+    let first = temp_data_dir();
+    let app = App::launch_env(first.path(), "usb-export", &env).await;
+    app.wait_screen("list", "the app opens on the case list").await;
+    let id = create_case(&app).await;
+    app.js(&format!("location.hash = '#/case/{id}'; return true;")).await;
+    app.wait_screen("detail", "the case is open").await;
+    click(&app, "[data-to-stick]").await;
+    app.wait_screen("usb", "the case's button opens the USB screen").await;
+    app.wait_css(&format!("[data-export-case=\"{id}\"]"), "the case chosen for the copy").await;
+    let destination = stick_css("data-destination-option", &stick_path.display().to_string());
+    choose(&app, &destination).await;
+
+    type_into(&app, "#usb-export-passphrase", PASS).await;
+    type_into(&app, "#usb-export-passphraseRepeat", "una frase lungo").await;
+    app.press(Key::Enter).await;
+    let mismatch = app
+        .wait_js(
+            "document.querySelector('[data-export-form] [data-error-for=\"passphraseRepeat\"]')?.textContent.trim()",
+            "an error under the repeated passphrase",
+        )
+        .await;
+    assert!(mismatch.as_str().unwrap_or_default().contains("non coincidono"), "{mismatch}");
+    assert!(stick_files(&stick_path).is_empty(), "nothing is written while the passphrases differ");
+
+    type_into(&app, "#usb-export-passphraseRepeat", PASS).await;
+    app.press(Key::Enter).await;
+    let done = app
+        .wait_js("document.querySelector('[data-export-done]')?.textContent.trim()", "the export written and verified")
+        .await;
+    let done = done.as_str().unwrap_or_default().to_string();
+    let files = stick_files(&stick_path);
+    assert_eq!(files.len(), 1, "one archive on the stick, no temporary: {files:?}");
+    let archive = &files[0];
+    assert!(archive.starts_with("pratica-") && archive.ends_with(".mixite"), "{archive}");
+    assert!(!archive.to_lowercase().contains("perera"), "no personal data in the file name: {archive}");
+    assert!(done.contains("Scritto e verificato") && done.contains(archive.as_str()), "{done}");
+    let bytes = std::fs::read(stick_path.join(archive)).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1"), "encrypted by default");
+    assert!(!bytes.windows(6).any(|w| w == b"Perera"), "the applicant's name is not readable on the stick");
+    app.screenshot("20-usb-exported").await;
+    app.quit().await;
+
+    // ---- a second desk imports it ---------------------------------------------------------------------
+    let second = temp_data_dir();
+    let app = App::launch_env(second.path(), "usb-import", &env).await;
+    app.wait_screen("list", "the second desk opens on its empty list").await;
+    assert!(app.visible("[data-backup-badge]").await, "a desk never backed up shows the reminder");
+    app.chord(Key::Alt, 'u').await;
+    app.wait_screen("usb", "Alt+U opens the USB screen").await;
+    let file = stick_css("data-found-file", &stick_path.join(archive).display().to_string());
+    choose(&app, &file).await;
+    type_into(&app, "#usb-import-passphrase", "sbagliata!").await;
+    app.press(Key::Enter).await;
+    let wrong = app
+        .wait_js(
+            "document.querySelector('[data-import-form] [data-usb-summary]:not([hidden])')?.textContent.trim()",
+            "the wrong passphrase refused",
+        )
+        .await;
+    assert!(wrong.as_str().unwrap_or_default().contains("Parola d'ordine errata"), "{wrong}");
+
+    type_into(&app, "#usb-import-passphrase", PASS).await;
+    app.press(Key::Enter).await;
+    app.wait_css("[data-import-report] [data-import-inserted=\"1\"]", "one case imported").await;
+    app.screenshot("21-usb-imported").await;
+    click(&app, "[data-imported-case]").await;
+    app.wait_screen("detail", "the imported case opens").await;
+    let heading = app.text("[data-case-heading]").await;
+    assert!(heading.contains("Perera Kasun"), "{heading}");
+
+    app.chord(Key::Alt, 'u').await;
+    app.wait_screen("usb", "back on the USB screen").await;
+    // The same file again changes nothing.
+    choose(&app, &file).await;
+    type_into(&app, "#usb-import-passphrase", PASS).await;
+    app.press(Key::Enter).await;
+    app.wait_css("[data-import-report] [data-import-unchanged=\"1\"]", "the second import finds it unchanged").await;
+
+    // ---- its backup, then a restore that must be confirmed ---------------------------------------------
+    choose(&app, &destination).await;
+    type_into(&app, "#usb-backup-passphrase", PASS).await;
+    type_into(&app, "#usb-backup-passphraseRepeat", PASS).await;
+    app.press(Key::Enter).await;
+    app.wait_css("[data-backup-done]", "the backup written and verified").await;
+    app.wait_js("document.querySelector('[data-backup-badge]').hidden", "the header's reminder gone").await;
+    let backup = stick_files(&stick_path).into_iter().find(|n| n.ends_with(".age")).expect("a backup on the stick");
+    assert!(backup.starts_with("mixite-backup-"), "{backup}");
+
+    let backup_file = stick_css("data-found-file", &stick_path.join(&backup).display().to_string());
+    choose(&app, &format!("[data-file-list=\"backup\"] {backup_file}")).await;
+    type_into(&app, "#usb-restore-passphrase", PASS).await;
+    app.press(Key::Enter).await;
+    let refused = app
+        .wait_js(
+            "document.querySelector('[data-restore-form] [data-usb-summary]:not([hidden])')?.textContent.trim()",
+            "a restore over cases refused without confirmation",
+        )
+        .await;
+    assert!(refused.as_str().unwrap_or_default().contains("confermare"), "{refused}");
+    choose(&app, "[data-restore-replace]").await;
+    click(&app, "[data-restore-submit]").await;
+    let restored =
+        app.wait_js("document.querySelector('[data-restore-done]')?.textContent.trim()", "the restore done").await;
+    assert!(restored.as_str().unwrap_or_default().contains("mixite-before-restore-"), "{restored}");
+    app.screenshot("22-usb-restored").await;
+    let after: Value = app.js("return document.querySelector('[data-backup-last]')?.textContent ?? ''").await;
+    assert!(!after.as_str().unwrap_or_default().is_empty());
+    app.quit().await;
+}
