@@ -1190,14 +1190,20 @@ fn a_full_stick_leaves_neither_the_final_file_nor_a_temporary() {
         }
     }
     let full = std::fs::metadata(&filler).unwrap().len();
+    let (_a, mut source) = temp_register();
+    let id = worked_case(&mut source);
+    // A backup (which streams the database through the encryption onto the stick) meets the full
+    // stick the same way: a clear error, nothing left, no backup recorded.
+    let backup = mixite_core::backup::backup(&mut source, &mount, PASS, &clock());
+    assert_eq!(archive_code(backup), "stick_full");
+    assert_eq!(stick.files(), ["filler.bin"], "no backup, no temporary");
+    assert_eq!(mixite_core::backup::last(&source).unwrap(), None);
     std::fs::OpenOptions::new()
         .write(true)
         .open(&filler)
         .unwrap()
         .set_len(full - (3 << 19))
         .unwrap();
-    let (_a, mut source) = temp_register();
-    let id = worked_case(&mut source);
     let before = fingerprint(&source);
     let result = archive::export_to_folder(
         &source,

@@ -367,6 +367,19 @@ fn zip_members(manifest: &[u8], members: &[(String, &[u8])]) -> Result<Vec<u8>> 
 }
 
 pub(crate) fn encrypt(plain: &[u8], passphrase: &str, log_n: Option<u8>) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(plain.len() + 4096);
+    encrypt_to(plain, &mut out, passphrase, log_n)?;
+    Ok(out)
+}
+
+/// Encrypts everything `plain` yields into `out` as an age file (scrypt at `log_n`, or the default),
+/// streaming: memory stays the same whatever the size (a backup of a large register).
+pub(crate) fn encrypt_to(
+    mut plain: impl Read,
+    out: impl Write,
+    passphrase: &str,
+    log_n: Option<u8>,
+) -> Result<()> {
     if passphrase.is_empty() {
         return Err(archive_err("passphrase_required"));
     }
@@ -380,11 +393,15 @@ pub(crate) fn encrypt(plain: &[u8], passphrase: &str, log_n: Option<u8>) -> Resu
     let encryptor =
         age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
             .map_err(|_| archive_err("write_failed"))?;
-    let mut out = Vec::with_capacity(plain.len() + 4096);
-    let mut writer = encryptor.wrap_output(&mut out)?;
-    writer.write_all(plain)?;
-    writer.finish()?;
-    Ok(out)
+    let mut writer = encryptor.wrap_output(out)?;
+    std::io::copy(&mut plain, &mut writer)?;
+    writer.finish()?.flush()?;
+    Ok(())
+}
+
+/// The bytes age adds to `plain` bytes: a header well under 1 KiB and 16 bytes per 64 KiB chunk.
+pub(crate) fn encrypted_size_bound(plain: u64) -> u64 {
+    plain + (plain / 65_536 + 1) * 16 + 1024
 }
 
 /// Builds the archive and writes it safely into `folder` (see `write_to_folder`); the file is read
@@ -471,22 +488,47 @@ fn free_name(folder: &Path, name: &str) -> Result<String> {
 }
 
 /// Writes `bytes` into `folder` under `name` (or the first free variant, see `free_name`) so that the
-/// final name only ever holds a complete, verified file:
-///
-/// 1. write to a temporary name in the same folder and `sync_all` it (the data is on the device);
-/// 2. rename it to the final name and sync the folder (the name is on the device);
-/// 3. read the file back, compare it byte for byte and run `verify` on it (decrypt, hashes).
-///
-/// On any failure (stick full, read-only, pulled out, verification failed) the temporary file and
-/// any file under the final name are removed when the device still allows it, and the error says
-/// what happened. Returns the final path.
+/// final name only ever holds a complete, verified file (see `write_with`): once on the device, the
+/// file is read back, compared byte for byte and given to `verify` (decrypt, hashes).
 pub fn write_to_folder(
     folder: &Path,
     name: &str,
     bytes: &[u8],
     verify: impl FnOnce(&[u8]) -> Result<()>,
 ) -> Result<PathBuf> {
-    check_fat32_size(bytes.len() as u64)?;
+    write_with(
+        folder,
+        name,
+        bytes.len() as u64,
+        |file| file.write_all(bytes),
+        |path| {
+            let read = std::fs::read(path).map_err(stick_error)?;
+            if read != bytes {
+                return Err(archive_err("verify_failed"));
+            }
+            verify(&read).map_err(|_| archive_err("verify_failed"))
+        },
+    )
+}
+
+/// Writes a file into `folder` under `name` (or the first free variant) with `write`, which may
+/// stream: `size` (at most what `write` will write) is checked against FAT32's limit first.
+///
+/// 1. write to a temporary name in the same folder and `sync_all` it (the data is on the device);
+/// 2. rename it to the final name and sync the folder (the name is on the device);
+/// 3. run `verify` on the final path (read it back: compare, decrypt, hashes).
+///
+/// On any failure (stick full, read-only, pulled out, verification failed) the temporary file and
+/// any file under the final name are removed when the device still allows it, and the error says
+/// what happened. Returns the final path.
+pub(crate) fn write_with(
+    folder: &Path,
+    name: &str,
+    size: u64,
+    write: impl FnOnce(&mut File) -> std::io::Result<()>,
+    verify: impl FnOnce(&Path) -> Result<()>,
+) -> Result<PathBuf> {
+    check_fat32_size(size)?;
     if !std::fs::metadata(folder).map_err(stick_error)?.is_dir() {
         return Err(archive_err("stick_removed"));
     }
@@ -499,7 +541,7 @@ pub fn write_to_folder(
         .create_new(true)
         .open(&temp)
         .map_err(stick_error)?;
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    let written = write(&mut file).and_then(|()| file.sync_all());
     if written.is_err() {
         // Give the clusters back now: a FUSE driver frees a deleted file only once it has processed
         // the release, which arrives after `close` returns.
@@ -526,13 +568,7 @@ pub fn write_to_folder(
     }
     let checked = sync_folder(folder)
         .map_err(stick_error)
-        .and_then(|()| std::fs::read(&target).map_err(stick_error))
-        .and_then(|read| {
-            if read != bytes {
-                return Err(archive_err("verify_failed"));
-            }
-            verify(&read).map_err(|_| archive_err("verify_failed"))
-        });
+        .and_then(|()| verify(&target));
     if let Err(e) = checked {
         let _ = std::fs::remove_file(&target);
         let _ = std::fs::remove_file(&temp);
@@ -635,25 +671,7 @@ pub fn open_bytes(
 /// Decrypts an age file with a passphrase, reading at most `cap` bytes of plain text (`too_large`
 /// beyond). Used for archives and for backups.
 pub(crate) fn decrypt(bytes: &[u8], passphrase: &str, cap: u64) -> Result<Vec<u8>> {
-    use age::DecryptError as D;
-    let decryptor = age::Decryptor::new_buffered(bytes).map_err(|_| archive_err("corrupt"))?;
-    if !decryptor.is_scrypt() {
-        return Err(archive_err("unsupported_encryption"));
-    }
-    let mut identity =
-        age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_owned()));
-    identity.set_max_work_factor(MAX_SCRYPT_LOG_N);
-    let mut reader = decryptor
-        .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .map_err(|e| match e {
-            // A flipped bit in the wrapped key looks the same as a wrong passphrase; the message
-            // says both.
-            D::DecryptionFailed | D::KeyDecryptionFailed | D::NoMatchingKeys => {
-                archive_err("wrong_passphrase")
-            }
-            D::ExcessiveWork { .. } => archive_err("unsupported_encryption"),
-            _ => archive_err("corrupt"),
-        })?;
+    let mut reader = decrypt_reader(bytes, passphrase)?;
     let mut plain = Vec::new();
     (&mut reader)
         .take(cap + 1)
@@ -663,6 +681,33 @@ pub(crate) fn decrypt(bytes: &[u8], passphrase: &str, cap: u64) -> Result<Vec<u8
         return Err(archive_err("too_large"));
     }
     Ok(plain)
+}
+
+/// The plain text of an age file with a passphrase (scrypt only, at most `MAX_SCRYPT_LOG_N`), as a
+/// stream: each chunk is authenticated as it is read, and a read error means a damaged file.
+pub(crate) fn decrypt_reader<R: std::io::BufRead>(
+    input: R,
+    passphrase: &str,
+) -> Result<age::stream::StreamReader<R>> {
+    use age::DecryptError as D;
+    let decryptor = age::Decryptor::new_buffered(input).map_err(|_| archive_err("corrupt"))?;
+    if !decryptor.is_scrypt() {
+        return Err(archive_err("unsupported_encryption"));
+    }
+    let mut identity =
+        age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_owned()));
+    identity.set_max_work_factor(MAX_SCRYPT_LOG_N);
+    decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| match e {
+            // A flipped bit in the wrapped key looks the same as a wrong passphrase; the message
+            // says both.
+            D::DecryptionFailed | D::KeyDecryptionFailed | D::NoMatchingKeys => {
+                archive_err("wrong_passphrase")
+            }
+            D::ExcessiveWork { .. } => archive_err("unsupported_encryption"),
+            _ => archive_err("corrupt"),
+        })
 }
 
 /// What a member name may be: `case.json`, `manifest.json` or `pdf/<uuid>/<safe name>.pdf`.

@@ -1,7 +1,8 @@
 //! `mixite bench`: figures about a data folder: search latency (`search`), the real write path
-//! (`write`) and storage size (`size`). It owns the subcommand definitions and the shared helpers
+//! (`write`), storage size (`size`) and the full backup and its restore (`backup`). It owns the subcommand definitions and the shared helpers
 //! (percentiles, file sizes); it must not change how the core searches or writes, only measure it.
 
+mod backup;
 mod search;
 mod size;
 mod write;
@@ -41,6 +42,16 @@ pub enum What {
         #[arg(long)]
         data_dir: PathBuf,
     },
+    /// Full backup of a folder's register to `--stick`, then restore into a fresh folder and over data.
+    Backup {
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The folder the backup is written to (a mounted stick).
+        #[arg(long)]
+        stick: PathBuf,
+        #[arg(long, default_value = "frase di prova lunga")]
+        passphrase: String,
+    },
 }
 
 pub fn run(what: What) -> Result<()> {
@@ -56,6 +67,11 @@ pub fn run(what: What) -> Result<()> {
             seed,
         } => write::run(&data_dir, count, seed),
         What::Size { data_dir } => size::run(&data_dir),
+        What::Backup {
+            data_dir,
+            stick,
+            passphrase,
+        } => backup::run(&data_dir, &stick, &passphrase),
     }
 }
 
