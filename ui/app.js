@@ -197,12 +197,21 @@ function onKeyDown(e) {
 function showStartupError(err) {
   header.hidden = true;
   const title = t('startup.title');
+  // A register that cannot be opened (damaged, or from a newer version) can be replaced by a backup; a
+  // folder held by another instance cannot, and needs no remedy but closing that instance.
+  const restorable = err.kind !== 'locked' && title !== 'startup.title';
   render(main, html`<div class="container py-5">
     <div class="alert alert-danger" role="alert" data-startup-error data-kind="${err.kind || ''}">
       ${title !== 'startup.title' ? html`<h1 class="h4">${title}</h1>` : ''}
       <p class="mb-0">${err.message}</p>
     </div>
+    ${restorable ? html`<button type="button" class="btn btn-outline-primary" data-startup-restore>${t('startup.restore')}</button>
+      <div class="mt-3" data-startup-restore-slot></div>` : ''}
   </div>`);
+  main.querySelector('[data-startup-restore]')?.addEventListener('click', (e) => {
+    e.target.hidden = true;
+    usb.mountRestoreOnly(main.querySelector('[data-startup-restore-slot]'));
+  });
 }
 
 async function boot() {

@@ -119,6 +119,31 @@ fn restoring_over_data_keeps_a_safety_copy_and_refuses_bad_input_without_change(
 }
 
 #[test]
+fn a_damaged_database_is_replaced_by_the_backup_and_kept_aside_byte_for_byte() {
+    let (dir, mut register) = temp_register();
+    create(&mut register, worker());
+    let stick = tempfile::tempdir().unwrap();
+    let written = backup::backup(&mut register, stick.path(), "una frase lunga", &clock()).unwrap();
+    drop(register);
+    let damaged = dir.path().join(mixite_core::store::DB_FILE);
+    let garbage = vec![0x5Au8; 8192];
+    std::fs::write(&damaged, &garbage).unwrap();
+    assert!(
+        Register::open(dir.path()).is_err(),
+        "the damaged register does not open"
+    );
+
+    let restored = backup::restore(&written.path, "una frase lunga", dir.path(), &clock()).unwrap();
+    let safety = restored.safety_copy.expect("the damaged database is kept");
+    assert_eq!(std::fs::read(safety).unwrap(), garbage);
+    assert_eq!(
+        cases_in(dir.path()),
+        1,
+        "the register opens on the backup's case"
+    );
+}
+
+#[test]
 fn a_short_passphrase_is_refused_on_its_field() {
     let (_dir, mut register) = temp_register();
     let stick = tempfile::tempdir().unwrap();

@@ -143,6 +143,93 @@ function statusHtml(status) {
   return html`${due}<p class="mb-2" data-backup-last>${last}</p>`;
 }
 
+/** The restore form (its file list is filled by whoever mounts it). */
+function restoreFormHtml() {
+  return html`<form class="border rounded p-3 mb-3" data-restore-form novalidate autocomplete="off">
+    <h2 class="h5">${t('usb.restore_title')}</h2>
+    <p class="small">${t('usb.restore_hint')}</p>
+    <h3 class="h6">${t('usb.backup_files')}</h3>
+    <div data-file-list="backup"></div>
+    <button type="button" class="btn btn-outline-primary btn-sm mb-3" data-pick-file="backup">${t('usb.pick_file')}</button>
+    ${secret('restore', 'passphrase', t('usb.passphrase'))}
+    <div class="form-check mb-2">
+      <input class="form-check-input" type="checkbox" id="usb-replace" name="replace" data-restore-replace>
+      <label class="form-check-label" for="usb-replace">${t('usb.restore_replace')}</label>
+    </div>
+    <div data-usb-summary tabindex="-1" hidden></div>
+    <div data-usb-status></div>
+    <button type="submit" class="btn btn-danger" data-restore-submit>${t('usb.restore')}</button>
+  </form>`;
+}
+
+/**
+ * Submits the restore of `state.restoreFile` from `form`; `onRestored(out)` runs after a success. The
+ * backend refuses a register that holds cases unless the confirmation box is ticked.
+ */
+function wireRestore(form, state, onRestored) {
+  const summary = $(form, '[data-usb-summary]');
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form, summary);
+    if (!state.restoreFile) return showErrors(form, summary, { message: t('usb.choose_file'), fields: [] });
+    busy(form, true, t('usb.restoring'));
+    try {
+      const out = await api.backupRestore({
+        path: state.restoreFile,
+        passphrase: form.elements.passphrase.value,
+        replace: form.elements.replace.checked,
+      });
+      form.elements.passphrase.value = '';
+      form.elements.replace.checked = false;
+      done(form, html`<div class="alert alert-success" role="status" data-restore-done>
+        <p class="mb-0">${t('usb.restored')}</p>
+        ${out.safetyCopy ? html`<p class="mb-0 small">${t('usb.restored_copy', { path: out.safetyCopy })}</p>` : ''}</div>`);
+      await onRestored(out);
+    } catch (err) {
+      render($(form, '[data-usb-status]'), html``);
+      showErrors(form, summary, err);
+    } finally {
+      busy(form, false);
+    }
+  });
+}
+
+/** The platform's file picker for `kind`; the chosen file joins `state.files` and becomes the choice. */
+async function pickFile(state, kind) {
+  const path = await api.archivePickFile(kind).catch(() => null);
+  if (!path) return false;
+  const name = baseName(path);
+  state.files = [...state.files.filter((f) => f.path !== path), { path, name, kind, bytes: 0, drive: path.slice(0, -name.length) }];
+  state[kind === 'backup' ? 'restoreFile' : 'importFile'] = path;
+  return true;
+}
+
+/**
+ * The restore alone, for the startup page of a register that cannot be opened (damaged, or written by a
+ * newer version): the backups on the sticks, and a reload once the restored register is in place.
+ */
+export async function mountRestoreOnly(root) {
+  const state = { files: [], restoreFile: null };
+  render(root, html`${restoreFormHtml()}<div data-restart-slot></div>`);
+  const form = $(root, '[data-restore-form]');
+  const list = $(form, '[data-file-list="backup"]');
+  const show = () => render(list, filesHtml(state.files, 'backup', state.restoreFile));
+  list.addEventListener('change', (e) => {
+    if (e.target.name === 'file') state.restoreFile = e.target.value;
+  });
+  $(form, '[data-pick-file]').addEventListener('click', async () => {
+    if (await pickFile(state, 'backup')) show();
+  });
+  wireRestore(form, state, () => {
+    render($(root, '[data-restart-slot]'), html`
+      <button type="button" class="btn btn-primary" data-restart>${t('usb.reopen')}</button>`);
+    $(root, '[data-restart]').addEventListener('click', () => location.reload());
+    $(root, '[data-restart]').focus();
+  });
+  state.files = await api.archiveFiles(null).catch(() => []);
+  show();
+}
+
 export async function mount(root, params) {
   const state = {
     cases: [], // { id, number, name }
@@ -221,21 +308,7 @@ export async function mount(root, params) {
           <div data-usb-status></div>
           <button type="submit" class="btn btn-primary" data-import-submit>${t('usb.import')}</button>
         </form>
-        <form class="border rounded p-3 mb-3" data-restore-form novalidate autocomplete="off">
-          <h2 class="h5">${t('usb.restore_title')}</h2>
-          <p class="small">${t('usb.restore_hint')}</p>
-          <h3 class="h6">${t('usb.backup_files')}</h3>
-          <div data-file-list="backup"></div>
-          <button type="button" class="btn btn-outline-primary btn-sm mb-3" data-pick-file="backup">${t('usb.pick_file')}</button>
-          ${secret('restore', 'passphrase', t('usb.passphrase'))}
-          <div class="form-check mb-2">
-            <input class="form-check-input" type="checkbox" id="usb-replace" name="replace" data-restore-replace>
-            <label class="form-check-label" for="usb-replace">${t('usb.restore_replace')}</label>
-          </div>
-          <div data-usb-summary tabindex="-1" hidden></div>
-          <div data-usb-status></div>
-          <button type="submit" class="btn btn-danger" data-restore-submit>${t('usb.restore')}</button>
-        </form>
+        ${restoreFormHtml()}
       </div>
     </div>
   </div>`);
@@ -287,12 +360,7 @@ export async function mount(root, params) {
   });
   for (const b of $$(root, '[data-pick-file]')) {
     b.addEventListener('click', async () => {
-      const path = await api.archivePickFile(b.dataset.pickFile).catch(() => null);
-      if (!path) return;
-      const name = baseName(path);
-      state.files = [...state.files.filter((f) => f.path !== path), { path, name, kind: b.dataset.pickFile, bytes: 0, drive: path.slice(0, -name.length) }];
-      state[b.dataset.pickFile === 'backup' ? 'restoreFile' : 'importFile'] = path;
-      showFiles();
+      if (await pickFile(state, b.dataset.pickFile)) showFiles();
     });
   }
   for (const [kind, key] of [['cases', 'importFile'], ['backup', 'restoreFile']]) {
@@ -492,32 +560,12 @@ export async function mount(root, params) {
   });
 
   // --- restore --------------------------------------------------------------------------------------
-  restoreForm.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(restoreForm, summary(restoreForm));
-    if (!state.restoreFile) return fail(restoreForm, { message: t('usb.choose_file'), fields: [] });
-    busy(restoreForm, true, t('usb.restoring'));
-    try {
-      const out = await api.backupRestore({
-        path: state.restoreFile,
-        passphrase: restoreForm.elements.passphrase.value,
-        replace: restoreForm.elements.replace.checked,
-      });
-      restoreForm.elements.passphrase.value = '';
-      restoreForm.elements.replace.checked = false;
-      done(restoreForm, html`<div class="alert alert-success" role="status" data-restore-done>
-        <p class="mb-0">${t('usb.restored')}</p>
-        ${out.safetyCopy ? html`<p class="mb-0 small">${t('usb.restored_copy', { path: out.safetyCopy })}</p>` : ''}</div>`);
-      // The operator and language are the restored register's now.
-      document.dispatchEvent(new CustomEvent('mixite:restored'));
-      state.cases = [];
-      showCases();
-      await loadStatus();
-    } catch (err) {
-      fail(restoreForm, err);
-    } finally {
-      busy(restoreForm, false);
-    }
+  wireRestore(restoreForm, state, async () => {
+    // The operator and language are the restored register's now.
+    document.dispatchEvent(new CustomEvent('mixite:restored'));
+    state.cases = [];
+    showCases();
+    await loadStatus();
   });
 
   showCases();

@@ -312,9 +312,17 @@ pub fn restore(file: &Path, passphrase: &str, data_dir: &Path, at: &Clock) -> Re
             "mixite-before-restore-{}.sqlite3",
             &stamp[..15.min(stamp.len())]
         ));
-        let conn = Connection::open(&db)?;
-        conn.backup(MAIN_DB, &copy, None)?;
-        drop(conn);
+        let consistent = Connection::open(&db).and_then(|conn| conn.backup(MAIN_DB, &copy, None));
+        if consistent.is_err() {
+            // A database SQLite cannot read (the reason to restore, often) is kept as it is, bytes
+            // and log, for whoever may still recover something from it.
+            let _ = std::fs::remove_file(&copy);
+            std::fs::copy(&db, &copy)?;
+            let wal = data_dir.join(format!("{DB_FILE}-wal"));
+            if wal.exists() {
+                std::fs::copy(&wal, copy.with_extension("sqlite3-wal"))?;
+            }
+        }
         Some(copy)
     } else {
         None

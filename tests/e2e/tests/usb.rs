@@ -2,7 +2,8 @@
 //! for the stick (preset with `MIXITE_STICK_DIR`, so no native dialog is needed), encrypted, with a mistyped
 //! repeat of the passphrase caught first; a second desk on another data folder finds the file on the stick,
 //! refuses a wrong passphrase, imports the case and opens it; it then backs its register up (the header's
-//! reminder goes away) and restores that backup, which needs the explicit confirmation.
+//! reminder goes away) and restores that backup, which needs the explicit confirmation. A third desk, whose
+//! database is damaged, restores the same backup from its startup page and opens on the restored cases.
 //!
 //! Run with `make test-e2e`.
 
@@ -184,5 +185,36 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     app.screenshot("22-usb-restored").await;
     let after: Value = app.js("return document.querySelector('[data-backup-last]')?.textContent ?? ''").await;
     assert!(!after.as_str().unwrap_or_default().is_empty());
+    app.quit().await;
+
+    // ---- a desk whose database is damaged restores the backup from its startup page --------------------
+    let broken = temp_data_dir();
+    std::fs::write(broken.path().join("mixite.sqlite3"), vec![0x5Au8; 8192]).unwrap();
+    let app = App::launch_env(broken.path(), "usb-broken", &env).await;
+    app.wait_css("[data-startup-error]", "the startup page of a damaged register").await;
+    click(&app, "[data-startup-restore]").await;
+    choose(&app, &format!("[data-file-list=\"backup\"] {backup_file}")).await;
+    type_into(&app, "#usb-restore-passphrase", PASS).await;
+    app.press(Key::Enter).await;
+    let outcome = app
+        .wait_js(
+            "document.querySelector('[data-restore-done], [data-restore-form] [data-usb-summary]:not([hidden])')?.textContent.trim()",
+            "the outcome of the restore at startup",
+        )
+        .await;
+    assert!(app.count("[data-restore-done]").await == 1, "the backup restored over the damaged database: {outcome}");
+    app.screenshot("23-usb-restored-at-startup").await;
+    click(&app, "[data-restart]").await;
+    app.wait_screen("list", "the restored register opens on its case list").await;
+    app.wait_js(
+        "document.querySelector('[data-case-row]')?.textContent.includes('Perera')",
+        "the restored case in the list",
+    )
+    .await;
+    let kept = std::fs::read_dir(broken.path())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("mixite-before-restore-"))
+        .count();
+    assert_eq!(kept, 1, "the damaged database is kept aside, not deleted");
     app.quit().await;
 }
