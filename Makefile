@@ -8,8 +8,13 @@ APT_TEST := xvfb xauth webkit2gtk-driver poppler-utils imagemagick dosfstools fu
 TAURI_DRIVER_VERSION := 2.1.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARTIFACTS ?= $(CURDIR)/artifacts
+FUZZ_SECONDS ?= 60
+# cargo-fuzz's build and working corpus live under target/ (the fuzz crate has its own lock file and
+# workspace); only the seeds are committed (tests/fuzz/seeds/).
+FUZZ_TARGET_DIR := $(CURDIR)/target/fuzz
+FUZZ_CORPUS := $(FUZZ_TARGET_DIR)/corpus/archive_reader
 
-.PHONY: run test deps-build deps-test lint test-rust test-e2e bench clean
+.PHONY: run test test-long deps-build deps-test lint test-rust test-e2e fuzz fuzz-seeds bench clean
 
 # Installs the Debian packages that are missing (apt-get update only when something is).
 define apt_install
@@ -33,6 +38,11 @@ run: deps-build
 
 test: deps-test lint test-rust test-e2e
 
+# The whole suite, then the archive reader fuzzed for 20 minutes.
+test-long:
+	$(MAKE) test
+	$(MAKE) fuzz FUZZ_SECONDS=1200
+
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
@@ -55,6 +65,21 @@ test-e2e:
 	  APP_BINARY="$(CURDIR)/target/debug/sportello-mixite" GSETTINGS_BACKEND=memory \
 	  CARGO_TARGET_DIR="$(CURDIR)/tests/e2e/target" \
 	  timeout --kill-after=20 900 xvfb-run -a -s "-screen 0 1280x800x24" cargo test -- --test-threads=1
+
+fuzz:
+# The case archive reader (tests/fuzz, target archive_reader) under libFuzzer for $(FUZZ_SECONDS) s. It reads the
+# committed seeds and keeps what it finds in $(FUZZ_CORPUS), so a later run starts from there; a
+# crash, a broken invariant or an input slower than 30 s stops it with its input in tests/fuzz/artifacts/.
+	@rustup run nightly rustc --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || [ -x "$$HOME/.cargo/bin/cargo-fuzz" ] || cargo install cargo-fuzz --locked
+	mkdir -p "$(FUZZ_CORPUS)"
+	PATH="$$HOME/.cargo/bin:$$PATH" CARGO_TARGET_DIR="$(FUZZ_TARGET_DIR)" \
+	  cargo +nightly fuzz run archive_reader --fuzz-dir tests/fuzz "$(FUZZ_CORPUS)" tests/fuzz/seeds/archive_reader \
+	  -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=30
+
+# Rewrites the committed seeds (built with the app's own export code, each checked to open).
+fuzz-seeds:
+	CARGO_TARGET_DIR="$(FUZZ_TARGET_DIR)" cargo run --release --manifest-path tests/fuzz/Cargo.toml --bin make_seeds
 
 clean:
 	cargo clean
