@@ -36,15 +36,23 @@ pub fn data_dir(args: &[String]) -> PathBuf {
         })
 }
 
-/// The UI is forms and tables: WebKitGTK's accelerated compositing buys nothing here, while it costs
-/// ~85 MB more in the web process (measured by tests/bench/launch.sh) and is the usual cause of blank
-/// windows on some GPU drivers. Set before GTK starts and before any thread exists; an operator's own
-/// setting of the variable wins.
+/// The UI is forms and tables: WebKitGTK's GPU paths buy nothing here and cost memory, and they are the
+/// usual cause of blank windows on some GPU drivers. Measured with tests/bench/launch.sh (PSS of the
+/// process tree under Xvfb): accelerated compositing ~85 MB; then the DMA-BUF renderer, GTK's own GL and
+/// Skia's GPU painting together ~20 MB more (Mesa's software rasteriser pulls in LLVM in two
+/// processes). Set before GTK starts and before any thread exists; an operator's own setting of any of
+/// these variables wins.
 #[cfg(target_os = "linux")]
 fn prefer_software_rendering() {
-    const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
-    if std::env::var_os(VAR).is_none() {
-        std::env::set_var(VAR, "1");
+    for (var, value) in [
+        ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
+        ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+        ("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1"),
+        ("GDK_GL", "disable"),
+    ] {
+        if std::env::var_os(var).is_none() {
+            std::env::set_var(var, value);
+        }
     }
 }
 
