@@ -1251,6 +1251,62 @@ fn a_read_only_stick_is_a_clear_error() {
     assert!(stick.files().is_empty());
 }
 
+/// Writes a real archive to the FAT32 stick through `write_with`, letting `meddle` change the file on the
+/// stick after it was synced and renamed and before it is read back; the verification is the export's
+/// own (open the file from the stick with the passphrase). Returns the error and what is left.
+fn meddled_write(meddle: impl FnOnce(&Path)) -> Option<(&'static str, Vec<String>)> {
+    let mut stick = Stick::new(40)?;
+    let mount = stick.mount("rw+").to_path_buf();
+    let (_a, mut source) = temp_register();
+    let id = worked_case(&mut source);
+    let built = archive::build(
+        &source,
+        &[ExportCase {
+            id,
+            pdfs: pdfs(2, 50_000),
+        }],
+        &fast(PASS),
+        clock().today,
+    )
+    .unwrap();
+    let reference = source.reference();
+    let result = archive::write_with(
+        &mount,
+        &built.file_name,
+        built.bytes.len() as u64,
+        |file| file.write_all(&built.bytes),
+        |path| {
+            meddle(path);
+            archive::open_file(path, Some(PASS), reference).map(|_| ())
+        },
+    );
+    Some((archive_code(result), stick.files()))
+}
+
+#[test]
+fn a_file_truncated_or_removed_between_write_and_verify_is_reported_and_cleaned_up() {
+    let Some((code, left)) = meddled_write(|path| {
+        let len = std::fs::metadata(path).unwrap().len();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_len(len / 2)
+            .unwrap();
+    }) else {
+        return;
+    };
+    assert_eq!(code, "corrupt", "the truncated file fails its own check");
+    assert!(left.is_empty(), "the truncated file is removed: {left:?}");
+
+    let (code, left) = meddled_write(|path| std::fs::remove_file(path).unwrap()).unwrap();
+    assert_eq!(
+        code, "stick_removed",
+        "a file gone from the stick reads as a stick gone"
+    );
+    assert!(left.is_empty(), "{left:?}");
+}
+
 #[test]
 fn a_removed_stick_is_a_clear_error() {
     let (_a, mut source) = temp_register();

@@ -521,7 +521,7 @@ pub fn write_to_folder(
 /// On any failure (stick full, read-only, pulled out, verification failed) the temporary file and
 /// any file under the final name are removed when the device still allows it, and the error says
 /// what happened. Returns the final path.
-pub(crate) fn write_with(
+pub fn write_with(
     folder: &Path,
     name: &str,
     size: u64,
