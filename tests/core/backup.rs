@@ -70,6 +70,14 @@ fn a_backup_taken_while_the_register_is_open_restores_into_a_fresh_folder() {
         got.data, first.data,
         "the restored case is the same, field by field"
     );
+    let remembered = backup::last(&copy)
+        .unwrap()
+        .expect("the restored register knows its backup");
+    assert_eq!(remembered.at, written.at);
+    assert!(
+        !backup::due(Some(&remembered), 7, &clock()),
+        "restored from today's backup: no reminder"
+    );
     drop(copy);
     assert_eq!(cases_in(fresh.path()), 2);
 }

@@ -18,7 +18,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::store::{supported_version, DB_FILE, LOCK_FILE};
+use crate::store::{put_setting, supported_version, DB_FILE, LOCK_FILE};
 use crate::{archive, Clock, Register};
 
 const SETTING: &str = "last_backup";
@@ -122,8 +122,24 @@ pub fn backup(
     }
     let scratch = Scratch::new("backup");
     register.store().conn().backup(MAIN_DB, &scratch.0, None)?;
-    let plain_len = std::fs::metadata(&scratch.0)?.len();
     let stamp = at.recorded_at();
+    {
+        // The copy remembers itself as its register's last backup, so that once restored the
+        // reminder knows how recent the data is (the size recorded is the database's; the file on
+        // the stick is larger by age's few bytes per 64 KiB). No log beside the copy: one file.
+        let copy = Connection::open(&scratch.0)?;
+        copy.pragma_update(None, "journal_mode", "DELETE")?;
+        let itself = Last {
+            at: stamp.clone(),
+            bytes: std::fs::metadata(&scratch.0)?.len(),
+        };
+        put_setting(
+            &copy,
+            SETTING,
+            &serde_json::to_string(&itself).unwrap_or_default(),
+        )?;
+    }
+    let plain_len = std::fs::metadata(&scratch.0)?.len();
     let name = format!(
         "mixite-backup-{}.age",
         stamp
