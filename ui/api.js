@@ -36,6 +36,7 @@ export const referenceGet = () => call('reference_get');
 
 export const casesSearch = (query, offset, limit) => call('cases_search', { query, offset, limit });
 export const casesGet = (id) => call('cases_get', { id });
+export const casesHousehold = (id) => call('cases_household', { id });
 export const casesCheckDuplicates = (data) => call('cases_check_duplicates', { data });
 export const casesCreate = (data, requestId, renewedFrom) =>
   call('cases_create', { data, requestId, renewedFrom: renewedFrom ?? null });

@@ -86,6 +86,7 @@ pub fn setup<R: tauri::Runtime>(
             commands::cases::cases_search,
             commands::cases::cases_get,
             commands::cases::cases_check_duplicates,
+            commands::cases::cases_household,
             commands::cases::cases_create,
             commands::cases::cases_update,
             commands::cases::cases_renew_draft,

@@ -178,3 +178,46 @@ fn a_probable_duplicate_applicant_is_found_by_name_and_birth_date_or_document() 
         "a case is no duplicate of itself"
     );
 }
+
+#[test]
+fn a_case_finds_its_family_s_cases_but_not_the_applicant_s_own_other_cases() {
+    let (_dir, mut register) = temp_register();
+    // Arben (the fixture) with his daughter Elira in his household.
+    let arben = create(&mut register, worker());
+    // His wife's own case lists him as her spouse.
+    let mut drita = person("Hoxha", "Drita", "1992-09-10", "BA7654321");
+    let mut husband = worker().household[0].clone();
+    husband.relation = "spouse".into();
+    husband.given_names = "Arben".into();
+    husband.sex = "M".into();
+    husband.birth_date = "1990-04-15".into();
+    drita.household.push(husband);
+    let drita = create(&mut register, drita);
+    // Arben's own earlier case, and a stranger with the same surname.
+    let mut earlier = worker();
+    earlier.applicant.document.number = "BA0000001".into();
+    let earlier = create(&mut register, earlier);
+    create(
+        &mut register,
+        person("Hoxha", "Besnik", "1970-01-01", "BA1111111"),
+    );
+
+    let family = |id: i64| -> Vec<i64> {
+        register
+            .household(id)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect()
+    };
+    assert_eq!(
+        family(arben.id),
+        [drita.id],
+        "his wife's case lists him; his own earlier case is not family, nor the other Hoxha"
+    );
+    assert_eq!(
+        family(drita.id),
+        [earlier.id, arben.id],
+        "both of her husband's cases"
+    );
+}

@@ -263,6 +263,7 @@ export async function mount(root, params) {
           <h2 class="h5">${t('usb.export_title')}</h2>
           <h3 class="h6">${t('usb.export_cases')}</h3>
           <ul class="list-unstyled" data-export-cases></ul>
+          <div data-household></div>
           <label class="form-label small" for="usb-add">${t('usb.export_add')}</label>
           <input type="search" class="form-control form-control-sm mb-1" id="usb-add" data-export-search>
           <ul class="list-unstyled small" data-export-results></ul>
@@ -385,6 +386,27 @@ export async function mount(root, params) {
         <button type="button" class="btn btn-link btn-sm p-0" data-remove-case="${c.id}">${t('usb.remove')}</button></li>`,
     )}`);
   }
+  /** The family's other cases not chosen yet, offered one click away ("the whole household"). */
+  async function showHousehold() {
+    const slot = $(exportForm, '[data-household]');
+    const chosen = new Set(state.cases.map((c) => c.id));
+    const seen = new Set();
+    const offers = [];
+    for (const c of state.cases) {
+      for (const r of await api.casesHousehold(c.id).catch(() => [])) {
+        if (!chosen.has(r.id) && !seen.has(r.id)) {
+          seen.add(r.id);
+          offers.push(r);
+        }
+      }
+    }
+    if (!offers.length) return render(slot, html``);
+    render(slot, html`<p class="small mb-1">${t('usb.household')}</p>
+      <ul class="list-unstyled small">${offers.map(
+        (r) => html`<li><button type="button" class="btn btn-link btn-sm p-0 text-start" data-add-case="${r.id}" data-household-offer="${r.id}">
+          ${t('usb.add')}: ${r.number} — ${r.surname} ${r.givenNames}</button></li>`,
+      )}</ul>`);
+  }
   async function addCase(id) {
     if (state.cases.some((c) => c.id === id)) return;
     try {
@@ -394,12 +416,14 @@ export async function mount(root, params) {
       fail(exportForm, err);
     }
     showCases();
+    await showHousehold();
   }
   $(exportForm, '[data-export-cases]').addEventListener('click', (e) => {
     const b = e.target.closest('[data-remove-case]');
     if (!b) return;
     state.cases = state.cases.filter((c) => c.id !== Number(b.dataset.removeCase));
     showCases();
+    showHousehold();
     $(exportForm, '[data-export-search]').focus();
   });
   let searchToken = 0;
@@ -423,7 +447,13 @@ export async function mount(root, params) {
     // Enter adds the first match instead of submitting the export.
     if (e.key !== 'Enter') return;
     e.preventDefault();
-    $(exportForm, '[data-add-case]')?.click();
+    $(exportForm, '[data-export-results] [data-add-case]')?.click();
+  });
+  $(exportForm, '[data-household]').addEventListener('click', async (e) => {
+    const b = e.target.closest('[data-add-case]');
+    if (!b) return;
+    await addCase(Number(b.dataset.addCase));
+    ($(exportForm, '[data-household-offer]') || $(exportForm, '[data-export-search]')).focus();
   });
   $(exportForm, '[data-export-results]').addEventListener('click', async (e) => {
     const b = e.target.closest('[data-add-case]');

@@ -212,6 +212,11 @@ impl Register {
         search::duplicates(self.store.conn(), data, except)
     }
 
+    /// The other cases of case `id`'s family (see `search::household`).
+    pub fn household(&self, id: i64) -> Result<Vec<model::CaseSummary>> {
+        search::household(self.store.conn(), id)
+    }
+
     /// A new case pre-filled from `id`: same people and request, the permit issued at collection (or,
     /// failing that, the one held before) as the current permit, procedure `rinnovo`.
     pub fn renewal_draft(&self, id: i64, today: NaiveDate) -> Result<RenewalDraft> {

@@ -204,3 +204,25 @@ pub fn duplicates(
         .collect::<rusqlite::Result<_>>()?;
     cases::summaries(conn, &ids)
 }
+
+/// The other cases of the same family as case `id`: cases whose applicant is one of this case's
+/// household, or whose household holds this case's applicant or one of its members (same folded name
+/// and birth date). The applicant's own other cases (earlier renewals) are not family and are left
+/// out. For copying "the whole household" to a stick in one file.
+pub fn household(conn: &Connection, id: i64) -> Result<Vec<CaseSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT other.case_id FROM persons mine
+         JOIN persons other ON other.name_key = mine.name_key AND other.birth_date = mine.birth_date
+         WHERE mine.case_id = ?1 AND other.case_id <> ?1 AND mine.birth_date <> ''
+           AND other.case_id NOT IN (
+             SELECT theirs.case_id FROM persons me
+             JOIN persons theirs ON theirs.name_key = me.name_key AND theirs.birth_date = me.birth_date
+             WHERE me.case_id = ?1 AND me.ord = 0 AND theirs.ord = 0)
+         ORDER BY other.case_id DESC LIMIT 20",
+    )?;
+    let ids: Vec<(i64, &'static str)> = stmt
+        .query_map([id], |r| r.get::<_, i64>(0))?
+        .map(|id| id.map(|id| (id, "household")))
+        .collect::<rusqlite::Result<_>>()?;
+    cases::summaries(conn, &ids)
+}

@@ -34,6 +34,12 @@ pub fn cases_check_duplicates(
     desk.with(|r, _| r.duplicates(&data, except))
 }
 
+/// The other cases of the case's family (for copying a household to a stick together).
+#[tauri::command(async)]
+pub fn cases_household(desk: State<'_, Desk>, id: i64) -> Result<Vec<CaseSummary>, WireError> {
+    desk.with(|r, _| r.household(id))
+}
+
 #[tauri::command(async)]
 pub fn cases_create(
     desk: State<'_, Desk>,

@@ -1,5 +1,5 @@
-//! The USB screen on the real app in its real webview: a case is copied from one desk to a folder that stands
-//! for the stick (preset with `MIXITE_STICK_DIR`, so no native dialog is needed), encrypted, with a mistyped
+//! The USB screen on the real app in its real webview: a case, and his wife's case offered as the same
+//! family's, are copied from one desk in one file to a folder that stands for the stick (preset with `MIXITE_STICK_DIR`, so no native dialog is needed), encrypted, with a mistyped
 //! repeat of the passphrase caught first; a second desk on another data folder finds the file on the stick,
 //! refuses a wrong passphrase, imports the case and opens it; it then backs its register up (the header's
 //! reminder goes away) and restores that backup, which needs the explicit confirmation. A third desk, whose
@@ -14,9 +14,8 @@ use serde_json::{json, Value};
 
 const PASS: &str = "una frase lunga";
 
-/// Creates a case through the backend the screens use (the case form has its own end-to-end test).
-async fn create_case(app: &App) -> i64 {
-    let data = json!({
+fn applicant() -> Value {
+    json!({
         "applicant": {
             "surname": "Perera", "givenNames": "Kasun", "sex": "M", "birthDate": "1988-02-03",
             "citizenships": ["LKA"], "language": "si",
@@ -24,9 +23,29 @@ async fn create_case(app: &App) -> i64 {
         },
         "currentPermit": { "motivoCode": "16", "expiryDate": "2027-01-10" },
         "request": { "procedure": "rinnovo", "motivoCode": "16" }
-    });
+    })
+}
+
+/// His wife's own case, with him in her household.
+fn spouse() -> Value {
+    json!({
+        "applicant": {
+            "surname": "Perera", "givenNames": "Nadeesha", "sex": "F", "birthDate": "1990-05-06",
+            "citizenships": ["LKA"], "language": "si",
+            "document": { "kind": "passport", "number": "N7654321" }
+        },
+        "household": [{ "relation": "spouse", "surname": "Perera", "givenNames": "Kasun", "sex": "M",
+                        "birthDate": "1988-02-03", "citizenship": "LKA" }],
+        "currentPermit": { "motivoCode": "31", "expiryDate": "2027-01-10" },
+        "request": { "procedure": "rinnovo", "motivoCode": "31" }
+    })
+}
+
+/// Creates a case through the backend the screens use (the case form has its own end-to-end test).
+async fn create_case(app: &App, data: Value) -> i64 {
     let script = format!(
-        "const tauri = window.__TAURI__.core;
+        "window.__made = null;
+         const tauri = window.__TAURI__.core;
          tauri.invoke('app_set_operator', {{ name: 'Anna Operatrice' }})
            .then(() => tauri.invoke('cases_create', {{ data: {data} }}))
            .then(v => {{ window.__made = v.id; }}, e => {{ window.__made = 'error ' + JSON.stringify(e); }});
@@ -81,12 +100,16 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     let first = temp_data_dir();
     let app = App::launch_env(first.path(), "usb-export", &env).await;
     app.wait_screen("list", "the app opens on the case list").await;
-    let id = create_case(&app).await;
+    let id = create_case(&app, applicant()).await;
+    let wife = create_case(&app, spouse()).await;
     app.js(&format!("location.hash = '#/case/{id}'; return true;")).await;
     app.wait_screen("detail", "the case is open").await;
     click(&app, "[data-to-stick]").await;
     app.wait_screen("usb", "the case's button opens the USB screen").await;
     app.wait_css(&format!("[data-export-case=\"{id}\"]"), "the case chosen for the copy").await;
+    // His wife's case is offered as the same family's, and joins the copy.
+    click(&app, &format!("[data-household-offer=\"{wife}\"]")).await;
+    app.wait_css(&format!("[data-export-case=\"{wife}\"]"), "the wife's case chosen too").await;
     let destination = stick_css("data-destination-option", &stick_path.display().to_string());
     choose(&app, &destination).await;
 
@@ -111,7 +134,10 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     let files = stick_files(&stick_path);
     assert_eq!(files.len(), 1, "one archive on the stick, no temporary: {files:?}");
     let archive = &files[0];
-    assert!(archive.starts_with("pratica-") && archive.ends_with(".mixite"), "{archive}");
+    assert!(
+        archive.starts_with("pratiche-") && archive.contains("-e-altre-1-") && archive.ends_with(".mixite"),
+        "{archive}"
+    );
     assert!(!archive.to_lowercase().contains("perera"), "no personal data in the file name: {archive}");
     assert!(done.contains("Scritto e verificato") && done.contains(archive.as_str()), "{done}");
     let bytes = std::fs::read(stick_path.join(archive)).unwrap();
@@ -141,12 +167,12 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
 
     type_into(&app, "#usb-import-passphrase", PASS).await;
     app.press(Key::Enter).await;
-    app.wait_css("[data-import-report] [data-import-inserted=\"1\"]", "one case imported").await;
+    app.wait_css("[data-import-report] [data-import-inserted=\"2\"]", "both cases imported").await;
     app.screenshot("21-usb-imported").await;
     click(&app, "[data-imported-case]").await;
     app.wait_screen("detail", "the imported case opens").await;
     let heading = app.text("[data-case-heading]").await;
-    assert!(heading.contains("Perera Kasun"), "{heading}");
+    assert!(heading.contains("Perera"), "{heading}");
 
     app.chord(Key::Alt, 'u').await;
     app.wait_screen("usb", "back on the USB screen").await;
@@ -154,7 +180,7 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     choose(&app, &file).await;
     type_into(&app, "#usb-import-passphrase", PASS).await;
     app.press(Key::Enter).await;
-    app.wait_css("[data-import-report] [data-import-unchanged=\"1\"]", "the second import finds it unchanged").await;
+    app.wait_css("[data-import-report] [data-import-unchanged=\"2\"]", "the second import finds them unchanged").await;
 
     // ---- its backup, then a restore that must be confirmed ---------------------------------------------
     choose(&app, &destination).await;
