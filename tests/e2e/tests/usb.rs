@@ -14,31 +14,23 @@ use serde_json::{json, Value};
 
 const PASS: &str = "una frase lunga";
 
+/// The shared fixture: Arben Hoxha, a worker, with his daughter in his household.
 fn applicant() -> Value {
-    json!({
-        "applicant": {
-            "surname": "Perera", "givenNames": "Kasun", "sex": "M", "birthDate": "1988-02-03",
-            "citizenships": ["LKA"], "language": "si",
-            "document": { "kind": "passport", "number": "N1234567" }
-        },
-        "currentPermit": { "motivoCode": "16", "expiryDate": "2027-01-10" },
-        "request": { "procedure": "rinnovo", "motivoCode": "16" }
-    })
+    serde_json::from_str(include_str!("../../fixtures/worker.json")).expect("the fixture is a case")
 }
 
 /// His wife's own case, with him in her household.
 fn spouse() -> Value {
-    json!({
-        "applicant": {
-            "surname": "Perera", "givenNames": "Nadeesha", "sex": "F", "birthDate": "1990-05-06",
-            "citizenships": ["LKA"], "language": "si",
-            "document": { "kind": "passport", "number": "N7654321" }
-        },
-        "household": [{ "relation": "spouse", "surname": "Perera", "givenNames": "Kasun", "sex": "M",
-                        "birthDate": "1988-02-03", "citizenship": "LKA" }],
-        "currentPermit": { "motivoCode": "31", "expiryDate": "2027-01-10" },
-        "request": { "procedure": "rinnovo", "motivoCode": "31" }
-    })
+    let mut wife = applicant();
+    let husband = json!({ "relation": "spouse", "surname": "Hoxha", "givenNames": "Arben", "sex": "M",
+                          "birthDate": "1990-04-15", "citizenship": "ALB" });
+    wife["applicant"]["givenNames"] = json!("Drita");
+    wife["applicant"]["sex"] = json!("F");
+    wife["applicant"]["birthDate"] = json!("1992-09-10");
+    wife["applicant"]["codiceFiscale"] = json!("");
+    wife["applicant"]["document"]["number"] = json!("BA7654321");
+    wife["household"] = json!([husband]);
+    wife
 }
 
 /// Creates a case through the backend the screens use (the case form has its own end-to-end test).
@@ -138,11 +130,11 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
         archive.starts_with("pratiche-") && archive.contains("-e-altre-1-") && archive.ends_with(".mixite"),
         "{archive}"
     );
-    assert!(!archive.to_lowercase().contains("perera"), "no personal data in the file name: {archive}");
+    assert!(!archive.to_lowercase().contains("hoxha"), "no personal data in the file name: {archive}");
     assert!(done.contains("Scritto e verificato") && done.contains(archive.as_str()), "{done}");
     let bytes = std::fs::read(stick_path.join(archive)).unwrap();
     assert!(bytes.starts_with(b"age-encryption.org/v1"), "encrypted by default");
-    assert!(!bytes.windows(6).any(|w| w == b"Perera"), "the applicant's name is not readable on the stick");
+    assert!(!bytes.windows(5).any(|w| w == b"Hoxha"), "the applicant's name is not readable on the stick");
     app.screenshot("20-usb-exported").await;
     app.quit().await;
 
@@ -172,7 +164,7 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     click(&app, "[data-imported-case]").await;
     app.wait_screen("detail", "the imported case opens").await;
     let heading = app.text("[data-case-heading]").await;
-    assert!(heading.contains("Perera"), "{heading}");
+    assert!(heading.contains("Hoxha"), "{heading}");
 
     app.chord(Key::Alt, 'u').await;
     app.wait_screen("usb", "back on the USB screen").await;
@@ -233,7 +225,7 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     click(&app, "[data-restart]").await;
     app.wait_screen("list", "the restored register opens on its case list").await;
     app.wait_js(
-        "document.querySelector('[data-case-row]')?.textContent.includes('Perera')",
+        "document.querySelector('[data-case-row]')?.textContent.includes('Hoxha')",
         "the restored case in the list",
     )
     .await;
