@@ -47,6 +47,7 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo fmt --manifest-path tests/e2e/Cargo.toml -- --check
+	cargo fmt --manifest-path tests/fuzz/Cargo.toml -- --check
 	CARGO_TARGET_DIR=tests/e2e/target cargo clippy --manifest-path tests/e2e/Cargo.toml --all-targets -- -D warnings
 
 test-rust:
