@@ -4,7 +4,7 @@
 
 import { t } from './i18n.js';
 
-const KINDS = new Set(['invalid', 'not_found', 'conflict', 'db_too_new', 'locked', 'data', 'archive', 'internal']);
+const KINDS = new Set(['invalid', 'not_found', 'conflict', 'db_too_new', 'locked', 'damaged', 'data', 'archive', 'internal']);
 
 function normalise(err) {
   if (err && typeof err === 'object' && typeof err.kind === 'string') {

@@ -84,7 +84,7 @@ impl WireError {
                 eprintln!("sportello-mixite: internal error: {err}");
                 t!(format!("errors.kind.{kind}"), locale = locale).to_string()
             }
-            Error::Invalid(_) | Error::Locked => {
+            Error::Invalid(_) | Error::Locked | Error::Damaged => {
                 t!(format!("errors.kind.{kind}"), locale = locale).to_string()
             }
         };

@@ -82,6 +82,24 @@ fn a_newer_database_is_refused_and_left_byte_for_byte_unchanged() {
 }
 
 #[test]
+fn a_damaged_database_is_refused_as_damaged_and_left_byte_for_byte_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    let garbage = vec![0x5Au8; 8192];
+    std::fs::write(&path, &garbage).unwrap();
+    let result = Store::open(dir.path());
+    assert!(
+        matches!(result, Err(Error::Damaged)),
+        "a file SQLite cannot read is reported as damaged, got {:?}",
+        result.err()
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), garbage, "and not touched");
+    // The folder's lock was released with the refusal (a second try says "damaged", not "locked"), so
+    // a restore can take the folder.
+    assert!(matches!(Store::open(dir.path()), Err(Error::Damaged)));
+}
+
+#[test]
 fn an_upgrade_from_the_first_schema_keeps_the_data_and_makes_it_searchable() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(DB_FILE);

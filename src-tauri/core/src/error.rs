@@ -49,6 +49,10 @@ pub enum Error {
     /// Another instance holds the data folder.
     #[error("the data folder is in use by another instance")]
     Locked,
+    /// The data folder's database is not a SQLite database, or SQLite finds it damaged. It was not
+    /// modified: the remedy is restoring a backup (which keeps the damaged file aside).
+    #[error("the database file is damaged")]
+    Damaged,
     /// A bundled data file (assets/) is malformed: names the file and line so it can be fixed.
     #[error("{file}:{line}: {message}")]
     Data {
@@ -81,6 +85,7 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::DbTooNew { .. } => "db_too_new",
             Error::Locked => "locked",
+            Error::Damaged => "damaged",
             Error::Data { .. } => "data",
             Error::Archive(_) => "archive",
             Error::Io(_) | Error::Db(_) | Error::Migration(_) | Error::Print(_) => "internal",

@@ -68,8 +68,9 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database of a data folder.
     ///
-    /// Fails with `Locked` when another instance holds the folder and with `DbTooNew` when the file was
-    /// written by a newer version; in both cases the database file is not modified.
+    /// Fails with `Locked` when another instance holds the folder, with `DbTooNew` when the file was
+    /// written by a newer version and with `Damaged` when SQLite cannot read it; in all three cases the
+    /// database file is not modified.
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)?;
         let lock = OpenOptions::new()
@@ -83,17 +84,20 @@ impl Store {
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::Io(e)),
         }
         let path = dir.join(DB_FILE);
-        if path.exists() {
-            refuse_newer(&path)?;
-        }
-        let conn = Connection::open(&path)?;
-        let mut store = Store {
-            conn,
-            dir: Some(dir.to_path_buf()),
-            _lock: Some(lock),
-        };
-        store.prepare()?;
-        Ok(store)
+        let opened = (|| {
+            if path.exists() {
+                refuse_newer(&path)?;
+            }
+            let conn = Connection::open(&path)?;
+            let mut store = Store {
+                conn,
+                dir: Some(dir.to_path_buf()),
+                _lock: Some(lock),
+            };
+            store.prepare()?;
+            Ok(store)
+        })();
+        opened.map_err(|e| if is_damage(&e) { Error::Damaged } else { e })
     }
 
     /// A private in-memory database, for tests and benchmarks.
@@ -163,6 +167,15 @@ pub(crate) fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<(
 }
 
 /// Reads `user_version` through a read-only connection, before any pragma could rewrite the header.
+/// SQLite's own verdict that the file is not a database or is corrupt (not a passing I/O problem).
+fn is_damage(e: &Error) -> bool {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    matches!(
+        e,
+        Error::Db(rusqlite::Error::SqliteFailure(f, _)) if matches!(f.code, NotADatabase | DatabaseCorrupt)
+    )
+}
+
 fn refuse_newer(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(
         path,

@@ -209,7 +209,12 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     let broken = temp_data_dir();
     std::fs::write(broken.path().join("mixite.sqlite3"), vec![0x5Au8; 8192]).unwrap();
     let app = App::launch_env(broken.path(), "usb-broken", &env).await;
-    app.wait_css("[data-startup-error]", "the startup page of a damaged register").await;
+    app.wait_css("[data-startup-error][data-kind=\"damaged\"]", "the startup page of a damaged register").await;
+    let said = app.text("[data-startup-error]").await;
+    assert!(
+        said.contains("danneggiato") && said.contains("backup"),
+        "the page says what happened and what to do: {said}"
+    );
     click(&app, "[data-startup-restore]").await;
     choose(&app, &format!("[data-file-list=\"backup\"] {backup_file}")).await;
     type_into(&app, "#usb-restore-passphrase", PASS).await;
