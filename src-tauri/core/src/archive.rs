@@ -500,7 +500,7 @@ pub fn write_to_folder(
         folder,
         name,
         bytes.len() as u64,
-        |file| file.write_all(bytes),
+        |file| Ok(file.write_all(bytes)?),
         |path| {
             let read = std::fs::read(path).map_err(stick_error)?;
             if read != bytes {
@@ -525,7 +525,7 @@ pub fn write_with(
     folder: &Path,
     name: &str,
     size: u64,
-    write: impl FnOnce(&mut File) -> std::io::Result<()>,
+    write: impl FnOnce(&mut File) -> Result<()>,
     verify: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<PathBuf> {
     check_fat32_size(size)?;
@@ -541,7 +541,7 @@ pub fn write_with(
         .create_new(true)
         .open(&temp)
         .map_err(stick_error)?;
-    let written = write(&mut file).and_then(|()| file.sync_all());
+    let written = write(&mut file).and_then(|()| Ok(file.sync_all()?));
     if written.is_err() {
         // Give the clusters back now: a FUSE driver frees a deleted file only once it has processed
         // the release, which arrives after `close` returns.
@@ -550,12 +550,14 @@ pub fn write_with(
     drop(file);
     if let Err(e) = written {
         let _ = std::fs::remove_file(&temp);
-        // The folder took a new file a moment ago, so it is not read-only: a permission error in the
-        // middle of writing is how FUSE FAT drivers (fusefat) report a volume with no free cluster.
-        if e.raw_os_error() == Some(1) {
-            return Err(archive_err("stick_full"));
-        }
-        return Err(stick_error(e));
+        return Err(match e {
+            // The folder took a new file a moment ago, so it is not read-only: a permission error in
+            // the middle of writing is how FUSE FAT drivers (fusefat) report a volume with no free
+            // cluster.
+            Error::Io(io) if io.raw_os_error() == Some(1) => archive_err("stick_full"),
+            Error::Io(io) => stick_error(io),
+            other => other,
+        });
     }
     // Checked again just before the rename, which would replace a file that appeared meanwhile.
     if target.exists() {

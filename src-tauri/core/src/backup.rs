@@ -155,13 +155,7 @@ pub fn backup(
         archive::encrypted_size_bound(plain_len),
         |file| {
             let mut source = Hashing::new(BufReader::new(File::open(&scratch.0)?));
-            archive::encrypt_to(&mut source, BufWriter::new(file), passphrase, None).map_err(
-                |e| match e {
-                    // The device's own error (full, removed) stays what it is for `write_with`.
-                    Error::Io(io) => io,
-                    other => std::io::Error::other(other),
-                },
-            )?;
+            archive::encrypt_to(&mut source, BufWriter::new(file), passphrase, None)?;
             let _ = plain_digest.set(source.finish());
             Ok(())
         },
@@ -173,16 +167,7 @@ pub fn backup(
                 .then_some(())
                 .ok_or(err("verify_failed"))
         },
-    )
-    .map_err(|e| match e {
-        // `encrypt_to`'s own errors come back wrapped in the write's I/O error.
-        Error::Io(io) => match io.into_inner().map(|inner| inner.downcast::<Error>()) {
-            Some(Ok(inner)) => *inner,
-            Some(Err(other)) => Error::Io(std::io::Error::other(other)),
-            None => err("write_failed"),
-        },
-        other => other,
-    })?;
+    )?;
     let bytes = std::fs::metadata(&path)?.len();
     let last = Last {
         at: stamp.clone(),
