@@ -54,6 +54,17 @@ function done(form, markup) {
   render($(form, '[data-usb-status]'), markup);
 }
 
+/** Clears the messages a form's last attempt left. */
+function clear(form) {
+  clearErrors(form, $(form, '[data-usb-summary]'));
+}
+
+/** Shows an error on a form (its fields and its summary), replacing the progress note. */
+function fail(form, err) {
+  render($(form, '[data-usb-status]'), html``);
+  showErrors(form, $(form, '[data-usb-summary]'), err);
+}
+
 function destinationHtml(drives, picked, chosen) {
   let n = 0;
   const option = (path, label, detail) => {
@@ -167,11 +178,10 @@ function restoreFormHtml() {
  * backend refuses a register that holds cases unless the confirmation box is ticked.
  */
 function wireRestore(form, state, onRestored) {
-  const summary = $(form, '[data-usb-summary]');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    clearErrors(form, summary);
-    if (!state.restoreFile) return showErrors(form, summary, { message: t('usb.choose_file'), fields: [] });
+    clear(form);
+    if (!state.restoreFile) return fail(form, { message: t('usb.choose_file'), fields: [] });
     busy(form, true, t('usb.restoring'));
     try {
       const out = await api.backupRestore({
@@ -186,8 +196,7 @@ function wireRestore(form, state, onRestored) {
         ${out.safetyCopy ? html`<p class="mb-0 small">${t('usb.restored_copy', { path: out.safetyCopy })}</p>` : ''}</div>`);
       await onRestored(out);
     } catch (err) {
-      render($(form, '[data-usb-status]'), html``);
-      showErrors(form, summary, err);
+      fail(form, err);
     } finally {
       busy(form, false);
     }
@@ -318,11 +327,6 @@ export async function mount(root, params) {
   const importForm = $(root, '[data-import-form]');
   const backupForm = $(root, '[data-backup-form]');
   const restoreForm = $(root, '[data-restore-form]');
-  const summary = (form) => $(form, '[data-usb-summary]');
-  const fail = (form, err) => {
-    render($(form, '[data-usb-status]'), html``);
-    showErrors(form, summary(form), err);
-  };
 
   // --- where to write -------------------------------------------------------------------------------
   function showDestinations() {
@@ -471,7 +475,7 @@ export async function mount(root, params) {
   });
   exportForm.addEventListener('submit', async (e) => {
     e.preventDefault();
-    clearErrors(exportForm, summary(exportForm));
+    clear(exportForm);
     const values = readForm(exportForm);
     const plain = exportForm.elements.unencrypted.checked;
     if (!plain) {
@@ -501,7 +505,7 @@ export async function mount(root, params) {
   // --- import ---------------------------------------------------------------------------------------
   let pending = null; // the conflicts of the last attempt, for the choices
   async function runImport(choices) {
-    clearErrors(importForm, summary(importForm));
+    clear(importForm);
     if (!state.importFile) return fail(importForm, { message: t('usb.choose_file'), fields: [] });
     const passphrase = importForm.elements.passphrase.value;
     busy(importForm, true, t('usb.importing'));
@@ -556,7 +560,7 @@ export async function mount(root, params) {
     }
   }
   $(backupForm, '[data-save-reminder]').addEventListener('click', async () => {
-    clearErrors(backupForm, summary(backupForm));
+    clear(backupForm);
     const raw = backupForm.elements.reminderDays.value.trim();
     try {
       // Not a number at all is sent as 0, which the backend refuses with the range in its message.
@@ -568,7 +572,7 @@ export async function mount(root, params) {
   });
   backupForm.addEventListener('submit', async (e) => {
     e.preventDefault();
-    clearErrors(backupForm, summary(backupForm));
+    clear(backupForm);
     const values = readForm(backupForm);
     const mismatch = repeatError(values);
     if (mismatch) return fail(backupForm, mismatch);
