@@ -49,6 +49,17 @@ fn pdfs(n: usize, size: usize) -> Vec<Pdf> {
         .collect()
 }
 
+/// Case `id` alone, without PDFs, in an archive sealed with `PASS` at a cheap scrypt cost.
+fn sealed(register: &Register, id: i64) -> archive::Built {
+    archive::build(
+        register,
+        &[ExportCase { id, pdfs: vec![] }],
+        &fast(PASS),
+        clock().today,
+    )
+    .unwrap()
+}
+
 fn step(kind: &str) -> StepInput {
     StepInput {
         kind: kind.into(),
@@ -441,13 +452,7 @@ fn importing_the_same_file_twice_changes_nothing() {
 fn a_case_changed_here_is_a_conflict_until_the_operator_chooses() {
     let (_a, mut source) = temp_register();
     let id = worked_case(&mut source);
-    let built = archive::build(
-        &source,
-        &[ExportCase { id, pdfs: vec![] }],
-        &fast(PASS),
-        clock().today,
-    )
-    .unwrap();
+    let built = sealed(&source, id);
     let (_b, mut target) = temp_register();
     let imported = import_bytes(&mut target, &built.bytes, Some(PASS), &no_choices()).unwrap();
     let local_id = imported.inserted[0].id;
@@ -533,13 +538,7 @@ fn a_case_changed_here_is_a_conflict_until_the_operator_chooses() {
 fn a_newer_archive_taken_over_an_older_local_copy_makes_them_identical() {
     let (_a, mut source) = temp_register();
     let id = worked_case(&mut source);
-    let old = archive::build(
-        &source,
-        &[ExportCase { id, pdfs: vec![] }],
-        &fast(PASS),
-        clock().today,
-    )
-    .unwrap();
+    let old = sealed(&source, id);
     let (_b, mut target) = temp_register();
     import_bytes(&mut target, &old.bytes, Some(PASS), &no_choices()).unwrap();
     // The first desk records the appointment and exports again.
@@ -550,13 +549,7 @@ fn a_newer_archive_taken_over_an_older_local_copy_makes_them_identical() {
     source
         .add_step(id, case.revision, &appointment, &clock(), "Operatore Uno")
         .unwrap();
-    let newer = archive::build(
-        &source,
-        &[ExportCase { id, pdfs: vec![] }],
-        &fast(PASS),
-        clock().today,
-    )
-    .unwrap();
+    let newer = sealed(&source, id);
     let report = import_bytes(&mut target, &newer.bytes, Some(PASS), &no_choices()).unwrap();
     assert_eq!(
         report.conflicts.len(),
@@ -578,13 +571,7 @@ fn a_newer_archive_taken_over_an_older_local_copy_makes_them_identical() {
 fn a_number_taken_here_gives_the_imported_case_the_next_local_number() {
     let (_a, mut source) = temp_register();
     let id = worked_case(&mut source);
-    let built = archive::build(
-        &source,
-        &[ExportCase { id, pdfs: vec![] }],
-        &fast(PASS),
-        clock().today,
-    )
-    .unwrap();
+    let built = sealed(&source, id);
     let (_b, mut target) = temp_register();
     let mine = create(&mut target, worker());
     assert_eq!(mine.number, "2026/000001");
@@ -1274,7 +1261,7 @@ fn meddled_write(meddle: impl FnOnce(&Path)) -> Option<(&'static str, Vec<String
         &mount,
         &built.file_name,
         built.bytes.len() as u64,
-        |file| file.write_all(&built.bytes),
+        |file| Ok(file.write_all(&built.bytes)?),
         |path| {
             meddle(path);
             archive::open_file(path, Some(PASS), reference).map(|_| ())

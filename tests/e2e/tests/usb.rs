@@ -74,6 +74,13 @@ async fn choose(app: &App, css: &str) {
     app.wait_js(&checked, &format!("{css} ticked")).await;
 }
 
+/// The error summary a form of the USB screen shows, once it shows one.
+async fn refusal(app: &App, form: &str, what: &str) -> String {
+    let expr =
+        format!("document.querySelector('[data-{form}-form] [data-usb-summary]:not([hidden])')?.textContent.trim()");
+    app.wait_js(&expr, what).await.as_str().unwrap_or_default().to_string()
+}
+
 fn stick_files(stick: &Path) -> Vec<String> {
     let mut names: Vec<String> =
         std::fs::read_dir(stick).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
@@ -149,13 +156,8 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     choose(&app, &file).await;
     type_into(&app, "#usb-import-passphrase", "sbagliata!").await;
     app.press(Key::Enter).await;
-    let wrong = app
-        .wait_js(
-            "document.querySelector('[data-import-form] [data-usb-summary]:not([hidden])')?.textContent.trim()",
-            "the wrong passphrase refused",
-        )
-        .await;
-    assert!(wrong.as_str().unwrap_or_default().contains("Parola d'ordine errata"), "{wrong}");
+    let wrong = refusal(&app, "import", "the wrong passphrase refused").await;
+    assert!(wrong.contains("Parola d'ordine errata"), "{wrong}");
 
     type_into(&app, "#usb-import-passphrase", PASS).await;
     app.press(Key::Enter).await;
@@ -188,13 +190,8 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     choose(&app, &format!("[data-file-list=\"backup\"] {backup_file}")).await;
     type_into(&app, "#usb-restore-passphrase", PASS).await;
     app.press(Key::Enter).await;
-    let refused = app
-        .wait_js(
-            "document.querySelector('[data-restore-form] [data-usb-summary]:not([hidden])')?.textContent.trim()",
-            "a restore over cases refused without confirmation",
-        )
-        .await;
-    assert!(refused.as_str().unwrap_or_default().contains("confermare"), "{refused}");
+    let refused = refusal(&app, "restore", "a restore over cases refused without confirmation").await;
+    assert!(refused.contains("confermare"), "{refused}");
     choose(&app, "[data-restore-replace]").await;
     click(&app, "[data-restore-submit]").await;
     let restored =
