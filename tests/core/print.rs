@@ -454,3 +454,76 @@ fn a_long_italian_paragraph_wraps_within_the_margins_and_flows_onto_the_next_pag
         "no word crosses the right margin ({max_x} > {right_edge})"
     );
 }
+
+/// The PDF without its trailer's random /ID (`ID[(…)(…)]`), the only part that differs between two
+/// writings of the same document.
+fn without_id(pdf: &[u8]) -> Vec<u8> {
+    let at = pdf
+        .windows(4)
+        .rposition(|w| w == b"/ID[")
+        .expect("a trailer /ID");
+    let end = at + pdf[at..].iter().position(|b| *b == b']').expect("its end");
+    [&pdf[..at], &pdf[end + 1..]].concat()
+}
+
+/// A one-page it+ar document on `library` naming `applicant`.
+fn named(library: &FontLibrary, applicant: &str) -> Vec<u8> {
+    let (italian, arabic) = (Lang::italian(), lang("ar"));
+    let mut doc = Document::new(library, PageSetup::a4()).unwrap();
+    doc.paragraph(
+        &format!("Richiedente: {applicant}"),
+        &italian,
+        Style::body(),
+    )
+    .unwrap();
+    for (it, ar) in items("ar") {
+        doc.bilingual_item(it, Some((ar, &arabic)), Style::body())
+            .unwrap();
+    }
+    doc.render().unwrap()
+}
+
+#[test]
+fn a_document_printed_again_from_the_memo_is_the_same_pdf_and_a_new_name_gets_its_own_glyphs() {
+    // A library of its own: what the other tests print must not warm this one's memo.
+    let library =
+        FontLibrary::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fonts"));
+    let first = named(&library, "Hoxha Arben");
+    let again = named(&library, "Hoxha Arben");
+    library.clear_memo();
+    let afresh = named(&library, "Hoxha Arben");
+    assert_eq!(
+        without_id(&again),
+        without_id(&first),
+        "laid out, subset and deflated from the memo, the document is byte for byte the same"
+    );
+    assert_eq!(
+        without_id(&afresh),
+        without_id(&first),
+        "and so it is once the memo is emptied and everything is computed again"
+    );
+
+    // Another applicant: the Arabic lines and their subset come from the memo, the name's letters
+    // (none of them in the first document's Latin subset) must not.
+    let other = named(&library, "Żółkiewski Vyqx");
+    let path = save("memo-new-name", &other);
+    assert!(
+        text_of(&path, None).contains("Richiedente: Żółkiewski Vyqx"),
+        "the new name is printed and searchable: {}",
+        text_of(&path, None)
+    );
+    let first_fonts = fonts_of(&save("memo-first-name", &first));
+    let regular = |fonts: &[(String, bool, bool)]| {
+        fonts
+            .iter()
+            .find(|(n, _, _)| n.ends_with("+NotoSans-Regular"))
+            .map(|(n, _, sub)| (n.clone(), *sub))
+            .expect("the Latin face, embedded as a subset")
+    };
+    let (before, after) = (regular(&first_fonts), regular(&fonts_of(&path)));
+    assert!(before.1 && after.1, "both are subsets");
+    assert_ne!(
+        before.0, after.0,
+        "a different glyph set is a different subset, with its own tag"
+    );
+}

@@ -4,8 +4,10 @@
 //! and the translation of it all into printpdf operations. It must not choose words, languages or fonts
 //! for a character (that is the caller's and `fonts`' job), and it never draws a glyph the fonts lack.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
+use printpdf::font::PdfFont;
 use printpdf::{
     Codepoint, DictItem, FontId, Line as PdfLine, LinePoint, Mm, Op, PaintMode, PdfDocument,
     PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
@@ -13,6 +15,7 @@ use printpdf::{
 
 use super::fonts::{FaceId, FontLibrary};
 use super::layout::{self, Line};
+use super::memo::Subset;
 use super::{Lang, PrintError};
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
@@ -510,12 +513,13 @@ impl<'f> Document<'f> {
         // One extraction text per glyph for the whole document: /ToUnicode maps a glyph id once per
         // font, so the first non-empty text a glyph gets is the one every later use repeats.
         let mut texts: HashMap<(FaceId, u16), String> = HashMap::new();
-        let mut used: BTreeMap<FaceId, ()> = BTreeMap::new();
+        let mut used: BTreeMap<FaceId, BTreeSet<u16>> = BTreeMap::new();
         for item in pages.iter().flatten() {
             if let Item::Text { line, .. } = item {
                 for run in &line.runs {
-                    used.insert(run.face, ());
+                    let gids = used.entry(run.face).or_default();
                     for g in &run.glyphs {
+                        gids.insert(g.gid);
                         let text = &line.text[g.text.start as usize..g.text.end as usize];
                         if !text.is_empty() {
                             texts
@@ -527,18 +531,28 @@ impl<'f> Document<'f> {
             }
         }
 
+        // Each face is embedded as its subset for this document's glyphs, cut here (and kept in the
+        // library's memo) rather than by printpdf at save time, so the next document with the same
+        // glyphs reuses it.
         let mut pdf = PdfDocument::new("Sportello Mixitè");
-        let mut font_ids: HashMap<FaceId, FontId> = HashMap::new();
-        for face in used.keys() {
-            let parsed = &self.fonts.face(*face)?.pdf;
-            font_ids.insert(*face, pdf.add_font(parsed));
+        let mut embedded: HashMap<FaceId, Embedded> = HashMap::new();
+        for (face, gids) in &used {
+            let subset = self.fonts.subset(*face, gids)?;
+            // Named after the face, not at random as `add_font` would: the same page then gives the
+            // same content stream, which the memo has deflated before.
+            let id = FontId(face.resource_name());
+            pdf.resources
+                .fonts
+                .map
+                .insert(id.clone(), PdfFont::new(subset.font.clone()));
+            embedded.insert(*face, Embedded { id, subset });
         }
         let pdf_pages = pages
             .iter()
             .map(|items| {
                 let mut ops = Vec::with_capacity(items.len() * 8);
                 for item in items {
-                    item_ops(item, page_h, self.fonts, &font_ids, &texts, &mut ops)?;
+                    item_ops(item, page_h, self.fonts, &embedded, &texts, &mut ops)?;
                 }
                 Ok(PdfPage::new(
                     Mm(self.setup.width_mm),
@@ -548,21 +562,92 @@ impl<'f> Document<'f> {
             })
             .collect::<Result<_, PrintError>>()?;
         pdf.with_pages(pdf_pages);
+        // The programs are subsets already: printpdf embeds them as they are, and the streams are
+        // deflated below, through the memo, instead of by printpdf's `optimize`.
         let options = PdfSaveOptions {
-            optimize: true,
-            subset_fonts: true,
+            optimize: false,
+            subset_fonts: false,
             secure: true,
             image_optimization: None,
         };
         let mut warnings = Vec::new();
-        let bytes = pdf.save(&options, &mut warnings);
+        let mut doc = pdf.to_lopdf_document(&options, &mut warnings);
         if let Some(w) = warnings
             .iter()
             .find(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
         {
             return Err(PrintError::Pdf(w.msg.clone()));
         }
+        let tags: HashMap<Vec<u8>, &str> = embedded
+            .values()
+            .filter_map(|e| {
+                Some((
+                    e.subset.font.font_name.clone()?.into_bytes(),
+                    e.subset.tag.as_str(),
+                ))
+            })
+            .collect();
+        for object in doc.objects.values_mut() {
+            tag_subset_names(object, &tags);
+            if let lopdf::Object::Stream(stream) = object {
+                self.deflate(stream)?;
+            }
+        }
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes)
+            .map_err(|e| PrintError::Pdf(e.to_string()))?;
         Ok(bytes)
+    }
+
+    /// Deflates a stream lopdf would (what printpdf's `optimize` does), unless that does not make it
+    /// smaller.
+    fn deflate(&self, stream: &mut lopdf::Stream) -> Result<(), PrintError> {
+        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+            return Ok(());
+        }
+        let deflated = self
+            .fonts
+            .memo()
+            .deflate(&stream.content)
+            .map_err(|e| PrintError::Pdf(e.to_string()))?;
+        if deflated.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(deflated.to_vec());
+        }
+        Ok(())
+    }
+}
+
+/// A face embedded in the document being written.
+struct Embedded {
+    id: FontId,
+    subset: Arc<Subset>,
+}
+
+/// Gives the names of subset fonts their `ABCDEF+` tag: /BaseFont of the font and its descendant,
+/// /FontName of the descriptor (which must match). printpdf only tags the subsets it cuts itself.
+fn tag_subset_names(object: &mut lopdf::Object, tags: &HashMap<Vec<u8>, &str>) {
+    match object {
+        lopdf::Object::Dictionary(dict) => {
+            for (key, value) in dict.iter_mut() {
+                match value {
+                    lopdf::Object::Name(name)
+                        if key.as_slice() == b"BaseFont" || key.as_slice() == b"FontName" =>
+                    {
+                        if let Some(tag) = tags.get(name.as_slice()) {
+                            *name = [tag.as_bytes(), b"+", name.as_slice()].concat();
+                        }
+                    }
+                    other => tag_subset_names(other, tags),
+                }
+            }
+        }
+        lopdf::Object::Array(items) => {
+            for item in items {
+                tag_subset_names(item, tags);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -570,7 +655,7 @@ fn item_ops(
     item: &Item,
     page_h: f32,
     fonts: &FontLibrary,
-    font_ids: &HashMap<FaceId, FontId>,
+    embedded: &HashMap<FaceId, Embedded>,
     texts: &HashMap<(FaceId, u16), String>,
     ops: &mut Vec<Op>,
 ) -> Result<(), PrintError> {
@@ -618,8 +703,9 @@ fn item_ops(
             };
             let mut open: Option<u16> = None;
             for run in &line.runs {
+                let embedded = &embedded[&run.face];
                 ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(font_ids[&run.face].clone()),
+                    font: PdfFontHandle::External(embedded.id.clone()),
                     size: Pt(run.size),
                 });
                 let face = fonts.face(run.face)?;
@@ -671,7 +757,8 @@ fn item_ops(
                             };
                             pen -= offset;
                             Codepoint {
-                                gid: g.gid,
+                                // Every glyph of the document is in its face's subset.
+                                gid: embedded.subset.gids[&g.gid],
                                 offset,
                                 cid: Some(
                                     texts.get(&(run.face, g.gid)).cloned().unwrap_or_default(),

@@ -3,12 +3,14 @@
 //! chain) so the layout and the pre-print check can never disagree. It must not read system font paths or
 //! guess files: the folder is given by the caller and the file names are fixed here.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rustybuzz::ttf_parser::Tag;
 use unicode_script::{Script as UScript, UnicodeScript};
 
+use super::memo::{Memo, Subset};
 use super::{Lang, PrintError, Script};
 
 /// A typeface family shipped in `assets/fonts/` (see `SOURCES.md` there).
@@ -117,6 +119,11 @@ impl FaceId {
 
     fn bold(self) -> bool {
         self.0 % 2 == 1
+    }
+
+    /// The face's name in a PDF's font resources: `F0`, `F1`…
+    pub(crate) fn resource_name(self) -> String {
+        format!("F{}", self.0)
     }
 }
 
@@ -291,6 +298,8 @@ impl Face {
 pub struct FontLibrary {
     dir: PathBuf,
     faces: [OnceLock<Result<Arc<Face>, PrintError>>; FACE_SLOTS],
+    /// Layouts, subsets and deflated streams of recent documents, reused by the next ones.
+    memo: Memo,
 }
 
 impl std::fmt::Debug for FontLibrary {
@@ -312,7 +321,18 @@ impl FontLibrary {
         FontLibrary {
             dir: dir.into(),
             faces: std::array::from_fn(|_| OnceLock::new()),
+            memo: Memo::default(),
         }
+    }
+
+    pub(crate) fn memo(&self) -> &Memo {
+        &self.memo
+    }
+
+    /// Forgets the memo (layouts, subsets, deflated streams) and keeps the parsed faces: the next
+    /// document is laid out and written from scratch, as the first one of its kind is.
+    pub fn clear_memo(&self) {
+        self.memo.clear();
     }
 
     pub(crate) fn face(&self, id: FaceId) -> Result<&Arc<Face>, PrintError> {
@@ -320,6 +340,43 @@ impl FontLibrary {
             .get_or_init(|| Face::load(&self.dir, id).map(Arc::new))
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// Face `id` cut down to `gids` for embedding, by printpdf's subsetter (allsorts), from the memo
+    /// when a document used the same glyphs before. The subset keeps the face's name and metrics, which
+    /// printpdf writes in the font descriptor.
+    pub(crate) fn subset(
+        &self,
+        id: FaceId,
+        gids: &BTreeSet<u16>,
+    ) -> Result<Arc<Subset>, PrintError> {
+        let face = self.face(id)?;
+        let font_error = |reason: String| PrintError::Font {
+            file: id.family().file(id.bold()).to_string(),
+            reason,
+        };
+        self.memo
+            .subset(id, gids.iter().copied().collect(), |gids| {
+                let wanted: BTreeMap<u16, String> =
+                    gids.iter().map(|g| (*g, String::new())).collect();
+                let cut = printpdf::font::subset_font(&face.pdf, &wanted).map_err(font_error)?;
+                let mut warnings = Vec::new();
+                let mut font = printpdf::ParsedFont::from_bytes(&cut.bytes, 0, &mut warnings)
+                    .ok_or_else(|| font_error("printpdf cannot parse its subset".into()))?;
+                font.font_name = face.pdf.font_name.clone();
+                font.font_metrics = face.pdf.font_metrics;
+                font.pdf_font_metrics = face.pdf.pdf_font_metrics;
+                let gids: HashMap<u16, u16> = cut
+                    .glyph_mapping
+                    .iter()
+                    .map(|(old, (new, _))| (*old, *new))
+                    .collect();
+                Ok(Subset {
+                    font,
+                    tag: subset_tag(id, &wanted),
+                    gids,
+                })
+            })
     }
 
     /// The characters of `text` that no shipped font can draw in a `lang` paragraph, each once, in order
@@ -382,6 +439,18 @@ impl FontLibrary {
         }
         Ok(None)
     }
+}
+
+/// Six capital letters from the face and its glyph set (FNV-1a, so the same document always gets the
+/// same tag).
+fn subset_tag(id: FaceId, gids: &BTreeMap<u16, String>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in std::iter::once(id.0).chain(gids.keys().flat_map(|g| g.to_le_bytes())) {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..6)
+        .map(|i| char::from(b'A' + ((hash >> (i * 10)) % 26) as u8))
+        .collect()
 }
 
 /// CJK punctuation and full-width forms have the Common script but only the CJK face draws them.

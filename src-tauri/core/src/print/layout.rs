@@ -11,6 +11,7 @@ use unicode_linebreak::{linebreaks, BreakOpportunity};
 use unicode_script::{Script as UScript, UnicodeScript};
 
 use super::fonts::{is_invisible_format, FaceId, Family, FontLibrary};
+use super::memo::ParagraphKey;
 use super::{Lang, PrintError};
 
 /// A glyph placed on a line. `x` is from the line's left edge and `y` upwards from the baseline, in
@@ -91,6 +92,28 @@ struct Run {
 /// Lays out `text` in `lang` at `size` points, wrapped at `max_width` points. `\n` starts a new line
 /// (an empty line keeps its height). Refuses with every character no shipped font has.
 pub(crate) fn paragraph(
+    fonts: &FontLibrary,
+    text: &str,
+    lang: &Lang,
+    size: f32,
+    bold: bool,
+    max_width: f32,
+) -> Result<Vec<Line>, PrintError> {
+    let key = ParagraphKey {
+        text: text.to_string(),
+        lang: lang.clone(),
+        size: size.to_bits(),
+        bold,
+        width: max_width.to_bits(),
+    };
+    let lines = fonts
+        .memo()
+        .paragraph(key, || lay_out(fonts, text, lang, size, bold, max_width))?;
+    Ok(lines.as_ref().clone())
+}
+
+/// [`paragraph`] without the memo.
+fn lay_out(
     fonts: &FontLibrary,
     text: &str,
     lang: &Lang,

@@ -2,7 +2,8 @@
 //! pages and writes them as PDF with embedded, subset Noto fonts. It owns shaping (rustybuzz), bidi
 //! ordering (unicode-bidi), line breaking (unicode-linebreak), the per-character font fallback, page
 //! breaks and page numbers, and the refusal to print a character no shipped font has. Checklists and forms
-//! print through [`Document`]; they supply the words, this module only places them.
+//! print through [`Document`]; they supply the words, this module only places them. Layouts, subsets and
+//! deflated streams are memoised in the [`FontLibrary`] (`memo`), so printing the same texts again is cheap.
 //!
 //! It must not read system fonts (fonts come from the folder given to [`FontLibrary::new`]), decide
 //! document content or translations, touch the register, or put applicants' data in errors: a
@@ -17,12 +18,13 @@
 mod document;
 mod fonts;
 mod layout;
+mod memo;
 
 pub use document::{Align, Document, Header, Margins, PageSetup, Paint, Style};
 pub use fonts::FontLibrary;
 
 /// Writing direction of a language (`dir` in `assets/reference/languages.toml`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     Ltr,
     Rtl,
@@ -65,7 +67,7 @@ impl Script {
 
 /// A language a paragraph is written in: its code (which selects OpenType language rules and, for Urdu,
 /// the Nastaliq face), its script and its direction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Lang {
     code: String,
     script: Script,

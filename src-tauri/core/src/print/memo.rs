@@ -1,0 +1,159 @@
+//! Bounded in-memory memo tables for the print engine's costly pure steps: a paragraph's layout, a face's
+//! subset for a set of glyphs, and a stream's deflated bytes. The counter prints the same texts again and
+//! again (a preview, then the print or the saved copy; the same procedure's checklist for the next
+//! applicant), so, as typst does when it re-compiles, the engine reuses what it already computed.
+//!
+//! Every key is the step's whole input, so a hit gives exactly what the step would compute again (streams
+//! are keyed by a hash and then compared byte for byte). It must not persist anything: laid-out lines hold
+//! applicants' names, which stay in this process's memory and go with the [`FontLibrary`]. It must not
+//! grow without bound: each table is an LRU of fixed capacity.
+//!
+//! [`FontLibrary`]: super::FontLibrary
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash};
+use std::io::Write;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use lru::LruCache;
+
+use super::fonts::FaceId;
+use super::layout::Line;
+use super::Lang;
+
+/// Paragraphs laid out: a checklist has about 150, a form 50; the tables below keep a few documents.
+const PARAGRAPHS: usize = 2048;
+/// Face subsets: a document embeds two to five faces.
+const SUBSETS: usize = 32;
+/// Deflated streams (font programs and page contents).
+const STREAMS: usize = 64;
+
+/// Everything [`super::layout::paragraph`] depends on besides the library's fonts.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ParagraphKey {
+    pub text: String,
+    pub lang: Lang,
+    /// `f32::to_bits` of the size and the width: the same floats give the same lines.
+    pub size: u32,
+    pub bold: bool,
+    pub width: u32,
+}
+
+/// A face and the glyphs a document draws with it, ascending.
+type SubsetKey = (FaceId, Vec<u16>);
+
+/// A face cut down to the glyphs one document uses, as printpdf embeds it.
+pub(crate) struct Subset {
+    /// The subset program parsed, with the full face's name and metrics (what printpdf's own subsetting
+    /// writes in the font descriptor).
+    pub font: printpdf::ParsedFont,
+    /// Glyph id in the full face → glyph id in the subset.
+    pub gids: HashMap<u16, u16>,
+    /// The `ABCDEF+` tag of a subset font's name (ISO 32000-1, 9.6.4), derived from the face and the
+    /// glyph set, so the same subset always has the same name.
+    pub tag: String,
+}
+
+/// A stream's content and its deflated form.
+struct Deflated {
+    content: Vec<u8>,
+    deflated: Arc<[u8]>,
+}
+
+pub(crate) struct Memo {
+    paragraphs: Mutex<LruCache<ParagraphKey, Arc<Vec<Line>>>>,
+    subsets: Mutex<LruCache<SubsetKey, Arc<Subset>>>,
+    streams: Mutex<LruCache<u64, Arc<Deflated>>>,
+    hasher: std::hash::RandomState,
+}
+
+fn table<K: Hash + Eq, V>(capacity: usize) -> Mutex<LruCache<K, V>> {
+    Mutex::new(LruCache::new(
+        NonZeroUsize::new(capacity).expect("a capacity"),
+    ))
+}
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo {
+            paragraphs: table(PARAGRAPHS),
+            subsets: table(SUBSETS),
+            streams: table(STREAMS),
+            hasher: std::hash::RandomState::new(),
+        }
+    }
+}
+
+/// Runs `compute` on a miss and keeps its value; a failed computation is not kept.
+fn get_or_try<K: Hash + Eq, V, E>(
+    table: &Mutex<LruCache<K, Arc<V>>>,
+    key: K,
+    compute: impl FnOnce() -> Result<V, E>,
+) -> Result<Arc<V>, E> {
+    // A panic while the lock was held leaves a consistent table (the LRU is only touched under the
+    // lock, by code that does not panic), so a poisoned lock is used as it is.
+    let lock = || table.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(value) = lock().get(&key) {
+        return Ok(Arc::clone(value));
+    }
+    // Computed without the lock: two threads may both compute a value, and the second keeps its own.
+    let value = Arc::new(compute()?);
+    lock().put(key, Arc::clone(&value));
+    Ok(value)
+}
+
+impl Memo {
+    pub(crate) fn clear(&self) {
+        fn empty<K: Hash + Eq, V>(table: &Mutex<LruCache<K, V>>) {
+            table.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+        empty(&self.paragraphs);
+        empty(&self.subsets);
+        empty(&self.streams);
+    }
+
+    pub(crate) fn paragraph<E>(
+        &self,
+        key: ParagraphKey,
+        compute: impl FnOnce() -> Result<Vec<Line>, E>,
+    ) -> Result<Arc<Vec<Line>>, E> {
+        get_or_try(&self.paragraphs, key, compute)
+    }
+
+    pub(crate) fn subset<E>(
+        &self,
+        face: FaceId,
+        gids: Vec<u16>,
+        compute: impl FnOnce(&[u16]) -> Result<Subset, E>,
+    ) -> Result<Arc<Subset>, E> {
+        let key = (face, gids);
+        let gids = key.1.clone();
+        get_or_try(&self.subsets, key, || compute(&gids))
+    }
+
+    /// `content` deflated (zlib, best compression, as lopdf does), from the table when the same bytes
+    /// were deflated before.
+    pub(crate) fn deflate(&self, content: &[u8]) -> std::io::Result<Arc<[u8]>> {
+        let hash = self.hasher.hash_one(content);
+        let found = {
+            let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+            streams.get(&hash).map(Arc::clone)
+        };
+        if let Some(d) = found.filter(|d| d.content == content) {
+            return Ok(Arc::clone(&d.deflated));
+        }
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(content)?;
+        let deflated: Arc<[u8]> = encoder.finish()?.into();
+        let entry = Arc::new(Deflated {
+            content: content.to_vec(),
+            deflated: Arc::clone(&deflated),
+        });
+        self.streams
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .put(hash, entry);
+        Ok(deflated)
+    }
+}
