@@ -57,6 +57,37 @@ fn prefer_software_rendering() {
             std::env::set_var(var, value);
         }
     }
+    let set = |var: &str, value: &str| std::env::var(var).is_ok_and(|v| v == value);
+    if set("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        && set("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        && set("GDK_GL", "disable")
+    {
+        keep_egl_drivers_out_of_the_window_process();
+    }
+}
+
+/// Painted as above, the window's process shows the page from shared memory and never draws with GL, but
+/// WebKit still opens an EGL display there, and Mesa's software driver brings LLVM with it: 23 MB of that
+/// process, 16 MB of the process tree (tests/bench/launch.sh: PSS 233 → 217 MiB). The web process does need a display (WebKit aborts without
+/// one), so only this process is kept from finding a driver. libglvnd reads its list of drivers once, at
+/// the first EGL call: that call is made here with the list pointed at nothing, and the variable is then
+/// removed again before GTK starts and WebKit launches its processes, which find Mesa as usual. An
+/// operator's own `__EGL_VENDOR_LIBRARY_FILENAMES` wins.
+#[cfg(target_os = "linux")]
+fn keep_egl_drivers_out_of_the_window_process() {
+    const VENDORS: &str = "__EGL_VENDOR_LIBRARY_FILENAMES";
+    if std::env::var_os(VENDORS).is_some() {
+        return;
+    }
+    std::env::set_var(VENDORS, "/dev/null");
+    // SAFETY: loads the system's libEGL (already mapped: WebKitGTK links it) and calls one of its
+    // functions with the arguments EGL 1.5 defines for it; no pointer outlives the call.
+    if let Ok(egl) = unsafe { khronos_egl::DynamicInstance::<khronos_egl::EGL1_0>::load_required() }
+    {
+        // Without any driver there are no extensions to list: the answer does not matter, the call does.
+        let _ = egl.query_string(None, khronos_egl::EXTENSIONS);
+    }
+    std::env::remove_var(VENDORS);
 }
 
 /// Adds the app's state and commands to a builder of any runtime (the real one, or the mock one of
