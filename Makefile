@@ -44,6 +44,7 @@ test-long:
 	$(MAKE) fuzz FUZZ_SECONDS=1200
 
 lint:
+	python3 ui/vendor/check-css.py
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo fmt --manifest-path tests/e2e/Cargo.toml -- --check
