@@ -106,21 +106,14 @@ pub(crate) fn paragraph(
         bold,
         width: max_width.to_bits(),
     };
-    let lines = fonts
-        .memo()
-        .paragraph(key, || lay_out(fonts, text, lang, size, bold, max_width))?;
+    let lines = fonts.memo().paragraph(key, |key| lay_out(fonts, key))?;
     Ok(lines.as_ref().clone())
 }
 
-/// [`paragraph`] without the memo.
-fn lay_out(
-    fonts: &FontLibrary,
-    text: &str,
-    lang: &Lang,
-    size: f32,
-    bold: bool,
-    max_width: f32,
-) -> Result<Vec<Line>, PrintError> {
+/// [`paragraph`] without the memo, from its key.
+fn lay_out(fonts: &FontLibrary, key: &ParagraphKey) -> Result<Vec<Line>, PrintError> {
+    let (text, lang, bold) = (key.text.as_str(), &key.lang, key.bold);
+    let (size, max_width) = (f32::from_bits(key.size), f32::from_bits(key.width));
     let mut lines = Vec::new();
     let mut missing = Vec::new();
     for part in text.split('\n') {

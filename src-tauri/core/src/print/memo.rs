@@ -89,7 +89,7 @@ impl Default for Memo {
 fn get_or_try<K: Hash + Eq, V, E>(
     table: &Mutex<LruCache<K, Arc<V>>>,
     key: K,
-    compute: impl FnOnce() -> Result<V, E>,
+    compute: impl FnOnce(&K) -> Result<V, E>,
 ) -> Result<Arc<V>, E> {
     // A panic while the lock was held leaves a consistent table (the LRU is only touched under the
     // lock, by code that does not panic), so a poisoned lock is used as it is.
@@ -98,7 +98,7 @@ fn get_or_try<K: Hash + Eq, V, E>(
         return Ok(Arc::clone(value));
     }
     // Computed without the lock: two threads may both compute a value, and the second keeps its own.
-    let value = Arc::new(compute()?);
+    let value = Arc::new(compute(&key)?);
     lock().put(key, Arc::clone(&value));
     Ok(value)
 }
@@ -116,7 +116,7 @@ impl Memo {
     pub(crate) fn paragraph<E>(
         &self,
         key: ParagraphKey,
-        compute: impl FnOnce() -> Result<Vec<Line>, E>,
+        compute: impl FnOnce(&ParagraphKey) -> Result<Vec<Line>, E>,
     ) -> Result<Arc<Vec<Line>>, E> {
         get_or_try(&self.paragraphs, key, compute)
     }
@@ -127,9 +127,7 @@ impl Memo {
         gids: Vec<u16>,
         compute: impl FnOnce(&[u16]) -> Result<Subset, E>,
     ) -> Result<Arc<Subset>, E> {
-        let key = (face, gids);
-        let gids = key.1.clone();
-        get_or_try(&self.subsets, key, || compute(&gids))
+        get_or_try(&self.subsets, (face, gids), |(_, gids)| compute(gids))
     }
 
     /// `content` deflated (zlib, best compression, as lopdf does), from the table when the same bytes
