@@ -51,9 +51,14 @@ fn pdfs(n: usize, size: usize) -> Vec<Pdf> {
 
 /// Case `id` alone, without PDFs, in an archive sealed with `PASS` at a cheap scrypt cost.
 fn sealed(register: &Register, id: i64) -> archive::Built {
+    sealed_with(register, id, vec![])
+}
+
+/// One case and its PDFs, sealed with `PASS` (fast key).
+fn sealed_with(register: &Register, id: i64, pdfs: Vec<Pdf>) -> archive::Built {
     archive::build(
         register,
-        &[ExportCase { id, pdfs: vec![] }],
+        &[ExportCase { id, pdfs }],
         &fast(PASS),
         clock().today,
     )
@@ -424,16 +429,7 @@ fn writing_twice_to_a_folder_never_replaces_a_file_and_leaves_no_temporary() {
 fn importing_the_same_file_twice_changes_nothing() {
     let (_a, mut source) = temp_register();
     let id = worked_case(&mut source);
-    let built = archive::build(
-        &source,
-        &[ExportCase {
-            id,
-            pdfs: pdfs(1, 100),
-        }],
-        &fast(PASS),
-        clock().today,
-    )
-    .unwrap();
+    let built = sealed_with(&source, id, pdfs(1, 100));
     let (_b, mut target) = temp_register();
     import_bytes(&mut target, &built.bytes, Some(PASS), &no_choices()).unwrap();
     let after_first = fingerprint(&target);
@@ -899,16 +895,7 @@ fn every_truncation_of_a_plain_archive_is_refused_cleanly() {
 fn truncations_and_bit_flips_of_an_encrypted_archive_are_refused_cleanly() {
     let (_a, mut source) = temp_register();
     let id = worked_case(&mut source);
-    let built = archive::build(
-        &source,
-        &[ExportCase {
-            id,
-            pdfs: pdfs(2, 5000),
-        }],
-        &fast(PASS),
-        clock().today,
-    )
-    .unwrap();
+    let built = sealed_with(&source, id, pdfs(2, 5000));
     let bytes = built.bytes;
     let (_b, mut target) = temp_register();
     let before = fingerprint(&target);
@@ -1246,16 +1233,7 @@ fn meddled_write(meddle: impl FnOnce(&Path)) -> Option<(&'static str, Vec<String
     let mount = stick.mount("rw+").to_path_buf();
     let (_a, mut source) = temp_register();
     let id = worked_case(&mut source);
-    let built = archive::build(
-        &source,
-        &[ExportCase {
-            id,
-            pdfs: pdfs(2, 50_000),
-        }],
-        &fast(PASS),
-        clock().today,
-    )
-    .unwrap();
+    let built = sealed_with(&source, id, pdfs(2, 50_000));
     let reference = source.reference();
     let result = archive::write_with(
         &mount,
