@@ -166,7 +166,6 @@ pub(crate) fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<(
     Ok(())
 }
 
-/// Reads `user_version` through a read-only connection, before any pragma could rewrite the header.
 /// SQLite's own verdict that the file is not a database or is corrupt (not a passing I/O problem).
 fn is_damage(e: &Error) -> bool {
     use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
@@ -176,6 +175,7 @@ fn is_damage(e: &Error) -> bool {
     )
 }
 
+/// Reads `user_version` through a read-only connection, before any pragma could rewrite the header.
 fn refuse_newer(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(
         path,
