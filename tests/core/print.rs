@@ -466,6 +466,23 @@ fn without_id(pdf: &[u8]) -> Vec<u8> {
     [&pdf[..at], &pdf[end + 1..]].concat()
 }
 
+/// A two-page it+ar document: page 1 as [`named`] prints it for Hoxha Arben, page 2 signed `signature`.
+fn two_pages(library: &FontLibrary, signature: &str) -> Vec<u8> {
+    let (italian, arabic) = (Lang::italian(), lang("ar"));
+    let mut doc = Document::new(library, PageSetup::a4()).unwrap();
+    doc.paragraph("Richiedente: Hoxha Arben", &italian, Style::body())
+        .unwrap();
+    for (it, ar) in items("ar") {
+        doc.bilingual_item(it, Some((ar, &arabic)), Style::body())
+            .unwrap();
+    }
+    doc.page_break();
+    doc.paragraph(&format!("Firma: {signature}"), &italian, Style::body())
+        .unwrap();
+    assert_eq!(doc.page_count(), 2);
+    doc.render().unwrap()
+}
+
 /// A one-page it+ar document on `library` naming `applicant`.
 fn named(library: &FontLibrary, applicant: &str) -> Vec<u8> {
     let (italian, arabic) = (Lang::italian(), lang("ar"));
@@ -501,6 +518,24 @@ fn a_document_printed_again_from_the_memo_is_the_same_pdf_and_a_new_name_gets_it
         without_id(&afresh),
         without_id(&first),
         "and so it is once the memo is emptied and everything is computed again"
+    );
+
+    // A two-page document whose second page changes and first does not, with the same glyphs: the
+    // first page's content comes from the memo, the second's is written, and the fonts still map
+    // every glyph of both (the memo's page carries the glyph inventory).
+    two_pages(&library, "Hoxha Arben");
+    let second = two_pages(&library, "Arben Hoxha");
+    library.clear_memo();
+    assert_eq!(
+        without_id(&second),
+        without_id(&two_pages(&library, "Arben Hoxha")),
+        "a page from the memo beside a page written afresh gives the PDF written all afresh"
+    );
+    let path = save("memo-two-pages", &second);
+    let text = text_of(&path, None);
+    assert!(
+        text.contains("Richiedente: Hoxha Arben") && text.contains("Firma: Arben Hoxha"),
+        "both pages extract: {text}"
     );
 
     // Another applicant: the Arabic lines and their subset come from the memo, the name's letters

@@ -547,13 +547,32 @@ impl<'f> Document<'f> {
                 .insert(id.clone(), PdfFont::new(subset.font.clone()));
             embedded.insert(*face, Embedded { id, subset });
         }
+        // A page written before (the preview, then the print) takes its content stream from the memo:
+        // turning operators into a stream is most of printpdf's time. printpdf cannot be handed a
+        // stream, nor told which glyphs a font draws but through text operators, so such a page is
+        // given none, except that the first of them carries the document's glyph inventory (what the
+        // pages' own operators would have registered), and its stream is replaced once printpdf is done.
+        let memo = self.fonts.memo();
+        let state = font_state(page_h, &used, &texts);
+        let keys: Vec<Vec<u8>> = pages.iter().map(|items| page_key(&state, items)).collect();
+        let known: Vec<Option<Arc<Vec<u8>>>> = keys.iter().map(|key| memo.page(key)).collect();
+        let inventory_on = known.iter().position(Option::is_some);
         let pdf_pages = pages
             .iter()
-            .map(|items| {
-                let mut ops = Vec::with_capacity(items.len() * 8);
-                for item in items {
-                    item_ops(item, page_h, self.fonts, &embedded, &texts, &mut ops)?;
-                }
+            .zip(&known)
+            .enumerate()
+            .map(|(i, (items, known))| {
+                let ops = match known {
+                    None => {
+                        let mut ops = Vec::with_capacity(items.len() * 8);
+                        for item in items {
+                            item_ops(item, page_h, self.fonts, &embedded, &texts, &mut ops)?;
+                        }
+                        ops
+                    }
+                    Some(_) if Some(i) == inventory_on => glyph_inventory(&used, &embedded, &texts),
+                    Some(_) => Vec::new(),
+                };
                 Ok(PdfPage::new(
                     Mm(self.setup.width_mm),
                     Mm(self.setup.height_mm),
@@ -577,6 +596,22 @@ impl<'f> Document<'f> {
             .find(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
         {
             return Err(PrintError::Pdf(w.msg.clone()));
+        }
+        let broken = |e: lopdf::Error| PrintError::Pdf(e.to_string());
+        for ((page, known), key) in doc.get_pages().into_values().zip(known).zip(keys) {
+            let contents = doc
+                .get_dictionary(page)
+                .and_then(|page| page.get(b"Contents"))
+                .and_then(lopdf::Object::as_reference)
+                .map_err(broken)?;
+            let stream = doc
+                .get_object_mut(contents)
+                .and_then(lopdf::Object::as_stream_mut)
+                .map_err(broken)?;
+            match known {
+                Some(content) => stream.set_content(content.to_vec()),
+                None => memo.keep_page(key, stream.content.clone()),
+            }
         }
         let tags: HashMap<Vec<u8>, &str> = embedded
             .values()
@@ -756,14 +791,7 @@ fn item_ops(
                                 None => 0.0,
                             };
                             pen -= offset;
-                            Codepoint {
-                                // Every glyph of the document is in its face's subset.
-                                gid: embedded.subset.gids[&g.gid],
-                                offset,
-                                cid: Some(
-                                    texts.get(&(run.face, g.gid)).cloned().unwrap_or_default(),
-                                ),
-                            }
+                            codepoint(embedded, texts, run.face, g.gid, offset)
                         })
                         .collect();
                     ops.push(Op::ShowText {
@@ -832,6 +860,158 @@ fn item_ops(
         }
     }
     Ok(())
+}
+
+/// Glyph `gid` of `face` as printpdf shows it: its id in the face's subset (every glyph of the document is
+/// in it), and the text printpdf's /ToUnicode gives it.
+fn codepoint(
+    embedded: &Embedded,
+    texts: &HashMap<(FaceId, u16), String>,
+    face: FaceId,
+    gid: u16,
+    offset: f32,
+) -> Codepoint {
+    Codepoint {
+        gid: embedded.subset.gids[&gid],
+        offset,
+        cid: Some(texts.get(&(face, gid)).cloned().unwrap_or_default()),
+    }
+}
+
+/// Text operators showing every glyph the document uses, with the text of each: printpdf builds each
+/// font's /W and /ToUnicode from the glyphs the pages' operators show, and a page taken from the memo
+/// shows none (see [`Document::render`]). The stream they are written to is then replaced.
+fn glyph_inventory(
+    used: &BTreeMap<FaceId, BTreeSet<u16>>,
+    embedded: &HashMap<FaceId, Embedded>,
+    texts: &HashMap<(FaceId, u16), String>,
+) -> Vec<Op> {
+    let mut ops = vec![Op::StartTextSection];
+    for (face, gids) in used {
+        let embedded = &embedded[face];
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(embedded.id.clone()),
+            size: Pt(1.0),
+        });
+        let codepoints = gids
+            .iter()
+            .map(|&gid| codepoint(embedded, texts, *face, gid, 0.0))
+            .collect();
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(codepoints)],
+        });
+    }
+    ops.push(Op::EndTextSection);
+    ops
+}
+
+/// What every page's content stream depends on besides its own items: the page height, the glyphs of
+/// each face (which fix the subset's glyph ids) and the text each glyph is extracted as (which decides
+/// where /ActualText is needed), as bytes.
+fn font_state(
+    page_h: f32,
+    used: &BTreeMap<FaceId, BTreeSet<u16>>,
+    texts: &HashMap<(FaceId, u16), String>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut key = Key(&mut out);
+    key.float(page_h);
+    key.count(used.len());
+    for (face, gids) in used {
+        key.0.push(face.number());
+        key.count(gids.len());
+        for gid in gids {
+            key.0.extend_from_slice(&gid.to_le_bytes());
+        }
+    }
+    let mut texts: Vec<_> = texts.iter().collect();
+    texts.sort_unstable_by_key(|(glyph, _)| **glyph);
+    key.count(texts.len());
+    for ((face, gid), text) in texts {
+        key.0.push(face.number());
+        key.0.extend_from_slice(&gid.to_le_bytes());
+        key.text(text);
+    }
+    out
+}
+
+/// A page's key in the memo: the document's font state and everything of each item, so that equal keys
+/// give equal content streams.
+fn page_key(state: &[u8], items: &[&Item]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(state.len() + items.len() * 256);
+    out.extend_from_slice(state);
+    let mut key = Key(&mut out);
+    key.count(items.len());
+    for item in items {
+        match item {
+            Item::Text { x, y, line } => {
+                key.0.push(0);
+                key.floats(&[*x, *y, line.width, line.ascent, line.descent]);
+                key.text(&line.text);
+                key.0.push(u8::from(line.rtl_paragraph));
+                key.count(line.spans.len());
+                for span in &line.spans {
+                    key.range(&span.text);
+                    key.0.push(u8::from(span.visual));
+                }
+                key.count(line.runs.len());
+                for run in &line.runs {
+                    key.0.push(run.face.number());
+                    key.float(run.size);
+                    key.count(run.glyphs.len());
+                    for g in &run.glyphs {
+                        key.0.extend_from_slice(&g.gid.to_le_bytes());
+                        key.floats(&[g.x, g.y]);
+                        key.range(&g.text);
+                        key.count(g.span.map_or(usize::MAX, usize::from));
+                    }
+                }
+            }
+            Item::Rule { from, to, width } => {
+                key.0.push(1);
+                key.floats(&[from.0, from.1, to.0, to.1, *width]);
+            }
+            Item::Rect { x, y, w, h, paint } => {
+                let (kind, value) = match paint {
+                    Paint::Stroke(width) => (2, width),
+                    Paint::Fill(grey) => (3, grey),
+                };
+                key.0.push(kind);
+                key.floats(&[*x, *y, *w, *h, *value]);
+            }
+        }
+    }
+    out
+}
+
+/// Writes a memo key: numbers at fixed width, texts and lists after their length, so that different
+/// inputs never give the same bytes.
+struct Key<'a>(&'a mut Vec<u8>);
+
+impl Key<'_> {
+    fn count(&mut self, n: usize) {
+        self.0.extend_from_slice(&(n as u64).to_le_bytes());
+    }
+
+    fn float(&mut self, v: f32) {
+        self.0.extend_from_slice(&v.to_bits().to_le_bytes());
+    }
+
+    fn floats(&mut self, values: &[f32]) {
+        for v in values {
+            self.float(*v);
+        }
+    }
+
+    fn range(&mut self, range: &std::ops::Range<u32>) {
+        self.0.extend_from_slice(&range.start.to_le_bytes());
+        self.0.extend_from_slice(&range.end.to_le_bytes());
+    }
+
+    fn text(&mut self, text: &str) {
+        self.count(text.len());
+        self.0.extend_from_slice(text.as_bytes());
+    }
 }
 
 /// `/ActualText` as a UTF-16BE string with its byte-order mark (PDF text string).

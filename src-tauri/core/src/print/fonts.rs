@@ -121,6 +121,11 @@ impl FaceId {
         self.0 % 2 == 1
     }
 
+    /// The face's number in the library, the same in every process.
+    pub(crate) fn number(self) -> u8 {
+        self.0
+    }
+
     /// The face's name in a PDF's font resources: `F0`, `F1`…
     pub(crate) fn resource_name(self) -> String {
         format!("F{}", self.0)

@@ -1,5 +1,5 @@
 //! Bounded in-memory memo tables for the print engine's costly pure steps: a paragraph's layout, a face's
-//! subset for a set of glyphs, and a stream's deflated bytes. The counter prints the same texts again and
+//! subset for a set of glyphs, a page's content stream, and a stream's deflated bytes. The counter prints the same texts again and
 //! again (a preview, then the print or the saved copy; the same procedure's checklist for the next
 //! applicant), so, as typst does when it re-compiles, the engine reuses what it already computed.
 //!
@@ -26,6 +26,8 @@ use super::Lang;
 const PARAGRAPHS: usize = 2048;
 /// Face subsets: a document embeds two to five faces.
 const SUBSETS: usize = 32;
+/// Page content streams: a checklist has two or three pages, a form one or two.
+const PAGES: usize = 32;
 /// Deflated streams (font programs and page contents).
 const STREAMS: usize = 64;
 
@@ -64,6 +66,8 @@ struct Deflated {
 pub(crate) struct Memo {
     paragraphs: Mutex<LruCache<ParagraphKey, Arc<Vec<Line>>>>,
     subsets: Mutex<LruCache<SubsetKey, Arc<Subset>>>,
+    /// A page's key (see `document::page_key`) → its content stream as printpdf wrote it, not deflated.
+    pages: Mutex<LruCache<Vec<u8>, Arc<Vec<u8>>>>,
     streams: Mutex<LruCache<u64, Arc<Deflated>>>,
     hasher: std::hash::RandomState,
 }
@@ -79,6 +83,7 @@ impl Default for Memo {
         Memo {
             paragraphs: table(PARAGRAPHS),
             subsets: table(SUBSETS),
+            pages: table(PAGES),
             streams: table(STREAMS),
             hasher: std::hash::RandomState::new(),
         }
@@ -110,6 +115,7 @@ impl Memo {
         }
         empty(&self.paragraphs);
         empty(&self.subsets);
+        empty(&self.pages);
         empty(&self.streams);
     }
 
@@ -128,6 +134,17 @@ impl Memo {
         compute: impl FnOnce(&[u16]) -> Result<Subset, E>,
     ) -> Result<Arc<Subset>, E> {
         get_or_try(&self.subsets, (face, gids), |(_, gids)| compute(gids))
+    }
+
+    /// The content stream of the page with this key, when one was written before.
+    pub(crate) fn page(&self, key: &[u8]) -> Option<Arc<Vec<u8>>> {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages.get(key).map(Arc::clone)
+    }
+
+    pub(crate) fn keep_page(&self, key: Vec<u8>, content: Vec<u8>) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages.put(key, Arc::new(content));
     }
 
     /// `content` deflated (zlib, best compression, as lopdf does), from the table when the same bytes
