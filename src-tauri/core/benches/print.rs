@@ -4,7 +4,8 @@
 //! language: `layout+pdf` (the translated sheet laid out and written again, with the library's memo of
 //! layouts, subsets and deflated streams: what the comparison with typst's warm re-render measures),
 //! `first_print` (the same with the memo emptied first: the first checklist of its procedure and
-//! language) and `from_register` (the case read from SQLite, the sheet built, its names checked
+//! language), `next_applicant` (the same procedure and language for another applicant: a new name and
+//! case number on every iteration, the memo warm from the ones before) and `from_register` (the case read from SQLite, the sheet built, its names checked
 //! against the fonts, then laid out and written: what the operator waits for).
 //!
 //! Then the other papers of the same case (`forms`): the kit guides (Modulo 1 and 2) filled, checked and
@@ -27,6 +28,33 @@ use mixite_core::print::{FontLibrary, Lang};
 use mixite_core::{Clock, NewCase, Register};
 
 const LANGUAGES: [&str; 4] = ["ar", "ur", "bn", "zh"];
+
+/// Applicants who come after the fixture's Hoxha Arben (case 2026/000001).
+const APPLICANTS: [&str; 8] = [
+    "Kaur Harpreet",
+    "Rahman Mohammed Abdul",
+    "Popescu Ioana Maria",
+    "Ndiaye Fatou",
+    "Bondarenko Olena",
+    "Perera Nuwan Jayasinghe",
+    "Zhang Wei",
+    "Qureshi Yusuf",
+];
+
+/// `sheet` as it is printed for the `n`th applicant after the fixture's: another name, another case
+/// number, in both languages.
+fn next_applicant(sheet: &Sheet, n: usize) -> Sheet {
+    let mut next = sheet.clone();
+    let number = format!("2026/{:06}", n + 2);
+    for line in &mut next.header {
+        for text in std::iter::once(&mut line.italian).chain(line.other.as_mut()) {
+            *text = text
+                .replace("2026/000001", &number)
+                .replace("Hoxha Arben", APPLICANTS[n % APPLICANTS.len()]);
+        }
+    }
+    next
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -130,6 +158,17 @@ fn bench(c: &mut Criterion) {
                 || fonts.clear_memo(),
                 |()| checklist::pdf(&fonts, std::hint::black_box(&sheet), &lang),
                 criterion::BatchSize::PerIteration,
+            )
+        });
+        let mut n = 0;
+        group.bench_function(format!("next_applicant/it+{code}"), |b| {
+            b.iter_batched(
+                || {
+                    n += 1;
+                    next_applicant(&sheet, n)
+                },
+                |next| checklist::pdf(&fonts, std::hint::black_box(&next), &lang),
+                criterion::BatchSize::SmallInput,
             )
         });
         group.bench_function(format!("from_register/it+{code}"), |b| {

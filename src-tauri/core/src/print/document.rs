@@ -598,7 +598,15 @@ impl<'f> Document<'f> {
             return Err(PrintError::Pdf(w.msg.clone()));
         }
         let broken = |e: lopdf::Error| PrintError::Pdf(e.to_string());
-        for ((page, known), key) in doc.get_pages().into_values().zip(known).zip(keys) {
+        let written = doc.get_pages();
+        if written.len() != known.len() {
+            return Err(PrintError::Pdf(format!(
+                "{} pages written for {}",
+                written.len(),
+                known.len()
+            )));
+        }
+        for ((page, known), key) in written.into_values().zip(known).zip(keys) {
             let contents = doc
                 .get_dictionary(page)
                 .and_then(|page| page.get(b"Contents"))
