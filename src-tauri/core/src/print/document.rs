@@ -926,18 +926,18 @@ fn font_state(
     key.float(page_h);
     key.count(used.len());
     for (face, gids) in used {
-        key.0.push(face.number());
+        key.byte(face.number());
         key.count(gids.len());
         for gid in gids {
-            key.0.extend_from_slice(&gid.to_le_bytes());
+            key.glyph(*gid);
         }
     }
     let mut texts: Vec<_> = texts.iter().collect();
     texts.sort_unstable_by_key(|(glyph, _)| **glyph);
     key.count(texts.len());
     for ((face, gid), text) in texts {
-        key.0.push(face.number());
-        key.0.extend_from_slice(&gid.to_le_bytes());
+        key.byte(face.number());
+        key.glyph(*gid);
         key.text(text);
     }
     out
@@ -953,22 +953,22 @@ fn page_key(state: &[u8], items: &[&Item]) -> Vec<u8> {
     for item in items {
         match item {
             Item::Text { x, y, line } => {
-                key.0.push(0);
+                key.byte(0);
                 key.floats(&[*x, *y, line.width, line.ascent, line.descent]);
                 key.text(&line.text);
-                key.0.push(u8::from(line.rtl_paragraph));
+                key.byte(u8::from(line.rtl_paragraph));
                 key.count(line.spans.len());
                 for span in &line.spans {
                     key.range(&span.text);
-                    key.0.push(u8::from(span.visual));
+                    key.byte(u8::from(span.visual));
                 }
                 key.count(line.runs.len());
                 for run in &line.runs {
-                    key.0.push(run.face.number());
+                    key.byte(run.face.number());
                     key.float(run.size);
                     key.count(run.glyphs.len());
                     for g in &run.glyphs {
-                        key.0.extend_from_slice(&g.gid.to_le_bytes());
+                        key.glyph(g.gid);
                         key.floats(&[g.x, g.y]);
                         key.range(&g.text);
                         key.count(g.span.map_or(usize::MAX, usize::from));
@@ -976,7 +976,7 @@ fn page_key(state: &[u8], items: &[&Item]) -> Vec<u8> {
                 }
             }
             Item::Rule { from, to, width } => {
-                key.0.push(1);
+                key.byte(1);
                 key.floats(&[from.0, from.1, to.0, to.1, *width]);
             }
             Item::Rect { x, y, w, h, paint } => {
@@ -984,7 +984,7 @@ fn page_key(state: &[u8], items: &[&Item]) -> Vec<u8> {
                     Paint::Stroke(width) => (2, width),
                     Paint::Fill(grey) => (3, grey),
                 };
-                key.0.push(kind);
+                key.byte(kind);
                 key.floats(&[*x, *y, *w, *h, *value]);
             }
         }
@@ -997,6 +997,14 @@ fn page_key(state: &[u8], items: &[&Item]) -> Vec<u8> {
 struct Key<'a>(&'a mut Vec<u8>);
 
 impl Key<'_> {
+    fn byte(&mut self, b: u8) {
+        self.0.push(b);
+    }
+
+    fn glyph(&mut self, gid: u16) {
+        self.0.extend_from_slice(&gid.to_le_bytes());
+    }
+
     fn count(&mut self, n: usize) {
         self.0.extend_from_slice(&(n as u64).to_le_bytes());
     }

@@ -3,18 +3,17 @@
 //! again (a preview, then the print or the saved copy; the same procedure's checklist for the next
 //! applicant), so, as typst does when it re-compiles, the engine reuses what it already computed.
 //!
-//! Every key is the step's whole input, so a hit gives exactly what the step would compute again (streams
-//! are keyed by a hash and then compared byte for byte). It must not persist anything: laid-out lines hold
+//! Every key is the step's whole input, so a hit gives exactly what the step would compute again. It must not persist anything: laid-out lines hold
 //! applicants' names, which stay in this process's memory and go with the [`FontLibrary`]. It must not
 //! grow without bound: each table is an LRU of fixed capacity.
 //!
 //! [`FontLibrary`]: super::FontLibrary
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash};
+use std::hash::Hash;
 use std::io::Write;
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use lru::LruCache;
 
@@ -57,19 +56,13 @@ pub(crate) struct Subset {
     pub tag: String,
 }
 
-/// A stream's content and its deflated form.
-struct Deflated {
-    content: Vec<u8>,
-    deflated: Arc<[u8]>,
-}
-
 pub(crate) struct Memo {
     paragraphs: Mutex<LruCache<ParagraphKey, Arc<Vec<Line>>>>,
     subsets: Mutex<LruCache<SubsetKey, Arc<Subset>>>,
     /// A page's key (see `document::page_key`) → its content stream as printpdf wrote it, not deflated.
     pages: Mutex<LruCache<Vec<u8>, Arc<Vec<u8>>>>,
-    streams: Mutex<LruCache<u64, Arc<Deflated>>>,
-    hasher: std::hash::RandomState,
+    /// A stream's content → its deflated bytes.
+    streams: Mutex<LruCache<Vec<u8>, Arc<[u8]>>>,
 }
 
 fn table<K: Hash + Eq, V>(capacity: usize) -> Mutex<LruCache<K, V>> {
@@ -85,9 +78,14 @@ impl Default for Memo {
             subsets: table(SUBSETS),
             pages: table(PAGES),
             streams: table(STREAMS),
-            hasher: std::hash::RandomState::new(),
         }
     }
+}
+
+/// A table, locked. A panic while the lock was held leaves a consistent table (the LRU is only touched
+/// under the lock, by code that does not panic), so a poisoned lock is used as it is.
+fn lock<K: Hash + Eq, V>(table: &Mutex<LruCache<K, V>>) -> MutexGuard<'_, LruCache<K, V>> {
+    table.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Runs `compute` on a miss and keeps its value; a failed computation is not kept.
@@ -96,27 +94,21 @@ fn get_or_try<K: Hash + Eq, V, E>(
     key: K,
     compute: impl FnOnce(&K) -> Result<V, E>,
 ) -> Result<Arc<V>, E> {
-    // A panic while the lock was held leaves a consistent table (the LRU is only touched under the
-    // lock, by code that does not panic), so a poisoned lock is used as it is.
-    let lock = || table.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(value) = lock().get(&key) {
+    if let Some(value) = lock(table).get(&key) {
         return Ok(Arc::clone(value));
     }
     // Computed without the lock: two threads may both compute a value, and the second keeps its own.
     let value = Arc::new(compute(&key)?);
-    lock().put(key, Arc::clone(&value));
+    lock(table).put(key, Arc::clone(&value));
     Ok(value)
 }
 
 impl Memo {
     pub(crate) fn clear(&self) {
-        fn empty<K: Hash + Eq, V>(table: &Mutex<LruCache<K, V>>) {
-            table.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        }
-        empty(&self.paragraphs);
-        empty(&self.subsets);
-        empty(&self.pages);
-        empty(&self.streams);
+        lock(&self.paragraphs).clear();
+        lock(&self.subsets).clear();
+        lock(&self.pages).clear();
+        lock(&self.streams).clear();
     }
 
     pub(crate) fn paragraph<E>(
@@ -138,37 +130,23 @@ impl Memo {
 
     /// The content stream of the page with this key, when one was written before.
     pub(crate) fn page(&self, key: &[u8]) -> Option<Arc<Vec<u8>>> {
-        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages.get(key).map(Arc::clone)
+        lock(&self.pages).get(key).map(Arc::clone)
     }
 
     pub(crate) fn keep_page(&self, key: Vec<u8>, content: Vec<u8>) {
-        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages.put(key, Arc::new(content));
+        lock(&self.pages).put(key, Arc::new(content));
     }
 
     /// `content` deflated (zlib, best compression, as lopdf does), from the table when the same bytes
     /// were deflated before.
     pub(crate) fn deflate(&self, content: &[u8]) -> std::io::Result<Arc<[u8]>> {
-        let hash = self.hasher.hash_one(content);
-        let found = {
-            let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
-            streams.get(&hash).map(Arc::clone)
-        };
-        if let Some(d) = found.filter(|d| d.content == content) {
-            return Ok(Arc::clone(&d.deflated));
+        if let Some(deflated) = lock(&self.streams).get(content) {
+            return Ok(Arc::clone(deflated));
         }
         let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
         encoder.write_all(content)?;
         let deflated: Arc<[u8]> = encoder.finish()?.into();
-        let entry = Arc::new(Deflated {
-            content: content.to_vec(),
-            deflated: Arc::clone(&deflated),
-        });
-        self.streams
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .put(hash, entry);
+        lock(&self.streams).put(content.to_vec(), Arc::clone(&deflated));
         Ok(deflated)
     }
 }
