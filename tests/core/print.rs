@@ -466,25 +466,8 @@ fn without_id(pdf: &[u8]) -> Vec<u8> {
     [&pdf[..at], &pdf[end + 1..]].concat()
 }
 
-/// A two-page it+ar document: page 1 as [`named`] prints it for Hoxha Arben, page 2 signed `signature`.
-fn two_pages(library: &FontLibrary, signature: &str) -> Vec<u8> {
-    let (italian, arabic) = (Lang::italian(), lang("ar"));
-    let mut doc = Document::new(library, PageSetup::a4()).unwrap();
-    doc.paragraph("Richiedente: Hoxha Arben", &italian, Style::body())
-        .unwrap();
-    for (it, ar) in items("ar") {
-        doc.bilingual_item(it, Some((ar, &arabic)), Style::body())
-            .unwrap();
-    }
-    doc.page_break();
-    doc.paragraph(&format!("Firma: {signature}"), &italian, Style::body())
-        .unwrap();
-    assert_eq!(doc.page_count(), 2);
-    doc.render().unwrap()
-}
-
-/// A one-page it+ar document on `library` naming `applicant`.
-fn named(library: &FontLibrary, applicant: &str) -> Vec<u8> {
+/// A one-page it+ar document on `library` naming `applicant`, not yet written.
+fn applicant_page<'f>(library: &'f FontLibrary, applicant: &str) -> Document<'f> {
     let (italian, arabic) = (Lang::italian(), lang("ar"));
     let mut doc = Document::new(library, PageSetup::a4()).unwrap();
     doc.paragraph(
@@ -497,6 +480,25 @@ fn named(library: &FontLibrary, applicant: &str) -> Vec<u8> {
         doc.bilingual_item(it, Some((ar, &arabic)), Style::body())
             .unwrap();
     }
+    doc
+}
+
+/// The [`applicant_page`] of `applicant`, written.
+fn named(library: &FontLibrary, applicant: &str) -> Vec<u8> {
+    applicant_page(library, applicant).render().unwrap()
+}
+
+/// A two-page it+ar document: page 1 as [`named`] prints it for Hoxha Arben, page 2 signed `signature`.
+fn two_pages(library: &FontLibrary, signature: &str) -> Vec<u8> {
+    let mut doc = applicant_page(library, "Hoxha Arben");
+    doc.page_break();
+    doc.paragraph(
+        &format!("Firma: {signature}"),
+        &Lang::italian(),
+        Style::body(),
+    )
+    .unwrap();
+    assert_eq!(doc.page_count(), 2);
     doc.render().unwrap()
 }
 

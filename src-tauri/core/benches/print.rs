@@ -1,12 +1,13 @@
 //! Time to produce the bilingual checklist of a real case in process (release build): the renewal for
 //! employment of `tests/fixtures/worker.json` (a worker with one child under 14), in it+ar, it+ur,
-//! it+bn and it+zh, with the font library loaded once and reused as the app keeps it. Three figures per
+//! it+bn and it+zh, with the font library loaded once and reused as the app keeps it. Four figures per
 //! language: `layout+pdf` (the translated sheet laid out and written again, with the library's memo of
-//! layouts, subsets and deflated streams: what the comparison with typst's warm re-render measures),
-//! `first_print` (the same with the memo emptied first: the first checklist of its procedure and
-//! language), `next_applicant` (the same procedure and language for another applicant: a new name and
-//! case number on every iteration, the memo warm from the ones before) and `from_register` (the case read from SQLite, the sheet built, its names checked
-//! against the fonts, then laid out and written: what the operator waits for).
+//! layouts, subsets, pages and deflated streams: what the comparison with typst's warm re-render
+//! measures), `first_print` (the same with the memo emptied first: the first checklist of its procedure
+//! and language), `next_applicant` (the same procedure and language for another applicant: a new name
+//! and case number on every iteration, the memo warm from the ones before) and `from_register` (the
+//! case read from SQLite, the sheet built, its names checked against the fonts, then laid out and
+//! written: what the operator waits for).
 //!
 //! Then the other papers of the same case (`forms`): the kit guides (Modulo 1 and 2) filled, checked and
 //! written; the receipt and the privacy notice in it+ar; the comunicazione di ospitalità (three copies)
@@ -147,8 +148,8 @@ fn bench(c: &mut Criterion) {
             serde_json::to_vec_pretty(&json).expect("json"),
         )
         .expect("write");
-        // Printed again (the preview, then the print): layouts, subsets and deflated streams come
-        // from the library's memo, as typst's warm re-compilation reuses its own.
+        // Printed again (the preview, then the print): layouts, subsets, pages and deflated streams
+        // come from the library's memo, as typst's warm re-compilation reuses its own.
         group.bench_function(format!("layout+pdf/it+{code}"), |b| {
             b.iter(|| checklist::pdf(&fonts, std::hint::black_box(&sheet), &lang))
         });

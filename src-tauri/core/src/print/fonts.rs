@@ -303,7 +303,7 @@ impl Face {
 pub struct FontLibrary {
     dir: PathBuf,
     faces: [OnceLock<Result<Arc<Face>, PrintError>>; FACE_SLOTS],
-    /// Layouts, subsets and deflated streams of recent documents, reused by the next ones.
+    /// Layouts, subsets, page contents and deflated streams of recent documents, reused by the next ones.
     memo: Memo,
 }
 
@@ -334,7 +334,7 @@ impl FontLibrary {
         &self.memo
     }
 
-    /// Forgets the memo (layouts, subsets, deflated streams) and keeps the parsed faces: the next
+    /// Forgets the memo (layouts, subsets, page contents, deflated streams) and keeps the parsed faces: the next
     /// document is laid out and written from scratch, as the first one of its kind is.
     pub fn clear_memo(&self) {
         self.memo.clear();

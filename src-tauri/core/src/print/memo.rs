@@ -1,11 +1,13 @@
-//! Bounded in-memory memo tables for the print engine's costly pure steps: a paragraph's layout, a face's
-//! subset for a set of glyphs, a page's content stream, and a stream's deflated bytes. The counter prints the same texts again and
-//! again (a preview, then the print or the saved copy; the same procedure's checklist for the next
-//! applicant), so, as typst does when it re-compiles, the engine reuses what it already computed.
+//! Bounded in-memory memo tables for the print engine's costly pure steps: a paragraph's layout, a
+//! face's subset for a set of glyphs, a page's content stream, and a stream's deflated bytes. The counter
+//! prints the same texts again and again (a preview, then the print or the saved copy; the same
+//! procedure's checklist for the next applicant), so, as typst does when it re-compiles, the engine
+//! reuses what it already computed.
 //!
-//! Every key is the step's whole input, so a hit gives exactly what the step would compute again. It must not persist anything: laid-out lines hold
-//! applicants' names, which stay in this process's memory and go with the [`FontLibrary`]. It must not
-//! grow without bound: each table is an LRU of fixed capacity.
+//! Every key is the step's whole input, so a hit gives exactly what the step would compute again. It
+//! must not persist anything: laid-out lines hold applicants' names, which stay in this process's memory
+//! and go with the [`FontLibrary`]. It must not grow without bound: each table is an LRU of fixed
+//! capacity.
 //!
 //! [`FontLibrary`]: super::FontLibrary
 

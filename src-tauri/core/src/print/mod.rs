@@ -2,8 +2,9 @@
 //! pages and writes them as PDF with embedded, subset Noto fonts. It owns shaping (rustybuzz), bidi
 //! ordering (unicode-bidi), line breaking (unicode-linebreak), the per-character font fallback, page
 //! breaks and page numbers, and the refusal to print a character no shipped font has. Checklists and forms
-//! print through [`Document`]; they supply the words, this module only places them. Layouts, subsets and
-//! deflated streams are memoised in the [`FontLibrary`] (`memo`), so printing the same texts again is cheap.
+//! print through [`Document`]; they supply the words, this module only places them. Layouts, subsets,
+//! page contents and deflated streams are memoised in the [`FontLibrary`] (`memo`), so printing the same
+//! texts again is cheap.
 //!
 //! It must not read system fonts (fonts come from the folder given to [`FontLibrary::new`]), decide
 //! document content or translations, touch the register, or put applicants' data in errors: a
