@@ -50,6 +50,11 @@ fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
     .map(|body| body.deserialize::<Value>().unwrap())
 }
 
+/// `papers_render`'s arguments for today's receipt of a case, in Sinhala.
+fn receipt(case_id: &Value) -> Value {
+    json!({ "args": { "caseId": case_id, "paper": { "kind": "ricevuta", "options": { "language": "si" } } } })
+}
+
 fn worker() -> Value {
     json!({
         "applicant": {
@@ -270,7 +275,7 @@ fn every_error_code_the_core_can_emit_is_translated_in_both_languages() {
         + &core("lib.rs")
         + &core("forms.rs")
         + &core("mrz.rs")
-        + &core("papers.rs")
+        + &core("papers/declarations.rs")
         + &core("backup.rs");
     let field_codes: BTreeSet<String> = codes_after(&source, "fail(", true)
         .union(&codes_after(&source, "FieldError::new(", true))
@@ -342,8 +347,13 @@ fn the_mrz_and_the_form_guides_answer_through_ipc_with_translated_problems() {
         .collect();
     assert_eq!(ids, ["modulo1", "modulo2"]);
     // This worker has no address yet: the guide lists what it needs, on the case's own fields.
-    let args = json!({ "args": { "caseId": case["id"], "procedure": "rinnovo_lavoro_subordinato", "form": "modulo1" } });
-    let err = invoke(&app, "forms_preview", args).unwrap_err();
+    let guide = json!({ "kind": "guide", "options": { "procedure": "rinnovo_lavoro_subordinato", "form": "modulo1" } });
+    let err = invoke(
+        &app,
+        "forms_preview",
+        json!({ "args": { "caseId": case["id"], "paper": guide } }),
+    )
+    .unwrap_err();
     assert_eq!(err["kind"], "invalid");
     let fields: Vec<&str> = err["fields"]
         .as_array()
@@ -363,29 +373,47 @@ fn the_mrz_and_the_form_guides_answer_through_ipc_with_translated_problems() {
     );
 
     // Today's receipt and the privacy notice in Sinhala (the worker's language): PDFs in the data
-    // folder's print/, named by kind, case number and date only.
+    // folder's print/, in the case's UUID folder, named by paper, language and date only; the save
+    // dialog proposes the name with the case number.
     for (paper, prefix) in [
         ("ricevuta", "ricevuta-si-"),
         ("informativa", "informativa-si-"),
     ] {
-        let path = invoke(
+        let filed = invoke(
             &app,
-            "receipt_render",
-            json!({ "args": { "caseId": case["id"], "language": "si", "paper": paper } }),
+            "papers_render",
+            json!({ "args": { "caseId": case["id"], "paper": { "kind": paper, "options": { "language": "si" } } } }),
         )
         .unwrap();
-        let path = std::path::PathBuf::from(path.as_str().unwrap());
-        assert!(path.parent().unwrap().ends_with("print"), "{path:?}");
+        let file = filed["file"].as_str().unwrap();
+        let path = app._dir.path().join("print").join(file);
+        assert_eq!(
+            file.split_once('/').unwrap().0,
+            case["uuid"],
+            "the paper is in its case's folder: {filed}"
+        );
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         assert!(
             name.starts_with(prefix) && !name.contains("Perera"),
             "{name}"
         );
+        let number = case["number"].as_str().unwrap().replace('/', "-");
+        assert!(
+            filed["suggestedName"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{prefix}{number}-")),
+            "{filed}"
+        );
         assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF"));
+        assert!(
+            filed.get("path").is_none(),
+            "no path goes to the UI: {filed}"
+        );
     }
 
     // A comunicazione di ospitalità with nothing typed: every problem, on the panel's own fields.
-    let args = json!({ "args": { "caseId": case["id"], "paper": "ospitalita", "ospitalita": { "copies": 1 } } });
+    let args = json!({ "args": { "caseId": case["id"], "paper": { "kind": "ospitalita", "options": { "copies": 1 } } } });
     let err = invoke(&app, "papers_render", args).unwrap_err();
     let fields: Vec<&str> = err["fields"]
         .as_array()
@@ -407,16 +435,9 @@ fn the_mrz_and_the_form_guides_answer_through_ipc_with_translated_problems() {
 fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register_is_backed_up() {
     let desk = app();
     let case = invoke(&desk, "cases_create", json!({ "data": worker() })).unwrap();
-    invoke(
-        &desk,
-        "receipt_render",
-        json!({ "args": { "caseId": case["id"], "language": "si" } }),
-    )
-    .unwrap();
+    invoke(&desk, "papers_render", receipt(&case["id"])).unwrap();
     let stick = tempfile::tempdir().unwrap();
     let folder = stick.path().display().to_string();
-    let drives = invoke(&desk, "archive_drives", json!({})).unwrap();
-    assert!(drives.is_array());
 
     let done = invoke(
         &desk,
@@ -450,11 +471,13 @@ fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register
     .unwrap();
     assert_eq!(report["applied"], true);
     assert_eq!(report["inserted"].as_array().unwrap().len(), 1);
-    let print = other._dir.path().join("print");
+    assert_eq!(report["papers"], 1, "the receipt came with the case");
+    let copy = report["inserted"][0]["id"].clone();
+    let papers = invoke(&other, "papers_list", json!({ "caseId": copy })).unwrap();
     assert_eq!(
-        std::fs::read_dir(&print).unwrap().count(),
+        papers.as_array().unwrap().len(),
         1,
-        "the PDF is in the other desk's print/"
+        "the PDF is the other desk's copy's paper: {papers}"
     );
 
     let status = invoke(&desk, "backup_status", json!({})).unwrap();
@@ -500,7 +523,6 @@ fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register
     );
 
     // The other desk changed its copy; a second import shows both versions and what differs.
-    let copy = report["inserted"][0]["id"].clone();
     let mine = invoke(&other, "cases_get", json!({ "id": copy })).unwrap();
     let mut data = mine["data"].clone();
     data["notes"] = json!("Richiamare lunedì");
@@ -548,4 +570,160 @@ fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register
         "the register now is the backed-up one, open and usable"
     );
     invoke(&other, "cases_create", json!({ "data": worker() })).unwrap();
+}
+
+/// The PDFs inside an unencrypted case archive, by name.
+fn archived_pdfs(path: &str) -> BTreeMap<String, Vec<u8>> {
+    let reference = mixite_core::reference::Reference::bundled().unwrap();
+    let opened = mixite_core::archive::open_file(std::path::Path::new(path), None, &reference)
+        .expect("the exported archive opens");
+    opened
+        .pdfs()
+        .iter()
+        .map(|p| (p.name.clone(), p.bytes.clone()))
+        .collect()
+}
+
+#[test]
+fn a_renumbered_import_never_puts_its_papers_in_another_applicant_s_export() {
+    let stick = tempfile::tempdir().unwrap();
+    let folder = stick.path().display().to_string();
+    // Another desk: its first case (number …/000001) and its receipt.
+    let there = app();
+    let mut stranger = worker();
+    stranger["applicant"]["surname"] = json!("Hoxha");
+    stranger["applicant"]["document"]["number"] = json!("K7654321");
+    let theirs = invoke(&there, "cases_create", json!({ "data": stranger })).unwrap();
+    invoke(&there, "papers_render", receipt(&theirs["id"])).unwrap();
+    let sent = invoke(
+        &there,
+        "archive_export",
+        json!({ "args": { "caseIds": [theirs["id"]], "folder": folder, "passphrase": null } }),
+    )
+    .unwrap();
+    // This desk: its own first case, with the same number, and its own privacy notice.
+    let here = app();
+    let mine = invoke(&here, "cases_create", json!({ "data": worker() })).unwrap();
+    assert_eq!(
+        mine["number"], theirs["number"],
+        "both desks gave out …/000001"
+    );
+    let notice = json!({ "args": { "caseId": mine["id"], "paper": { "kind": "informativa", "options": { "language": "si" } } } });
+    invoke(&here, "papers_render", notice).unwrap();
+    let report = invoke(
+        &here,
+        "archive_import",
+        json!({ "args": { "path": sent["path"], "passphrase": null } }),
+    )
+    .unwrap();
+    let imported = &report["inserted"][0];
+    assert_ne!(
+        imported["number"], mine["number"],
+        "the import was renumbered"
+    );
+
+    let export = |id: &Value| {
+        let out = tempfile::tempdir().unwrap();
+        let done = invoke(
+            &here,
+            "archive_export",
+            json!({ "args": { "caseIds": [id], "folder": out.path().display().to_string(), "passphrase": null } }),
+        )
+        .unwrap();
+        (archived_pdfs(done["path"].as_str().unwrap()), out)
+    };
+    let (my_pdfs, _a) = export(&mine["id"]);
+    let (their_pdfs, _b) = export(&imported["id"]);
+    let sent_pdfs = archived_pdfs(sent["path"].as_str().unwrap());
+    assert_eq!(
+        my_pdfs.len(),
+        1,
+        "the local applicant's export holds their privacy notice only: {:?}",
+        my_pdfs.keys()
+    );
+    assert!(
+        my_pdfs
+            .values()
+            .all(|b| !sent_pdfs.values().any(|s| s == b)),
+        "none of the stranger's papers is in the local applicant's export"
+    );
+    assert_eq!(
+        their_pdfs.values().collect::<Vec<_>>(),
+        sent_pdfs.values().collect::<Vec<_>>(),
+        "the imported case's export carries the papers it came with"
+    );
+}
+
+#[test]
+fn a_procedure_that_needs_a_variant_says_so_in_words_and_paths_never_reach_the_viewer() {
+    let app = app();
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    let checklist = |variant: Value| {
+        json!({ "args": { "caseId": case["id"], "paper": { "kind": "checklist", "options": {
+            "procedure": "protezione_speciale", "variant": variant, "language": "en" } } } })
+    };
+    let err = invoke(&app, "checklist_preview", checklist(Value::Null)).unwrap_err();
+    assert_eq!(
+        (&err["fields"][0]["field"], &err["fields"][0]["message"]),
+        (&json!("variant"), &json!("Variante: campo obbligatorio")),
+        "a translated label and problem, never a translation key: {err}"
+    );
+    let sheet = invoke(
+        &app,
+        "checklist_preview",
+        checklist(json!("decisione_commissione")),
+    )
+    .unwrap();
+    assert_eq!(
+        sheet["language"], "en",
+        "with its variant the preview is made"
+    );
+
+    let filed = invoke(&app, "papers_render", receipt(&case["id"])).unwrap();
+    let file = filed["file"].as_str().unwrap();
+    let database = app._dir.path().join("mixite.sqlite3").display().to_string();
+    let (uuid, _) = file.split_once('/').unwrap();
+    for path in [
+        format!("{uuid}/../../mixite.sqlite3"),
+        "../mixite.sqlite3".into(),
+        database,
+        app._dir
+            .path()
+            .join("print")
+            .join(file)
+            .display()
+            .to_string(),
+    ] {
+        let refused = invoke(&app, "papers_open", json!({ "file": path })).unwrap_err();
+        assert_eq!(
+            refused,
+            json!({ "kind": "not_found", "message": "Documento stampato non trovato: stamparlo di nuovo dalla pratica.", "fields": [] }),
+            "{path} is not a paper's name"
+        );
+    }
+    let papers = invoke(&app, "papers_list", json!({ "caseId": case["id"] })).unwrap();
+    assert_eq!(papers[0]["file"], file, "the case lists the paper it filed");
+}
+
+#[test]
+fn the_drives_list_has_the_fixed_destination_the_office_configured() {
+    let app = app();
+    let stick = tempfile::tempdir().unwrap();
+    let folder = stick.path().join("ARCHIVIO");
+    std::fs::create_dir(&folder).unwrap();
+    // Only this test reads the variable, and only through the command.
+    std::env::set_var("MIXITE_STICK_DIR", &folder);
+    let drives = invoke(&app, "archive_drives", json!({})).unwrap();
+    std::env::remove_var("MIXITE_STICK_DIR");
+    let configured: Vec<&Value> = drives
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"] == json!(folder.display().to_string()))
+        .collect();
+    assert_eq!(configured.len(), 1, "the folder is listed once: {drives}");
+    assert_eq!(
+        configured[0]["label"], "ARCHIVIO",
+        "labelled by its name, as a stick by its label"
+    );
 }

@@ -51,20 +51,15 @@ export const stepsCorrect = (caseId, revision, stepId, reason) =>
 
 export const checklistOptions = (caseId) => call('checklist_options', { caseId });
 export const checklistPreview = (args) => call('checklist_preview', { args });
-export const checklistPrint = (args) => call('checklist_print', { args });
-export const checklistOpen = (path) => call('checklist_open', { path });
-export const checklistSave = (args) => call('checklist_save', { args });
-
 export const formsList = (procedure) => call('forms_list', { procedure });
 export const formsPreview = (args) => call('forms_preview', { args });
-export const formsPrint = (args) => call('forms_print', { args });
-export const formsSave = (args) => call('forms_save', { args });
-export const receiptRender = (args) => call('receipt_render', { args });
-export const receiptPrint = (args) => call('receipt_print', { args });
-export const receiptSave = (args) => call('receipt_save', { args });
+
+// Every paper ({ caseId, paper: { kind, options } }) is filed, printed, saved and opened the same way.
 export const papersRender = (args) => call('papers_render', { args });
 export const papersPrint = (args) => call('papers_print', { args });
 export const papersSave = (args) => call('papers_save', { args });
+export const papersOpen = (file) => call('papers_open', { file });
+export const papersList = (caseId) => call('papers_list', { caseId });
 
 export const archiveDrives = () => call('archive_drives');
 export const archiveFiles = (folder) => call('archive_files', { folder: folder ?? null });

@@ -38,11 +38,9 @@ export function label(name, code) {
   return item ? itemLabel(item) : code || '';
 }
 
-/** Languages: "endonym — Italian name" (the applicant reads the first, the operator the second). */
+/** Languages: "endonym — name in the operator's language" (the applicant reads the first, the operator the second). */
 export function languageLabel(item) {
-  const own = item.endonym ?? item.nativeName ?? '';
-  const it = item.nameIt ?? item.italian ?? item.name ?? item.label ?? codeOf(item);
-  return own && own !== it ? `${own} — ${it}` : it;
+  return item.endonym !== item.label ? `${item.endonym} — ${item.label}` : item.label;
 }
 
 /** Motivi: "16 — Lavoro subordinato", with a hint when the table marks the code as to be verified. */

@@ -30,9 +30,23 @@ fn label_key(field: &str) -> String {
         .join(".")
 }
 
-/// "Data di nascita (familiare 2)" for `household.1.birthDate`.
-fn field_label(field: &str, locale: &str) -> String {
-    let label = t!(format!("fields.{}", label_key(field)), locale = locale).to_string();
+/// The text of `key` in `locale`, `None` when the catalogue has none: rust-i18n answers a missing key with
+/// `<locale>.<key>`, which must never reach the operator (the translation tests keep this from happening;
+/// this keeps a slip from showing).
+fn translated(key: &str, locale: &str) -> Option<String> {
+    let text = t!(key, locale = locale).to_string();
+    (text != format!("{locale}.{key}")).then_some(text)
+}
+
+/// The text of `key`, or of the error kind's general message when there is none.
+fn message_or_kind(key: &str, kind: &str, locale: &str) -> String {
+    translated(key, locale)
+        .unwrap_or_else(|| t!(format!("errors.kind.{kind}"), locale = locale).to_string())
+}
+
+/// "Data di nascita (familiare 2)" for `household.1.birthDate`; `None` for a field without a label.
+fn field_label(field: &str, locale: &str) -> Option<String> {
+    let label = translated(&format!("fields.{}", label_key(field)), locale)?;
     match field.split('.').find_map(|p| p.parse::<usize>().ok()) {
         Some(i) if field.starts_with("household") => t!(
             "fields.household_member",
@@ -44,10 +58,39 @@ fn field_label(field: &str, locale: &str) -> String {
         Some(i) => format!("{label} {}", i + 1),
         None => label,
     }
+    .into()
+}
+
+/// The shell's own failures (the viewer, the save dialog), each with its translated message
+/// `errors.shell.<code>`. A closed list, so a test can check every one has its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShellCode {
+    /// The system's PDF viewer could not be started.
+    ViewerFailed,
+    /// The copy could not be written where the operator chose.
+    SaveFailed,
+    /// The UI asked for the strings of a language the app has none for.
+    UnknownLocale,
+}
+
+impl ShellCode {
+    pub const ALL: [ShellCode; 3] = [
+        ShellCode::ViewerFailed,
+        ShellCode::SaveFailed,
+        ShellCode::UnknownLocale,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ShellCode::ViewerFailed => "viewer_failed",
+            ShellCode::SaveFailed => "save_failed",
+            ShellCode::UnknownLocale => "unknown_locale",
+        }
+    }
 }
 
 impl WireError {
-    /// An error without field problems, for the shell's own failures (a dialog, the file opener).
+    /// An error without field problems, for the shell's own state (never shown: see `Desk::reopening`).
     pub fn simple(kind: &str, message: &str) -> WireError {
         WireError {
             kind: kind.to_string(),
@@ -56,17 +99,25 @@ impl WireError {
         }
     }
 
+    /// A failure of the shell itself, translated; its kind is `internal` (nothing the operator typed).
+    pub fn shell(code: ShellCode, locale: &str) -> WireError {
+        WireError::simple(
+            "internal",
+            &t!(format!("errors.shell.{}", code.code()), locale = locale),
+        )
+    }
+
     pub fn from_core(err: &Error, locale: &str) -> WireError {
         let kind = err.kind();
         let message = match err {
             Error::Conflict(code) => {
-                t!(format!("errors.conflict.{code}"), locale = locale).to_string()
+                message_or_kind(&format!("errors.conflict.{code}"), kind, locale)
             }
             Error::NotFound(what) => {
-                t!(format!("errors.not_found.{what}"), locale = locale).to_string()
+                message_or_kind(&format!("errors.not_found.{what}"), kind, locale)
             }
             Error::Archive(code) => {
-                t!(format!("errors.archive.{code}"), locale = locale).to_string()
+                message_or_kind(&format!("errors.archive.{code}"), kind, locale)
             }
             Error::DbTooNew { found, supported } => t!(
                 "errors.kind.db_too_new",
@@ -93,20 +144,24 @@ impl WireError {
             .iter()
             .map(|f| {
                 let mut problem =
-                    t!(format!("errors.field.{}", f.code), locale = locale).to_string();
+                    message_or_kind(&format!("errors.field.{}", f.code), "invalid", locale);
                 for (name, value) in &f.params {
                     problem = problem.replace(&format!("%{{{name}}}"), value);
                 }
-                WireField {
-                    field: f.field.clone(),
-                    code: f.code.clone(),
-                    message: t!(
+                let message = match field_label(&f.field, locale) {
+                    Some(label) => t!(
                         "errors.field_message",
                         locale = locale,
-                        field = field_label(&f.field, locale),
+                        field = label,
                         problem = problem
                     )
                     .to_string(),
+                    None => problem,
+                };
+                WireField {
+                    field: f.field.clone(),
+                    code: f.code.clone(),
+                    message,
                 }
             })
             .collect();

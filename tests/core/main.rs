@@ -8,6 +8,7 @@ mod catalogue;
 mod checklist;
 mod codice_fiscale;
 mod drives;
+mod filing;
 mod forms;
 mod mrz;
 mod papers;

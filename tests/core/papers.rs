@@ -1,7 +1,7 @@
 //! The comunicazione di ospitalità and the delega for a real case: the typed host or delegate, the case's
 //! applicant as guest or delegant, one or three copies, and every problem of an incomplete form at once.
 
-use mixite_core::papers::{self, Delega, Ospitalita, Person, Property};
+use mixite_core::papers::declarations::{self, Delega, Ospitalita, Person, Property};
 use mixite_core::print::FontLibrary;
 
 use crate::{clock, create, problems, squeezed_text, temp_register, worker};
@@ -59,7 +59,7 @@ fn pages(pdf: &[u8]) -> usize {
 fn the_comunicazione_di_ospitalita_names_host_guest_document_property_and_dates() {
     let (_dir, mut register) = temp_register();
     let case = create(&mut register, worker());
-    let one = papers::pdf(
+    let one = declarations::pdf(
         &fonts(),
         &case,
         &ospitalita(1),
@@ -82,7 +82,7 @@ fn the_comunicazione_di_ospitalita_names_host_guest_document_property_and_dates(
     ] {
         assert!(text.contains(expected), "{expected:?} in {text}");
     }
-    let three = papers::pdf(
+    let three = declarations::pdf(
         &fonts(),
         &case,
         &ospitalita(3),
@@ -108,7 +108,8 @@ fn an_incomplete_comunicazione_lists_every_problem_and_prints_nothing() {
     form.property.street.clear();
     form.from = "2026-12-10".into();
     form.to = "2026-12-01".into();
-    let err = papers::pdf(&fonts(), &case, &form, register.reference(), clock().today).unwrap_err();
+    let err =
+        declarations::pdf(&fonts(), &case, &form, register.reference(), clock().today).unwrap_err();
     let mut got = problems(err);
     got.sort();
     assert_eq!(
@@ -132,7 +133,8 @@ fn a_delega_names_the_delegate_and_what_they_may_do() {
         delegate: host(),
         purpose: "ritirare allo sportello la ricevuta e le copie dei documenti".into(),
     };
-    let pdf = papers::pdf(&fonts(), &case, &form, register.reference(), clock().today).unwrap();
+    let pdf =
+        declarations::pdf(&fonts(), &case, &form, register.reference(), clock().today).unwrap();
     let text = squeezed_text(&pdf);
     for expected in [
         "DELEGA",
@@ -144,8 +146,8 @@ fn a_delega_names_the_delegate_and_what_they_may_do() {
         assert!(text.contains(expected), "{expected:?} in {text}");
     }
     let empty = Delega::default();
-    let err =
-        papers::pdf(&fonts(), &case, &empty, register.reference(), clock().today).unwrap_err();
+    let err = declarations::pdf(&fonts(), &case, &empty, register.reference(), clock().today)
+        .unwrap_err();
     assert!(problems(err).contains(&"purpose:required".to_string()));
 }
 
@@ -211,7 +213,7 @@ fn every_paper_prints_for_four_realistic_cases() {
                 .unwrap(),
         );
         pdfs.push(
-            papers::pdf(
+            declarations::pdf(
                 &fonts,
                 &case,
                 &ospitalita(1),
@@ -225,7 +227,7 @@ fn every_paper_prints_for_four_realistic_cases() {
             purpose: "ritirare la ricevuta".into(),
         };
         pdfs.push(
-            papers::pdf(&fonts, &case, &delega, register.reference(), clock().today).unwrap(),
+            declarations::pdf(&fonts, &case, &delega, register.reference(), clock().today).unwrap(),
         );
         let folded = surname.replace(' ', "");
         for (i, pdf) in pdfs.iter().enumerate() {

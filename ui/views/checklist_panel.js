@@ -84,15 +84,12 @@ async function mountForms(slot, status, output, caseId, procedure) {
   slot.onclick = async (e) => {
     const button = e.target.closest('[data-form-action]');
     if (!button) return;
-    const args = { caseId, procedure, form: button.closest('[data-form-item]').dataset.formItem };
+    const form = button.closest('[data-form-item]').dataset.formItem;
+    const args = { caseId, paper: { kind: 'guide', options: { procedure, form } } };
     render(status, html``);
     try {
       if (button.dataset.formAction === 'preview') render(output, filledHtml(await api.formsPreview(args)));
-      else if (button.dataset.formAction === 'print') printed(status, await api.formsPrint(args));
-      else {
-        const saved = await api.formsSave(args);
-        if (saved) render(status, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
-      }
+      else await leave(status, button.dataset.formAction, args);
     } catch (err) {
       if (err.kind !== 'invalid') {
         render(status, html`<div class="alert alert-danger">${err.message}</div>`);
@@ -108,6 +105,20 @@ async function mountForms(slot, status, output, caseId, procedure) {
   };
 }
 
+/**
+ * A paper leaves the desk: `open` files it and shows it in the system's viewer, `print` files it and
+ * sends it to the printer, `save` files it and copies it where the operator chooses. `args` is
+ * `{ caseId, paper: { kind, options } }`, the same for every paper.
+ */
+async function leave(status, action, args) {
+  if (action === 'open') await api.papersOpen((await api.papersRender(args)).file);
+  else if (action === 'print') printed(status, await api.papersPrint(args));
+  else {
+    const saved = await api.papersSave(args);
+    if (saved) render(status, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
+  }
+}
+
 /** The outcome of a print: sent, or no printer with the PDF to open. */
 function printed(status, r) {
   if (r.printed) {
@@ -120,7 +131,7 @@ function printed(status, r) {
     <button type="button" class="btn btn-sm btn-primary" data-open-pdf>${t('checklist.open_pdf')}</button>
   </div>`);
   $(status, '[data-open-pdf]').addEventListener('click', () =>
-    api.checklistOpen(r.path).catch((err) => render(status, html`<div class="alert alert-danger">${err.message}</div>`)),
+    api.papersOpen(r.file).catch((err) => render(status, html`<div class="alert alert-danger">${err.message}</div>`)),
   );
 }
 
@@ -208,19 +219,13 @@ function mountPapers(slot, status, caseId) {
     box.addEventListener('click', async (e) => {
       const button = e.target.closest('[data-paper-action]');
       if (!button) return;
-      const paper = box.dataset.paper;
-      const values = nested(readForm(form));
-      if (values.copies) values.copies = Number(values.copies);
-      const args = { caseId, paper, [paper]: values };
+      const options = nested(readForm(form));
+      if (options.copies) options.copies = Number(options.copies);
+      const args = { caseId, paper: { kind: box.dataset.paper, options } };
       clearErrors(form, errors);
       render(status, html``);
       try {
-        if (button.dataset.paperAction === 'open') await api.checklistOpen(await api.papersRender(args));
-        else if (button.dataset.paperAction === 'print') printed(status, await api.papersPrint(args));
-        else {
-          const saved = await api.papersSave(args);
-          if (saved) render(status, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
-        }
+        await leave(status, button.dataset.paperAction, args);
       } catch (err) {
         showErrors(form, errors, err);
       }
@@ -242,7 +247,7 @@ export async function mountChecklist(slot, caseId) {
     .map((p) => ({ value: p.id, text: p.label }));
   const languageOptions = options.languages.map((l) => ({
     value: l.code,
-    text: `${l.endonym} — ${l.nameIt}${l.reviewed ? '' : ` ${t('checklist.not_reviewed')}`}`,
+    text: `${l.endonym} — ${l.label}${l.reviewed ? '' : ` ${t('checklist.not_reviewed')}`}`,
   }));
   const language = options.languages.some((l) => l.code === options.language) ? options.language : 'it';
 
@@ -311,18 +316,16 @@ export async function mountChecklist(slot, caseId) {
   $(slot, '[data-receipt]').addEventListener('click', async (e) => {
     const button = e.target.closest('[data-receipt-action]');
     if (!button) return;
-    const paper = button.closest('[data-bilingual]').dataset.bilingual;
-    const a = { caseId, language: form.elements.namedItem('language').value, paper };
+    const kind = button.closest('[data-bilingual]').dataset.bilingual;
+    const language = form.elements.namedItem('language').value;
     render(formsStatus, html``);
     try {
-      if (button.dataset.receiptAction === 'open') await api.checklistOpen(await api.receiptRender(a));
-      else if (button.dataset.receiptAction === 'print') printed(formsStatus, await api.receiptPrint(a));
-      else {
-        const saved = await api.receiptSave(a);
-        if (saved) render(formsStatus, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
-      }
+      await leave(formsStatus, button.dataset.receiptAction, { caseId, paper: { kind, options: { language } } });
     } catch (err) {
-      render(formsStatus, html`<div class="alert alert-danger" data-receipt-error>${err.message}</div>`);
+      // An `invalid` answer's message points at the fields; the receipt has none of its own, so they are
+      // listed here.
+      render(formsStatus, html`<div class="alert alert-danger" data-receipt-error>${err.message}
+        ${err.fields.length ? html`<ul class="mb-0">${err.fields.map((f) => html`<li>${f.message}</li>`)}</ul>` : ''}</div>`);
     }
   });
   const listForms = () => mountForms(formsSlot, formsStatus, formsOutput, caseId, form.elements.namedItem('procedure').value);
@@ -331,11 +334,16 @@ export async function mountChecklist(slot, caseId) {
 
   const args = () => ({
     caseId,
-    procedure: form.elements.namedItem('procedure').value,
-    variant: variant.value || null,
-    duration: null,
-    language: form.elements.namedItem('language').value,
-    italianOnly: $(form, '[data-italian-only]').checked,
+    paper: {
+      kind: 'checklist',
+      options: {
+        procedure: form.elements.namedItem('procedure').value,
+        variant: variant.value || null,
+        duration: null,
+        language: form.elements.namedItem('language').value,
+        italianOnly: $(form, '[data-italian-only]').checked,
+      },
+    },
   });
 
   async function run(action) {
@@ -352,13 +360,6 @@ export async function mountChecklist(slot, caseId) {
     e.preventDefault();
     run(async (a) => render(output, sheetHtml(await api.checklistPreview(a))));
   });
-  $(slot, '[data-checklist-print]').addEventListener('click', () =>
-    run(async (a) => printed(status, await api.checklistPrint(a))),
-  );
-  $(slot, '[data-checklist-save]').addEventListener('click', () =>
-    run(async (a) => {
-      const saved = await api.checklistSave(a);
-      if (saved) render(status, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
-    }),
-  );
+  $(slot, '[data-checklist-print]').addEventListener('click', () => run((a) => leave(status, 'print', a)));
+  $(slot, '[data-checklist-save]').addEventListener('click', () => run((a) => leave(status, 'save', a)));
 }

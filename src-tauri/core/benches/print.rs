@@ -209,7 +209,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("informativa/it+ar", |b| {
         b.iter(|| mixite_core::receipt::informativa_pdf(&register, &fonts, case, "ar", today()))
     });
-    let host = mixite_core::papers::Person {
+    let host = mixite_core::papers::declarations::Person {
         surname: "Bianchi".into(),
         given_names: "Maria".into(),
         birth_date: "1970-05-02".into(),
@@ -221,10 +221,10 @@ fn bench(c: &mut Criterion) {
         document_number: "CA12345AB".into(),
         ..Default::default()
     };
-    let ospitalita = mixite_core::papers::Ospitalita {
+    let ospitalita = mixite_core::papers::declarations::Ospitalita {
         host: host.clone(),
         title: "proprietario".into(),
-        property: mixite_core::papers::Property {
+        property: mixite_core::papers::declarations::Property {
             street: "Via Fillungo".into(),
             house_number: "10".into(),
             comune: "Lucca".into(),
@@ -237,7 +237,7 @@ fn bench(c: &mut Criterion) {
     };
     group.bench_function("ospitalita/3_copies", |b| {
         b.iter(|| {
-            mixite_core::papers::pdf(
+            mixite_core::papers::declarations::pdf(
                 &fonts,
                 &case_view,
                 &ospitalita,
@@ -246,13 +246,19 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
-    let delega = mixite_core::papers::Delega {
+    let delega = mixite_core::papers::declarations::Delega {
         delegate: host,
         purpose: "ritirare la ricevuta".into(),
     };
     group.bench_function("delega", |b| {
         b.iter(|| {
-            mixite_core::papers::pdf(&fonts, &case_view, &delega, register.reference(), today())
+            mixite_core::papers::declarations::pdf(
+                &fonts,
+                &case_view,
+                &delega,
+                register.reference(),
+                today(),
+            )
         })
     });
     group.finish();

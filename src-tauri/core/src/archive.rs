@@ -8,7 +8,8 @@
 //! before a row is written, and no input may make it panic. It must not overwrite a local case silently:
 //! a case that differs here is reported as a conflict and changes only on the caller's explicit choice.
 //! It must not put personal data in file names or errors (names carry case numbers and dates only), and
-//! it must not know where the data folder keeps its PDFs (the caller passes them in and writes them out).
+//! it must not know how the data folder keeps its PDFs: the caller passes them in for an export
+//! (`papers::folder::for_export`), and an import hands the archive's to `papers::folder`.
 //!
 //! Case numbers on import: an imported case keeps its number when no local case holds it, and the local
 //! counter of that year moves past it so this desk never hands it out again; when the number is taken
@@ -182,7 +183,7 @@ fn archive_err(code: &'static str) -> Error {
     Error::Archive(code)
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
     for b in digest.iter() {
@@ -192,7 +193,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// A PDF name accepted in an archive and on a FAT32 stick (see `Pdf::name`).
-fn safe_pdf_name(name: &str) -> bool {
+pub(crate) fn safe_pdf_name(name: &str) -> bool {
     name.len() <= 100
         && name.len() > 4
         && name.ends_with(".pdf")
@@ -748,7 +749,7 @@ fn member_name(raw: &[u8]) -> Result<MemberName> {
 }
 
 /// A UUID in its lower-case hyphenated form (the one this app stores and names members with).
-fn canonical_uuid(s: &str) -> bool {
+pub(crate) fn canonical_uuid(s: &str) -> bool {
     uuid::Uuid::parse_str(s).is_ok_and(|u| u.hyphenated().to_string() == s)
 }
 
@@ -1099,6 +1100,8 @@ pub struct ImportReport {
     pub replaced: Vec<String>,
     /// UUIDs left as they are here (`KeepLocal`).
     pub kept_local: Vec<String>,
+    /// Papers the archive brought that the cases here did not have (filed in the print folder).
+    pub papers: usize,
     pub conflicts: Vec<ImportConflict>,
 }
 
@@ -1159,11 +1162,18 @@ pub fn import(
     if !report.conflicts.is_empty() {
         return Ok(report);
     }
-    let (inserted, replaced) = register
-        .store_mut()
-        .write(|tx| write_plans(tx, &plans, at))?;
+    // The papers go into the print folder first, so the transaction can record them with the cases;
+    // if it does not commit, the files go again.
+    let incoming = crate::papers::folder::write_incoming(register, &archive.pdfs)?;
+    let written = register.store_mut().write(|tx| {
+        let plans = write_plans(tx, &plans, at)?;
+        incoming.record(tx, at)?;
+        Ok(plans)
+    });
+    let (inserted, replaced) = written.inspect_err(|_| incoming.discard())?;
     report.inserted = inserted;
     report.replaced = replaced;
+    report.papers = incoming.count();
     report.applied = true;
     Ok(report)
 }

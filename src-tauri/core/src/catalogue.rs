@@ -210,6 +210,18 @@ pub struct Procedure {
     pub file: String,
 }
 
+impl Procedure {
+    /// Whether this procedure is the one a case asks for: its motivo, and its kind of request when the
+    /// procedure names one.
+    pub fn matches(&self, request: &crate::model::Request) -> bool {
+        self.motivo.as_deref() == Some(request.motivo_code.as_str())
+            && self
+                .request
+                .as_deref()
+                .is_none_or(|q| q == request.procedure)
+    }
+}
+
 /// What the operator chose: the procedure, its variant, and the permit duration asked for (a band id of
 /// the contribution: `le_1y`, `le_2y`, `long_term`, `3y`; `None` = the procedure's default).
 #[derive(Debug, Clone, Copy, Default)]

@@ -11,9 +11,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
+use crate::choices::LanguageChoice;
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
-use crate::print::{Document, FontLibrary, Header, Lang, PageSetup, PrintError, Style};
+use crate::print::{Document, FontLibrary, Lang, PageSetup, PrintError, Style};
 use crate::Register;
 
 /// What the operator asks for.
@@ -332,6 +333,76 @@ pub fn for_case(
     sheet_of(register, &register.get(case_id, today)?, request, today)
 }
 
+/// A procedure the checklist panel offers, labelled in Italian.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcedureChoice {
+    pub id: String,
+    pub label: String,
+    pub variants: Vec<Choice>,
+    pub variant_required: bool,
+    pub channel: String,
+    /// The procedure the case asks for (offered first).
+    pub matches: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+}
+
+/// What the checklist panel offers for a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Options {
+    pub procedures: Vec<ProcedureChoice>,
+    /// The languages with a translation, labelled with their Italian name.
+    pub languages: Vec<LanguageChoice>,
+    /// The case's own language, chosen by default.
+    pub language: String,
+}
+
+/// The procedures of the catalogue (marking the one the case asks for), the languages with a
+/// translation, and the case's language.
+pub fn options(register: &Register, case_id: i64, today: NaiveDate) -> Result<Options> {
+    let case = register.get(case_id, today)?;
+    let available = available_languages();
+    let procedures = register
+        .catalogue()
+        .procedures()
+        .iter()
+        .map(|p| ProcedureChoice {
+            id: p.id.clone(),
+            label: title(&p.title),
+            variants: p
+                .variants
+                .iter()
+                .map(|v| Choice {
+                    id: v.clone(),
+                    label: title(&format!("variant.{v}")),
+                })
+                .collect(),
+            variant_required: p.variant_required,
+            channel: p.channel.clone(),
+            matches: p.matches(&case.data.request),
+        })
+        .collect();
+    let languages = register
+        .reference()
+        .languages
+        .iter()
+        .filter(|l| available.contains(&l.code))
+        .map(LanguageChoice::italian)
+        .collect();
+    Ok(Options {
+        procedures,
+        languages,
+        language: case.data.applicant.language,
+    })
+}
+
 /// The translated sheet of a case already read.
 fn sheet_of(
     register: &Register,
@@ -407,18 +478,16 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
     }
     let body = Style::body().size(9.0);
     let heading = Style::body().bold().size(10.5);
-    let mut setup = PageSetup::a4_tight();
+    let setup = PageSetup::a4_tight();
     // The Comune, the case number and the date head every page, so a page that comes loose is still
     // the applicant's; the applicant's name and the copy mark follow, on the first page only.
     let [comune, number, applicant, date, rest @ ..] = &sheet.header[..] else {
         return Err(Error::Print("checklist header".into()));
     };
-    setup.header = Some(Header {
-        lines: vec![(
-            format!("{} · {} · {}", comune.italian, number.italian, date.italian),
-            it.clone(),
-        )],
-    });
+    let setup = setup.headed(format!(
+        "{} · {} · {}",
+        comune.italian, number.italian, date.italian
+    ));
     let mut doc = Document::new(fonts, setup)?;
     doc.paragraph(&applicant.italian, &it, body)?;
     for line in rest {
@@ -474,10 +543,26 @@ pub fn render(
     request: &Request,
     today: NaiveDate,
 ) -> Result<Vec<u8>> {
-    // One read of the case serves the sheet and the glyph check.
-    let case = register.get(case_id, today)?;
-    let sheet = sheet_of(register, &case, request, today)?;
-    check_glyphs(fonts, &case)?;
+    render_case(
+        register,
+        fonts,
+        &register.get(case_id, today)?,
+        request,
+        today,
+    )
+}
+
+/// The checklist PDF (see `render`) of a case already read: one read serves the sheet and the glyph
+/// check.
+pub fn render_case(
+    register: &Register,
+    fonts: &FontLibrary,
+    case: &CaseView,
+    request: &Request,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    let sheet = sheet_of(register, case, request, today)?;
+    check_glyphs(fonts, case)?;
     let language = register
         .reference()
         .language(&sheet.language)

@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::Procedure;
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
-use crate::print::{Document, FontLibrary, Header, Lang, PageSetup, Style};
+use crate::print::{Document, FontLibrary, Lang, PageSetup, Style};
+use crate::Register;
 
 const FILES: [(&str, &str); 2] = [
     (
@@ -189,6 +190,49 @@ pub fn for_procedure(procedure: &Procedure) -> Vec<&'static Form> {
                     .any(|m| f.head.kit_form == format!("Modulo {m}"))
         })
         .collect()
+}
+
+/// A guide the case panel offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormChoice {
+    pub id: String,
+    pub title: String,
+    pub kit_form: String,
+}
+
+/// The guides of a procedure by name, for the case panel's list (none off the kit).
+pub fn of_procedure(register: &Register, procedure: &str) -> Result<Vec<FormChoice>> {
+    let p = register
+        .catalogue()
+        .procedure(procedure)
+        .ok_or(Error::NotFound("procedure"))?;
+    Ok(for_procedure(p)
+        .into_iter()
+        .map(|f| FormChoice {
+            id: f.head.id.clone(),
+            title: f.head.title.clone(),
+            kit_form: f.head.kit_form.clone(),
+        })
+        .collect())
+}
+
+/// The guide `form` of `procedure` filled for a case, or every problem of the case at once (see `fill`).
+pub fn for_case(
+    register: &Register,
+    case: &CaseView,
+    procedure: &str,
+    form: &str,
+) -> Result<Filled> {
+    let p = register
+        .catalogue()
+        .procedure(procedure)
+        .ok_or(Error::NotFound("procedure"))?;
+    let form = for_procedure(p)
+        .into_iter()
+        .find(|f| f.head.id == form)
+        .ok_or(Error::NotFound("form"))?;
+    fill(form, case, p)
 }
 
 /// One field of a filled guide, as printed and previewed.
@@ -422,17 +466,11 @@ pub fn fill(form: &Form, case: &CaseView, procedure: &Procedure) -> Result<Fille
 /// its number and label over its boxes, notes under them, `*` on fields to verify.
 pub fn pdf(fonts: &FontLibrary, filled: &Filled, today: NaiveDate) -> Result<Vec<u8>> {
     let it = Lang::italian();
-    let mut setup = PageSetup::a4();
-    setup.header = Some(Header {
-        lines: vec![(
-            format!(
-                "Sportello Mixitè · Pratica n. {} · {} · GUIDA: non è il modulo ufficiale",
-                filled.case_number,
-                today.format("%d/%m/%Y")
-            ),
-            it.clone(),
-        )],
-    });
+    let setup = PageSetup::a4().headed(format!(
+        "Sportello Mixitè · Pratica n. {} · {} · GUIDA: non è il modulo ufficiale",
+        filled.case_number,
+        today.format("%d/%m/%Y")
+    ));
     let mut doc = Document::new(fonts, setup)?;
     doc.paragraph(&filled.title, &it, Style::title().size(13.0))?;
     doc.paragraph(

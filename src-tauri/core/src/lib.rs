@@ -8,6 +8,7 @@ pub mod backup;
 pub mod cases;
 pub mod catalogue;
 pub mod checklist;
+pub mod choices;
 pub mod codice_fiscale;
 pub mod drives;
 pub mod error;

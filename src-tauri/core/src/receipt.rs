@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use crate::checklist::{available_languages, check_glyphs, params, text};
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
-use crate::print::{Document, FontLibrary, Header, Lang, PageSetup, Style};
+use crate::print::{Document, FontLibrary, Lang, PageSetup, Style};
 use crate::text::italian_date;
 use crate::Register;
 
@@ -81,38 +81,31 @@ fn lines(case: &CaseView, lang: &str, today: NaiveDate) -> (Vec<Pair>, Option<Pa
 fn bilingual<'f>(
     register: &Register,
     fonts: &'f FontLibrary,
-    case_id: i64,
+    case: &CaseView,
     language: &str,
     today: NaiveDate,
-) -> Result<(CaseView, Lang, Document<'f>)> {
+) -> Result<(Lang, Document<'f>)> {
     let known = register
         .reference()
         .language(language)
         .filter(|l| available_languages().iter().any(|a| a == &l.code))
         .ok_or_else(|| Error::Invalid(vec![FieldError::new("language", "unknown_code")]))?;
     let lang = Lang::try_from(known)?;
-    let case = register.get(case_id, today)?;
-    check_glyphs(fonts, &case)?;
+    check_glyphs(fonts, case)?;
     let none = BTreeMap::new();
     let number = params([("number", case.number.clone())]);
-    let mut setup = PageSetup::a4_tight();
-    setup.header = Some(Header {
-        lines: vec![(
-            format!(
-                "{} · {} · {}",
-                text("layout.comune", "it", &none),
-                text("layout.case_number", "it", &number),
-                text(
-                    "layout.date",
-                    "it",
-                    &params([("date", today.format("%d/%m/%Y").to_string())])
-                )
-            ),
-            Lang::italian(),
-        )],
-    });
+    let setup = PageSetup::a4_tight().headed(format!(
+        "{} · {} · {}",
+        text("layout.comune", "it", &none),
+        text("layout.case_number", "it", &number),
+        text(
+            "layout.date",
+            "it",
+            &params([("date", today.format("%d/%m/%Y").to_string())])
+        )
+    ));
     let doc = Document::new(fonts, setup)?;
-    Ok((case, lang, doc))
+    Ok((lang, doc))
 }
 
 /// The receipt of a case as an A4 PDF in Italian and `language` (a checklist language); `operator` is
@@ -125,7 +118,20 @@ pub fn pdf(
     operator: &str,
     today: NaiveDate,
 ) -> Result<Vec<u8>> {
-    let (case, lang, mut doc) = bilingual(register, fonts, case_id, language, today)?;
+    let case = register.get(case_id, today)?;
+    ricevuta(register, fonts, &case, language, operator, today)
+}
+
+/// The receipt (see `pdf`) of a case already read.
+pub fn ricevuta(
+    register: &Register,
+    fonts: &FontLibrary,
+    case: &CaseView,
+    language: &str,
+    operator: &str,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    let (lang, mut doc) = bilingual(register, fonts, case, language, today)?;
     let it = Lang::italian();
     let none = BTreeMap::new();
     let code = lang.code().to_string();
@@ -154,7 +160,7 @@ pub fn pdf(
         &params([("number", case.number.clone()), ("date", opened)]),
     );
     doc.parallel(&taken.italian, Some((&taken.other, &lang)), body)?;
-    let (done, next) = lines(&case, &code, today);
+    let (done, next) = lines(case, &code, today);
     if !done.is_empty() {
         doc.space(3.0);
         let h = pair("receipt.done_today", &code, &none);
@@ -225,8 +231,20 @@ pub fn informativa_pdf(
     language: &str,
     today: NaiveDate,
 ) -> Result<Vec<u8>> {
+    let case = register.get(case_id, today)?;
+    informativa(register, fonts, &case, language, today)
+}
+
+/// The privacy notice (see `informativa_pdf`) of a case already read.
+pub fn informativa(
+    register: &Register,
+    fonts: &FontLibrary,
+    case: &CaseView,
+    language: &str,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
     let notice = notice()?;
-    let (case, lang, mut doc) = bilingual(register, fonts, case_id, language, today)?;
+    let (lang, mut doc) = bilingual(register, fonts, case, language, today)?;
     let it = Lang::italian();
     let code = lang.code().to_string();
     let none = BTreeMap::new();

@@ -45,6 +45,7 @@ fn migration_list() -> Vec<M<'static>> {
                 Ok(())
             },
         ),
+        M::up(include_str!("../migrations/003_papers.sql")),
     ]
 }
 

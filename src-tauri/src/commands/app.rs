@@ -3,15 +3,14 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use mixite_core::reference::{DOCUMENT_KINDS, PROCEDURES, RELATIONS, SEXES};
-use mixite_core::steps;
+use mixite_core::choices::{self, Lists};
 use rust_i18n::t;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tauri::State;
 
 use crate::state::Desk;
-use crate::wire::WireError;
+use crate::wire::{ShellCode, WireError};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -67,76 +66,20 @@ pub fn app_first_paint(desk: State<'_, Desk>) {
 /// The `ui.*` strings of a locale, keys without the `ui.` prefix.
 #[tauri::command(async)]
 pub fn i18n_ui(locale: String) -> Result<Value, WireError> {
-    crate::catalog::ui_strings(&locale).ok_or_else(|| WireError {
-        kind: "not_found".into(),
-        message: format!("no translations for {locale}"),
-        fields: Vec::new(),
-    })
-}
-
-fn coded(codes: impl IntoIterator<Item = &'static str>, group: &str, locale: &str) -> Vec<Value> {
-    codes
-        .into_iter()
-        .map(|code| json!({ "code": code, "label": t!(format!("labels.{group}.{code}"), locale = locale) }))
-        .collect()
+    crate::catalog::ui_strings(&locale)
+        .ok_or_else(|| WireError::shell(ShellCode::UnknownLocale, crate::state::LOCALES[0]))
 }
 
 /// The lists the form and the detail screen need, labelled in the operator's language.
 #[tauri::command(async)]
-pub fn reference_get(desk: State<'_, Desk>) -> Result<Value, WireError> {
+pub fn reference_get(desk: State<'_, Desk>) -> Result<Lists, WireError> {
     let locale = desk.locale();
     desk.with(|register, clock| {
-        let r = register.reference();
-        let english = locale == "en";
-        let motivi: Vec<Value> = r
-            .motivi
-            .iter()
-            .map(|m| {
-                json!({
-                    "code": m.code,
-                    "label": if english { &m.label_en } else { &m.label_it },
-                    "labelIt": m.label_it,
-                    "channel": m.channel,
-                    "procedures": m.procedures,
-                    "validFrom": m.valid_from,
-                    "validTo": m.valid_to,
-                    "inForce": m.valid_on(clock.today),
-                    "verify": m.verify,
-                    "note": m.note,
-                    "source": m.source,
-                })
-            })
-            .collect();
-        let languages: Vec<Value> = r
-            .languages
-            .iter()
-            .map(|l| {
-                json!({
-                    "code": l.code, "endonym": l.endonym,
-                    "label": if english { &l.name_en } else { &l.name_it },
-                    "dir": l.dir, "reviewed": l.reviewed,
-                })
-            })
-            .collect();
-        // Current countries only: the form asks for today's citizenship and birth country.
-        let countries: Vec<Value> = r
-            .countries
-            .iter()
-            .filter(|c| c.valid_to.is_none())
-            .filter_map(|c| {
-                let code = c.iso3.as_ref()?;
-                Some(json!({ "code": code, "name": if english { &c.name_en } else { &c.name_it } }))
-            })
-            .collect();
-        Ok(json!({
-            "procedures": coded(PROCEDURES, "procedure", &locale),
-            "motivi": motivi,
-            "languages": languages,
-            "countries": countries,
-            "documentKinds": coded(DOCUMENT_KINDS, "document_kind", &locale),
-            "relations": coded(RELATIONS, "relation", &locale),
-            "sexes": coded(SEXES, "sex", &locale),
-            "steps": coded(steps::all_kinds().chain([steps::CORRECTION]), "step", &locale),
-        }))
+        Ok(choices::lists(
+            register.reference(),
+            clock.today,
+            locale == "en",
+            |group, code| t!(format!("labels.{group}.{code}"), locale = locale).to_string(),
+        ))
     })
 }

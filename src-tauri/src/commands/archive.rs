@@ -1,14 +1,15 @@
-//! USB commands: the removable drives, exporting cases to a folder (with the PDFs printed for them),
-//! importing an archive (its PDFs go back to the data folder's `print/`), and the register's backup with
-//! its reminder. Archives, backups and drive listing are `mixite_core`'s; this module only finds the
-//! case's PDFs in `print/` and maps the answers.
+//! USB commands: the removable drives, exporting cases to a folder (with the papers filed for them),
+//! importing an archive (its papers are filed against their cases by the core), and the register's backup
+//! with its reminder. Archives, backups, papers and drive listing are `mixite_core`'s; this module maps
+//! the answers.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use mixite_core::archive::{self, ExportCase, ExportOptions, ImportChoice, ImportReport, Pdf};
+use mixite_core::archive::{self, ExportCase, ExportOptions, ImportChoice, ImportReport};
 use mixite_core::backup;
 use mixite_core::drives::{self, Drive};
+use mixite_core::papers;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -144,38 +145,14 @@ pub struct ExportDone {
     pub pdfs: usize,
 }
 
-/// The PDFs printed for a case: `print/<kind>-<YYYY-NNNNNN>-<date>.pdf` (see `output::store`).
-fn pdfs_of(print: &Path, number: &str) -> Vec<Pdf> {
-    let key = format!("-{}-", number.replace('/', "-"));
-    let mut pdfs: Vec<Pdf> = std::fs::read_dir(print)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            (name.contains(&key) && name.ends_with(".pdf"))
-                .then(|| {
-                    std::fs::read(entry.path())
-                        .ok()
-                        .map(|bytes| Pdf { name, bytes })
-                })
-                .flatten()
-        })
-        .collect();
-    pdfs.sort_by(|a, b| a.name.cmp(&b.name));
-    pdfs
-}
-
 #[tauri::command(async)]
 pub fn archive_export(desk: State<'_, Desk>, args: ExportArgs) -> Result<ExportDone, WireError> {
     desk.with(|r, clock| {
-        let print = desk.data_dir.join("print");
         let mut selection = Vec::new();
         for id in &args.case_ids {
-            let number = r.get(*id, clock.today)?.number;
             selection.push(ExportCase {
                 id: *id,
-                pdfs: pdfs_of(&print, &number),
+                pdfs: papers::folder::for_export(r, *id)?,
             });
         }
         let options = match args.passphrase.as_deref() {
@@ -228,19 +205,7 @@ pub fn archive_import(desk: State<'_, Desk>, args: ImportArgs) -> Result<ImportR
                 (uuid.clone(), choice)
             })
             .collect();
-        let report = archive::import(r, &opened, &choices, clock)?;
-        if report.applied {
-            // The archive's PDFs go where this desk keeps printed papers; a name already there is kept.
-            let print = desk.data_dir.join("print");
-            std::fs::create_dir_all(&print)?;
-            for pdf in opened.pdfs() {
-                let target = print.join(&pdf.name);
-                if !target.exists() {
-                    std::fs::write(&target, &pdf.bytes)?;
-                }
-            }
-        }
-        Ok(report)
+        archive::import(r, &opened, &choices, clock)
     })
 }
 

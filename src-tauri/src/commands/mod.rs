@@ -4,7 +4,6 @@
 pub mod app;
 pub mod archive;
 pub mod cases;
-pub mod checklist;
-pub mod forms;
 pub mod output;
+pub mod papers;
 pub mod steps;

@@ -1,50 +1,31 @@
-//! Where rendered PDFs go: a file in the data folder's `print/` (named by kind, case number and date,
-//! never by a person's name), the system's print service (`lp`), the system viewer, and the platform's
-//! save dialog. Shared by the checklist and the forms; it must not render anything itself.
+//! Where a filed paper goes from the desk: the system's print service (`lp`), the system viewer, and a
+//! copy saved through the platform's dialog. Which file is the core's answer (`papers::Filed`, or a path
+//! the core resolved from a recorded paper); this module must not render, name or find papers itself.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use chrono::NaiveDate;
+use mixite_core::papers::Filed;
 use serde::Serialize;
 
 use crate::state::Desk;
-use crate::wire::WireError;
-
-/// Writes a PDF to `print/<kind>-<case number>-<date>.pdf` in the data folder and returns its path.
-pub fn store(
-    desk: &Desk,
-    kind: &str,
-    case_number: &str,
-    today: NaiveDate,
-    pdf: &[u8],
-) -> mixite_core::Result<PathBuf> {
-    let dir = desk.data_dir.join("print");
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join(format!(
-        "{kind}-{}-{}.pdf",
-        case_number.replace('/', "-"),
-        today.format("%Y%m%d")
-    ));
-    std::fs::write(&path, pdf)?;
-    Ok(path)
-}
+use crate::wire::{ShellCode, WireError};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Printed {
     /// Whether the print service accepted the job.
     pub printed: bool,
-    /// The PDF on disk (to open in the viewer when there is no printer).
-    pub path: String,
+    /// The paper, to open in the viewer when there is no printer (`papers_open`).
+    pub file: String,
     /// What `lp` said when it refused (e.g. no default destination), for the operator.
     pub reason: Option<String>,
 }
 
-/// Sends a PDF to the default printer with `lp`. No printer is not an error of the document: the answer
-/// says so and the UI offers to open the PDF instead.
-pub fn print(path: &Path) -> Printed {
-    let outcome = Command::new("lp").arg("--").arg(path).output();
+/// Sends a filed paper to the default printer with `lp`. No printer is not an error of the document:
+/// the answer says so and the UI offers to open the PDF instead.
+pub fn print(filed: &Filed) -> Printed {
+    let outcome = Command::new("lp").arg("--").arg(&filed.path).output();
     let reason = match outcome {
         Ok(out) if out.status.success() => None,
         Ok(out) => Some(String::from_utf8_lossy(&out.stderr).trim().to_string()),
@@ -52,51 +33,52 @@ pub fn print(path: &Path) -> Printed {
     };
     Printed {
         printed: reason.is_none(),
-        path: path.display().to_string(),
+        file: filed.file.clone(),
         reason,
     }
 }
 
-/// Opens a PDF this app printed (only files of the data folder's `print/`) in the system's viewer.
+/// Opens a paper the core found in the print folder in the system's viewer.
 pub fn open<R: tauri::Runtime>(
     desk: &Desk,
     app: &tauri::AppHandle<R>,
-    path: &str,
+    path: &Path,
 ) -> Result<(), WireError> {
     use tauri_plugin_opener::OpenerExt;
-    let path = PathBuf::from(path);
-    // Only files this app printed: the UI never names paths of its own.
-    if !path.starts_with(desk.data_dir.join("print")) {
-        return Err(WireError::simple("not_found", "unknown file"));
-    }
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
-        .map_err(|e| WireError::simple("internal", &e.to_string()))
+        .map_err(|e| {
+            // The error names the viewer, not the applicant (the path is print/<uuid>/<paper>).
+            eprintln!("sportello-mixite: the viewer did not open a paper: {e}");
+            WireError::shell(ShellCode::ViewerFailed, &desk.locale())
+        })
 }
 
-/// Asks where to save a rendered PDF (the platform's save dialog) and copies it there. `None` when
-/// cancelled.
+/// Asks where to save a copy of a filed paper (the platform's save dialog, proposing the paper's name
+/// with the case number) and copies it there. `None` when cancelled.
 pub fn save<R: tauri::Runtime>(
+    desk: &Desk,
     app: &tauri::AppHandle<R>,
-    rendered: &Path,
+    filed: &Filed,
 ) -> Result<Option<String>, WireError> {
     use tauri_plugin_dialog::DialogExt;
-    let name = rendered
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
     let Some(target) = app
         .dialog()
         .file()
-        .set_file_name(&name)
+        .set_file_name(&filed.suggested_name)
         .add_filter("PDF", &["pdf"])
         .blocking_save_file()
     else {
         return Ok(None);
     };
+    // The chosen path may carry a name the operator typed: only the kind of failure is logged.
+    let failed = |kind: std::io::ErrorKind| {
+        eprintln!("sportello-mixite: saving a copy of a paper failed: {kind:?}");
+        WireError::shell(ShellCode::SaveFailed, &desk.locale())
+    };
     let target = target
         .into_path()
-        .map_err(|e| WireError::simple("internal", &e.to_string()))?;
-    std::fs::copy(rendered, &target).map_err(|e| WireError::simple("internal", &e.to_string()))?;
+        .map_err(|_| failed(std::io::ErrorKind::InvalidInput))?;
+    std::fs::copy(&filed.path, &target).map_err(|e| failed(e.kind()))?;
     Ok(Some(target.display().to_string()))
 }

@@ -237,10 +237,20 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     print.click().await.expect("click the checklist print button");
     app.wait_css("[data-no-printer], [data-print-ok]", "the outcome of printing").await;
     if app.visible("[data-no-printer]").await {
-        let printed: Vec<_> = std::fs::read_dir(data.path().join("print"))
+        // print/<case uuid>/checklist-<language>-<date>.pdf: the case's folder, the paper's name.
+        let cases: Vec<_> = std::fs::read_dir(data.path().join("print"))
             .expect("the PDF is kept in the data folder's print/")
+            .map(|e| e.expect("a folder entry").path())
             .collect();
-        assert_eq!(printed.len(), 1, "without a printer the checklist PDF must still be written, ready to open");
+        assert_eq!(cases.len(), 1, "one case printed, one case folder: {cases:?}");
+        let printed: Vec<_> = std::fs::read_dir(&cases[0])
+            .expect("the case's folder")
+            .map(|e| e.expect("a folder entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            printed.len() == 1 && printed[0].starts_with("checklist-") && printed[0].ends_with(".pdf"),
+            "without a printer the checklist PDF must still be written, ready to open: {printed:?}"
+        );
         assert!(app.visible("[data-open-pdf]").await, "with no printer the app must offer to open the PDF");
     }
 

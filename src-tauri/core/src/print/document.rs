@@ -66,6 +66,15 @@ impl PageSetup {
             page_numbers: true,
         }
     }
+
+    /// The same page with one Italian line at the top of every page (the desk's papers say whose case
+    /// and which day on each page, so a page that comes loose is still placed).
+    pub fn headed(mut self, line: String) -> PageSetup {
+        self.header = Some(Header {
+            lines: vec![(line, Lang::italian())],
+        });
+        self
+    }
 }
 
 impl PageSetup {

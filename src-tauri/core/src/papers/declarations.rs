@@ -1,4 +1,4 @@
-//! Papers the desk prints about a case besides the kit guides: the comunicazione di ospitalità / cessione
+//! Declarations the operator types for a case: the comunicazione di ospitalità / cessione
 //! di fabbricato (art. 7 D.Lgs. 286/1998, brief §4.4) with the host, the guest (the case's applicant), the
 //! guest's document, the property, the title and the dates, in one or three copies; and the delega that
 //! authorises a third person to act for the applicant. The operator types the host's or the delegate's
@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
-use crate::print::{Document, FontLibrary, Header, Lang, PageSetup, Style};
+use crate::print::{Document, FontLibrary, Lang, PageSetup, Style};
 use crate::reference::Reference;
 use crate::text::italian_date;
 
@@ -160,18 +160,11 @@ fn born(a: &crate::model::Applicant) -> (&'static str, String) {
 }
 
 fn header(case: &CaseView, today: NaiveDate, what: &str) -> PageSetup {
-    let mut setup = PageSetup::a4();
-    setup.header = Some(Header {
-        lines: vec![(
-            format!(
-                "{what} · Pratica n. {} · stampato il {}",
-                case.number,
-                today.format("%d/%m/%Y")
-            ),
-            Lang::italian(),
-        )],
-    });
-    setup
+    PageSetup::a4().headed(format!(
+        "{what} · Pratica n. {} · stampato il {}",
+        case.number,
+        today.format("%d/%m/%Y")
+    ))
 }
 
 /// Label and value lines, one under the other ("Cognome: HOXHA").
@@ -229,8 +222,8 @@ fn signature(doc: &mut Document, place: &str, who: &str) -> Result<()> {
     Ok(())
 }
 
-/// A paper typed in the panel: what it checks, and how it is written.
-pub trait Paper {
+/// A declaration typed in the panel: what it checks, and how it is written.
+pub trait Declaration {
     /// What the page header calls it.
     const NAME: &'static str;
     fn check(&self, p: &mut Problems, reference: &Reference);
@@ -238,7 +231,7 @@ pub trait Paper {
 }
 
 /// Checks a paper (every problem at once, nothing printed while one remains) and prints it for a case.
-pub fn pdf<P: Paper>(
+pub fn pdf<P: Declaration>(
     fonts: &FontLibrary,
     case: &CaseView,
     paper: &P,
@@ -253,7 +246,7 @@ pub fn pdf<P: Paper>(
     Ok(doc.render()?)
 }
 
-impl Paper for Ospitalita {
+impl Declaration for Ospitalita {
     const NAME: &'static str = "Comunicazione di ospitalità";
 
     fn check(&self, p: &mut Problems, reference: &Reference) {
@@ -405,7 +398,7 @@ impl Paper for Ospitalita {
     }
 }
 
-impl Paper for Delega {
+impl Declaration for Delega {
     const NAME: &'static str = "Delega";
 
     fn check(&self, p: &mut Problems, reference: &Reference) {

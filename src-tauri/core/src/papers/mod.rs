@@ -1,0 +1,190 @@
+//! Every paper the desk prints for a case, behind one API. A `Paper` says which paper and with what
+//! options; `file` renders it for a case, writes it into the data folder's print folder under the case's
+//! UUID and records it against the case (`folder`), in one step. The shell's generic commands (render,
+//! print, save, open) call this and know nothing of any one paper: a new paper is a variant here, the
+//! module that lays it out, and its panel in the UI.
+//!
+//! It must not send anything to a printer or open a dialog (the shell does), nor put a person's name in a
+//! file name: files are named by paper, language and date, inside a folder named by the case's UUID.
+
+pub mod declarations;
+pub mod folder;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::catalogue::Selection;
+use crate::checklist::{self, Request};
+use crate::error::{Error, Result};
+use crate::model::CaseView;
+use crate::print::FontLibrary;
+use crate::{forms, receipt, Clock, Register};
+
+pub use folder::{Filed, PaperFile};
+
+/// A paper and its options, as the case's panel sends it: `{ "kind": "checklist", "options": {…} }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(
+    tag = "kind",
+    content = "options",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Paper {
+    /// The bilingual list of documents, fees and next steps for a procedure of the catalogue.
+    Checklist {
+        procedure: String,
+        #[serde(default)]
+        variant: Option<String>,
+        #[serde(default)]
+        duration: Option<String>,
+        /// The applicant's language printed under the Italian (ignored with `italian_only`).
+        language: String,
+        #[serde(default)]
+        italian_only: bool,
+    },
+    /// A kit form's filling-in guide (Modulo 1 or 2) for a procedure.
+    Guide { procedure: String, form: String },
+    /// The receipt of today's visit, Italian beside `language`.
+    Ricevuta { language: String },
+    /// The privacy notice with its consent boxes, Italian beside `language`.
+    Informativa { language: String },
+    /// The comunicazione di ospitalità / cessione di fabbricato, from what the operator typed.
+    Ospitalita(Box<declarations::Ospitalita>),
+    /// The delega, from what the operator typed.
+    Delega(Box<declarations::Delega>),
+}
+
+impl Paper {
+    /// What the record calls this paper (`papers.kind`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Paper::Checklist { .. } => "checklist",
+            Paper::Guide { .. } => "guide",
+            Paper::Ricevuta { .. } => "ricevuta",
+            Paper::Informativa { .. } => "informativa",
+            Paper::Ospitalita(_) => "ospitalita",
+            Paper::Delega(_) => "delega",
+        }
+    }
+
+    /// The start of the file name: the paper and, for bilingual papers, the language printed beside the
+    /// Italian (`checklist-ar`, `modulo1`, `ricevuta-ur`). Only called once rendering succeeded, so
+    /// language and form are known codes; anything else is replaced, never trusted into a file name.
+    fn stem(&self) -> String {
+        let raw = match self {
+            Paper::Checklist {
+                italian_only: true, ..
+            } => "checklist-it".to_string(),
+            Paper::Checklist { language, .. } => format!("checklist-{language}"),
+            Paper::Guide { form, .. } => form.clone(),
+            Paper::Ricevuta { language } | Paper::Informativa { language } => {
+                format!("{}-{language}", self.kind())
+            }
+            Paper::Ospitalita(_) | Paper::Delega(_) => self.kind().to_string(),
+        };
+        raw.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    }
+
+    /// The checklist request of a `Checklist` paper (also what its preview takes).
+    pub fn checklist_request(&self) -> Option<Request<'_>> {
+        match self {
+            Paper::Checklist {
+                procedure,
+                variant,
+                duration,
+                language,
+                italian_only,
+            } => Some(Request {
+                selection: Selection {
+                    procedure,
+                    variant: variant.as_deref().filter(|v| !v.is_empty()),
+                    duration: duration.as_deref().filter(|d| !d.is_empty()),
+                },
+                language,
+                italian_only: *italian_only,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The PDF of a paper for a case already read. `operator` is the name printed where a paper is signed
+/// by the desk (the receipt).
+pub fn render(
+    register: &Register,
+    fonts: &FontLibrary,
+    case: &CaseView,
+    paper: &Paper,
+    operator: &str,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    if let Some(request) = paper.checklist_request() {
+        return checklist::render_case(register, fonts, case, &request, today);
+    }
+    match paper {
+        Paper::Guide { procedure, form } => {
+            let filled = forms::for_case(register, case, procedure, form)?;
+            forms::pdf(fonts, &filled, today)
+        }
+        Paper::Ricevuta { language } => {
+            receipt::ricevuta(register, fonts, case, language, operator, today)
+        }
+        Paper::Informativa { language } => {
+            receipt::informativa(register, fonts, case, language, today)
+        }
+        Paper::Ospitalita(o) => declarations::pdf(fonts, case, &**o, register.reference(), today),
+        Paper::Delega(d) => declarations::pdf(fonts, case, &**d, register.reference(), today),
+        Paper::Checklist { .. } => Err(Error::NotFound("paper")),
+    }
+}
+
+/// Renders a paper for a case and files it: the PDF goes to `print/<case uuid>/<stem>-<date>.pdf`
+/// (written whole under a temporary name, synced, then renamed) and is recorded against the case in one
+/// transaction, with the operator and the moment. Printing the same paper again the same day replaces
+/// the file and its record: a case never has two records of one file.
+pub fn file(
+    register: &mut Register,
+    fonts: &FontLibrary,
+    case_id: i64,
+    paper: &Paper,
+    operator: &str,
+    at: &Clock,
+) -> Result<Filed> {
+    let case = register.get(case_id, at.today)?;
+    let pdf = render(register, fonts, &case, paper, operator, at.today)?;
+    let name = format!("{}-{}.pdf", paper.stem(), at.today.format("%Y%m%d"));
+    folder::put(register, &case, &name, paper.kind(), &pdf, operator, at)
+}
+
+/// The translated sheet a `Checklist` paper prints, for the panel's preview.
+pub fn checklist_preview(
+    register: &Register,
+    case_id: i64,
+    paper: &Paper,
+    today: NaiveDate,
+) -> Result<checklist::Sheet> {
+    let request = paper.checklist_request().ok_or(Error::NotFound("paper"))?;
+    checklist::for_case(register, case_id, &request, today)
+}
+
+/// The filled rows a `Guide` paper prints, or every problem of the case at once, for the preview.
+pub fn guide_preview(
+    register: &Register,
+    case_id: i64,
+    paper: &Paper,
+    today: NaiveDate,
+) -> Result<forms::Filled> {
+    let Paper::Guide { procedure, form } = paper else {
+        return Err(Error::NotFound("paper"));
+    };
+    forms::for_case(register, &register.get(case_id, today)?, procedure, form)
+}

@@ -1,0 +1,98 @@
+//! The commands every printable paper shares: preview (the checklist's sheet, a guide's rows), render
+//! (file it and answer the name to open it by), print with the system's print service, save through the
+//! platform's dialog, open in the system's viewer, and the list of a case's papers. Which paper and with
+//! what options is `mixite_core::papers::Paper`; rendering, filing and finding a paper are the core's.
+//! These commands must not know any one paper, nor take a path from the UI.
+
+use mixite_core::checklist::{self, Sheet};
+use mixite_core::forms::{self, Filled, FormChoice};
+use mixite_core::papers::{self, Filed, Paper, PaperFile};
+use serde::Deserialize;
+use tauri::State;
+
+use super::output::{self, Printed};
+use crate::state::Desk;
+use crate::wire::WireError;
+
+/// What the case's panel sends for a paper.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaperArgs {
+    pub case_id: i64,
+    pub paper: Paper,
+}
+
+/// Procedures, languages with their review state, and the case's own language, for the checklist panel.
+#[tauri::command(async)]
+pub fn checklist_options(
+    desk: State<'_, Desk>,
+    case_id: i64,
+) -> Result<checklist::Options, WireError> {
+    desk.with(|r, clock| checklist::options(r, case_id, clock.today))
+}
+
+/// The checklist's translated sheet, as it prints.
+#[tauri::command(async)]
+pub fn checklist_preview(desk: State<'_, Desk>, args: PaperArgs) -> Result<Sheet, WireError> {
+    desk.with(|r, clock| papers::checklist_preview(r, args.case_id, &args.paper, clock.today))
+}
+
+/// The guides of a procedure (none for one handled at the Questura or elsewhere).
+#[tauri::command(async)]
+pub fn forms_list(desk: State<'_, Desk>, procedure: String) -> Result<Vec<FormChoice>, WireError> {
+    desk.with(|r, _| forms::of_procedure(r, &procedure))
+}
+
+/// A guide filled for the case, or every problem at once (on the case's fields).
+#[tauri::command(async)]
+pub fn forms_preview(desk: State<'_, Desk>, args: PaperArgs) -> Result<Filled, WireError> {
+    desk.with(|r, clock| papers::guide_preview(r, args.case_id, &args.paper, clock.today))
+}
+
+fn file(desk: &Desk, args: &PaperArgs) -> Result<Filed, WireError> {
+    let operator = desk.operator();
+    desk.with(|r, clock| papers::file(r, &desk.fonts, args.case_id, &args.paper, &operator, clock))
+}
+
+/// Files the paper and answers how to open it (`papers_open`) and what to call a saved copy.
+#[tauri::command(async)]
+pub fn papers_render(desk: State<'_, Desk>, args: PaperArgs) -> Result<Filed, WireError> {
+    file(&desk, &args)
+}
+
+/// Files the paper and sends it to the default printer (no printer: the answer says so, and the UI
+/// offers to open it instead).
+#[tauri::command(async)]
+pub fn papers_print(desk: State<'_, Desk>, args: PaperArgs) -> Result<Printed, WireError> {
+    let filed = file(&desk, &args)?;
+    Ok(output::print(&filed))
+}
+
+/// Files the paper and saves a copy where the operator chooses; `None` when cancelled.
+#[tauri::command]
+pub async fn papers_save<R: tauri::Runtime>(
+    desk: State<'_, Desk>,
+    app: tauri::AppHandle<R>,
+    args: PaperArgs,
+) -> Result<Option<String>, WireError> {
+    let filed = file(&desk, &args)?;
+    output::save(&desk, &app, &filed)
+}
+
+/// Opens a paper this desk filed in the system's viewer, by the name `papers_render` or `papers_print`
+/// answered (`<case uuid>/<name>`).
+#[tauri::command(async)]
+pub fn papers_open<R: tauri::Runtime>(
+    desk: State<'_, Desk>,
+    app: tauri::AppHandle<R>,
+    file: String,
+) -> Result<(), WireError> {
+    let path = desk.with(|r, _| papers::folder::path_of(r, &file))?;
+    output::open(&desk, &app, &path)
+}
+
+/// The papers filed for a case.
+#[tauri::command(async)]
+pub fn papers_list(desk: State<'_, Desk>, case_id: i64) -> Result<Vec<PaperFile>, WireError> {
+    desk.with(|r, clock| papers::folder::of_case(r, case_id, clock.today))
+}
