@@ -2,7 +2,7 @@
 """Keeps the cut stylesheet in step with the UI. bootstrap-italia.used.min.css (what index.html loads) is
 bootstrap-italia.min.css cut by PurgeCSS (ui/vendor/purge-css.sh) to the rules of the classes the UI uses,
 and it stays right as long as that set of classes does. This script computes the set: the words of
-ui/index.html, ui/*.js and ui/views/*.js (as PurgeCSS reads them) that are classes in the full stylesheet.
+ui/index.html, ui/js/*.js and ui/js/views/*.js (as PurgeCSS reads them) that are classes in the full stylesheet.
 
   check-css.py          fails, naming the difference, when the set is not the one the cut was made for
                         (bootstrap-italia.used.classes); run by `make lint`
@@ -29,7 +29,7 @@ def classes(css: str) -> set[str]:
 
 
 def used() -> list[str]:
-    sources = [UI / "index.html", *sorted(UI.glob("*.js")), *sorted((UI / "views").glob("*.js"))]
+    sources = [UI / "index.html", *sorted((UI / "js").glob("*.js")), *sorted((UI / "js" / "views").glob("*.js"))]
     words = set()
     for path in sources:
         words |= set(re.findall(r"[A-Za-z0-9_-]+", path.read_text(encoding="utf-8")))

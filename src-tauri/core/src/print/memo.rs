@@ -19,9 +19,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use lru::LruCache;
 
-use super::fonts::FaceId;
-use super::layout::Line;
-use super::Lang;
+use super::faces::FaceId;
+use super::lines::{Line, ParagraphKey};
 
 /// Paragraphs laid out: a checklist has about 150, a form 50; the tables below keep a few documents.
 const PARAGRAPHS: usize = 2048;
@@ -31,17 +30,6 @@ const SUBSETS: usize = 32;
 const PAGES: usize = 32;
 /// Deflated streams (font programs and page contents).
 const STREAMS: usize = 64;
-
-/// Everything [`super::layout::paragraph`] depends on besides the library's fonts.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub(crate) struct ParagraphKey {
-    pub text: String,
-    pub lang: Lang,
-    /// `f32::to_bits` of the size and the width: the same floats give the same lines.
-    pub size: u32,
-    pub bold: bool,
-    pub width: u32,
-}
 
 /// A face and the glyphs a document draws with it, ascending.
 type SubsetKey = (FaceId, Vec<u16>);

@@ -15,11 +15,18 @@
 //! left-to-right stretch (Indic conjuncts, reordered vowel signs), one per Naskh cluster, and one per
 //! Nastaliq word written in visual order, because poppler reverses right-to-left text itself and splits
 //! spans that do not share a baseline (see `layout`).
+//!
+//! The parts, each using only those before it: `faces` (families and face ids, as names), `lines` (laid-out
+//! text as data), `memo` (the bounded tables), `fonts` (loading faces, coverage, subsets), `layout`
+//! (shaping and line breaking), `document` (pages and blocks), `pdf` (writing a document).
 
 mod document;
+mod faces;
 mod fonts;
 mod layout;
+mod lines;
 mod memo;
+mod pdf;
 
 pub use document::{Align, Document, Header, Margins, PageSetup, Paint, Style};
 pub use fonts::FontLibrary;

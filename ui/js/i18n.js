@@ -1,14 +1,13 @@
-// UI strings: loads the flat map served by `i18n_ui` (keys of locales/ui/<lang>.yml without the `ui.` prefix),
+// UI strings: holds the flat map served by `i18n_ui` (keys of locales/ui/<lang>.yml without the `ui.` prefix),
 // offers t(key, params) with %{name} placeholders, translates [data-i18n*] elements, and formats dates for
 // display. It must not hold any string itself (all text lives in the YAML files).
-
-import * as api from './api.js';
 
 let strings = {};
 let locale = 'it';
 
-export async function loadStrings(lang) {
-  strings = await api.i18nUi(lang);
+/** Takes the strings of `lang` (as `i18n_ui` serves them; app.js fetches them, so this file needs no IPC). */
+export function useStrings(lang, map) {
+  strings = map;
   locale = lang;
   document.documentElement.lang = lang;
 }

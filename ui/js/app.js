@@ -4,11 +4,11 @@
 
 import * as api from './api.js';
 import { html, mount as render, $ } from './dom.js';
-import { t, loadStrings, translate } from './i18n.js';
+import { t, useStrings, translate } from './i18n.js';
 import { loadReference } from './reference.js';
-import * as casesList from './views/cases_list.js';
-import * as caseForm from './views/case_form.js';
-import * as caseDetail from './views/case_detail.js';
+import * as casesList from './views/cases-list.js';
+import * as caseForm from './views/case-form.js';
+import * as caseDetail from './views/case-detail.js';
 import * as usb from './views/usb.js';
 
 // #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew · #/usb · #/usb/12,15 (export)
@@ -115,6 +115,11 @@ async function checkBackup() {
   } catch {
     // a register that cannot answer shows its own error on the screens
   }
+}
+
+/** Fetches the UI strings of `lang` and makes them current. */
+async function loadStrings(lang) {
+  useStrings(lang, await api.i18nUi(lang));
 }
 
 async function switchLocale(locale) {

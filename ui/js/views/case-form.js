@@ -8,7 +8,7 @@ import { html, mount as render, $, $$ } from '../dom.js';
 import { t, fmtDate } from '../i18n.js';
 import * as ref from '../reference.js';
 import { field, readForm, malformedFields, showErrors, clearErrors, countryDatalist } from '../forms.js';
-import { takeFormProblems } from './checklist_panel.js';
+import { takeFormProblems } from './checklist-panel.js';
 
 const blankMember = () => ({
   relation: '', surname: '', givenNames: '', sex: '', birthDate: '', citizenship: '', codiceFiscale: '',

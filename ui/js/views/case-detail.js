@@ -6,7 +6,7 @@ import * as api from '../api.js';
 import { html, mount as render, $ } from '../dom.js';
 import { t, fmtDate, fmtDateTime } from '../i18n.js';
 import * as ref from '../reference.js';
-import { mountChecklist } from './checklist_panel.js';
+import { mountChecklist } from './checklist-panel.js';
 import { field, readForm, malformedFields, showErrors, todayIso } from '../forms.js';
 
 function dl(rows) {
