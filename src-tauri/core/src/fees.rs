@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use toml::Spanned;
 
-use crate::error::{Error, Result};
+use crate::data::{check_source, data_error, line_of, parse_toml};
+use crate::error::Result;
 use crate::reference::PROCEDURES;
 
 const FEES: (&str, &str) = (
@@ -560,48 +561,4 @@ fn amounts(file: (&str, &str), rows: Vec<RawAmount>) -> Result<Vec<Amount>> {
         });
     }
     Ok(out)
-}
-
-// ------------------------------------------------------------------- shared with `catalogue`
-
-pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>((file, text): (&str, &str)) -> Result<T> {
-    toml::from_str(text).map_err(|e| Error::Data {
-        file: file.to_string(),
-        line: e.span().map_or(0, |span| line_of(text, span.start)),
-        message: e.message().to_string(),
-    })
-}
-
-/// 1-based line of a byte offset.
-pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-pub(crate) fn data_error(
-    (file, text): (&str, &str),
-    span: std::ops::Range<usize>,
-    message: String,
-) -> Error {
-    Error::Data {
-        file: file.to_string(),
-        line: line_of(text, span.start),
-        message,
-    }
-}
-
-/// A source is a web address: `http(s)://host/…`, without spaces.
-pub(crate) fn check_source(file: (&str, &str), source: &Spanned<String>) -> Result<()> {
-    let s = source.get_ref();
-    let host = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"))
-        .map(|rest| rest.split('/').next().unwrap_or(""));
-    if host.is_none_or(|h| !h.contains('.')) || s.chars().any(char::is_whitespace) {
-        return Err(data_error(
-            file,
-            source.span(),
-            format!("source must be a URL: {s}"),
-        ));
-    }
-    Ok(())
 }

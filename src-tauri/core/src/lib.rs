@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod checklist;
 pub mod choices;
 pub mod codice_fiscale;
+pub mod data;
 pub mod drives;
 pub mod error;
 pub mod fees;

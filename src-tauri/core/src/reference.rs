@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+use crate::data::{line_of, parse_toml};
 use crate::error::{Error, Result};
 
 const MOTIVI: (&str, &str) = (
@@ -233,19 +234,6 @@ impl Reference {
     pub fn country(&self, iso3: &str) -> Option<&Country> {
         self.country_index.get(iso3).map(|&i| &self.countries[i])
     }
-}
-
-fn parse_toml<T: serde::de::DeserializeOwned>((file, text): (&str, &str)) -> Result<T> {
-    toml::from_str(text).map_err(|e| Error::Data {
-        file: file.to_string(),
-        line: e.span().map_or(0, |span| line_of(text, span.start)),
-        message: e.message().to_string(),
-    })
-}
-
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 /// A semantic error in a file that parsed: point at the line where `needle` (the row's key) appears.
