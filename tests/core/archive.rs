@@ -15,7 +15,7 @@ use mixite_core::model::StepInput;
 use mixite_core::{Error, Register};
 use sha2::Digest;
 
-use crate::{clock, create, temp_register, worker};
+use crate::{clock, create, problems, temp_register, worker};
 
 const PASS: &str = "corretto cavallo batteria graffetta";
 
@@ -351,6 +351,51 @@ fn archives_are_encrypted_by_default_and_need_the_passphrase() {
         clock().today,
     );
     assert_eq!(archive_code(empty), "passphrase_required");
+}
+
+#[test]
+fn a_passphrase_under_eight_characters_is_refused_on_its_field_and_nothing_is_written() {
+    let (_a, mut source) = temp_register();
+    let id = worked_case(&mut source);
+    let folder = tempfile::tempdir().unwrap();
+    let selection = [ExportCase { id, pdfs: vec![] }];
+    // Seven characters in fourteen bytes: the rule counts characters, as the UI's hint does.
+    let seven = "àèìòùéç";
+    for options in [ExportOptions::encrypted(seven), fast(seven)] {
+        let err =
+            archive::export_to_folder(&source, &selection, &options, folder.path(), clock().today)
+                .unwrap_err();
+        assert_eq!(
+            problems(err),
+            ["passphrase:passphrase_short"],
+            "a 7-character passphrase is refused on its field with the backups' code"
+        );
+        let built = archive::build(&source, &selection, &options, clock().today);
+        assert_eq!(
+            problems(built.unwrap_err()),
+            ["passphrase:passphrase_short"],
+            "building in memory applies the same minimum"
+        );
+    }
+    assert!(
+        listing(folder.path()).is_empty(),
+        "a refused export writes nothing to the folder, not even a temporary"
+    );
+
+    let eight = "àèìòùéç8";
+    let exported = archive::export_to_folder(
+        &source,
+        &selection,
+        &fast(eight),
+        folder.path(),
+        clock().today,
+    )
+    .expect("eight characters are enough");
+    let bytes = std::fs::read(&exported.path).unwrap();
+    assert!(
+        open(&bytes, Some(eight), &source).is_ok(),
+        "the archive opens with its 8-character passphrase"
+    );
 }
 
 #[test]

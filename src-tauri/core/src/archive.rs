@@ -47,6 +47,9 @@ pub const MAX_SCRYPT_LOG_N: u8 = 20;
 /// Fixed, not age's calibration: on a fast desk the calibration picks more than `MAX_SCRYPT_LOG_N`,
 /// and the file could then not be opened again, not even to verify it.
 pub const DEFAULT_SCRYPT_LOG_N: u8 = 18;
+/// The fewest characters (not bytes) a new archive's or backup's passphrase may have: scrypt slows a
+/// guess down, it does not make a short passphrase safe on a lost stick. The UI promises the same.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
 const CASE_JSON: &str = "case.json";
 const MANIFEST_JSON: &str = "manifest.json";
@@ -102,6 +105,27 @@ impl ExportOptions {
             scrypt_log_n: None,
         }
     }
+
+    /// Refuses a protection that does not protect: an empty passphrase (`passphrase_required`) or one
+    /// shorter than `MIN_PASSPHRASE_CHARS` (on field `passphrase`, as a backup's).
+    pub fn check(&self) -> Result<()> {
+        match &self.protection {
+            Protection::None => Ok(()),
+            Protection::Passphrase(p) if p.is_empty() => Err(archive_err("passphrase_required")),
+            Protection::Passphrase(p) => check_passphrase_length(p),
+        }
+    }
+}
+
+/// Refuses a passphrase shorter than `MIN_PASSPHRASE_CHARS` characters, on field `passphrase`.
+pub(crate) fn check_passphrase_length(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(Error::Invalid(vec![crate::error::FieldError::new(
+            "passphrase",
+            "passphrase_short",
+        )]));
+    }
+    Ok(())
 }
 
 /// An archive built in memory, ready to be written.
@@ -261,14 +285,16 @@ pub fn file_name(first_number: &str, count: usize, today: NaiveDate, encrypted: 
     }
 }
 
-/// Builds the archive of `selection` in memory: reads the cases, checks the PDFs against the caps an
-/// import applies (so this desk never writes a file another desk refuses), zips and encrypts.
+/// Builds the archive of `selection` in memory: checks the protection (see `ExportOptions::check`),
+/// reads the cases, checks the PDFs against the caps an import applies (so this desk never writes a file
+/// another desk refuses), zips and encrypts.
 pub fn build(
     register: &Register,
     selection: &[ExportCase],
     options: &ExportOptions,
     today: NaiveDate,
 ) -> Result<Built> {
+    options.check()?;
     if selection.is_empty() {
         return Err(archive_err("nothing_to_export"));
     }

@@ -114,12 +114,7 @@ pub fn backup(
     passphrase: &str,
     at: &Clock,
 ) -> Result<Written> {
-    if passphrase.chars().count() < 8 {
-        return Err(Error::Invalid(vec![crate::error::FieldError::new(
-            "passphrase",
-            "passphrase_short",
-        )]));
-    }
+    archive::check_passphrase_length(passphrase)?;
     let scratch = Scratch::new("backup");
     register.store().conn().backup(MAIN_DB, &scratch.0, None)?;
     let stamp = at.recorded_at();
