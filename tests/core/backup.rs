@@ -162,3 +162,54 @@ fn a_short_passphrase_is_refused_on_its_field() {
         "nothing written"
     );
 }
+
+/// The entries of the system's temporary folder that carry the app's prefix.
+fn ours_in_temp() -> std::collections::BTreeSet<std::ffi::OsString> {
+    std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with("mixite-"))
+        .collect()
+}
+
+#[test]
+fn a_backup_keeps_its_plain_copy_in_the_data_folder_and_leaves_none_behind() {
+    let (dir, mut register) = temp_register();
+    create(&mut register, worker());
+    assert_eq!(
+        backup::scratch_folder(&register).unwrap(),
+        dir.path(),
+        "the plain copy is made in the data folder, not in the shared temporary folder"
+    );
+    let before = ours_in_temp();
+    let stick = tempfile::tempdir().unwrap();
+    backup::backup(&mut register, stick.path(), "una frase lunga", &clock()).unwrap();
+    let new: Vec<_> = ours_in_temp().difference(&before).cloned().collect();
+    assert!(
+        new.is_empty(),
+        "nothing of the backup appears in the system's temporary folder: {new:?}"
+    );
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("mixite-backup-"))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "the plain copy is removed once the backup is on the stick: {left:?}"
+    );
+
+    let err = backup::backup(
+        &mut Register::in_memory().unwrap(),
+        stick.path(),
+        "una frase lunga",
+        &clock(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, mixite_core::Error::Archive("no_data_folder")),
+        "a register without a data folder has nowhere private for the copy: {err:?}"
+    );
+}

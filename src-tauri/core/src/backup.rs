@@ -10,7 +10,7 @@
 //! leave the folder without a database that opens.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Read};
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, MAIN_DB};
@@ -18,7 +18,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::store::{put_setting, supported_version, DB_FILE, LOCK_FILE};
+use crate::store::{
+    create_private_dir, create_private_file, put_setting, supported_version, BACKUP_SCRATCH_PREFIX,
+    DB_FILE, LOCK_FILE,
+};
 use crate::{archive, Clock, Register};
 
 const SETTING: &str = "last_backup";
@@ -47,22 +50,41 @@ fn err(code: &'static str) -> Error {
     Error::Archive(code)
 }
 
-/// A file under the system's temporary folder, removed on drop (it holds the plain database).
-struct Scratch(PathBuf);
+/// The plain copy of the database a backup encrypts. It lives in the data folder, never in the system's
+/// shared temporary folder: created owner-only before SQLite writes a page into it, held open so the
+/// encryption reads it whatever happens to its name, removed on drop, and, when a crash skips the drop,
+/// removed by the next `Store::open` (`store::BACKUP_SCRATCH_PREFIX`).
+struct Scratch {
+    path: PathBuf,
+    file: File,
+}
 
 impl Scratch {
-    fn new(what: &str) -> Scratch {
-        Scratch(std::env::temp_dir().join(format!(
-            "mixite-{what}-{:016x}.sqlite3",
+    fn new(data_dir: &Path) -> Result<Scratch> {
+        let path = data_dir.join(format!(
+            "{BACKUP_SCRATCH_PREFIX}{:016x}.sqlite3",
             rand::random::<u64>()
-        )))
+        ));
+        let file = create_private_file(&path)?;
+        Ok(Scratch { path, file })
     }
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        let _ = std::fs::remove_file(&self.path);
+        for suffix in ["-journal", "-wal", "-shm"] {
+            let mut side = self.path.clone().into_os_string();
+            side.push(suffix);
+            let _ = std::fs::remove_file(side);
+        }
     }
+}
+
+/// Where a backup of `register` keeps its plain copy while it encrypts it: the register's data folder.
+/// A register without one (in memory) cannot be backed up.
+pub fn scratch_folder(register: &Register) -> Result<&Path> {
+    register.store().dir().ok_or(err("no_data_folder"))
 }
 
 /// Reads through to `inner` and hashes what passes, so a stream can be compared without keeping it.
@@ -106,8 +128,8 @@ fn open_backup(file: &Path, passphrase: &str) -> Result<impl Read> {
 
 /// Takes a backup of the register and writes it, encrypted, to `folder` as
 /// `mixite-backup-<YYYYMMDD-HHMM>.age`; records it as the last backup. Everything streams through
-/// files (the copy in the system's temporary folder, the stick), so memory does not grow with the
-/// register: a 100 000-case register is a quarter of a gigabyte.
+/// files (the plain copy in the data folder, see `Scratch`; the stick), so memory does not grow with
+/// the register: a 100 000-case register is a quarter of a gigabyte.
 pub fn backup(
     register: &mut Register,
     folder: &Path,
@@ -115,18 +137,21 @@ pub fn backup(
     at: &Clock,
 ) -> Result<Written> {
     archive::check_passphrase_length(passphrase)?;
-    let scratch = Scratch::new("backup");
-    register.store().conn().backup(MAIN_DB, &scratch.0, None)?;
+    let scratch = Scratch::new(scratch_folder(register)?)?;
+    register
+        .store()
+        .conn()
+        .backup(MAIN_DB, &scratch.path, None)?;
     let stamp = at.recorded_at();
     {
         // The copy remembers itself as its register's last backup, so that once restored the
         // reminder knows how recent the data is (the size recorded is the database's; the file on
         // the stick is larger by age's few bytes per 64 KiB). No log beside the copy: one file.
-        let copy = Connection::open(&scratch.0)?;
+        let copy = Connection::open(&scratch.path)?;
         copy.pragma_update(None, "journal_mode", "DELETE")?;
         let itself = Last {
             at: stamp.clone(),
-            bytes: std::fs::metadata(&scratch.0)?.len(),
+            bytes: scratch.file.metadata()?.len(),
         };
         put_setting(
             &copy,
@@ -134,7 +159,7 @@ pub fn backup(
             &serde_json::to_string(&itself).unwrap_or_default(),
         )?;
     }
-    let plain_len = std::fs::metadata(&scratch.0)?.len();
+    let plain_len = scratch.file.metadata()?.len();
     let name = format!(
         "mixite-backup-{}.age",
         stamp
@@ -149,7 +174,8 @@ pub fn backup(
         &name,
         archive::encrypted_size_bound(plain_len),
         |file| {
-            let mut source = Hashing::new(BufReader::new(File::open(&scratch.0)?));
+            (&scratch.file).seek(SeekFrom::Start(0))?;
+            let mut source = Hashing::new(BufReader::new(&scratch.file));
             archive::encrypt_to(&mut source, BufWriter::new(file), passphrase, None)?;
             let _ = plain_digest.set(source.finish());
             Ok(())
@@ -273,7 +299,7 @@ fn check_database(path: &Path) -> Result<()> {
 /// first; the current database (if any) is kept as `mixite-before-restore-<stamp>.sqlite3` beside it.
 pub fn restore(file: &Path, passphrase: &str, data_dir: &Path, at: &Clock) -> Result<Restored> {
     let mut plain = open_backup(file, passphrase)?;
-    std::fs::create_dir_all(data_dir)?;
+    create_private_dir(data_dir)?;
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -284,7 +310,9 @@ pub fn restore(file: &Path, passphrase: &str, data_dir: &Path, at: &Clock) -> Re
     }
     let incoming = data_dir.join("mixite-restore.sqlite3.tmp");
     let written = (|| -> Result<()> {
-        let mut out = BufWriter::new(File::create(&incoming)?);
+        // The plain database, owner-only like a backup's copy (a stale one from a crash goes first).
+        let _ = std::fs::remove_file(&incoming);
+        let mut out = BufWriter::new(create_private_file(&incoming)?);
         std::io::copy(&mut plain, &mut out).map_err(|_| err("corrupt"))?;
         let out = out.into_inner().map_err(|e| e.into_error())?;
         out.sync_all()?;
