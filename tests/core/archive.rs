@@ -921,6 +921,37 @@ fn zip_bombs_are_refused_before_they_fill_memory() {
 }
 
 #[test]
+fn a_file_larger_than_any_archive_can_be_is_refused_by_its_size_unread() {
+    let (_dir, register) = temp_register();
+    const {
+        assert!(
+            archive::MAX_ARCHIVE_FILE_BYTES > archive::MAX_TOTAL_BYTES
+                && archive::MAX_ARCHIVE_FILE_BYTES < archive::FAT32_MAX_FILE / 4,
+            "the cap holds the largest archive the reader accepts, far under what FAT32 allows"
+        )
+    };
+    let stick = tempfile::tempdir().unwrap();
+    let path = stick.path().join("pratica-2026-000001-20261126.mixite");
+    let mut file = std::fs::File::create(&path).unwrap();
+    file.write_all(b"age-encryption.org/v1\n").unwrap();
+    // Sparse: half a gigabyte that takes no room on the disk, and would take it in memory if read.
+    file.set_len(archive::MAX_ARCHIVE_FILE_BYTES + 1).unwrap();
+    drop(file);
+    let started = Instant::now();
+    let refused = archive::open_file(&path, Some(PASS), register.reference());
+    let took = started.elapsed();
+    assert_eq!(
+        archive_code(refused),
+        "too_large",
+        "a file one byte over the largest archive is refused for its size (read, it would be corrupt)"
+    );
+    assert!(
+        took < Duration::from_millis(500),
+        "refused by its size, without reading it: {took:?}"
+    );
+}
+
+#[test]
 fn every_truncation_of_a_plain_archive_is_refused_cleanly() {
     let (_a, _source, plain) = plain_fixture();
     let (_b, mut target) = temp_register();

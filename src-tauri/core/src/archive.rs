@@ -38,6 +38,12 @@ pub const MAX_PDF_BYTES: u64 = 64 << 20;
 pub const MAX_JSON_BYTES: u64 = 8 << 20;
 pub const MAX_TOTAL_BYTES: u64 = 512 << 20;
 pub const MAX_MEMBERS: usize = 1000;
+/// The largest ZIP an archive may be: its members plus their headers (local and central, name and
+/// extra fields: far under 1 KiB each) and the end records.
+pub const MAX_ZIP_BYTES: u64 = MAX_TOTAL_BYTES + (MAX_MEMBERS as u64) * 1024 + (1 << 20);
+/// The largest archive file there can be: that ZIP once encrypted (a plain one is smaller still). A
+/// larger file is refused by its size, before a byte of it is read into memory.
+pub const MAX_ARCHIVE_FILE_BYTES: u64 = encrypted_size_bound(MAX_ZIP_BYTES);
 /// The largest file FAT32 can hold (4 GiB − 1).
 pub const FAT32_MAX_FILE: u64 = u32::MAX as u64;
 /// The highest scrypt cost accepted when opening an archive (2^20: about 1 GiB of memory and a few
@@ -426,7 +432,7 @@ pub(crate) fn encrypt_to(
 }
 
 /// The bytes age adds to `plain` bytes: a header well under 1 KiB and 16 bytes per 64 KiB chunk.
-pub(crate) fn encrypted_size_bound(plain: u64) -> u64 {
+pub(crate) const fn encrypted_size_bound(plain: u64) -> u64 {
     plain + (plain / 65_536 + 1) * 16 + 1024
 }
 
@@ -657,16 +663,22 @@ impl Archive {
     }
 }
 
-/// Reads and verifies an archive file (see `open_bytes`). Files larger than FAT32 allows are refused
-/// unread: this desk never writes one.
+/// Reads and verifies an archive file (see `open_bytes`). A file larger than any archive can be
+/// (`MAX_ARCHIVE_FILE_BYTES`) is refused as `too_large` by its size, unread; one that grows while it is
+/// read is cut at that size and refused too.
 pub fn open_file(path: &Path, passphrase: Option<&str>, reference: &Reference) -> Result<Archive> {
     let file = File::open(path).map_err(stick_error)?;
     let len = file.metadata().map_err(stick_error)?.len();
-    check_fat32_size(len)?;
-    let mut bytes = Vec::new();
-    file.take(FAT32_MAX_FILE)
+    if len > MAX_ARCHIVE_FILE_BYTES {
+        return Err(archive_err("too_large"));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_ARCHIVE_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(stick_error)?;
+    if bytes.len() as u64 > MAX_ARCHIVE_FILE_BYTES {
+        return Err(archive_err("too_large"));
+    }
     open_bytes(&bytes, passphrase, reference)
 }
 
@@ -684,8 +696,7 @@ pub fn open_bytes(
                 .filter(|p| !p.is_empty())
                 .ok_or(archive_err("passphrase_required"))?;
             // The ZIP inside can be no larger than its members plus their headers.
-            let cap = MAX_TOTAL_BYTES + (MAX_MEMBERS as u64) * 1024 + (1 << 20);
-            std::borrow::Cow::Owned(decrypt(bytes, passphrase, cap)?)
+            std::borrow::Cow::Owned(decrypt(bytes, passphrase, MAX_ZIP_BYTES)?)
         } else if bytes.starts_with(ZIP_MAGIC) {
             std::borrow::Cow::Borrowed(bytes)
         } else {
