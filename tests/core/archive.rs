@@ -399,6 +399,41 @@ fn a_passphrase_under_eight_characters_is_refused_on_its_field_and_nothing_is_wr
 }
 
 #[test]
+fn an_archive_packed_from_the_register_is_sealed_and_written_without_it() {
+    let (source_dir, mut source) = temp_register();
+    let id = worked_case(&mut source);
+    let packed = archive::pack(
+        &source,
+        &[ExportCase {
+            id,
+            pdfs: pdfs(1, 2000),
+        }],
+        clock().today,
+    )
+    .unwrap();
+    // The register is gone: the key derivation, the write and the verification do not need it.
+    drop(source);
+    drop(source_dir);
+    let folder = tempfile::tempdir().unwrap();
+    let exported = packed.export_to_folder(&fast(PASS), folder.path()).unwrap();
+    assert_eq!(
+        exported.file_name, "pratica-2026-000001-20261126.mixite",
+        "named from what was read under the register"
+    );
+    let (_b, mut target) = temp_register();
+    let bytes = std::fs::read(&exported.path).unwrap();
+    let report = import_bytes(&mut target, &bytes, Some(PASS), &no_choices()).unwrap();
+    assert_eq!(
+        (
+            report.inserted.len(),
+            open(&bytes, Some(PASS), &target).unwrap().pdfs().len()
+        ),
+        (1, 1),
+        "the case and its PDF travel as build would have written them"
+    );
+}
+
+#[test]
 fn the_unencrypted_option_writes_a_plain_zip_that_imports_without_passphrase() {
     let (_a, mut source) = temp_register();
     let id = worked_case(&mut source);

@@ -291,9 +291,23 @@ pub fn file_name(first_number: &str, count: usize, today: NaiveDate, encrypted: 
     }
 }
 
+/// An archive's ZIP built from the register (`pack`), not yet sealed: everything that needs the
+/// database is done. Sealing it (scrypt) and writing it to the stick (`Packed::seal`,
+/// `Packed::export_to_folder`) need no register, so a caller that shares one among threads lets the
+/// others use it meanwhile.
+#[derive(Debug, Clone)]
+pub struct Packed {
+    zip: Vec<u8>,
+    first_number: String,
+    count: usize,
+    today: NaiveDate,
+    /// The tables the written file is verified against, as an import on this desk would use them.
+    reference: Reference,
+}
+
 /// Builds the archive of `selection` in memory: checks the protection (see `ExportOptions::check`),
-/// reads the cases, checks the PDFs against the caps an import applies (so this desk never writes a file
-/// another desk refuses), zips and encrypts.
+/// reads the cases, checks the PDFs against the caps an import applies (so this desk never writes a
+/// file another desk refuses), zips and encrypts (`pack`, then `Packed::seal`).
 pub fn build(
     register: &Register,
     selection: &[ExportCase],
@@ -301,6 +315,12 @@ pub fn build(
     today: NaiveDate,
 ) -> Result<Built> {
     options.check()?;
+    pack(register, selection, today)?.seal(options)
+}
+
+/// Reads the cases of `selection` and zips them with their PDFs (checked against the caps an import
+/// applies), unencrypted and in memory: the part of an export that needs the register.
+pub fn pack(register: &Register, selection: &[ExportCase], today: NaiveDate) -> Result<Packed> {
     if selection.is_empty() {
         return Err(archive_err("nothing_to_export"));
     }
@@ -359,16 +379,58 @@ pub fn build(
     })
     .map_err(|_| archive_err("invalid_json"))?;
     let zip = zip_members(&manifest, &members)?;
-    let first = register.get(selection[0].id, today)?.number;
-    match &options.protection {
-        Protection::None => Ok(Built {
-            file_name: file_name(&first, selection.len(), today, false),
-            bytes: zip,
-        }),
-        Protection::Passphrase(passphrase) => Ok(Built {
-            file_name: file_name(&first, selection.len(), today, true),
-            bytes: encrypt(&zip, passphrase, options.scrypt_log_n)?,
-        }),
+    let first_number = register.get(selection[0].id, today)?.number;
+    Ok(Packed {
+        zip,
+        first_number,
+        count: selection.len(),
+        today,
+        reference: register.reference().clone(),
+    })
+}
+
+impl Packed {
+    /// The archive as it goes to the stick: encrypted with the options' passphrase (after
+    /// `ExportOptions::check`), or the plain ZIP on the operator's explicit choice.
+    pub fn seal(self, options: &ExportOptions) -> Result<Built> {
+        self.sealed(options).map(|(built, _)| built)
+    }
+
+    fn sealed(self, options: &ExportOptions) -> Result<(Built, Reference)> {
+        options.check()?;
+        let (bytes, encrypted) = match &options.protection {
+            Protection::None => (self.zip, false),
+            Protection::Passphrase(passphrase) => {
+                (encrypt(&self.zip, passphrase, options.scrypt_log_n)?, true)
+            }
+        };
+        let built = Built {
+            file_name: file_name(&self.first_number, self.count, self.today, encrypted),
+            bytes,
+        };
+        Ok((built, self.reference))
+    }
+
+    /// Seals the archive and writes it safely into `folder` (see `write_to_folder`); the file is read
+    /// back and opened with the same passphrase before this returns `Ok`.
+    pub fn export_to_folder(self, options: &ExportOptions, folder: &Path) -> Result<Exported> {
+        let (built, reference) = self.sealed(options)?;
+        let passphrase = match &options.protection {
+            Protection::Passphrase(p) => Some(p.as_str()),
+            Protection::None => None,
+        };
+        let path = write_to_folder(folder, &built.file_name, &built.bytes, |bytes| {
+            open_bytes(bytes, passphrase, &reference).map(|_| ())
+        })?;
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(Exported {
+            path,
+            file_name,
+            size: built.bytes.len() as u64,
+        })
     }
 }
 
@@ -436,8 +498,8 @@ pub(crate) const fn encrypted_size_bound(plain: u64) -> u64 {
     plain + (plain / 65_536 + 1) * 16 + 1024
 }
 
-/// Builds the archive and writes it safely into `folder` (see `write_to_folder`); the file is read
-/// back and opened with the same passphrase before this returns `Ok`.
+/// Builds the archive and writes it safely into `folder` (`pack`, then `Packed::export_to_folder`);
+/// the file is read back and opened with the same passphrase before this returns `Ok`.
 pub fn export_to_folder(
     register: &Register,
     selection: &[ExportCase],
@@ -445,24 +507,8 @@ pub fn export_to_folder(
     folder: &Path,
     today: NaiveDate,
 ) -> Result<Exported> {
-    let built = build(register, selection, options, today)?;
-    let passphrase = match &options.protection {
-        Protection::Passphrase(p) => Some(p.as_str()),
-        Protection::None => None,
-    };
-    let reference = register.reference();
-    let path = write_to_folder(folder, &built.file_name, &built.bytes, |bytes| {
-        open_bytes(bytes, passphrase, reference).map(|_| ())
-    })?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(Exported {
-        path,
-        file_name,
-        size: built.bytes.len() as u64,
-    })
+    options.check()?;
+    pack(register, selection, today)?.export_to_folder(options, folder)
 }
 
 // ---------------------------------------------------------------------------------------------------

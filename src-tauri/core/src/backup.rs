@@ -1,8 +1,10 @@
 //! Full backups of a data folder's register to a USB stick, and restoring one. A backup is taken while
 //! the app runs with SQLite's online backup API (a consistent copy, the register keeps working),
 //! encrypted with an age passphrase (a lost stick must not leak anyone's data), and written to the stick
-//! the way case archives are (`archive::write_to_folder`: temporary name, fsync, rename, read back and
-//! verified). The date and size of the last backup are kept in the register's settings for the reminder.
+//! the way case archives are (`archive::write_with`: temporary name, fsync, rename, read back and
+//! verified). Only the copy and the record need the register; encrypting and writing do not, so the
+//! shell holds the register's lock for those two steps only (`snapshot`, `Snapshot::write`, `record`).
+//! The date and size of the last backup are kept in the register's settings for the reminder.
 //!
 //! Restoring verifies everything before touching the data folder (passphrase, SQLite integrity, a schema
 //! this version can open), keeps a safety copy of the current database, then replaces it in one rename.
@@ -126,16 +128,22 @@ fn open_backup(file: &Path, passphrase: &str) -> Result<impl Read> {
     archive::decrypt_reader(input, passphrase)
 }
 
-/// Takes a backup of the register and writes it, encrypted, to `folder` as
-/// `mixite-backup-<YYYYMMDD-HHMM>.age`; records it as the last backup. Everything streams through
-/// files (the plain copy in the data folder, see `Scratch`; the stick), so memory does not grow with
-/// the register: a 100 000-case register is a quarter of a gigabyte.
-pub fn backup(
-    register: &mut Register,
-    folder: &Path,
-    passphrase: &str,
-    at: &Clock,
-) -> Result<Written> {
+/// A consistent plain copy of a register taken for a backup (`snapshot`), not yet on the stick. Only
+/// taking it needs the register: encrypting it and writing it to the stick (`Snapshot::write`, seconds
+/// for scrypt, minutes for a large register on a slow stick) need nothing of it, so a caller that shares
+/// the register among threads can let them use it meanwhile, and then has it record the backup
+/// (`record`).
+pub struct Snapshot {
+    scratch: Scratch,
+    plain_len: u64,
+    /// When the copy was taken (RFC 3339): the backup's date.
+    stamp: String,
+}
+
+/// Takes the copy of `register` a backup encrypts (see `Snapshot`), after checking the passphrase
+/// it will be encrypted with (at least `archive::MIN_PASSPHRASE_CHARS` characters): a refused
+/// passphrase copies nothing.
+pub fn snapshot(register: &Register, passphrase: &str, at: &Clock) -> Result<Snapshot> {
     archive::check_passphrase_length(passphrase)?;
     let scratch = Scratch::new(scratch_folder(register)?)?;
     register
@@ -160,48 +168,87 @@ pub fn backup(
         )?;
     }
     let plain_len = scratch.file.metadata()?.len();
-    let name = format!(
-        "mixite-backup-{}.age",
-        stamp
-            .get(..16)
-            .unwrap_or(&stamp)
-            .replace(['-', ':'], "")
-            .replace('T', "-")
-    );
-    let plain_digest = std::cell::OnceCell::new();
-    let path = archive::write_with(
-        folder,
-        &name,
-        archive::encrypted_size_bound(plain_len),
-        |file| {
-            (&scratch.file).seek(SeekFrom::Start(0))?;
-            let mut source = Hashing::new(BufReader::new(&scratch.file));
-            archive::encrypt_to(&mut source, BufWriter::new(file), passphrase, None)?;
-            let _ = plain_digest.set(source.finish());
-            Ok(())
-        },
-        |path| {
-            // What is on the stick must decrypt to the database just copied.
-            let mut read = Hashing::new(open_backup(path, passphrase)?);
-            std::io::copy(&mut read, &mut std::io::sink()).map_err(|_| err("verify_failed"))?;
-            (Some(&read.finish()) == plain_digest.get())
-                .then_some(())
-                .ok_or(err("verify_failed"))
-        },
-    )?;
-    let bytes = std::fs::metadata(&path)?.len();
+    Ok(Snapshot {
+        scratch,
+        plain_len,
+        stamp,
+    })
+}
+
+impl Snapshot {
+    /// Where the plain copy is while it waits (in the data folder, owner-only).
+    pub fn path(&self) -> &Path {
+        &self.scratch.path
+    }
+
+    /// Encrypts the copy with `passphrase` and writes it to `folder` as
+    /// `mixite-backup-<YYYYMMDD-HHMM>.age` (safely, then read back, decrypted and compared, see
+    /// `archive::write_with`); the plain copy is removed whatever happens. Everything streams, so
+    /// memory does not grow with the register: a 100 000-case register is a quarter of a gigabyte.
+    pub fn write(self, folder: &Path, passphrase: &str) -> Result<Written> {
+        archive::check_passphrase_length(passphrase)?;
+        let name = format!(
+            "mixite-backup-{}.age",
+            self.stamp
+                .get(..16)
+                .unwrap_or(&self.stamp)
+                .replace(['-', ':'], "")
+                .replace('T', "-")
+        );
+        let plain_digest = std::cell::OnceCell::new();
+        let scratch = &self.scratch;
+        let path = archive::write_with(
+            folder,
+            &name,
+            archive::encrypted_size_bound(self.plain_len),
+            |file| {
+                (&scratch.file).seek(SeekFrom::Start(0))?;
+                let mut source = Hashing::new(BufReader::new(&scratch.file));
+                archive::encrypt_to(&mut source, BufWriter::new(file), passphrase, None)?;
+                let _ = plain_digest.set(source.finish());
+                Ok(())
+            },
+            |path| {
+                // What is on the stick must decrypt to the database just copied.
+                let mut read = Hashing::new(open_backup(path, passphrase)?);
+                std::io::copy(&mut read, &mut std::io::sink()).map_err(|_| err("verify_failed"))?;
+                (Some(&read.finish()) == plain_digest.get())
+                    .then_some(())
+                    .ok_or(err("verify_failed"))
+            },
+        )?;
+        let bytes = std::fs::metadata(&path)?.len();
+        Ok(Written {
+            path,
+            bytes,
+            at: self.stamp,
+        })
+    }
+}
+
+/// Records a backup written to a stick as the register's last one (for the reminder).
+pub fn record(register: &mut Register, written: &Written) -> Result<()> {
     let last = Last {
-        at: stamp.clone(),
-        bytes,
+        at: written.at.clone(),
+        bytes: written.bytes,
     };
     register
         .store_mut()
-        .set_setting(SETTING, &serde_json::to_string(&last).unwrap_or_default())?;
-    Ok(Written {
-        path,
-        bytes,
-        at: stamp,
-    })
+        .set_setting(SETTING, &serde_json::to_string(&last).unwrap_or_default())
+}
+
+/// Takes a backup of the register, writes it encrypted to `folder` and records it: `snapshot`, then
+/// `Snapshot::write`, then `record`, with the register held throughout (a caller sharing it among
+/// threads calls the three itself and holds it only for the first and the last).
+pub fn backup(
+    register: &mut Register,
+    folder: &Path,
+    passphrase: &str,
+    at: &Clock,
+) -> Result<Written> {
+    let written = snapshot(register, passphrase, at)?.write(folder, passphrase)?;
+    record(register, &written)?;
+    Ok(written)
 }
 
 /// The last backup of this register, for the reminder.
