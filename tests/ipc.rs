@@ -18,7 +18,16 @@ struct App {
     window: WebviewWindow<tauri::test::MockRuntime>,
 }
 
+/// The app on a fresh data folder, its operator's name set (a case is opened only by a named
+/// operator).
 fn app() -> App {
+    let app = app_without_operator();
+    invoke(&app, "app_set_operator", json!({ "name": "Mario Rossi" })).unwrap();
+    app
+}
+
+/// The app as it first starts on a fresh data folder: no operator's name yet.
+fn app_without_operator() -> App {
     let dir = tempfile::tempdir().unwrap();
     let desk = Desk::open(dir.path().to_path_buf(), Instant::now());
     let app = sportello_mixite::setup(mock_builder(), desk)
@@ -143,15 +152,33 @@ fn errors_follow_the_operator_language_and_name_household_members() {
 }
 
 #[test]
+fn a_case_is_not_opened_before_the_operator_s_name_is_set() {
+    let app = app_without_operator();
+    let err = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap_err();
+    assert_eq!(err["kind"], "invalid", "{err}");
+    assert_eq!(
+        err["fields"],
+        json!([{ "field": "operator", "code": "required", "message": "Operatore: campo obbligatorio" }]),
+        "the refusal names the missing operator, translated"
+    );
+    invoke(&app, "app_set_operator", json!({ "name": "Giulia Neri" })).unwrap();
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    assert_eq!(
+        case["steps"][0]["operator"], "Giulia Neri",
+        "once named, the operator opens the case"
+    );
+}
+
+#[test]
 fn other_error_kinds_have_their_own_shape() {
-    let app = app();
+    let app = app_without_operator();
     let missing = invoke(&app, "cases_get", json!({ "id": 42 })).unwrap_err();
     assert_eq!(
         missing,
         json!({ "kind": "not_found", "message": "Pratica non trovata.", "fields": [] })
     );
-    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
     invoke(&app, "app_set_operator", json!({ "name": "Giulia Neri" })).unwrap();
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
     let args = json!({ "caseId": case["id"], "revision": case["revision"],
                        "step": { "kind": "documents_pending", "date": case["createdAt"].as_str().unwrap()[..10] } });
     let stepped = invoke(&app, "steps_add", args.clone()).unwrap();

@@ -1008,8 +1008,8 @@ fn check_case(case: &mut ArchivedCase, reference: &Reference) -> Result<()> {
     for i in 0..case.steps.len() {
         let step = &case.steps[i];
         let day = rfc3339_day(&step.recorded_at).ok_or_else(bad)?;
-        // A desk with no operator name set records steps with an empty one (`Register::create` takes
-        // the name as given); any other name must be one the validators accept.
+        // Earlier versions opened a case with an empty operator when no name was set (today
+        // `Register::create` refuses it); any other name must be one the validators accept.
         if !step.operator.is_empty() {
             let operator = validate::operator(&step.operator, reference, day).map_err(|_| bad())?;
             if operator != step.operator {
