@@ -366,7 +366,8 @@ fn sheet_of(
 }
 
 /// The case-specific texts that must print: every character must exist in the shipped fonts. Problems are
-/// reported on the case field they come from, naming the characters.
+/// reported on the case field they come from, naming the characters. (Names that pass validation are Latin
+/// letters, which the shipped fonts cover; the check stays for what validation may accept one day.)
 pub(crate) fn check_glyphs(fonts: &FontLibrary, case: &CaseView) -> Result<()> {
     let a = &case.data.applicant;
     let mut fields: Vec<(String, &str)> = vec![
@@ -377,6 +378,20 @@ pub(crate) fn check_glyphs(fonts: &FontLibrary, case: &CaseView) -> Result<()> {
         fields.push((format!("household.{i}.surname"), &m.surname));
         fields.push((format!("household.{i}.givenNames"), &m.given_names));
     }
+    let problems = glyph_problems(fonts, &fields)?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// One `missing_glyphs` problem for each of `fields` (path, text) holding a character no shipped font
+/// has, naming the characters.
+pub(crate) fn glyph_problems(
+    fonts: &FontLibrary,
+    fields: &[(String, &str)],
+) -> Result<Vec<FieldError>> {
     let mut problems = Vec::new();
     for (field, value) in fields {
         let missing = fonts
@@ -387,14 +402,12 @@ pub(crate) fn check_glyphs(fonts: &FontLibrary, case: &CaseView) -> Result<()> {
                 .iter()
                 .map(|c| format!("{c} (U+{:04X})", *c as u32))
                 .collect();
-            problems.push(FieldError::new(field, "missing_glyphs").with("chars", chars.join(", ")));
+            problems.push(
+                FieldError::new(field.as_str(), "missing_glyphs").with("chars", chars.join(", ")),
+            );
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Invalid(problems))
-    }
+    Ok(problems)
 }
 
 /// Prints a sheet as an A4 PDF. Set tight (9 pt text, 13 mm margins, headings and notes as parallel text) so that a renewal's checklist, with every line twice, fits on two pages:

@@ -2,8 +2,8 @@
 //! di fabbricato (art. 7 D.Lgs. 286/1998, brief §4.4) with the host, the guest (the case's applicant), the
 //! guest's document, the property, the title and the dates, in one or three copies; and the delega that
 //! authorises a third person to act for the applicant. The operator types the host's or the delegate's
-//! data for the print; this module checks them (every problem at once, on the panel's own fields) and lays
-//! the paper out through the print engine.
+//! data for the print; this module checks them (every problem at once, on the panel's own fields, a
+//! character no shipped font has included) and lays the paper out through the print engine.
 //!
 //! It must not store the host's or the delegate's data in the register (they are not the case's people),
 //! nor print a paper while a required field is missing.
@@ -115,6 +115,14 @@ impl Problems {
         }
     }
 
+    /// Every typed text that prints must be printable: a character no shipped font has is refused on
+    /// its own field (rather than as the print engine's anonymous `text` problem).
+    fn glyphs(&mut self, fonts: &FontLibrary, texts: &[(String, &str)]) -> Result<()> {
+        self.list
+            .extend(crate::checklist::glyph_problems(fonts, texts)?);
+        Ok(())
+    }
+
     /// A person's identity, residence and document (`prefix`: `host` or `delegate`).
     fn person(&mut self, prefix: &str, p: &Person, reference: &Reference) {
         let f = |name: &str| format!("{prefix}.{name}");
@@ -188,6 +196,32 @@ fn rows(doc: &mut Document, rows: &[(&str, String)]) -> Result<()> {
     Ok(())
 }
 
+/// The texts typed for a person that the paper prints, with their field paths (`prefix`: `host` or
+/// `delegate`); the permit's number only where the paper prints it.
+fn person_texts<'p>(prefix: &str, p: &'p Person, permit: bool) -> Vec<(String, &'p str)> {
+    let mut texts = vec![
+        ("surname", p.surname.as_str()),
+        ("givenNames", &p.given_names),
+        ("sex", &p.sex),
+        ("birthPlace", &p.birth_place),
+        ("citizenship", &p.citizenship),
+        ("street", &p.street),
+        ("houseNumber", &p.house_number),
+        ("comune", &p.comune),
+        ("province", &p.province),
+        ("phone", &p.phone),
+        ("documentKind", &p.document_kind),
+        ("documentNumber", &p.document_number),
+    ];
+    if permit {
+        texts.push(("permitNumber", &p.permit_number));
+    }
+    texts
+        .into_iter()
+        .map(|(name, text)| (format!("{prefix}.{name}"), text))
+        .collect()
+}
+
 fn person_rows(p: &Person) -> Vec<(&'static str, String)> {
     vec![
         ("Cognome e nome", format!("{} {}", p.surname, p.given_names)),
@@ -234,6 +268,8 @@ pub trait Paper {
     /// What the page header calls it.
     const NAME: &'static str;
     fn check(&self, p: &mut Problems, reference: &Reference);
+    /// The typed texts the paper prints, with their field paths.
+    fn texts(&self) -> Vec<(String, &str)>;
     fn write(&self, doc: &mut Document, case: &CaseView) -> Result<()>;
 }
 
@@ -247,6 +283,7 @@ pub fn pdf<P: Paper>(
 ) -> Result<Vec<u8>> {
     let mut problems = Problems { list: Vec::new() };
     paper.check(&mut problems, reference);
+    problems.glyphs(fonts, &paper.texts())?;
     problems.done()?;
     let mut doc = Document::new(fonts, header(case, today, P::NAME))?;
     paper.write(&mut doc, case)?;
@@ -282,6 +319,22 @@ impl Paper for Ospitalita {
         if !matches!(form.copies, 1 | 3) {
             p.list.push(FieldError::new("copies", "unknown_code"));
         }
+    }
+
+    fn texts(&self) -> Vec<(String, &str)> {
+        let pr = &self.property;
+        let mut texts = person_texts("host", &self.host, true);
+        texts.extend([
+            ("titleOther".to_string(), self.title_other.as_str()),
+            ("property.street".into(), &pr.street),
+            ("property.houseNumber".into(), &pr.house_number),
+            ("property.comune".into(), &pr.comune),
+            ("property.province".into(), &pr.province),
+            ("property.foglio".into(), &pr.foglio),
+            ("property.mappale".into(), &pr.mappale),
+            ("property.subalterno".into(), &pr.subalterno),
+        ]);
+        texts
     }
 
     fn write(&self, doc: &mut Document, case: &CaseView) -> Result<()> {
@@ -411,6 +464,12 @@ impl Paper for Delega {
     fn check(&self, p: &mut Problems, reference: &Reference) {
         p.person("delegate", &self.delegate, reference);
         p.required("purpose", &self.purpose);
+    }
+
+    fn texts(&self) -> Vec<(String, &str)> {
+        let mut texts = person_texts("delegate", &self.delegate, false);
+        texts.push(("purpose".into(), &self.purpose));
+        texts
     }
 
     fn write(&self, doc: &mut Document, case: &CaseView) -> Result<()> {
