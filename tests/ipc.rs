@@ -18,7 +18,16 @@ struct App {
     window: WebviewWindow<tauri::test::MockRuntime>,
 }
 
+/// The app on a fresh data folder, its operator's name set (a case is opened only by a named
+/// operator).
 fn app() -> App {
+    let app = app_without_operator();
+    invoke(&app, "app_set_operator", json!({ "name": "Mario Rossi" })).unwrap();
+    app
+}
+
+/// The app as it first starts on a fresh data folder: no operator's name yet.
+fn app_without_operator() -> App {
     let dir = tempfile::tempdir().unwrap();
     let desk = Desk::open(dir.path().to_path_buf(), Instant::now());
     let app = sportello_mixite::setup(mock_builder(), desk)
@@ -148,15 +157,33 @@ fn errors_follow_the_operator_language_and_name_household_members() {
 }
 
 #[test]
+fn a_case_is_not_opened_before_the_operator_s_name_is_set() {
+    let app = app_without_operator();
+    let err = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap_err();
+    assert_eq!(err["kind"], "invalid", "{err}");
+    assert_eq!(
+        err["fields"],
+        json!([{ "field": "operator", "code": "required", "message": "Operatore: campo obbligatorio" }]),
+        "the refusal names the missing operator, translated"
+    );
+    invoke(&app, "app_set_operator", json!({ "name": "Giulia Neri" })).unwrap();
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    assert_eq!(
+        case["steps"][0]["operator"], "Giulia Neri",
+        "once named, the operator opens the case"
+    );
+}
+
+#[test]
 fn other_error_kinds_have_their_own_shape() {
-    let app = app();
+    let app = app_without_operator();
     let missing = invoke(&app, "cases_get", json!({ "id": 42 })).unwrap_err();
     assert_eq!(
         missing,
         json!({ "kind": "not_found", "message": "Pratica non trovata.", "fields": [] })
     );
-    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
     invoke(&app, "app_set_operator", json!({ "name": "Giulia Neri" })).unwrap();
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
     let args = json!({ "caseId": case["id"], "revision": case["revision"],
                        "step": { "kind": "documents_pending", "date": case["createdAt"].as_str().unwrap()[..10] } });
     let stepped = invoke(&app, "steps_add", args.clone()).unwrap();
@@ -239,79 +266,41 @@ fn every_key_exists_in_every_operator_language_with_the_same_placeholders() {
     }
 }
 
-/// The string literal given as the code of each `marker(` call: the first `"…"` after `, ` in its statement
-/// (field errors: `fail(field, "code")`), or directly after the parenthesis (conflicts).
-fn codes_after(source: &str, marker: &str, skip_first_argument: bool) -> BTreeSet<String> {
-    let flat = source.split_whitespace().collect::<Vec<_>>().join(" ");
-    flat.split(marker)
-        .skip(1)
-        .filter_map(|call| {
-            // The call's own text: up to the end of its statement.
-            let call = call.split(';').next()?;
-            let rest = if skip_first_argument {
-                call.split_once(", \"")?.1
-            } else {
-                call.strip_prefix('"')?
-            };
-            let (code, _) = rest.split_once('"')?;
-            code.bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'_')
-                .then(|| code.to_string())
-        })
-        .collect()
-}
-
 #[test]
-fn every_error_code_the_core_can_emit_is_translated_in_both_languages() {
-    let core = |file: &str| {
-        std::fs::read_to_string(format!(
-            "{}/src-tauri/core/src/{file}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
-    };
-    let source = core("validate.rs")
-        + &core("steps.rs")
-        + &core("lib.rs")
-        + &core("forms.rs")
-        + &core("mrz.rs")
-        + &core("papers/declarations.rs")
-        + &core("backup.rs");
-    let field_codes: BTreeSet<String> = codes_after(&source, "fail(", true)
-        .union(&codes_after(&source, "FieldError::new(", true))
-        .cloned()
-        .chain(codes_after(&source, "problem(", false))
-        .collect();
-    let conflicts = codes_after(&source, "Conflict(", false);
-    let archive_codes = codes_after(&core("archive.rs"), "archive_err(", false);
+fn every_code_and_field_an_error_can_name_is_translated_in_both_languages() {
+    let core = mixite_core::error::translation_keys();
+    let shell = sportello_mixite::wire::ShellCode::ALL
+        .iter()
+        .map(|c| format!("errors.shell.{}", c.code()));
+    let needed: BTreeSet<String> = core.into_iter().chain(shell).collect();
     assert!(
-        archive_codes.len() > 20,
-        "the scan finds the archive codes: {archive_codes:?}"
-    );
-    assert!(
-        field_codes.len() > 15 && conflicts.len() >= 3,
-        "the scan finds the codes: {field_codes:?} {conflicts:?}"
+        needed.len() > 150,
+        "the core lists its codes and fields: {}",
+        needed.len()
     );
     for locale in sportello_mixite::state::LOCALES {
         let catalog = &sportello_mixite::catalog::all()[locale];
-        for code in &field_codes {
-            assert!(
-                catalog.contains_key(&format!("errors.field.{code}")),
-                "{locale}: no message for field code {code}"
-            );
-        }
-        for code in &conflicts {
-            assert!(
-                catalog.contains_key(&format!("errors.conflict.{code}")),
-                "{locale}: no message for conflict {code}"
-            );
-        }
-        for code in &archive_codes {
-            assert!(
-                catalog.contains_key(&format!("errors.archive.{code}")),
-                "{locale}: no message for archive problem {code}"
-            );
-        }
+        let missing: Vec<&String> = needed
+            .iter()
+            .filter(|k| !catalog.contains_key(*k))
+            .collect();
+        assert!(missing.is_empty(), "{locale}: no text for {missing:?}");
+        // And the other way round: a message no code can show is a translation nobody reviews.
+        let stale: Vec<&String> = catalog
+            .keys()
+            .filter(|k| {
+                [
+                    "errors.field.",
+                    "errors.not_found.",
+                    "errors.conflict.",
+                    "errors.archive.",
+                ]
+                .iter()
+                .any(|p| k.starts_with(p))
+                    && !needed.contains(*k)
+            })
+            .collect();
+        assert!(stale.is_empty(), "{locale}: no code shows {stale:?}");
     }
 }
 

@@ -2,6 +2,7 @@
 //! operator's language and name. It owns the lock discipline (one `Mutex` around the register, never
 //! held across an `.await`) and must not contain domain logic.
 
+use mixite_core::error::FieldCode;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -131,7 +132,7 @@ impl Desk {
             return Err(WireError::from_core(
                 &mixite_core::Error::Invalid(vec![mixite_core::FieldError::new(
                     "locale",
-                    "unknown_code",
+                    FieldCode::UnknownCode,
                 )]),
                 &self.locale(),
             ));

@@ -3,6 +3,7 @@
 //! (database, file system) are logged for developers and shown generically: their text may describe the
 //! machine, never an applicant, but the UI has no use for it either.
 
+use mixite_core::error::label_key;
 use mixite_core::Error;
 use rust_i18n::t;
 use serde::Serialize;
@@ -19,15 +20,6 @@ pub struct WireError {
     pub kind: String,
     pub message: String,
     pub fields: Vec<WireField>,
-}
-
-/// The label key of a field path: list indexes dropped (`household.0.birthDate` → `household.birthDate`).
-fn label_key(field: &str) -> String {
-    field
-        .split('.')
-        .filter(|part| !part.bytes().all(|b| b.is_ascii_digit()))
-        .collect::<Vec<_>>()
-        .join(".")
 }
 
 /// The text of `key` in `locale`, `None` when the catalogue has none: rust-i18n answers a missing key with
@@ -160,7 +152,7 @@ impl WireError {
                 };
                 WireField {
                     field: f.field.clone(),
-                    code: f.code.clone(),
+                    code: f.code.to_string(),
                     message,
                 }
             })

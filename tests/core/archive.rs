@@ -15,7 +15,7 @@ use mixite_core::model::StepInput;
 use mixite_core::{Error, Register};
 use sha2::Digest;
 
-use crate::{clock, create, temp_register, worker};
+use crate::{clock, create, problems, temp_register, worker};
 
 const PASS: &str = "corretto cavallo batteria graffetta";
 
@@ -129,7 +129,7 @@ fn import_bytes(
 
 fn archive_code(result: mixite_core::Result<impl std::fmt::Debug>) -> &'static str {
     match result {
-        Err(Error::Archive(code)) => code,
+        Err(Error::Archive(code)) => code.into(),
         other => panic!("expected an archive error, got {other:?}"),
     }
 }
@@ -351,6 +351,86 @@ fn archives_are_encrypted_by_default_and_need_the_passphrase() {
         clock().today,
     );
     assert_eq!(archive_code(empty), "passphrase_required");
+}
+
+#[test]
+fn a_passphrase_under_eight_characters_is_refused_on_its_field_and_nothing_is_written() {
+    let (_a, mut source) = temp_register();
+    let id = worked_case(&mut source);
+    let folder = tempfile::tempdir().unwrap();
+    let selection = [ExportCase { id, pdfs: vec![] }];
+    // Seven characters in fourteen bytes: the rule counts characters, as the UI's hint does.
+    let seven = "àèìòùéç";
+    for options in [ExportOptions::encrypted(seven), fast(seven)] {
+        let err =
+            archive::export_to_folder(&source, &selection, &options, folder.path(), clock().today)
+                .unwrap_err();
+        assert_eq!(
+            problems(err),
+            ["passphrase:passphrase_short"],
+            "a 7-character passphrase is refused on its field with the backups' code"
+        );
+        let built = archive::build(&source, &selection, &options, clock().today);
+        assert_eq!(
+            problems(built.unwrap_err()),
+            ["passphrase:passphrase_short"],
+            "building in memory applies the same minimum"
+        );
+    }
+    assert!(
+        listing(folder.path()).is_empty(),
+        "a refused export writes nothing to the folder, not even a temporary"
+    );
+
+    let eight = "àèìòùéç8";
+    let exported = archive::export_to_folder(
+        &source,
+        &selection,
+        &fast(eight),
+        folder.path(),
+        clock().today,
+    )
+    .expect("eight characters are enough");
+    let bytes = std::fs::read(&exported.path).unwrap();
+    assert!(
+        open(&bytes, Some(eight), &source).is_ok(),
+        "the archive opens with its 8-character passphrase"
+    );
+}
+
+#[test]
+fn an_archive_packed_from_the_register_is_sealed_and_written_without_it() {
+    let (source_dir, mut source) = temp_register();
+    let id = worked_case(&mut source);
+    let packed = archive::pack(
+        &source,
+        &[ExportCase {
+            id,
+            pdfs: pdfs(1, 2000),
+        }],
+        clock().today,
+    )
+    .unwrap();
+    // The register is gone: the key derivation, the write and the verification do not need it.
+    drop(source);
+    drop(source_dir);
+    let folder = tempfile::tempdir().unwrap();
+    let exported = packed.export_to_folder(&fast(PASS), folder.path()).unwrap();
+    assert_eq!(
+        exported.file_name, "pratica-2026-000001-20261126.mixite",
+        "named from what was read under the register"
+    );
+    let (_b, mut target) = temp_register();
+    let bytes = std::fs::read(&exported.path).unwrap();
+    let report = import_bytes(&mut target, &bytes, Some(PASS), &no_choices()).unwrap();
+    assert_eq!(
+        (
+            report.inserted.len(),
+            open(&bytes, Some(PASS), &target).unwrap().pdfs().len()
+        ),
+        (1, 1),
+        "the case and its PDF travel as build would have written them"
+    );
 }
 
 #[test]
@@ -669,7 +749,7 @@ fn crafted_hostile_archives_are_refused_with_a_clear_error_and_no_change() {
     let mut check = |label: &str, bytes: &[u8], expected: &str| {
         let result = import_bytes(&mut target, bytes, None, &no_choices());
         match result {
-            Err(Error::Archive(code)) => assert_eq!(code, expected, "{label}"),
+            Err(Error::Archive(code)) => assert_eq!(code.to_string(), expected, "{label}"),
             other => panic!("{label}: expected {expected}, got {other:?}"),
         }
         assert_eq!(fingerprint(&target), before, "{label}: register unchanged");
@@ -873,6 +953,37 @@ fn zip_bombs_are_refused_before_they_fill_memory() {
         "too_large"
     );
     assert_eq!(fingerprint(&target), before);
+}
+
+#[test]
+fn a_file_larger_than_any_archive_can_be_is_refused_by_its_size_unread() {
+    let (_dir, register) = temp_register();
+    const {
+        assert!(
+            archive::MAX_ARCHIVE_FILE_BYTES > archive::MAX_TOTAL_BYTES
+                && archive::MAX_ARCHIVE_FILE_BYTES < archive::FAT32_MAX_FILE / 4,
+            "the cap holds the largest archive the reader accepts, far under what FAT32 allows"
+        )
+    };
+    let stick = tempfile::tempdir().unwrap();
+    let path = stick.path().join("pratica-2026-000001-20261126.mixite");
+    let mut file = std::fs::File::create(&path).unwrap();
+    file.write_all(b"age-encryption.org/v1\n").unwrap();
+    // Sparse: half a gigabyte that takes no room on the disk, and would take it in memory if read.
+    file.set_len(archive::MAX_ARCHIVE_FILE_BYTES + 1).unwrap();
+    drop(file);
+    let started = Instant::now();
+    let refused = archive::open_file(&path, Some(PASS), register.reference());
+    let took = started.elapsed();
+    assert_eq!(
+        archive_code(refused),
+        "too_large",
+        "a file one byte over the largest archive is refused for its size (read, it would be corrupt)"
+    );
+    assert!(
+        took < Duration::from_millis(500),
+        "refused by its size, without reading it: {took:?}"
+    );
 }
 
 #[test]

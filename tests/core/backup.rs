@@ -3,6 +3,7 @@
 //! use.
 
 use mixite_core::backup;
+use mixite_core::error::ArchiveCode;
 use mixite_core::Register;
 
 use crate::{clock, create, problems, temp_register, worker};
@@ -100,14 +101,17 @@ fn restoring_over_data_keeps_a_safety_copy_and_refuses_bad_input_without_change(
 
     let err = backup::restore(&written.path, "sbagliata", dir.path(), &clock()).unwrap_err();
     assert!(
-        matches!(err, mixite_core::Error::Archive("wrong_passphrase")),
+        matches!(
+            err,
+            mixite_core::Error::Archive(ArchiveCode::WrongPassphrase)
+        ),
         "{err:?}"
     );
     let junk = stick.path().join("junk.age");
     std::fs::write(&junk, b"not a backup at all").unwrap();
     let err = backup::restore(&junk, "una frase lunga", dir.path(), &clock()).unwrap_err();
     assert!(
-        matches!(err, mixite_core::Error::Archive("not_an_archive")),
+        matches!(err, mixite_core::Error::Archive(ArchiveCode::NotAnArchive)),
         "{err:?}"
     );
     assert_eq!(cases_in(dir.path()), 2, "refused restores change nothing");
@@ -161,4 +165,146 @@ fn a_short_passphrase_is_refused_on_its_field() {
         std::fs::read_dir(stick.path()).unwrap().next().is_none(),
         "nothing written"
     );
+}
+
+/// The entries of the system's temporary folder that carry the app's prefix.
+fn ours_in_temp() -> std::collections::BTreeSet<std::ffi::OsString> {
+    std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with("mixite-"))
+        .collect()
+}
+
+#[test]
+fn a_backup_keeps_its_plain_copy_in_the_data_folder_and_leaves_none_behind() {
+    let (dir, mut register) = temp_register();
+    create(&mut register, worker());
+    assert_eq!(
+        backup::scratch_folder(&register).unwrap(),
+        dir.path(),
+        "the plain copy is made in the data folder, not in the shared temporary folder"
+    );
+    let before = ours_in_temp();
+    let stick = tempfile::tempdir().unwrap();
+    backup::backup(&mut register, stick.path(), "una frase lunga", &clock()).unwrap();
+    let new: Vec<_> = ours_in_temp().difference(&before).cloned().collect();
+    assert!(
+        new.is_empty(),
+        "nothing of the backup appears in the system's temporary folder: {new:?}"
+    );
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("mixite-backup-"))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "the plain copy is removed once the backup is on the stick: {left:?}"
+    );
+
+    let err = backup::backup(
+        &mut Register::in_memory().unwrap(),
+        stick.path(),
+        "una frase lunga",
+        &clock(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, mixite_core::Error::Archive(ArchiveCode::NoDataFolder)),
+        "a register without a data folder has nowhere private for the copy: {err:?}"
+    );
+}
+
+#[test]
+fn the_copy_is_taken_with_the_register_and_encrypted_and_written_without_it() {
+    let (dir, mut register) = temp_register();
+    let first = create(&mut register, worker());
+    let before = ours_in_temp();
+    let snapshot = backup::snapshot(&register, "una frase lunga", &clock()).unwrap();
+    assert!(
+        snapshot.path().parent() == Some(dir.path()),
+        "the waiting plain copy is in the data folder: {:?}",
+        snapshot.path()
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(snapshot.path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the plain copy is readable by the register's owner only"
+        );
+    }
+    assert_eq!(
+        ours_in_temp(),
+        before,
+        "while a backup is under way nothing of it is in the system's temporary folder"
+    );
+
+    // The register serves other calls meanwhile; what they write is not in this backup.
+    let mut later = worker();
+    later.applicant.surname = "Later".into();
+    later.applicant.document.number = "X1111111".into();
+    create(&mut register, later);
+    let stick = tempfile::tempdir().unwrap();
+    let plain = snapshot.path().to_path_buf();
+    let written = snapshot.write(stick.path(), "una frase lunga").unwrap();
+    assert!(
+        !plain.exists(),
+        "the plain copy is gone once the backup is on the stick"
+    );
+    assert_eq!(
+        backup::last(&register).unwrap(),
+        None,
+        "written, not yet recorded"
+    );
+    backup::record(&mut register, &written).unwrap();
+    assert_eq!(
+        backup::last(&register).unwrap().map(|l| (l.at, l.bytes)),
+        Some((written.at.clone(), written.bytes)),
+        "the register records the backup it was told of"
+    );
+    drop(register);
+
+    let fresh = tempfile::tempdir().unwrap();
+    backup::restore(&written.path, "una frase lunga", fresh.path(), &clock()).unwrap();
+    assert_eq!(
+        cases_in(fresh.path()),
+        1,
+        "the backup holds the register as it was when the copy was taken"
+    );
+    let copy = Register::open(fresh.path()).unwrap();
+    assert_eq!(
+        copy.get(first.id, clock().today).unwrap().data,
+        first.data,
+        "the copied case, field by field"
+    );
+}
+
+#[test]
+fn a_short_passphrase_copies_nothing() {
+    let (dir, register) = temp_register();
+    let refused = backup::snapshot(&register, "corta", &clock());
+    assert_eq!(
+        problems(refused.err().expect("refused")),
+        ["passphrase:passphrase_short"],
+        "refused before the register is copied"
+    );
+    let copies = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("mixite-backup-")
+        })
+        .count();
+    assert_eq!(copies, 0, "no plain copy was made for a refused backup");
 }

@@ -1,7 +1,8 @@
+use mixite_core::error::{ConflictCode, Missing};
 use mixite_core::model::Filing;
 use mixite_core::{Error, NewCase};
 
-use crate::{clock, create, temp_register, worker};
+use crate::{clock, create, problems, temp_register, worker};
 
 #[test]
 fn a_created_case_reads_back_as_typed_normalised_and_numbered() {
@@ -88,7 +89,7 @@ fn an_update_replaces_data_bumps_the_revision_and_refuses_a_stale_one() {
     );
     let stale = register.update(case.id, case.revision, &data, &clock());
     assert!(
-        matches!(stale, Err(Error::Conflict("stale_revision"))),
+        matches!(stale, Err(Error::Conflict(ConflictCode::StaleRevision))),
         "a save based on an old read must not overwrite a newer one"
     );
 }
@@ -212,9 +213,50 @@ fn renewing_from_a_missing_case_is_not_found() {
         &clock(),
         "Op",
     );
-    assert!(matches!(result, Err(Error::NotFound("case"))));
+    assert!(matches!(result, Err(Error::NotFound(Missing::Case))));
     assert!(
         register.search("", 0, 10).unwrap().items.is_empty(),
         "nothing was stored"
+    );
+}
+
+#[test]
+fn a_case_is_not_opened_without_an_operator_and_every_problem_comes_at_once() {
+    let (_dir, mut register) = temp_register();
+    let new = |data| NewCase {
+        data,
+        ..NewCase::default()
+    };
+    let nobody = register.create(&new(worker()), &clock(), "  ");
+    assert_eq!(
+        problems(nobody.unwrap_err()),
+        ["operator:required"],
+        "the intake step must name who opened the case, as every other step does"
+    );
+    let hidden = register.create(&new(worker()), &clock(), "Op\u{202E}");
+    assert_eq!(
+        problems(hidden.unwrap_err()),
+        ["operator:forbidden_character"],
+        "the operator's name is checked as a step's operator is"
+    );
+    let mut incomplete = worker();
+    incomplete.applicant.surname = String::new();
+    let both = register.create(&new(incomplete), &clock(), "");
+    assert_eq!(
+        problems(both.unwrap_err()),
+        ["applicant.surname:required", "operator:required"],
+        "the case's problems and the operator's are reported together"
+    );
+    assert!(
+        register.search("", 0, 10).unwrap().items.is_empty(),
+        "a refused case leaves nothing stored"
+    );
+
+    let opened = register
+        .create(&new(worker()), &clock(), "  Anna   Operatrice ")
+        .unwrap();
+    assert_eq!(
+        opened.steps[0].operator, "Anna Operatrice",
+        "the intake records the operator as validated (tidied), like any step"
     );
 }

@@ -1,6 +1,8 @@
 use mixite_core::catalogue::{
     Catalogue, FeeLine, ResolvedChecklist, Selection, LOCALE_FILES, PROCEDURE_FILES,
 };
+use mixite_core::error::FieldCode;
+use mixite_core::error::Missing;
 use mixite_core::fees::{FeeTables, Household};
 use mixite_core::model::{CaseData, HouseholdMember};
 use mixite_core::reference::Reference;
@@ -545,8 +547,10 @@ fn variants_select_their_lines_and_a_required_variant_must_be_given() {
             clock().today,
         )
     };
-    assert!(matches!(ask(None), Err(Error::Invalid(f)) if f[0].code == "required"));
-    assert!(matches!(ask(Some("fire")), Err(Error::Invalid(f)) if f[0].code == "unknown_code"));
+    assert!(matches!(ask(None), Err(Error::Invalid(f)) if f[0].code == FieldCode::Required));
+    assert!(
+        matches!(ask(Some("fire")), Err(Error::Invalid(f)) if f[0].code == FieldCode::UnknownCode)
+    );
     assert!(matches!(
         catalogue.checklist(
             &Selection {
@@ -558,7 +562,7 @@ fn variants_select_their_lines_and_a_required_variant_must_be_given() {
             &fees,
             clock().today
         ),
-        Err(Error::NotFound("procedure"))
+        Err(Error::NotFound(Missing::Procedure))
     ));
 }
 

@@ -1,9 +1,9 @@
 //! The removable drives the export screen offers, from a mount table and a `/sys/block` tree shaped like
-//! the kernel's, and from this machine's own.
+//! the kernel's: given as text and a folder, and read from a root folder as `removable` reads `/`.
 
 use std::path::{Path, PathBuf};
 
-use mixite_core::drives::{from_mounts, removable};
+use mixite_core::drives::{from_mounts, removable_under};
 
 #[test]
 fn removable_disks_and_desktop_mounts_are_listed_with_their_filesystem() {
@@ -42,12 +42,52 @@ tmpfs /tmp tmpfs rw 0 0
 }
 
 #[test]
-fn this_machine_s_drives_are_real_mount_points() {
-    for drive in removable() {
+fn the_listing_reads_the_mount_table_and_sys_block_under_its_root() {
+    // A machine shaped like the kernel shows it: a fixed disk with / and /home, a stick and an SD card in
+    // a reader, their mount points real folders (so free space can be asked of them).
+    let root = tempfile::tempdir().unwrap();
+    let folder = |path: &str| {
+        let dir = root.path().join(path);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    };
+    let home = folder("home");
+    let stick = folder("mnt/CHIAVETTA");
+    let card = folder("mnt/sd card");
+    for (disk, flag) in [("sda", "0"), ("sdb", "1"), ("mmcblk0", "1")] {
+        std::fs::write(folder(&format!("sys/block/{disk}")).join("removable"), flag).unwrap();
+    }
+    let table = format!(
+        "/dev/sda1 / ext4 rw 0 0\n/dev/sda2 {} ext4 rw 0 0\n/dev/sdb1 {} vfat rw 0 0\n\
+         /dev/mmcblk0p1 {} exfat rw 0 0\n",
+        home.display(),
+        stick.display(),
+        card.display().to_string().replace(' ', "\\040"),
+    );
+    std::fs::write(folder("proc").join("mounts"), table).unwrap();
+
+    let drives = removable_under(root.path());
+    let seen: Vec<(&Path, &str, bool)> = drives
+        .iter()
+        .map(|d| (d.path.as_path(), d.filesystem.as_str(), d.fat))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (stick.as_path(), "vfat", true),
+            (card.as_path(), "exfat", false)
+        ],
+        "the stick and the card are listed from root/proc/mounts and root/sys/block, the fixed disk is not"
+    );
+    for drive in &drives {
         assert!(
-            Path::new(&drive.path).is_dir(),
-            "{:?} is listed but is not a folder",
+            drive.path.is_dir() && drive.free_bytes.is_some(),
+            "{:?}: a listed drive is a folder whose free space is known",
             drive.path
         );
     }
+    assert!(
+        removable_under(&root.path().join("nowhere")).is_empty(),
+        "no mount table, no drives (and no panic)"
+    );
 }

@@ -2,6 +2,7 @@
 //! file through printing, printing again and importing, the papers an export takes, and the names the
 //! viewer may be given back.
 
+use mixite_core::error::Missing;
 use std::collections::HashMap;
 
 use mixite_core::archive::{self, ExportCase, ExportOptions, Protection};
@@ -204,7 +205,7 @@ fn the_viewer_is_only_given_recorded_papers_inside_the_print_folder() {
         assert!(
             matches!(
                 folder::path_of(&register, &refused),
-                Err(Error::NotFound("paper"))
+                Err(Error::NotFound(Missing::Paper))
             ),
             "{refused} must not reach the viewer"
         );
@@ -220,7 +221,7 @@ fn an_in_memory_register_refuses_to_file_a_paper_it_has_no_folder_for() {
     };
     let err = papers::file(&mut register, &fonts(), case.id, &paper, "Op", &clock()).unwrap_err();
     assert!(
-        matches!(err, Error::NotFound("print_folder")),
+        matches!(err, Error::NotFound(Missing::PrintFolder)),
         "no print folder, no paper: {err:?}"
     );
 }

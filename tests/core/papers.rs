@@ -244,3 +244,57 @@ fn every_paper_prints_for_four_realistic_cases() {
         }
     }
 }
+
+#[test]
+fn a_typed_name_with_a_character_no_font_has_is_refused_naming_its_field() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let mut form = ospitalita(1);
+    form.host.surname = String::new();
+    form.host.given_names = "Maria \u{1F600}".into();
+    form.property.foglio = "12\u{1F3E0}".into();
+    let err = declarations::pdf(&fonts(), &case, &form, register.reference(), clock().today)
+        .expect_err("an emoji is in no shipped font: the paper cannot print it");
+    let mixite_core::Error::Invalid(fields) = err else {
+        panic!("expected a field problem, got {err:?}");
+    };
+    let listed: Vec<String> = fields
+        .iter()
+        .map(|f| format!("{}:{}", f.field, f.code))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "host.surname:required",
+            "host.givenNames:missing_glyphs",
+            "property.foglio:missing_glyphs"
+        ],
+        "each unprintable text is refused on its own field, with the form's other problems"
+    );
+    assert_eq!(
+        fields[1].params,
+        [("chars".to_string(), "\u{1F600} (U+1F600)".to_string())],
+        "the problem names the character, so the operator knows what to retype"
+    );
+
+    let delega = Delega {
+        delegate: Person {
+            surname: "Rossi\u{1F600}".into(),
+            ..host()
+        },
+        purpose: "ritirare la ricevuta".into(),
+    };
+    let err = declarations::pdf(
+        &fonts(),
+        &case,
+        &delega,
+        register.reference(),
+        clock().today,
+    )
+    .expect_err("the delegate's name cannot be printed");
+    assert_eq!(
+        problems(err),
+        ["delegate.surname:missing_glyphs"],
+        "the delega names the delegate's field"
+    );
+}

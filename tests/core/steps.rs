@@ -1,3 +1,4 @@
+use mixite_core::error::ConflictCode;
 use mixite_core::model::{CaseView, StepInput};
 use mixite_core::{Error, Register};
 
@@ -169,7 +170,7 @@ fn only_the_latest_step_can_be_corrected_and_never_the_intake() {
     let err = register.correct_step(case.id, case.revision, intake, "errore", &clock(), "Op");
     assert!(matches!(
         err,
-        Err(Error::Conflict("intake_not_correctable"))
+        Err(Error::Conflict(ConflictCode::IntakeNotCorrectable))
     ));
     let case = add(&mut register, &case, &step("documents_pending"));
     let first = case.steps[1].id;
@@ -177,7 +178,7 @@ fn only_the_latest_step_can_be_corrected_and_never_the_intake() {
     let err = register.correct_step(case.id, case.revision, first, "errore", &clock(), "Op");
     assert!(matches!(
         err,
-        Err(Error::Conflict("only_latest_step_correctable"))
+        Err(Error::Conflict(ConflictCode::OnlyLatestStepCorrectable))
     ));
     let err = register
         .correct_step(
@@ -235,7 +236,7 @@ fn a_step_on_a_stale_revision_is_a_conflict() {
         "Op",
     );
     assert!(
-        matches!(again, Err(Error::Conflict("stale_revision"))),
+        matches!(again, Err(Error::Conflict(ConflictCode::StaleRevision))),
         "pressing Enter twice on the step form records the step once"
     );
 }

@@ -177,3 +177,66 @@ fn history_cannot_be_rewritten_even_with_raw_sql() {
         "the schema's triggers keep steps append-only"
     );
 }
+
+/// The permission bits of a file or folder.
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_data_folder_is_created_for_its_owner_only_and_an_existing_one_is_left_as_it_is() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let fresh = parent.path().join("sportello").join("dati");
+    drop(Store::open(&fresh).unwrap());
+    assert_eq!(
+        mode(&fresh),
+        0o700,
+        "the folder that holds the register is not for other users of the PC"
+    );
+
+    let shared = parent.path().join("condivisa");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o750)).unwrap();
+    drop(Store::open(&shared).unwrap());
+    assert_eq!(
+        mode(&shared),
+        0o750,
+        "a folder the user already has keeps the permissions the user gave it"
+    );
+}
+
+#[test]
+fn a_plain_copy_an_unfinished_backup_left_is_removed_at_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path()).unwrap());
+    let leftovers = [
+        "mixite-backup-0123456789abcdef.sqlite3",
+        "mixite-backup-0123456789abcdef.sqlite3-journal",
+    ];
+    let kept = [
+        // A backup file itself (someone keeps one in the data folder) and other files are not scratch.
+        "mixite-backup-20261126-1200.age",
+        "mixite-before-restore-20261126T120000.sqlite3",
+        "appunti.txt",
+    ];
+    for name in leftovers.iter().chain(&kept) {
+        std::fs::write(dir.path().join(name), b"SQLite format 3\0 plain data").unwrap();
+    }
+    drop(Store::open(dir.path()).unwrap());
+    for name in leftovers {
+        assert!(
+            !dir.path().join(name).exists(),
+            "{name}: a plain copy of the register must not outlive the backup that made it"
+        );
+    }
+    for name in kept {
+        assert!(
+            dir.path().join(name).exists(),
+            "{name}: only a backup's scratch copy is removed"
+        );
+    }
+}

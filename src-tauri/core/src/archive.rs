@@ -16,6 +16,7 @@
 //! here, the case gets the next number of the local counter for the import day's year (as a new case
 //! would) and the report lists the change, so the operator can tell the applicant.
 
+use crate::error::{ArchiveCode, FieldCode};
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{Cursor, Read, Write};
@@ -39,6 +40,12 @@ pub const MAX_PDF_BYTES: u64 = 64 << 20;
 pub const MAX_JSON_BYTES: u64 = 8 << 20;
 pub const MAX_TOTAL_BYTES: u64 = 512 << 20;
 pub const MAX_MEMBERS: usize = 1000;
+/// The largest ZIP an archive may be: its members plus their headers (local and central, name and
+/// extra fields: far under 1 KiB each) and the end records.
+pub const MAX_ZIP_BYTES: u64 = MAX_TOTAL_BYTES + (MAX_MEMBERS as u64) * 1024 + (1 << 20);
+/// The largest archive file there can be: that ZIP once encrypted (a plain one is smaller still). A
+/// larger file is refused by its size, before a byte of it is read into memory.
+pub const MAX_ARCHIVE_FILE_BYTES: u64 = encrypted_size_bound(MAX_ZIP_BYTES);
 /// The largest file FAT32 can hold (4 GiB − 1).
 pub const FAT32_MAX_FILE: u64 = u32::MAX as u64;
 /// The highest scrypt cost accepted when opening an archive (2^20: about 1 GiB of memory and a few
@@ -48,6 +55,9 @@ pub const MAX_SCRYPT_LOG_N: u8 = 20;
 /// Fixed, not age's calibration: on a fast desk the calibration picks more than `MAX_SCRYPT_LOG_N`,
 /// and the file could then not be opened again, not even to verify it.
 pub const DEFAULT_SCRYPT_LOG_N: u8 = 18;
+/// The fewest characters (not bytes) a new archive's or backup's passphrase may have: scrypt slows a
+/// guess down, it does not make a short passphrase safe on a lost stick. The UI promises the same.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
 const CASE_JSON: &str = "case.json";
 const MANIFEST_JSON: &str = "manifest.json";
@@ -103,6 +113,29 @@ impl ExportOptions {
             scrypt_log_n: None,
         }
     }
+
+    /// Refuses a protection that does not protect: an empty passphrase (`passphrase_required`) or one
+    /// shorter than `MIN_PASSPHRASE_CHARS` (on field `passphrase`, as a backup's).
+    pub fn check(&self) -> Result<()> {
+        match &self.protection {
+            Protection::None => Ok(()),
+            Protection::Passphrase(p) if p.is_empty() => {
+                Err(archive_err(ArchiveCode::PassphraseRequired))
+            }
+            Protection::Passphrase(p) => check_passphrase_length(p),
+        }
+    }
+}
+
+/// Refuses a passphrase shorter than `MIN_PASSPHRASE_CHARS` characters, on field `passphrase`.
+pub(crate) fn check_passphrase_length(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(Error::Invalid(vec![crate::error::FieldError::new(
+            "passphrase",
+            FieldCode::PassphraseShort,
+        )]));
+    }
+    Ok(())
 }
 
 /// An archive built in memory, ready to be written.
@@ -179,7 +212,7 @@ struct ManifestEntry {
     sha256: String,
 }
 
-fn archive_err(code: &'static str) -> Error {
+fn archive_err(code: ArchiveCode) -> Error {
     Error::Archive(code)
 }
 
@@ -262,37 +295,59 @@ pub fn file_name(first_number: &str, count: usize, today: NaiveDate, encrypted: 
     }
 }
 
-/// Builds the archive of `selection` in memory: reads the cases, checks the PDFs against the caps an
-/// import applies (so this desk never writes a file another desk refuses), zips and encrypts.
+/// An archive's ZIP built from the register (`pack`), not yet sealed: everything that needs the
+/// database is done. Sealing it (scrypt) and writing it to the stick (`Packed::seal`,
+/// `Packed::export_to_folder`) need no register, so a caller that shares one among threads lets the
+/// others use it meanwhile.
+#[derive(Debug, Clone)]
+pub struct Packed {
+    zip: Vec<u8>,
+    first_number: String,
+    count: usize,
+    today: NaiveDate,
+    /// The tables the written file is verified against, as an import on this desk would use them.
+    reference: Reference,
+}
+
+/// Builds the archive of `selection` in memory: checks the protection (see `ExportOptions::check`),
+/// reads the cases, checks the PDFs against the caps an import applies (so this desk never writes a
+/// file another desk refuses), zips and encrypts (`pack`, then `Packed::seal`).
 pub fn build(
     register: &Register,
     selection: &[ExportCase],
     options: &ExportOptions,
     today: NaiveDate,
 ) -> Result<Built> {
+    options.check()?;
+    pack(register, selection, today)?.seal(options)
+}
+
+/// Reads the cases of `selection` and zips them with their PDFs (checked against the caps an import
+/// applies), unencrypted and in memory: the part of an export that needs the register.
+pub fn pack(register: &Register, selection: &[ExportCase], today: NaiveDate) -> Result<Packed> {
     if selection.is_empty() {
-        return Err(archive_err("nothing_to_export"));
+        return Err(archive_err(ArchiveCode::NothingToExport));
     }
     let mut seen = HashSet::new();
     let mut archived = Vec::with_capacity(selection.len());
     let mut members: Vec<(String, &[u8])> = Vec::new();
     for item in selection {
         if !seen.insert(item.id) {
-            return Err(archive_err("duplicate_case"));
+            return Err(archive_err(ArchiveCode::DuplicateCase));
         }
         let view = register.get(item.id, today)?;
         let mut case = archived_of(register, &view)?;
         let mut names = HashSet::new();
         for pdf in &item.pdfs {
             if !safe_pdf_name(&pdf.name) {
-                return Err(archive_err("invalid_pdf_name"));
+                return Err(archive_err(ArchiveCode::InvalidPdfName));
             }
             // Case-insensitive, as on the stick and in the checks of an import.
             if !names.insert(pdf.name.to_ascii_lowercase()) {
-                return Err(archive_err("duplicate_member"));
+                return Err(archive_err(ArchiveCode::DuplicateMember));
             }
             if pdf.bytes.len() as u64 > MAX_PDF_BYTES {
-                return Err(archive_err("too_large"));
+                return Err(archive_err(ArchiveCode::TooLarge));
             }
             case.pdfs.push(pdf.name.clone());
             members.push((format!("pdf/{}/{}", case.uuid, pdf.name), &pdf.bytes));
@@ -300,20 +355,20 @@ pub fn build(
         archived.push(case);
     }
     if members.len() + 2 > MAX_MEMBERS {
-        return Err(archive_err("too_large"));
+        return Err(archive_err(ArchiveCode::TooLarge));
     }
     let case_json = serde_json::to_vec_pretty(&CaseFile {
         schema: SCHEMA,
         cases: archived,
     })
-    .map_err(|_| archive_err("invalid_json"))?;
+    .map_err(|_| archive_err(ArchiveCode::InvalidJson))?;
     if case_json.len() as u64 > MAX_JSON_BYTES {
-        return Err(archive_err("too_large"));
+        return Err(archive_err(ArchiveCode::TooLarge));
     }
     members.insert(0, (CASE_JSON.to_string(), &case_json));
     let total: u64 = members.iter().map(|(_, b)| b.len() as u64).sum();
     if total > MAX_TOTAL_BYTES {
-        return Err(archive_err("too_large"));
+        return Err(archive_err(ArchiveCode::TooLarge));
     }
     let manifest = serde_json::to_vec_pretty(&Manifest {
         schema: SCHEMA,
@@ -326,25 +381,67 @@ pub fn build(
             })
             .collect(),
     })
-    .map_err(|_| archive_err("invalid_json"))?;
+    .map_err(|_| archive_err(ArchiveCode::InvalidJson))?;
     let zip = zip_members(&manifest, &members)?;
-    let first = register.get(selection[0].id, today)?.number;
-    match &options.protection {
-        Protection::None => Ok(Built {
-            file_name: file_name(&first, selection.len(), today, false),
-            bytes: zip,
-        }),
-        Protection::Passphrase(passphrase) => Ok(Built {
-            file_name: file_name(&first, selection.len(), today, true),
-            bytes: encrypt(&zip, passphrase, options.scrypt_log_n)?,
-        }),
+    let first_number = register.get(selection[0].id, today)?.number;
+    Ok(Packed {
+        zip,
+        first_number,
+        count: selection.len(),
+        today,
+        reference: register.reference().clone(),
+    })
+}
+
+impl Packed {
+    /// The archive as it goes to the stick: encrypted with the options' passphrase (after
+    /// `ExportOptions::check`), or the plain ZIP on the operator's explicit choice.
+    pub fn seal(self, options: &ExportOptions) -> Result<Built> {
+        self.sealed(options).map(|(built, _)| built)
+    }
+
+    fn sealed(self, options: &ExportOptions) -> Result<(Built, Reference)> {
+        options.check()?;
+        let (bytes, encrypted) = match &options.protection {
+            Protection::None => (self.zip, false),
+            Protection::Passphrase(passphrase) => {
+                (encrypt(&self.zip, passphrase, options.scrypt_log_n)?, true)
+            }
+        };
+        let built = Built {
+            file_name: file_name(&self.first_number, self.count, self.today, encrypted),
+            bytes,
+        };
+        Ok((built, self.reference))
+    }
+
+    /// Seals the archive and writes it safely into `folder` (see `write_to_folder`); the file is read
+    /// back and opened with the same passphrase before this returns `Ok`.
+    pub fn export_to_folder(self, options: &ExportOptions, folder: &Path) -> Result<Exported> {
+        let (built, reference) = self.sealed(options)?;
+        let passphrase = match &options.protection {
+            Protection::Passphrase(p) => Some(p.as_str()),
+            Protection::None => None,
+        };
+        let path = write_to_folder(folder, &built.file_name, &built.bytes, |bytes| {
+            open_bytes(bytes, passphrase, &reference).map(|_| ())
+        })?;
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(Exported {
+            path,
+            file_name,
+            size: built.bytes.len() as u64,
+        })
     }
 }
 
 fn zip_members(manifest: &[u8], members: &[(String, &[u8])]) -> Result<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     use zip::CompressionMethod;
-    let zip_failed = |_| archive_err("write_failed");
+    let zip_failed = |_| archive_err(ArchiveCode::WriteFailed);
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
     // JSON shrinks a lot; PDFs are already compressed inside, so they are stored as they are.
     let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
@@ -382,18 +479,18 @@ pub(crate) fn encrypt_to(
     log_n: Option<u8>,
 ) -> Result<()> {
     if passphrase.is_empty() {
-        return Err(archive_err("passphrase_required"));
+        return Err(archive_err(ArchiveCode::PassphraseRequired));
     }
     let mut recipient =
         age::scrypt::Recipient::new(age::secrecy::SecretString::from(passphrase.to_owned()));
     let log_n = log_n.unwrap_or(DEFAULT_SCRYPT_LOG_N);
     if log_n == 0 || log_n > MAX_SCRYPT_LOG_N {
-        return Err(archive_err("unsupported_encryption"));
+        return Err(archive_err(ArchiveCode::UnsupportedEncryption));
     }
     recipient.set_work_factor(log_n);
     let encryptor =
         age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-            .map_err(|_| archive_err("write_failed"))?;
+            .map_err(|_| archive_err(ArchiveCode::WriteFailed))?;
     let mut writer = encryptor.wrap_output(out)?;
     std::io::copy(&mut plain, &mut writer)?;
     writer.finish()?.flush()?;
@@ -401,12 +498,12 @@ pub(crate) fn encrypt_to(
 }
 
 /// The bytes age adds to `plain` bytes: a header well under 1 KiB and 16 bytes per 64 KiB chunk.
-pub(crate) fn encrypted_size_bound(plain: u64) -> u64 {
+pub(crate) const fn encrypted_size_bound(plain: u64) -> u64 {
     plain + (plain / 65_536 + 1) * 16 + 1024
 }
 
-/// Builds the archive and writes it safely into `folder` (see `write_to_folder`); the file is read
-/// back and opened with the same passphrase before this returns `Ok`.
+/// Builds the archive and writes it safely into `folder` (`pack`, then `Packed::export_to_folder`);
+/// the file is read back and opened with the same passphrase before this returns `Ok`.
 pub fn export_to_folder(
     register: &Register,
     selection: &[ExportCase],
@@ -414,24 +511,8 @@ pub fn export_to_folder(
     folder: &Path,
     today: NaiveDate,
 ) -> Result<Exported> {
-    let built = build(register, selection, options, today)?;
-    let passphrase = match &options.protection {
-        Protection::Passphrase(p) => Some(p.as_str()),
-        Protection::None => None,
-    };
-    let reference = register.reference();
-    let path = write_to_folder(folder, &built.file_name, &built.bytes, |bytes| {
-        open_bytes(bytes, passphrase, reference).map(|_| ())
-    })?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(Exported {
-        path,
-        file_name,
-        size: built.bytes.len() as u64,
-    })
+    options.check()?;
+    pack(register, selection, today)?.export_to_folder(options, folder)
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -442,17 +523,17 @@ pub fn export_to_folder(
 fn stick_error(e: std::io::Error) -> Error {
     use std::io::ErrorKind;
     match e.kind() {
-        ErrorKind::StorageFull => archive_err("stick_full"),
-        ErrorKind::FileTooLarge => archive_err("too_large_for_stick"),
+        ErrorKind::StorageFull => archive_err(ArchiveCode::StickFull),
+        ErrorKind::FileTooLarge => archive_err(ArchiveCode::TooLargeForStick),
         ErrorKind::ReadOnlyFilesystem | ErrorKind::PermissionDenied => {
-            archive_err("stick_read_only")
+            archive_err(ArchiveCode::StickReadOnly)
         }
-        ErrorKind::NotFound | ErrorKind::NotADirectory => archive_err("stick_removed"),
+        ErrorKind::NotFound | ErrorKind::NotADirectory => archive_err(ArchiveCode::StickRemoved),
         _ => match e.raw_os_error() {
             // EDQUOT: a quota counts as full.
-            Some(122) => archive_err("stick_full"),
+            Some(122) => archive_err(ArchiveCode::StickFull),
             // EIO, ENXIO, ENODEV, ENOTCONN (FUSE gone), ESHUTDOWN: the device went away.
-            Some(5 | 6 | 19 | 107 | 108) => archive_err("stick_removed"),
+            Some(5 | 6 | 19 | 107 | 108) => archive_err(ArchiveCode::StickRemoved),
             _ => Error::Io(e),
         },
     }
@@ -461,7 +542,7 @@ fn stick_error(e: std::io::Error) -> Error {
 /// Refuses a file FAT32 cannot hold, before a byte is written.
 pub fn check_fat32_size(size: u64) -> Result<()> {
     if size > FAT32_MAX_FILE {
-        return Err(archive_err("too_large_for_stick"));
+        return Err(archive_err(ArchiveCode::TooLargeForStick));
     }
     Ok(())
 }
@@ -485,7 +566,7 @@ fn free_name(folder: &Path, name: &str) -> Result<String> {
             return Ok(candidate);
         }
     }
-    Err(archive_err("no_free_name"))
+    Err(archive_err(ArchiveCode::NoFreeName))
 }
 
 /// Writes `bytes` into `folder` under `name` (or the first free variant, see `free_name`) so that the
@@ -505,9 +586,9 @@ pub fn write_to_folder(
         |path| {
             let read = std::fs::read(path).map_err(stick_error)?;
             if read != bytes {
-                return Err(archive_err("verify_failed"));
+                return Err(archive_err(ArchiveCode::VerifyFailed));
             }
-            verify(&read).map_err(|_| archive_err("verify_failed"))
+            verify(&read).map_err(|_| archive_err(ArchiveCode::VerifyFailed))
         },
     )
 }
@@ -531,7 +612,7 @@ pub fn write_with(
 ) -> Result<PathBuf> {
     check_fat32_size(size)?;
     if !std::fs::metadata(folder).map_err(stick_error)?.is_dir() {
-        return Err(archive_err("stick_removed"));
+        return Err(archive_err(ArchiveCode::StickRemoved));
     }
     let final_name = free_name(folder, name)?;
     let temp = folder.join(format!("mixite-{:016x}.tmp", rand::random::<u64>()));
@@ -555,7 +636,7 @@ pub fn write_with(
             // The folder took a new file a moment ago, so it is not read-only: a permission error in
             // the middle of writing is how FUSE FAT drivers (fusefat) report a volume with no free
             // cluster.
-            Error::Io(io) if io.raw_os_error() == Some(1) => archive_err("stick_full"),
+            Error::Io(io) if io.raw_os_error() == Some(1) => archive_err(ArchiveCode::StickFull),
             Error::Io(io) => stick_error(io),
             other => other,
         });
@@ -563,7 +644,7 @@ pub fn write_with(
     // Checked again just before the rename, which would replace a file that appeared meanwhile.
     if target.exists() {
         let _ = std::fs::remove_file(&temp);
-        return Err(archive_err("no_free_name"));
+        return Err(archive_err(ArchiveCode::NoFreeName));
     }
     if let Err(e) = std::fs::rename(&temp, &target) {
         let _ = std::fs::remove_file(&temp);
@@ -632,16 +713,22 @@ impl Archive {
     }
 }
 
-/// Reads and verifies an archive file (see `open_bytes`). Files larger than FAT32 allows are refused
-/// unread: this desk never writes one.
+/// Reads and verifies an archive file (see `open_bytes`). A file larger than any archive can be
+/// (`MAX_ARCHIVE_FILE_BYTES`) is refused as `too_large` by its size, unread; one that grows while it is
+/// read is cut at that size and refused too.
 pub fn open_file(path: &Path, passphrase: Option<&str>, reference: &Reference) -> Result<Archive> {
     let file = File::open(path).map_err(stick_error)?;
     let len = file.metadata().map_err(stick_error)?.len();
-    check_fat32_size(len)?;
-    let mut bytes = Vec::new();
-    file.take(FAT32_MAX_FILE)
+    if len > MAX_ARCHIVE_FILE_BYTES {
+        return Err(archive_err(ArchiveCode::TooLarge));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_ARCHIVE_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(stick_error)?;
+    if bytes.len() as u64 > MAX_ARCHIVE_FILE_BYTES {
+        return Err(archive_err(ArchiveCode::TooLarge));
+    }
     open_bytes(&bytes, passphrase, reference)
 }
 
@@ -657,18 +744,17 @@ pub fn open_bytes(
         let zip = if bytes.starts_with(AGE_MAGIC) {
             let passphrase = passphrase
                 .filter(|p| !p.is_empty())
-                .ok_or(archive_err("passphrase_required"))?;
+                .ok_or(archive_err(ArchiveCode::PassphraseRequired))?;
             // The ZIP inside can be no larger than its members plus their headers.
-            let cap = MAX_TOTAL_BYTES + (MAX_MEMBERS as u64) * 1024 + (1 << 20);
-            std::borrow::Cow::Owned(decrypt(bytes, passphrase, cap)?)
+            std::borrow::Cow::Owned(decrypt(bytes, passphrase, MAX_ZIP_BYTES)?)
         } else if bytes.starts_with(ZIP_MAGIC) {
             std::borrow::Cow::Borrowed(bytes)
         } else {
-            return Err(archive_err("not_an_archive"));
+            return Err(archive_err(ArchiveCode::NotAnArchive));
         };
         read_zip(&zip, reference)
     }))
-    .unwrap_or(Err(archive_err("corrupt")))
+    .unwrap_or(Err(archive_err(ArchiveCode::Corrupt)))
 }
 
 /// Decrypts an age file with a passphrase, reading at most `cap` bytes of plain text (`too_large`
@@ -679,9 +765,9 @@ pub(crate) fn decrypt(bytes: &[u8], passphrase: &str, cap: u64) -> Result<Vec<u8
     (&mut reader)
         .take(cap + 1)
         .read_to_end(&mut plain)
-        .map_err(|_| archive_err("corrupt"))?;
+        .map_err(|_| archive_err(ArchiveCode::Corrupt))?;
     if plain.len() as u64 > cap {
-        return Err(archive_err("too_large"));
+        return Err(archive_err(ArchiveCode::TooLarge));
     }
     Ok(plain)
 }
@@ -693,9 +779,10 @@ pub(crate) fn decrypt_reader<R: std::io::BufRead>(
     passphrase: &str,
 ) -> Result<age::stream::StreamReader<R>> {
     use age::DecryptError as D;
-    let decryptor = age::Decryptor::new_buffered(input).map_err(|_| archive_err("corrupt"))?;
+    let decryptor =
+        age::Decryptor::new_buffered(input).map_err(|_| archive_err(ArchiveCode::Corrupt))?;
     if !decryptor.is_scrypt() {
-        return Err(archive_err("unsupported_encryption"));
+        return Err(archive_err(ArchiveCode::UnsupportedEncryption));
     }
     let mut identity =
         age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_owned()));
@@ -706,10 +793,10 @@ pub(crate) fn decrypt_reader<R: std::io::BufRead>(
             // A flipped bit in the wrapped key looks the same as a wrong passphrase; the message
             // says both.
             D::DecryptionFailed | D::KeyDecryptionFailed | D::NoMatchingKeys => {
-                archive_err("wrong_passphrase")
+                archive_err(ArchiveCode::WrongPassphrase)
             }
-            D::ExcessiveWork { .. } => archive_err("unsupported_encryption"),
-            _ => archive_err("corrupt"),
+            D::ExcessiveWork { .. } => archive_err(ArchiveCode::UnsupportedEncryption),
+            _ => archive_err(ArchiveCode::Corrupt),
         })
 }
 
@@ -721,7 +808,7 @@ enum MemberName {
 }
 
 fn member_name(raw: &[u8]) -> Result<MemberName> {
-    let name = std::str::from_utf8(raw).map_err(|_| archive_err("unsafe_member"))?;
+    let name = std::str::from_utf8(raw).map_err(|_| archive_err(ArchiveCode::UnsafeMember))?;
     // Anything that could climb out of a folder or name a drive is hostile, whatever else it is.
     if name.is_empty()
         || name.starts_with('/')
@@ -730,7 +817,7 @@ fn member_name(raw: &[u8]) -> Result<MemberName> {
         || name.contains('\0')
         || name.split('/').any(|part| part == ".." || part == ".")
     {
-        return Err(archive_err("unsafe_member"));
+        return Err(archive_err(ArchiveCode::UnsafeMember));
     }
     match name {
         CASE_JSON => return Ok(MemberName::CaseJson),
@@ -744,7 +831,7 @@ fn member_name(raw: &[u8]) -> Result<MemberName> {
         {
             Ok(MemberName::Pdf)
         }
-        _ => Err(archive_err("unexpected_member")),
+        _ => Err(archive_err(ArchiveCode::UnexpectedMember)),
     }
 }
 
@@ -754,13 +841,13 @@ pub(crate) fn canonical_uuid(s: &str) -> bool {
 }
 
 fn read_zip(bytes: &[u8], reference: &Reference) -> Result<Archive> {
-    let corrupt = |_| archive_err("corrupt");
+    let corrupt = |_| archive_err(ArchiveCode::Corrupt);
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     if zip.len() > MAX_MEMBERS {
-        return Err(archive_err("too_large"));
+        return Err(archive_err(ArchiveCode::TooLarge));
     }
     if zip.has_duplicate_names() {
-        return Err(archive_err("duplicate_member"));
+        return Err(archive_err(ArchiveCode::DuplicateMember));
     }
     // Names first, for every member, before any is decompressed.
     let mut names = Vec::with_capacity(zip.len());
@@ -768,17 +855,17 @@ fn read_zip(bytes: &[u8], reference: &Reference) -> Result<Archive> {
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(corrupt)?;
         let text = String::from_utf8(entry.name_raw().to_vec())
-            .map_err(|_| archive_err("unsafe_member"))?;
+            .map_err(|_| archive_err(ArchiveCode::UnsafeMember))?;
         // Two members differing only in case would be one file on the stick or on Windows.
         if !folded.insert(text.to_lowercase()) {
-            return Err(archive_err("duplicate_member"));
+            return Err(archive_err(ArchiveCode::DuplicateMember));
         }
         let parsed = member_name(text.as_bytes())?;
         names.push((text, parsed));
     }
     // Overlapping members are how the smallest zip bombs reuse one compressed stream many times.
     if zip.has_overlapping_files().map_err(corrupt)? {
-        return Err(archive_err("corrupt"));
+        return Err(archive_err(ArchiveCode::Corrupt));
     }
     let mut contents: HashMap<String, Vec<u8>> = HashMap::new();
     let mut total = 0u64;
@@ -789,59 +876,60 @@ fn read_zip(bytes: &[u8], reference: &Reference) -> Result<Archive> {
         };
         let mut member = zip.by_index(i).map_err(corrupt)?;
         if member.is_dir() || member.size() > cap {
-            return Err(archive_err("too_large"));
+            return Err(archive_err(ArchiveCode::TooLarge));
         }
         let mut data = Vec::new();
         // The declared size is not trusted: at most `cap + 1` bytes are inflated.
         (&mut member)
             .take(cap + 1)
             .read_to_end(&mut data)
-            .map_err(|_| archive_err("corrupt"))?;
+            .map_err(|_| archive_err(ArchiveCode::Corrupt))?;
         if data.len() as u64 > cap {
-            return Err(archive_err("too_large"));
+            return Err(archive_err(ArchiveCode::TooLarge));
         }
         total += data.len() as u64;
         if total > MAX_TOTAL_BYTES {
-            return Err(archive_err("too_large"));
+            return Err(archive_err(ArchiveCode::TooLarge));
         }
         contents.insert(name.clone(), data);
     }
 
     let manifest_bytes = contents
         .remove(MANIFEST_JSON)
-        .ok_or(archive_err("missing_member"))?;
-    let manifest: Manifest =
-        serde_json::from_slice(&manifest_bytes).map_err(|_| archive_err("invalid_json"))?;
+        .ok_or(archive_err(ArchiveCode::MissingMember))?;
+    let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
+        .map_err(|_| archive_err(ArchiveCode::InvalidJson))?;
     if manifest.schema != SCHEMA {
-        return Err(archive_err("unsupported_schema"));
+        return Err(archive_err(ArchiveCode::UnsupportedSchema));
     }
     let mut listed = HashSet::new();
     for entry in &manifest.members {
         if !listed.insert(entry.name.as_str()) {
-            return Err(archive_err("duplicate_member"));
+            return Err(archive_err(ArchiveCode::DuplicateMember));
         }
         let data = contents
             .get(&entry.name)
-            .ok_or(archive_err("missing_member"))?;
+            .ok_or(archive_err(ArchiveCode::MissingMember))?;
         if data.len() as u64 != entry.size || sha256_hex(data) != entry.sha256 {
-            return Err(archive_err("checksum_mismatch"));
+            return Err(archive_err(ArchiveCode::ChecksumMismatch));
         }
     }
     if contents.keys().any(|name| !listed.contains(name.as_str())) {
-        return Err(archive_err("unlisted_member"));
+        return Err(archive_err(ArchiveCode::UnlistedMember));
     }
 
     let case_bytes = contents
         .remove(CASE_JSON)
-        .ok_or(archive_err("missing_member"))?;
+        .ok_or(archive_err(ArchiveCode::MissingMember))?;
     let value: serde_json::Value =
-        serde_json::from_slice(&case_bytes).map_err(|_| archive_err("invalid_json"))?;
+        serde_json::from_slice(&case_bytes).map_err(|_| archive_err(ArchiveCode::InvalidJson))?;
     if value.get("schema").and_then(|s| s.as_u64()) != Some(u64::from(SCHEMA)) {
-        return Err(archive_err("unsupported_schema"));
+        return Err(archive_err(ArchiveCode::UnsupportedSchema));
     }
-    let file: CaseFile = serde_json::from_value(value).map_err(|_| archive_err("invalid_json"))?;
+    let file: CaseFile =
+        serde_json::from_value(value).map_err(|_| archive_err(ArchiveCode::InvalidJson))?;
     if file.cases.is_empty() {
-        return Err(archive_err("invalid_case_data"));
+        return Err(archive_err(ArchiveCode::InvalidCaseData));
     }
     let mut uuids = HashSet::new();
     let mut cases = Vec::with_capacity(file.cases.len());
@@ -849,17 +937,17 @@ fn read_zip(bytes: &[u8], reference: &Reference) -> Result<Archive> {
     for mut case in file.cases {
         check_case(&mut case, reference)?;
         if !uuids.insert(case.uuid.clone()) {
-            return Err(archive_err("invalid_case_data"));
+            return Err(archive_err(ArchiveCode::InvalidCaseData));
         }
         let mut own = HashSet::new();
         for name in &case.pdfs {
             if !safe_pdf_name(name) || !own.insert(name.to_ascii_lowercase()) {
-                return Err(archive_err("invalid_case_data"));
+                return Err(archive_err(ArchiveCode::InvalidCaseData));
             }
             let member = format!("pdf/{}/{}", case.uuid, name);
             let bytes = contents
                 .remove(&member)
-                .ok_or(archive_err("missing_member"))?;
+                .ok_or(archive_err(ArchiveCode::MissingMember))?;
             pdfs.push(ArchivedPdf {
                 case_uuid: case.uuid.clone(),
                 name: name.clone(),
@@ -870,7 +958,7 @@ fn read_zip(bytes: &[u8], reference: &Reference) -> Result<Archive> {
     }
     // A PDF of no case in `case.json`.
     if !contents.is_empty() {
-        return Err(archive_err("unexpected_member"));
+        return Err(archive_err(ArchiveCode::UnexpectedMember));
     }
     Ok(Archive { cases, pdfs })
 }
@@ -897,7 +985,7 @@ fn parse_number(number: &str) -> Option<(i64, i64)> {
 /// allowed after the one before it (`steps::next_steps`), corrections only of the latest effective
 /// entry, status and issued permit as the history gives them. Normalises data and steps in place.
 fn check_case(case: &mut ArchivedCase, reference: &Reference) -> Result<()> {
-    let bad = || archive_err("invalid_case_data");
+    let bad = || archive_err(ArchiveCode::InvalidCaseData);
     if !canonical_uuid(&case.uuid)
         || parse_number(&case.number).is_none()
         || !(1..=1_000_000_000).contains(&case.revision)
@@ -926,8 +1014,8 @@ fn check_case(case: &mut ArchivedCase, reference: &Reference) -> Result<()> {
     for i in 0..case.steps.len() {
         let step = &case.steps[i];
         let day = rfc3339_day(&step.recorded_at).ok_or_else(bad)?;
-        // A desk with no operator name set records steps with an empty one (`Register::create` takes
-        // the name as given); any other name must be one the validators accept.
+        // Earlier versions opened a case with an empty operator when no name was set (today
+        // `Register::create` refuses it); any other name must be one the validators accept.
         if !step.operator.is_empty() {
             let operator = validate::operator(&step.operator, reference, day).map_err(|_| bad())?;
             if operator != step.operator {
@@ -1190,7 +1278,7 @@ fn write_plans(
         match plan {
             Plan::Insert(case) => {
                 let (year, seq) =
-                    parse_number(&case.number).ok_or(archive_err("invalid_case_data"))?;
+                    parse_number(&case.number).ok_or(archive_err(ArchiveCode::InvalidCaseData))?;
                 let (year, seq) = if cases::number_taken(tx, year, seq)? {
                     let year = i64::from(at.today.year());
                     (year, cases::next_number(tx, year)?)

@@ -1,16 +1,19 @@
 //! Full backups of a data folder's register to a USB stick, and restoring one. A backup is taken while
 //! the app runs with SQLite's online backup API (a consistent copy, the register keeps working),
 //! encrypted with an age passphrase (a lost stick must not leak anyone's data), and written to the stick
-//! the way case archives are (`archive::write_to_folder`: temporary name, fsync, rename, read back and
-//! verified). The date and size of the last backup are kept in the register's settings for the reminder.
+//! the way case archives are (`archive::write_with`: temporary name, fsync, rename, read back and
+//! verified). Only the copy and the record need the register; encrypting and writing do not, so the
+//! shell holds the register's lock for those two steps only (`snapshot`, `Snapshot::write`, `record`).
+//! The date and size of the last backup are kept in the register's settings for the reminder.
 //!
 //! Restoring verifies everything before touching the data folder (passphrase, SQLite integrity, a schema
 //! this version can open), keeps a safety copy of the current database, then replaces it in one rename.
 //! It must run with no register open on the folder (it takes the folder's lock itself), and it must never
 //! leave the folder without a database that opens.
 
+use crate::error::{ArchiveCode, FieldCode};
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Read};
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, MAIN_DB};
@@ -18,7 +21,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::store::{put_setting, supported_version, DB_FILE, LOCK_FILE};
+use crate::store::{
+    create_private_dir, create_private_file, put_setting, supported_version, BACKUP_SCRATCH_PREFIX,
+    DB_FILE, LOCK_FILE,
+};
 use crate::{archive, Clock, Register};
 
 const SETTING: &str = "last_backup";
@@ -43,26 +49,45 @@ pub struct Last {
     pub bytes: u64,
 }
 
-fn err(code: &'static str) -> Error {
+fn err(code: ArchiveCode) -> Error {
     Error::Archive(code)
 }
 
-/// A file under the system's temporary folder, removed on drop (it holds the plain database).
-struct Scratch(PathBuf);
+/// The plain copy of the database a backup encrypts. It lives in the data folder, never in the system's
+/// shared temporary folder: created owner-only before SQLite writes a page into it, held open so the
+/// encryption reads it whatever happens to its name, removed on drop, and, when a crash skips the drop,
+/// removed by the next `Store::open` (`store::BACKUP_SCRATCH_PREFIX`).
+struct Scratch {
+    path: PathBuf,
+    file: File,
+}
 
 impl Scratch {
-    fn new(what: &str) -> Scratch {
-        Scratch(std::env::temp_dir().join(format!(
-            "mixite-{what}-{:016x}.sqlite3",
+    fn new(data_dir: &Path) -> Result<Scratch> {
+        let path = data_dir.join(format!(
+            "{BACKUP_SCRATCH_PREFIX}{:016x}.sqlite3",
             rand::random::<u64>()
-        )))
+        ));
+        let file = create_private_file(&path)?;
+        Ok(Scratch { path, file })
     }
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        let _ = std::fs::remove_file(&self.path);
+        for suffix in ["-journal", "-wal", "-shm"] {
+            let mut side = self.path.clone().into_os_string();
+            side.push(suffix);
+            let _ = std::fs::remove_file(side);
+        }
     }
+}
+
+/// Where a backup of `register` keeps its plain copy while it encrypts it: the register's data folder.
+/// A register without one (in memory) cannot be backed up.
+pub fn scratch_folder(register: &Register) -> Result<&Path> {
+    register.store().dir().ok_or(err(ArchiveCode::NoDataFolder))
 }
 
 /// Reads through to `inner` and hashes what passes, so a stream can be compared without keeping it.
@@ -99,39 +124,43 @@ impl<R: Read> Read for Hashing<R> {
 fn open_backup(file: &Path, passphrase: &str) -> Result<impl Read> {
     let mut input = BufReader::new(File::open(file)?.take(archive::FAT32_MAX_FILE));
     if !input.fill_buf()?.starts_with(AGE_MAGIC) {
-        return Err(err("not_an_archive"));
+        return Err(err(ArchiveCode::NotAnArchive));
     }
     archive::decrypt_reader(input, passphrase)
 }
 
-/// Takes a backup of the register and writes it, encrypted, to `folder` as
-/// `mixite-backup-<YYYYMMDD-HHMM>.age`; records it as the last backup. Everything streams through
-/// files (the copy in the system's temporary folder, the stick), so memory does not grow with the
-/// register: a 100 000-case register is a quarter of a gigabyte.
-pub fn backup(
-    register: &mut Register,
-    folder: &Path,
-    passphrase: &str,
-    at: &Clock,
-) -> Result<Written> {
-    if passphrase.chars().count() < 8 {
-        return Err(Error::Invalid(vec![crate::error::FieldError::new(
-            "passphrase",
-            "passphrase_short",
-        )]));
-    }
-    let scratch = Scratch::new("backup");
-    register.store().conn().backup(MAIN_DB, &scratch.0, None)?;
+/// A consistent plain copy of a register taken for a backup (`snapshot`), not yet on the stick. Only
+/// taking it needs the register: encrypting it and writing it to the stick (`Snapshot::write`, seconds
+/// for scrypt, minutes for a large register on a slow stick) need nothing of it, so a caller that shares
+/// the register among threads can let them use it meanwhile, and then has it record the backup
+/// (`record`).
+pub struct Snapshot {
+    scratch: Scratch,
+    plain_len: u64,
+    /// When the copy was taken (RFC 3339): the backup's date.
+    stamp: String,
+}
+
+/// Takes the copy of `register` a backup encrypts (see `Snapshot`), after checking the passphrase
+/// it will be encrypted with (at least `archive::MIN_PASSPHRASE_CHARS` characters): a refused
+/// passphrase copies nothing.
+pub fn snapshot(register: &Register, passphrase: &str, at: &Clock) -> Result<Snapshot> {
+    archive::check_passphrase_length(passphrase)?;
+    let scratch = Scratch::new(scratch_folder(register)?)?;
+    register
+        .store()
+        .conn()
+        .backup(MAIN_DB, &scratch.path, None)?;
     let stamp = at.recorded_at();
     {
         // The copy remembers itself as its register's last backup, so that once restored the
         // reminder knows how recent the data is (the size recorded is the database's; the file on
         // the stick is larger by age's few bytes per 64 KiB). No log beside the copy: one file.
-        let copy = Connection::open(&scratch.0)?;
+        let copy = Connection::open(&scratch.path)?;
         copy.pragma_update(None, "journal_mode", "DELETE")?;
         let itself = Last {
             at: stamp.clone(),
-            bytes: std::fs::metadata(&scratch.0)?.len(),
+            bytes: scratch.file.metadata()?.len(),
         };
         put_setting(
             &copy,
@@ -139,48 +168,89 @@ pub fn backup(
             &serde_json::to_string(&itself).unwrap_or_default(),
         )?;
     }
-    let plain_len = std::fs::metadata(&scratch.0)?.len();
-    let name = format!(
-        "mixite-backup-{}.age",
-        stamp
-            .get(..16)
-            .unwrap_or(&stamp)
-            .replace(['-', ':'], "")
-            .replace('T', "-")
-    );
-    let plain_digest = std::cell::OnceCell::new();
-    let path = archive::write_with(
-        folder,
-        &name,
-        archive::encrypted_size_bound(plain_len),
-        |file| {
-            let mut source = Hashing::new(BufReader::new(File::open(&scratch.0)?));
-            archive::encrypt_to(&mut source, BufWriter::new(file), passphrase, None)?;
-            let _ = plain_digest.set(source.finish());
-            Ok(())
-        },
-        |path| {
-            // What is on the stick must decrypt to the database just copied.
-            let mut read = Hashing::new(open_backup(path, passphrase)?);
-            std::io::copy(&mut read, &mut std::io::sink()).map_err(|_| err("verify_failed"))?;
-            (Some(&read.finish()) == plain_digest.get())
-                .then_some(())
-                .ok_or(err("verify_failed"))
-        },
-    )?;
-    let bytes = std::fs::metadata(&path)?.len();
+    let plain_len = scratch.file.metadata()?.len();
+    Ok(Snapshot {
+        scratch,
+        plain_len,
+        stamp,
+    })
+}
+
+impl Snapshot {
+    /// Where the plain copy is while it waits (in the data folder, owner-only).
+    pub fn path(&self) -> &Path {
+        &self.scratch.path
+    }
+
+    /// Encrypts the copy with `passphrase` and writes it to `folder` as
+    /// `mixite-backup-<YYYYMMDD-HHMM>.age` (safely, then read back, decrypted and compared, see
+    /// `archive::write_with`); the plain copy is removed whatever happens. Everything streams, so
+    /// memory does not grow with the register: a 100 000-case register is a quarter of a gigabyte.
+    pub fn write(self, folder: &Path, passphrase: &str) -> Result<Written> {
+        archive::check_passphrase_length(passphrase)?;
+        let name = format!(
+            "mixite-backup-{}.age",
+            self.stamp
+                .get(..16)
+                .unwrap_or(&self.stamp)
+                .replace(['-', ':'], "")
+                .replace('T', "-")
+        );
+        let plain_digest = std::cell::OnceCell::new();
+        let scratch = &self.scratch;
+        let path = archive::write_with(
+            folder,
+            &name,
+            archive::encrypted_size_bound(self.plain_len),
+            |file| {
+                (&scratch.file).seek(SeekFrom::Start(0))?;
+                let mut source = Hashing::new(BufReader::new(&scratch.file));
+                archive::encrypt_to(&mut source, BufWriter::new(file), passphrase, None)?;
+                let _ = plain_digest.set(source.finish());
+                Ok(())
+            },
+            |path| {
+                // What is on the stick must decrypt to the database just copied.
+                let mut read = Hashing::new(open_backup(path, passphrase)?);
+                std::io::copy(&mut read, &mut std::io::sink())
+                    .map_err(|_| err(ArchiveCode::VerifyFailed))?;
+                (Some(&read.finish()) == plain_digest.get())
+                    .then_some(())
+                    .ok_or(err(ArchiveCode::VerifyFailed))
+            },
+        )?;
+        let bytes = std::fs::metadata(&path)?.len();
+        Ok(Written {
+            path,
+            bytes,
+            at: self.stamp,
+        })
+    }
+}
+
+/// Records a backup written to a stick as the register's last one (for the reminder).
+pub fn record(register: &mut Register, written: &Written) -> Result<()> {
     let last = Last {
-        at: stamp.clone(),
-        bytes,
+        at: written.at.clone(),
+        bytes: written.bytes,
     };
     register
         .store_mut()
-        .set_setting(SETTING, &serde_json::to_string(&last).unwrap_or_default())?;
-    Ok(Written {
-        path,
-        bytes,
-        at: stamp,
-    })
+        .set_setting(SETTING, &serde_json::to_string(&last).unwrap_or_default())
+}
+
+/// Takes a backup of the register, writes it encrypted to `folder` and records it: `snapshot`, then
+/// `Snapshot::write`, then `record`, with the register held throughout (a caller sharing it among
+/// threads calls the three itself and holds it only for the first and the last).
+pub fn backup(
+    register: &mut Register,
+    folder: &Path,
+    passphrase: &str,
+    at: &Clock,
+) -> Result<Written> {
+    let written = snapshot(register, passphrase, at)?.write(folder, passphrase)?;
+    record(register, &written)?;
+    Ok(written)
 }
 
 /// The last backup of this register, for the reminder.
@@ -210,7 +280,7 @@ pub fn set_reminder_days(register: &mut Register, days: i64) -> Result<i64> {
     if !(1..=365).contains(&days) {
         return Err(Error::Invalid(vec![crate::error::FieldError::new(
             "reminderDays",
-            "out_of_range",
+            FieldCode::OutOfRange,
         )
         .with("min", 1)
         .with("max", 365)]));
@@ -248,22 +318,22 @@ pub struct Restored {
 /// Checks a decrypted database: SQLite, intact, and of a schema this version can open.
 fn check_database(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|_| err("corrupt"))?;
+        .map_err(|_| err(ArchiveCode::Corrupt))?;
     let ok: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|_| err("corrupt"))?;
+        .map_err(|_| err(ArchiveCode::Corrupt))?;
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|_| err("corrupt"))?;
+        .map_err(|_| err(ArchiveCode::Corrupt))?;
     let cases: i64 = conn
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cases'",
             [],
             |r| r.get(0),
         )
-        .map_err(|_| err("corrupt"))?;
+        .map_err(|_| err(ArchiveCode::Corrupt))?;
     if ok != "ok" || cases != 1 {
-        return Err(err("corrupt"));
+        return Err(err(ArchiveCode::Corrupt));
     }
     if version > supported_version() {
         return Err(Error::DbTooNew {
@@ -278,7 +348,7 @@ fn check_database(path: &Path) -> Result<()> {
 /// first; the current database (if any) is kept as `mixite-before-restore-<stamp>.sqlite3` beside it.
 pub fn restore(file: &Path, passphrase: &str, data_dir: &Path, at: &Clock) -> Result<Restored> {
     let mut plain = open_backup(file, passphrase)?;
-    std::fs::create_dir_all(data_dir)?;
+    create_private_dir(data_dir)?;
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -289,15 +359,17 @@ pub fn restore(file: &Path, passphrase: &str, data_dir: &Path, at: &Clock) -> Re
     }
     let incoming = data_dir.join("mixite-restore.sqlite3.tmp");
     let written = (|| -> Result<()> {
-        let mut out = BufWriter::new(File::create(&incoming)?);
-        std::io::copy(&mut plain, &mut out).map_err(|_| err("corrupt"))?;
+        // The plain database, owner-only like a backup's copy (a stale one from a crash goes first).
+        let _ = std::fs::remove_file(&incoming);
+        let mut out = BufWriter::new(create_private_file(&incoming)?);
+        std::io::copy(&mut plain, &mut out).map_err(|_| err(ArchiveCode::Corrupt))?;
         let out = out.into_inner().map_err(|e| e.into_error())?;
         out.sync_all()?;
         drop(out);
         let mut magic = [0u8; 16];
         let starts = File::open(&incoming).and_then(|mut f| f.read_exact(&mut magic));
         if starts.is_err() || magic != SQLITE_MAGIC {
-            return Err(err("corrupt"));
+            return Err(err(ArchiveCode::Corrupt));
         }
         check_database(&incoming)
     })();

@@ -2,6 +2,7 @@
 //! and history. It owns the mapping between `model` shapes and table rows. It must not validate input
 //! (callers pass data already through `validate`) and must not open transactions of its own.
 
+use crate::error::Missing;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
@@ -286,7 +287,7 @@ pub fn view(conn: &Connection, id: i64, today: NaiveDate) -> Result<CaseView> {
             },
         )
         .optional()?
-        .ok_or(Error::NotFound("case"))?;
+        .ok_or(Error::NotFound(Missing::Case))?;
     let (
         [uuid, number, created_at, updated_at, status],
         revision,

@@ -5,6 +5,7 @@
 //! which documents or amounts apply (that is `catalogue` and `fees`) nor hold any text: every word comes
 //! from `locales/checklist/<lang>.yml`.
 
+use crate::error::{FieldCode, Missing};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -414,7 +415,7 @@ fn sheet_of(
         .reference()
         .language(request.language)
         .filter(|l| request.italian_only || available_languages().iter().any(|a| a == &l.code))
-        .ok_or_else(|| Error::Invalid(vec![FieldError::new("language", "unknown_code")]))?;
+        .ok_or_else(|| Error::Invalid(vec![FieldError::new("language", FieldCode::UnknownCode)]))?;
     let resolved = register.checklist(&case.data, &request.selection, today)?;
     let a = &case.data.applicant;
     let name = format!("{} {}", a.surname, a.given_names)
@@ -437,7 +438,8 @@ fn sheet_of(
 }
 
 /// The case-specific texts that must print: every character must exist in the shipped fonts. Problems are
-/// reported on the case field they come from, naming the characters.
+/// reported on the case field they come from, naming the characters. (Names that pass validation are Latin
+/// letters, which the shipped fonts cover; the check stays for what validation may accept one day.)
 pub(crate) fn check_glyphs(fonts: &FontLibrary, case: &CaseView) -> Result<()> {
     let a = &case.data.applicant;
     let mut fields: Vec<(String, &str)> = vec![
@@ -448,6 +450,20 @@ pub(crate) fn check_glyphs(fonts: &FontLibrary, case: &CaseView) -> Result<()> {
         fields.push((format!("household.{i}.surname"), &m.surname));
         fields.push((format!("household.{i}.givenNames"), &m.given_names));
     }
+    let problems = glyph_problems(fonts, &fields)?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// One `missing_glyphs` problem for each of `fields` (path, text) holding a character no shipped font
+/// has, naming the characters.
+pub(crate) fn glyph_problems(
+    fonts: &FontLibrary,
+    fields: &[(String, &str)],
+) -> Result<Vec<FieldError>> {
     let mut problems = Vec::new();
     for (field, value) in fields {
         let missing = fonts
@@ -458,14 +474,13 @@ pub(crate) fn check_glyphs(fonts: &FontLibrary, case: &CaseView) -> Result<()> {
                 .iter()
                 .map(|c| format!("{c} (U+{:04X})", *c as u32))
                 .collect();
-            problems.push(FieldError::new(field, "missing_glyphs").with("chars", chars.join(", ")));
+            problems.push(
+                FieldError::new(field.as_str(), FieldCode::MissingGlyphs)
+                    .with("chars", chars.join(", ")),
+            );
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Invalid(problems))
-    }
+    Ok(problems)
 }
 
 /// Prints a sheet as an A4 PDF. Set tight (9 pt text, 13 mm margins, headings and notes as parallel text) so that a renewal's checklist, with every line twice, fits on two pages:
@@ -566,7 +581,7 @@ pub fn render_case(
     let language = register
         .reference()
         .language(&sheet.language)
-        .ok_or(Error::NotFound("language"))?;
+        .ok_or(Error::NotFound(Missing::Language))?;
     let lang = Lang::try_from(language).map_err(Error::from)?;
     pdf(fonts, &sheet, &lang)
 }
@@ -579,9 +594,8 @@ impl From<PrintError> for Error {
                     .iter()
                     .map(|c| format!("U+{:04X}", *c as u32))
                     .collect();
-                Error::Invalid(vec![
-                    FieldError::new("text", "missing_glyphs").with("chars", chars.join(", "))
-                ])
+                Error::Invalid(vec![FieldError::new("text", FieldCode::MissingGlyphs)
+                    .with("chars", chars.join(", "))])
             }
             other => Error::Print(other.to_string()),
         }

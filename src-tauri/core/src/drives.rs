@@ -114,8 +114,15 @@ pub fn from_mounts(mounts: &str, sys_block: &Path) -> Vec<Drive> {
 /// The removable drives mounted now.
 #[cfg(target_os = "linux")]
 pub fn removable() -> Vec<Drive> {
-    let mounts = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
-    from_mounts(&mounts, Path::new("/sys/block"))
+    removable_under(Path::new("/"))
+}
+
+/// The removable drives the kernel files under `root` describe: `root/proc/mounts` and
+/// `root/sys/block` (`/` on the machine itself; a folder shaped like it in tests). A file that cannot
+/// be read lists nothing.
+pub fn removable_under(root: &Path) -> Vec<Drive> {
+    let mounts = std::fs::read_to_string(root.join("proc/mounts")).unwrap_or_default();
+    from_mounts(&mounts, &root.join("sys/block"))
 }
 
 /// The removable drives mounted now: drive letters whose type is `DRIVE_REMOVABLE`.

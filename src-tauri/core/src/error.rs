@@ -4,6 +4,7 @@
 //! applicants' data (no names, numbers or dates), because errors may reach logs.
 
 use serde::Serialize;
+use strum::{Display, IntoStaticStr, VariantArray};
 
 /// One problem with one input field. `field` is the camelCase JSON path of the field as the UI sends it
 /// (`applicant.surname`, `household.1.birthDate`), `code` a stable snake_case reason the UI translates
@@ -12,16 +13,23 @@ use serde::Serialize;
 #[serde(rename_all = "camelCase")]
 pub struct FieldError {
     pub field: String,
-    pub code: String,
+    pub code: FieldCode,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<(String, String)>,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: &str) -> Self {
+    pub fn new(field: impl Into<String>, code: FieldCode) -> Self {
+        let field = field.into();
+        // A path without a label would show the operator a bare key: every path is listed (and the list
+        // is checked against the translations).
+        debug_assert!(
+            FIELD_LABELS.contains(&label_key(&field).as_str()),
+            "field {field} has no label in FIELD_LABELS"
+        );
         FieldError {
-            field: field.into(),
-            code: code.to_string(),
+            field,
+            code,
             params: Vec::new(),
         }
     }
@@ -38,11 +46,11 @@ pub enum Error {
     #[error("invalid input ({} field problems)", .0.len())]
     Invalid(Vec<FieldError>),
     #[error("{0} not found")]
-    NotFound(&'static str),
+    NotFound(Missing),
     /// The record changed since the caller read it (stale revision) or the operation does not fit
     /// the record's state (e.g. a step after a terminal one). The code says which.
     #[error("conflict: {0}")]
-    Conflict(&'static str),
+    Conflict(ConflictCode),
     /// The database was written by a newer version of the app; it was left untouched.
     #[error("database schema version {found} is newer than this app supports ({supported})")]
     DbTooNew { found: i64, supported: i64 },
@@ -73,7 +81,7 @@ pub enum Error {
     /// (`wrong_passphrase`, `corrupt`, `stick_full`…) and is translated as `errors.archive.<code>`.
     /// Nothing was changed: no file under the final name, no row in the database.
     #[error("archive: {0}")]
-    Archive(&'static str),
+    Archive(ArchiveCode),
 }
 
 impl Error {
@@ -101,3 +109,260 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every kind `Error::kind` answers (translated as `errors.kind.<kind>`).
+pub const KINDS: [&str; 9] = [
+    "invalid",
+    "not_found",
+    "conflict",
+    "db_too_new",
+    "locked",
+    "damaged",
+    "data",
+    "archive",
+    "internal",
+];
+
+/// Why a field is refused: translated as `errors.field.<code>`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Display, IntoStaticStr, VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum FieldCode {
+    MissingGlyphs,
+    Required,
+    TooLong,
+    ForbiddenCharacter,
+    NotWellFormed,
+    NameLatin,
+    UnknownCode,
+    UnknownCountry,
+    DateInvalid,
+    #[serde(rename = "date_before_1900")]
+    #[strum(serialize = "date_before_1900")]
+    DateBefore1900,
+    DateFuture,
+    DateBeforePreviousStep,
+    ExpiryBeforeIssue,
+    CodiceFiscaleFormat,
+    CodiceFiscaleCheck,
+    DocumentNumberFormat,
+    MotivoNotInForce,
+    MotivoProcedureMismatch,
+    PhoneFormat,
+    EmailFormat,
+    PostcodeFormat,
+    ProvinceFormat,
+    Duplicate,
+    AssicurataFormat,
+    TimeInvalid,
+    StepNotAllowed,
+    PassphraseShort,
+    OutOfRange,
+    FormRequired,
+    FormTooLong,
+    FormCharacters,
+    MrzEmpty,
+    MrzLines,
+    MrzLength,
+    MrzCharacter,
+    MrzDocumentCode,
+    MrzDocumentNumber,
+    MrzCheckDocumentNumber,
+    MrzCheckBirthDate,
+    MrzCheckExpiryDate,
+    MrzCheckPersonalNumber,
+    MrzCheckComposite,
+    MrzDateBirth,
+    MrzDateExpiry,
+}
+
+/// What was not found: translated as `errors.not_found.<what>`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Display, IntoStaticStr, VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Missing {
+    Procedure,
+    Form,
+    Paper,
+    Language,
+    PrintFolder,
+    Case,
+}
+
+/// Why an operation does not fit the record now: translated as `errors.conflict.<code>`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Display, IntoStaticStr, VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ConflictCode {
+    StaleRevision,
+    OnlyLatestStepCorrectable,
+    IntakeNotCorrectable,
+}
+
+/// Why a case archive or a backup could not be written, read or trusted: translated as
+/// `errors.archive.<code>`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Display, IntoStaticStr, VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ArchiveCode {
+    NothingToExport,
+    DuplicateCase,
+    InvalidPdfName,
+    DuplicateMember,
+    TooLarge,
+    InvalidJson,
+    WriteFailed,
+    PassphraseRequired,
+    UnsupportedEncryption,
+    StickFull,
+    TooLargeForStick,
+    StickReadOnly,
+    StickRemoved,
+    NoFreeName,
+    VerifyFailed,
+    NoDataFolder,
+    RestoreNeedsConfirmation,
+    NotAnArchive,
+    WrongPassphrase,
+    Corrupt,
+    UnsafeMember,
+    UnexpectedMember,
+    MissingMember,
+    UnsupportedSchema,
+    ChecksumMismatch,
+    UnlistedMember,
+    InvalidCaseData,
+}
+
+/// Every field path a `FieldError` may name, without list indexes (`household.0.birthDate` is
+/// `household.birthDate`): each has its label `fields.<path>`. `FieldError::new` checks it in test builds.
+pub const FIELD_LABELS: &[&str] = &[
+    "variant",
+    "duration",
+    "language",
+    "text",
+    "passphrase",
+    "reminderDays",
+    "host.surname",
+    "host.givenNames",
+    "host.birthDate",
+    "host.birthPlace",
+    "host.citizenship",
+    "host.documentNumber",
+    "host.comune",
+    "host.street",
+    "host.sex",
+    "host.phone",
+    "host.houseNumber",
+    "host.province",
+    "host.documentKind",
+    "host.permitNumber",
+    "delegate.surname",
+    "delegate.givenNames",
+    "delegate.birthDate",
+    "delegate.birthPlace",
+    "delegate.citizenship",
+    "delegate.documentNumber",
+    "delegate.comune",
+    "delegate.street",
+    "delegate.sex",
+    "delegate.phone",
+    "delegate.houseNumber",
+    "delegate.province",
+    "delegate.documentKind",
+    "property.street",
+    "property.houseNumber",
+    "property.comune",
+    "property.province",
+    "property.foglio",
+    "property.mappale",
+    "property.subalterno",
+    "title",
+    "titleOther",
+    "kind",
+    "from",
+    "to",
+    "copies",
+    "purpose",
+    "mrz",
+    "applicant.surname",
+    "applicant.givenNames",
+    "applicant.sex",
+    "applicant.birthDate",
+    "applicant.birthPlace",
+    "applicant.birthCountry",
+    "applicant.citizenships",
+    "applicant.codiceFiscale",
+    "applicant.phone",
+    "applicant.email",
+    "applicant.language",
+    "applicant.document.kind",
+    "applicant.document.number",
+    "applicant.document.authority",
+    "applicant.document.issueDate",
+    "applicant.document.expiryDate",
+    "applicant.address.street",
+    "applicant.address.houseNumber",
+    "applicant.address.postcode",
+    "applicant.address.comune",
+    "applicant.address.province",
+    "household.relation",
+    "household.surname",
+    "household.givenNames",
+    "household.sex",
+    "household.birthDate",
+    "household.citizenship",
+    "household.codiceFiscale",
+    "currentPermit.motivoCode",
+    "currentPermit.number",
+    "currentPermit.expiryDate",
+    "request.procedure",
+    "request.motivoCode",
+    "notes",
+    "step.kind",
+    "step.date",
+    "step.note",
+    "step.details.assicurata",
+    "step.details.appointmentDate",
+    "step.details.appointmentTime",
+    "step.details.referredTo",
+    "step.details.issuedPermit.motivoCode",
+    "step.details.issuedPermit.number",
+    "step.details.issuedPermit.expiryDate",
+    "reason",
+    "operator",
+    "locale",
+];
+
+/// Every translation key the core's errors may need: `errors.kind.<kind>`, `errors.field.<code>`,
+/// `errors.not_found.<what>`, `errors.conflict.<code>`, `errors.archive.<code>` and `fields.<path>`.
+/// The shell's tests check each is in every operator language, so no error shows the operator a key.
+pub fn translation_keys() -> Vec<String> {
+    fn all<T: VariantArray + std::fmt::Display>(prefix: &str) -> Vec<String> {
+        T::VARIANTS.iter().map(|v| format!("{prefix}.{v}")).collect()
+    }
+    let mut keys: Vec<String> = KINDS.iter().map(|k| format!("errors.kind.{k}")).collect();
+    keys.extend(all::<FieldCode>("errors.field"));
+    keys.extend(all::<Missing>("errors.not_found"));
+    keys.extend(all::<ConflictCode>("errors.conflict"));
+    keys.extend(all::<ArchiveCode>("errors.archive"));
+    keys.extend(FIELD_LABELS.iter().map(|f| format!("fields.{f}")));
+    keys
+}
+
+/// A field path without its list indexes: the key of its label.
+pub fn label_key(field: &str) -> String {
+    field
+        .split('.')
+        .filter(|part| !part.bytes().all(|b| b.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(".")
+}

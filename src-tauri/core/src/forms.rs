@@ -9,6 +9,7 @@
 //! print engine. It must not print anything that reads as the official form: every page says it is a guide
 //! for copying onto the kit's form, and fields whose numbering is uncertain are marked.
 
+use crate::error::{FieldCode, Missing};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
@@ -206,7 +207,7 @@ pub fn of_procedure(register: &Register, procedure: &str) -> Result<Vec<FormChoi
     let p = register
         .catalogue()
         .procedure(procedure)
-        .ok_or(Error::NotFound("procedure"))?;
+        .ok_or(Error::NotFound(Missing::Procedure))?;
     Ok(for_procedure(p)
         .into_iter()
         .map(|f| FormChoice {
@@ -227,11 +228,11 @@ pub fn for_case(
     let p = register
         .catalogue()
         .procedure(procedure)
-        .ok_or(Error::NotFound("procedure"))?;
+        .ok_or(Error::NotFound(Missing::Procedure))?;
     let form = for_procedure(p)
         .into_iter()
         .find(|f| f.head.id == form)
-        .ok_or(Error::NotFound("form"))?;
+        .ok_or(Error::NotFound(Missing::Form))?;
     fill(form, case, p)
 }
 
@@ -411,16 +412,16 @@ pub fn fill(form: &Form, case: &CaseView, procedure: &Procedure) -> Result<Fille
                 .find(|(v, _)| *v == field.value)
                 .map_or("", |(_, p)| p);
             let problem = if field.required && value.is_empty() {
-                Some(FieldError::new(path, "form_required"))
+                Some(FieldError::new(path, FieldCode::FormRequired))
             } else if field.boxes > 0 && value.chars().count() > field.boxes {
-                Some(FieldError::new(path, "form_too_long").with("max", field.boxes))
+                Some(FieldError::new(path, FieldCode::FormTooLong).with("max", field.boxes))
             } else if field.boxes > 0 && !value.chars().all(box_character) {
                 let bad: Vec<String> = value
                     .chars()
                     .filter(|c| !box_character(*c))
                     .map(|c| format!("U+{:04X}", u32::from(c)))
                     .collect();
-                Some(FieldError::new(path, "form_characters").with("chars", bad.join(" ")))
+                Some(FieldError::new(path, FieldCode::FormCharacters).with("chars", bad.join(" ")))
             } else {
                 None
             };

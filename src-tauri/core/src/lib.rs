@@ -28,6 +28,7 @@ pub mod synthetic;
 pub mod text;
 pub mod validate;
 
+use crate::error::Missing;
 use chrono::{DateTime, NaiveDate, Utc};
 
 // The checklist texts in every language the counter prints (locales/checklist/<lang>.yml).
@@ -148,8 +149,26 @@ impl Register {
         &mut self.store
     }
 
+    /// Stores a new case with its intake step, recorded under `operator` (validated as a step's
+    /// operator is: a case is never opened by nobody). The case's problems and the operator's come
+    /// back together.
     pub fn create(&mut self, new: &NewCase, at: &Clock, operator: &str) -> Result<CaseView> {
-        let data = validate::case(&new.data, &self.reference, at.today)?;
+        let (data, operator) = match (
+            validate::case(&new.data, &self.reference, at.today),
+            validate::operator(operator, &self.reference, at.today),
+        ) {
+            (Ok(data), Ok(operator)) => (data, operator),
+            (data, operator) => {
+                let mut fields = Vec::new();
+                for refused in [data.err(), operator.err()].into_iter().flatten() {
+                    match refused {
+                        Error::Invalid(problems) => fields.extend(problems),
+                        other => return Err(other),
+                    }
+                }
+                return Err(Error::Invalid(fields));
+            }
+        };
         let id = self.store.write(|tx| {
             if let Some(existing) = new
                 .request_id
@@ -167,7 +186,7 @@ impl Register {
                     |r| r.get(0),
                 )?;
                 if !exists {
-                    return Err(Error::NotFound("case"));
+                    return Err(Error::NotFound(Missing::Case));
                 }
             }
             cases::insert(
@@ -176,7 +195,7 @@ impl Register {
                 new.request_id.as_deref(),
                 new.renewed_from,
                 at,
-                operator,
+                &operator,
             )
         })?;
         self.get(id, at.today)

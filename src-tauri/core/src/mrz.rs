@@ -18,7 +18,7 @@ use chrono::{Datelike, NaiveDate};
 use mrz::{MrzData, MrzDate, MrzError, ParseOptions};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::reference::Reference;
 
 /// The values a zone gives the case form. Dates are `YYYY-MM-DD`, countries the register's alpha-3
@@ -76,7 +76,7 @@ fn icao_codes() -> &'static HashMap<String, Option<String>> {
     })
 }
 
-fn problem(code: &str) -> FieldError {
+fn problem(code: FieldCode) -> FieldError {
     FieldError::new("mrz", code)
 }
 
@@ -111,18 +111,22 @@ fn lines(text: &str) -> Vec<String> {
 pub fn read(text: &str, reference: &Reference, today: NaiveDate) -> Result<MrzReading> {
     let lines = lines(text);
     let (format, width) = match lines.len() {
-        0 => return Err(Error::Invalid(vec![problem("mrz_empty")])),
+        0 => return Err(Error::Invalid(vec![problem(FieldCode::MrzEmpty)])),
         3 => ("TD1", 30),
         2 if lines.iter().any(|l| l.chars().count() > 40) => ("TD3", 44),
         2 => ("TD2", 36),
-        got => return Err(Error::Invalid(vec![problem("mrz_lines").with("got", got)])),
+        got => {
+            return Err(Error::Invalid(vec![
+                problem(FieldCode::MrzLines).with("got", got)
+            ]))
+        }
     };
     let wrong: Vec<FieldError> = lines
         .iter()
         .enumerate()
         .filter(|(_, l)| l.chars().count() != width)
         .map(|(i, l)| {
-            problem("mrz_length")
+            problem(FieldCode::MrzLength)
                 .with("line", i + 1)
                 .with("got", l.chars().count())
                 .with("expected", width)
@@ -133,7 +137,7 @@ pub fn read(text: &str, reference: &Reference, today: NaiveDate) -> Result<MrzRe
     }
     if format == "TD3" && !lines[0].starts_with('P') {
         // 2 × 44 lines that are not a passport's: a visa (MRV-A) identifies nobody's document here.
-        return Err(Error::Invalid(vec![problem("mrz_document_code")]));
+        return Err(Error::Invalid(vec![problem(FieldCode::MrzDocumentCode)]));
     }
     let options = ParseOptions::default().with_pivot_yy((today.year() % 100) as u32);
     let parsed = match format {
@@ -147,15 +151,15 @@ pub fn read(text: &str, reference: &Reference, today: NaiveDate) -> Result<MrzRe
 
 fn parse_error(e: MrzError) -> FieldError {
     match e {
-        MrzError::BadCharacter { line, position, .. } => problem("mrz_character")
+        MrzError::BadCharacter { line, position, .. } => problem(FieldCode::MrzCharacter)
             .with("line", line.map_or(1, |l| l + 1))
             .with("position", position + 1),
-        MrzError::BadLength { expected, got } => problem("mrz_length")
+        MrzError::BadLength { expected, got } => problem(FieldCode::MrzLength)
             .with("line", 1)
             .with("got", got)
             .with("expected", expected),
-        MrzError::LeadingFiller { .. } => problem("mrz_document_number"),
-        _ => problem("mrz_document_code"),
+        MrzError::LeadingFiller { .. } => problem(FieldCode::MrzDocumentNumber),
+        _ => problem(FieldCode::MrzDocumentCode),
     }
 }
 
@@ -169,11 +173,11 @@ fn reading(
     // One problem per failed check digit, named by the field it protects; the composite digit
     // protects the zone as a whole.
     let mut problems: Vec<FieldError> = [
-        (checks.document_number, "mrz_check_document_number"),
-        (checks.date_of_birth, "mrz_check_birth_date"),
-        (checks.date_of_expiry, "mrz_check_expiry_date"),
-        (checks.personal_number, "mrz_check_personal_number"),
-        (checks.composite, "mrz_check_composite"),
+        (checks.document_number, FieldCode::MrzCheckDocumentNumber),
+        (checks.date_of_birth, FieldCode::MrzCheckBirthDate),
+        (checks.date_of_expiry, FieldCode::MrzCheckExpiryDate),
+        (checks.personal_number, FieldCode::MrzCheckPersonalNumber),
+        (checks.composite, FieldCode::MrzCheckComposite),
     ]
     .into_iter()
     .filter(|(ok, _)| *ok == Some(false))
@@ -198,14 +202,14 @@ fn reading(
             None
         }
         _ => {
-            problems.push(problem("mrz_date_birth"));
+            problems.push(problem(FieldCode::MrzDateBirth));
             None
         }
     };
     let expiry_date = match &parsed.date_of_expiry {
         MrzDate::Calendar(_) => date_of(&parsed.date_of_expiry),
         _ => {
-            problems.push(problem("mrz_date_expiry"));
+            problems.push(problem(FieldCode::MrzDateExpiry));
             None
         }
     };

@@ -8,6 +8,7 @@
 //! It must not decide the case's course (the next step follows the status the register computed) and
 //! never prints a voided step.
 
+use crate::error::FieldCode;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -89,7 +90,7 @@ fn bilingual<'f>(
         .reference()
         .language(language)
         .filter(|l| available_languages().iter().any(|a| a == &l.code))
-        .ok_or_else(|| Error::Invalid(vec![FieldError::new("language", "unknown_code")]))?;
+        .ok_or_else(|| Error::Invalid(vec![FieldError::new("language", FieldCode::UnknownCode)]))?;
     let lang = Lang::try_from(known)?;
     check_glyphs(fonts, case)?;
     let none = BTreeMap::new();

@@ -2,6 +2,7 @@
 //! correction into the append-only history. It must not rewrite history: a mistaken entry is voided by a
 //! new `correction` entry (the schema's triggers refuse UPDATE and DELETE on `steps`).
 
+use crate::error::{ConflictCode, FieldCode, Missing};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::error::{Error, FieldError, Result};
@@ -56,8 +57,8 @@ pub fn expect_revision(tx: &Transaction, case_id: i64, revision: i64) -> Result<
         .query_row([case_id], |r| r.get(0))
         .optional()?;
     match current {
-        None => Err(Error::NotFound("case")),
-        Some(r) if r != revision => Err(Error::Conflict("stale_revision")),
+        None => Err(Error::NotFound(Missing::Case)),
+        Some(r) if r != revision => Err(Error::Conflict(ConflictCode::StaleRevision)),
         Some(_) => Ok(()),
     }
 }
@@ -143,7 +144,8 @@ pub fn settle_imported(
     revision: i64,
     updated_at: &str,
 ) -> Result<()> {
-    let (step_id, status, _) = latest_effective(tx, case_id)?.ok_or(Error::NotFound("case"))?;
+    let (step_id, status, _) =
+        latest_effective(tx, case_id)?.ok_or(Error::NotFound(Missing::Case))?;
     let issued = if status == "collected" {
         let details: String = tx
             .prepare_cached("SELECT details FROM steps WHERE id = ?1")?
@@ -190,17 +192,18 @@ pub fn append(
     at: &Clock,
     operator: &str,
 ) -> Result<()> {
-    let (_, status, last_date) = latest_effective(tx, case_id)?.ok_or(Error::NotFound("case"))?;
+    let (_, status, last_date) =
+        latest_effective(tx, case_id)?.ok_or(Error::NotFound(Missing::Case))?;
     if !next_steps(&status).contains(&step.kind.as_str()) {
         return Err(Error::Invalid(vec![FieldError::new(
             "step.kind",
-            "step_not_allowed",
+            FieldCode::StepNotAllowed,
         )]));
     }
     if step.date < last_date {
         return Err(Error::Invalid(vec![FieldError::new(
             "step.date",
-            "date_before_previous_step",
+            FieldCode::DateBeforePreviousStep,
         )]));
     }
     insert(tx, case_id, step, at, operator, None)?;
@@ -233,12 +236,13 @@ pub fn correct(
     at: &Clock,
     operator: &str,
 ) -> Result<()> {
-    let (latest_id, kind, _) = latest_effective(tx, case_id)?.ok_or(Error::NotFound("case"))?;
+    let (latest_id, kind, _) =
+        latest_effective(tx, case_id)?.ok_or(Error::NotFound(Missing::Case))?;
     if latest_id != step_id {
-        return Err(Error::Conflict("only_latest_step_correctable"));
+        return Err(Error::Conflict(ConflictCode::OnlyLatestStepCorrectable));
     }
     if kind == "intake" {
-        return Err(Error::Conflict("intake_not_correctable"));
+        return Err(Error::Conflict(ConflictCode::IntakeNotCorrectable));
     }
     let entry = StepInput {
         kind: CORRECTION.into(),
@@ -247,7 +251,7 @@ pub fn correct(
         note: reason.to_string(),
     };
     insert(tx, case_id, &entry, at, operator, Some(step_id))?;
-    let (_, status, _) = latest_effective(tx, case_id)?.ok_or(Error::NotFound("case"))?;
+    let (_, status, _) = latest_effective(tx, case_id)?.ok_or(Error::NotFound(Missing::Case))?;
     // Voiding the collection also forgets the permit it recorded.
     tx.prepare_cached(
         "UPDATE cases SET status = ?2, revision = revision + 1, updated_at = ?3,

@@ -12,6 +12,10 @@ use crate::text;
 
 pub const DB_FILE: &str = "mixite.sqlite3";
 pub const LOCK_FILE: &str = "mixite.lock";
+/// How the plain copy a backup encrypts is named in the data folder:
+/// `mixite-backup-<16 hex digits>.sqlite3` (and SQLite's `-journal`, `-wal`, `-shm` beside it). One that
+/// is there when the folder opens was left by a backup that did not finish (a crash, a power cut).
+pub const BACKUP_SCRATCH_PREFIX: &str = "mixite-backup-";
 
 /// The numbered migrations, embedded in the binary. Never edit one once shipped; append a new one.
 pub fn migrations() -> Migrations<'static> {
@@ -73,7 +77,7 @@ impl Store {
     /// written by a newer version and with `Damaged` when SQLite cannot read it; in all three cases the
     /// database file is not modified.
     pub fn open(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir)?;
+        create_private_dir(dir)?;
         let lock = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -84,6 +88,8 @@ impl Store {
             Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked),
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::Io(e)),
         }
+        // Only now, with the folder ours: no backup of this folder is running.
+        remove_backup_leftovers(dir);
         let path = dir.join(DB_FILE);
         let opened = (|| {
             if path.exists() {
@@ -154,6 +160,58 @@ impl Store {
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         self.write(|tx| put_setting(tx, key, value))
+    }
+}
+
+/// Creates a data folder (and its missing parents) readable by its owner only, as it will hold the
+/// register; a folder that exists already keeps the permissions its owner gave it.
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Creates a new file readable and writable by its owner only (it will hold the plain register), open
+/// for reading and writing; fails if the name is taken.
+pub(crate) fn create_private_file(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+/// Whether `name` is a backup's plain copy (or one of SQLite's files beside it), see
+/// `BACKUP_SCRATCH_PREFIX`.
+pub(crate) fn is_backup_scratch(name: &str) -> bool {
+    name.strip_prefix(BACKUP_SCRATCH_PREFIX)
+        .and_then(|rest| rest.split_once(".sqlite3"))
+        .is_some_and(|(hex, suffix)| {
+            hex.len() == 16
+                && hex.bytes().all(|b| b.is_ascii_hexdigit())
+                && matches!(suffix, "" | "-journal" | "-wal" | "-shm")
+        })
+}
+
+/// Removes the plain copies unfinished backups left in `dir` (best effort: one that cannot be removed
+/// now is tried again at the next open).
+fn remove_backup_leftovers(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if is_backup_scratch(&entry.file_name().to_string_lossy()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use crate::codice_fiscale;
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::model::{Applicant, CaseData, HouseholdMember, Permit, StepInput};
 use crate::reference::{Reference, DOCUMENT_KINDS, PROCEDURES, RELATIONS, SEXES};
 use crate::text;
@@ -50,7 +50,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn fail(&mut self, field: &str, code: &str) {
+    fn fail(&mut self, field: &str, code: FieldCode) {
         self.errors.push(FieldError::new(field, code));
     }
 
@@ -76,7 +76,7 @@ impl<'a> Checker<'a> {
             self.errors
                 .push(FieldError::new(field, code).with("max", max));
         } else if value.is_empty() && need == Required {
-            self.fail(field, "required");
+            self.fail(field, FieldCode::Required);
         }
         value
     }
@@ -86,7 +86,7 @@ impl<'a> Checker<'a> {
         let before = self.errors.len();
         let value = self.text(field, value, NAME_MAX, need);
         if self.errors.len() == before && !value.is_empty() && !text::valid_name(&value) {
-            self.fail(field, "name_latin");
+            self.fail(field, FieldCode::NameLatin);
         }
         value
     }
@@ -96,10 +96,10 @@ impl<'a> Checker<'a> {
         let value = value.trim();
         if value.is_empty() {
             if need == Required {
-                self.fail(field, "required");
+                self.fail(field, FieldCode::Required);
             }
         } else if !allowed.contains(&value) {
-            self.fail(field, "unknown_code");
+            self.fail(field, FieldCode::UnknownCode);
         }
         value.to_string()
     }
@@ -108,18 +108,18 @@ impl<'a> Checker<'a> {
         let value = value.trim();
         if value.is_empty() {
             if need == Required {
-                self.fail(field, "required");
+                self.fail(field, FieldCode::Required);
             }
             return None;
         }
         let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") else {
-            self.fail(field, "date_invalid");
+            self.fail(field, FieldCode::DateInvalid);
             return None;
         };
         if date < EARLIEST {
-            self.fail(field, "date_before_1900");
+            self.fail(field, FieldCode::DateBefore1900);
         } else if matches!(span, Span::Past) && date > self.today {
-            self.fail(field, "date_future");
+            self.fail(field, FieldCode::DateFuture);
         }
         Some(date)
     }
@@ -128,17 +128,17 @@ impl<'a> Checker<'a> {
         let code = value.trim().to_ascii_uppercase();
         if code.is_empty() {
             if need == Required {
-                self.fail(field, "required");
+                self.fail(field, FieldCode::Required);
             }
         } else if self.reference.country(&code).is_none() {
-            self.fail(field, "unknown_country");
+            self.fail(field, FieldCode::UnknownCountry);
         }
         code
     }
 
     fn codice_fiscale(&mut self, field: &str, value: &str) -> String {
         if text_problem(value, SHORT_MAX, false).is_some() {
-            self.fail(field, "codice_fiscale_format");
+            self.fail(field, FieldCode::CodiceFiscaleFormat);
             return String::new();
         }
         let code = text::code_key(value);
@@ -147,14 +147,16 @@ impl<'a> Checker<'a> {
         }
         // Spaces are tolerated (codes are often read out in groups); any other character is a typo.
         if code.len() != value.chars().filter(|c| !c.is_whitespace()).count() {
-            self.fail(field, "codice_fiscale_format");
+            self.fail(field, FieldCode::CodiceFiscaleFormat);
             return code;
         }
         match codice_fiscale::check(&code) {
             Ok(()) => {}
-            Err(codice_fiscale::Problem::Format) => self.fail(field, "codice_fiscale_format"),
+            Err(codice_fiscale::Problem::Format) => {
+                self.fail(field, FieldCode::CodiceFiscaleFormat)
+            }
             Err(codice_fiscale::Problem::CheckCharacter) => {
-                self.fail(field, "codice_fiscale_check")
+                self.fail(field, FieldCode::CodiceFiscaleCheck)
             }
         }
         code
@@ -171,7 +173,7 @@ impl<'a> Checker<'a> {
             .chars()
             .any(|c| !(c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '/')))
         {
-            self.fail(field, "document_number_format");
+            self.fail(field, FieldCode::DocumentNumberFormat);
         }
         text::code_key(&raw)
     }
@@ -180,10 +182,10 @@ impl<'a> Checker<'a> {
         let code = value.trim().to_string();
         if code.is_empty() {
             if need == Required {
-                self.fail(field, "required");
+                self.fail(field, FieldCode::Required);
             }
         } else if self.reference.motivo(&code).is_none() {
-            self.fail(field, "unknown_code");
+            self.fail(field, FieldCode::UnknownCode);
         }
         code
     }
@@ -215,11 +217,11 @@ impl<'a> Checker<'a> {
 }
 
 /// Why a text value is refused, if it is: too long, or a forbidden character.
-fn text_problem(value: &str, max: usize, multiline: bool) -> Option<&'static str> {
+fn text_problem(value: &str, max: usize, multiline: bool) -> Option<FieldCode> {
     if value.chars().count() > max {
-        Some("too_long")
+        Some(FieldCode::TooLong)
     } else if value.chars().any(|c| text::forbidden_char(c, multiline)) {
-        Some("forbidden_character")
+        Some(FieldCode::ForbiddenCharacter)
     } else {
         None
     }
@@ -254,9 +256,9 @@ pub fn case(data: &CaseData, reference: &Reference, today: NaiveDate) -> Result<
     let motivo_code = c.motivo("request.motivoCode", &data.request.motivo_code, Required);
     if let Some(m) = reference.motivo(&motivo_code) {
         if !m.valid_on(today) {
-            c.fail("request.motivoCode", "motivo_not_in_force");
+            c.fail("request.motivoCode", FieldCode::MotivoNotInForce);
         } else if !procedure.is_empty() && !m.allows(&procedure) {
-            c.fail("request.motivoCode", "motivo_procedure_mismatch");
+            c.fail("request.motivoCode", FieldCode::MotivoProcedureMismatch);
         }
     }
     // Renewing or converting is about the permit held now: its motivo and expiry must be known.
@@ -298,12 +300,12 @@ fn applicant(c: &mut Checker, a: &Applicant) -> Applicant {
         .filter(|s| !s.trim().is_empty())
         .collect();
     if listed.is_empty() {
-        c.fail("applicant.citizenships", "required");
+        c.fail("applicant.citizenships", FieldCode::Required);
     }
     for (i, code) in listed.iter().enumerate() {
         let code = c.country(&format!("applicant.citizenships.{i}"), code, Required);
         if out.citizenships.contains(&code) {
-            c.fail(&format!("applicant.citizenships.{i}"), "duplicate");
+            c.fail(&format!("applicant.citizenships.{i}"), FieldCode::Duplicate);
         }
         out.citizenships.push(code);
     }
@@ -336,7 +338,10 @@ fn applicant(c: &mut Checker, a: &Applicant) -> Applicant {
     );
     if let (Some(issued), Some(expires)) = (issued, expires) {
         if expires <= issued {
-            c.fail("applicant.document.expiryDate", "expiry_before_issue");
+            c.fail(
+                "applicant.document.expiryDate",
+                FieldCode::ExpiryBeforeIssue,
+            );
         }
     }
     out.document.issue_date = iso(issued);
@@ -348,11 +353,11 @@ fn applicant(c: &mut Checker, a: &Applicant) -> Applicant {
         .chars()
         .any(|ch| !(ch.is_ascii_digit() || " +()-./".contains(ch)))
     {
-        c.fail("applicant.phone", "phone_format");
+        c.fail("applicant.phone", FieldCode::PhoneFormat);
     }
     out.email = c.text("applicant.email", &a.email, 254, Optional);
     if !out.email.is_empty() && !email_ok(&out.email) {
-        c.fail("applicant.email", "email_format");
+        c.fail("applicant.email", FieldCode::EmailFormat);
     }
 
     let addr = &a.address;
@@ -367,7 +372,7 @@ fn applicant(c: &mut Checker, a: &Applicant) -> Applicant {
     if !(out.address.postcode.is_empty()
         || shaped(&out.address.postcode, &[5], |b| b.is_ascii_digit()))
     {
-        c.fail("applicant.address.postcode", "postcode_format");
+        c.fail("applicant.address.postcode", FieldCode::PostcodeFormat);
     }
     out.address.comune = c.text("applicant.address.comune", &addr.comune, NAME_MAX, Optional);
     out.address.province = c
@@ -376,7 +381,7 @@ fn applicant(c: &mut Checker, a: &Applicant) -> Applicant {
     if !(out.address.province.is_empty()
         || shaped(&out.address.province, &[2], |b| b.is_ascii_uppercase()))
     {
-        c.fail("applicant.address.province", "province_format");
+        c.fail("applicant.address.province", FieldCode::ProvinceFormat);
     }
     let codes: Vec<&str> = c
         .reference
@@ -434,7 +439,7 @@ pub fn step(input: &StepInput, reference: &Reference, today: NaiveDate) -> Resul
             );
             let digits: String = raw.chars().filter(|ch| !matches!(ch, ' ' | '-')).collect();
             if !(raw.is_empty() || shaped(&digits, &[10, 12], |b| b.is_ascii_digit())) {
-                c.fail("step.details.assicurata", "assicurata_format");
+                c.fail("step.details.assicurata", FieldCode::AssicurataFormat);
             }
             out.details.assicurata = digits;
         }
@@ -448,9 +453,9 @@ pub fn step(input: &StepInput, reference: &Reference, today: NaiveDate) -> Resul
             out.details.appointment_date = iso(day);
             let time = d.appointment_time.trim();
             if time.is_empty() {
-                c.fail("step.details.appointmentTime", "required");
+                c.fail("step.details.appointmentTime", FieldCode::Required);
             } else if chrono::NaiveTime::parse_from_str(time, "%H:%M").is_err() {
-                c.fail("step.details.appointmentTime", "time_invalid");
+                c.fail("step.details.appointmentTime", FieldCode::TimeInvalid);
             }
             out.details.appointment_time = time.to_string();
         }

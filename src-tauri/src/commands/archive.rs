@@ -3,6 +3,7 @@
 //! with its reminder. Archives, backups, papers and drive listing are `mixite_core`'s; this module maps
 //! the answers.
 
+use mixite_core::error::ArchiveCode;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -145,9 +146,16 @@ pub struct ExportDone {
     pub pdfs: usize,
 }
 
+/// The register is locked only to read the cases and zip them; the key derivation (scrypt), the write
+/// to the stick and its verification run with the register free for the other commands.
 #[tauri::command(async)]
 pub fn archive_export(desk: State<'_, Desk>, args: ExportArgs) -> Result<ExportDone, WireError> {
-    desk.with(|r, clock| {
+    let options = match args.passphrase.as_deref() {
+        Some(p) => ExportOptions::encrypted(p),
+        None => ExportOptions::unencrypted(),
+    };
+    let (packed, pdfs) = desk.with(|r, clock| {
+        options.check()?;
         let mut selection = Vec::new();
         for id in &args.case_ids {
             selection.push(ExportCase {
@@ -155,23 +163,16 @@ pub fn archive_export(desk: State<'_, Desk>, args: ExportArgs) -> Result<ExportD
                 pdfs: papers::folder::for_export(r, *id)?,
             });
         }
-        let options = match args.passphrase.as_deref() {
-            Some(p) => ExportOptions::encrypted(p),
-            None => ExportOptions::unencrypted(),
-        };
-        let pdfs = selection.iter().map(|c| c.pdfs.len()).sum();
-        let done = archive::export_to_folder(
-            r,
-            &selection,
-            &options,
-            Path::new(&args.folder),
-            clock.today,
-        )?;
-        Ok(ExportDone {
-            path: done.path.display().to_string(),
-            size: done.size,
-            pdfs,
-        })
+        let pdfs = selection.iter().map(|c| c.pdfs.len()).sum::<usize>();
+        Ok((archive::pack(r, &selection, clock.today)?, pdfs))
+    })?;
+    let done = packed
+        .export_to_folder(&options, Path::new(&args.folder))
+        .map_err(|e| WireError::from_core(&e, &desk.locale()))?;
+    Ok(ExportDone {
+        path: done.path.display().to_string(),
+        size: done.size,
+        pdfs,
     })
 }
 
@@ -216,10 +217,18 @@ pub struct BackupArgs {
     pub passphrase: String,
 }
 
-/// Backs the register up, encrypted, to a folder (the stick).
+/// Backs the register up, encrypted, to a folder (the stick). The register is locked only to copy it
+/// (SQLite's online backup, into the data folder) and, at the end, to record the backup: the key
+/// derivation, the write to the stick and its verification (minutes for a large register) leave the
+/// other commands free.
 #[tauri::command(async)]
 pub fn backup_run(desk: State<'_, Desk>, args: BackupArgs) -> Result<backup::Written, WireError> {
-    desk.with(|r, clock| backup::backup(r, &PathBuf::from(&args.folder), &args.passphrase, clock))
+    let snapshot = desk.with(|r, clock| backup::snapshot(r, &args.passphrase, clock))?;
+    let written = snapshot
+        .write(Path::new(&args.folder), &args.passphrase)
+        .map_err(|e| WireError::from_core(&e, &desk.locale()))?;
+    desk.with(|r, _| backup::record(r, &written))?;
+    Ok(written)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -283,7 +292,7 @@ pub fn backup_restore(desk: State<'_, Desk>, args: RestoreArgs) -> Result<Restor
         // A register that cannot be opened (damaged) has nothing to lose to a restore.
         let holds = desk.with(|r, _| backup::holds_cases(r)).unwrap_or(false);
         if holds {
-            let needs = mixite_core::Error::Archive("restore_needs_confirmation");
+            let needs = mixite_core::Error::Archive(ArchiveCode::RestoreNeedsConfirmation);
             return Err(WireError::from_core(&needs, &desk.locale()));
         }
     }

@@ -3,12 +3,13 @@
 //! threshold. It must not load or check files (that is `load`) nor translate.
 
 use super::*;
+use crate::error::{FieldCode, Missing};
 
 impl Catalogue {
     /// Resolves `selection` for `case` on `today`: the lines that apply (per-person lines repeated with
     /// the person's name), the fee lines with the amounts in force on `today`, and the income threshold.
     ///
-    /// Errors: `NotFound("procedure")`; `Invalid` on `variant` (`required`, `unknown_code`) or
+    /// Errors: `NotFound(Missing::Procedure)`; `Invalid` on `variant` (`required`, `unknown_code`) or
     /// `duration` (`unknown_code`).
     pub fn checklist(
         &self,
@@ -20,16 +21,19 @@ impl Catalogue {
     ) -> Result<ResolvedChecklist> {
         let procedure = self
             .procedure(selection.procedure)
-            .ok_or(Error::NotFound("procedure"))?;
+            .ok_or(Error::NotFound(Missing::Procedure))?;
         let variant = match selection.variant.filter(|v| !v.is_empty()) {
             Some(v) if !procedure.variants.iter().any(|x| x == v) => {
                 return Err(Error::Invalid(vec![FieldError::new(
                     "variant",
-                    "unknown_code",
+                    FieldCode::UnknownCode,
                 )]))
             }
             None if procedure.variant_required => {
-                return Err(Error::Invalid(vec![FieldError::new("variant", "required")]))
+                return Err(Error::Invalid(vec![FieldError::new(
+                    "variant",
+                    FieldCode::Required,
+                )]))
             }
             v => v,
         };
@@ -75,7 +79,7 @@ impl Catalogue {
                 if fee.band(band).is_none() {
                     return Err(Error::Invalid(vec![FieldError::new(
                         "duration",
-                        "unknown_code",
+                        FieldCode::UnknownCode,
                     )]));
                 }
                 Some(band)

@@ -2,12 +2,13 @@
 //! di fabbricato (art. 7 D.Lgs. 286/1998, brief §4.4) with the host, the guest (the case's applicant), the
 //! guest's document, the property, the title and the dates, in one or three copies; and the delega that
 //! authorises a third person to act for the applicant. The operator types the host's or the delegate's
-//! data for the print; this module checks them (every problem at once, on the panel's own fields) and lays
-//! the paper out through the print engine.
+//! data for the print; this module checks them (every problem at once, on the panel's own fields, a
+//! character no shipped font has included) and lays the paper out through the print engine.
 //!
 //! It must not store the host's or the delegate's data in the register (they are not the case's people),
 //! nor print a paper while a required field is missing.
 
+use crate::error::FieldCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -89,30 +90,40 @@ pub struct Problems {
 impl Problems {
     fn required(&mut self, field: &str, value: &str) {
         if value.trim().is_empty() {
-            self.list.push(FieldError::new(field, "required"));
+            self.list.push(FieldError::new(field, FieldCode::Required));
         }
     }
 
     fn date(&mut self, field: &str, value: &str, required: bool) -> Option<NaiveDate> {
         if value.trim().is_empty() {
             if required {
-                self.list.push(FieldError::new(field, "required"));
+                self.list.push(FieldError::new(field, FieldCode::Required));
             }
             return None;
         }
         let date = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
         if date.is_none() {
-            self.list.push(FieldError::new(field, "date_invalid"));
+            self.list
+                .push(FieldError::new(field, FieldCode::DateInvalid));
         }
         date
     }
 
     fn country(&mut self, field: &str, value: &str, reference: &Reference) {
         if value.trim().is_empty() {
-            self.list.push(FieldError::new(field, "required"));
+            self.list.push(FieldError::new(field, FieldCode::Required));
         } else if reference.country(value.trim()).is_none() && value.trim() != "ITA" {
-            self.list.push(FieldError::new(field, "unknown_country"));
+            self.list
+                .push(FieldError::new(field, FieldCode::UnknownCountry));
         }
+    }
+
+    /// Every typed text that prints must be printable: a character no shipped font has is refused on
+    /// its own field (rather than as the print engine's anonymous `text` problem).
+    fn glyphs(&mut self, fonts: &FontLibrary, texts: &[(String, &str)]) -> Result<()> {
+        self.list
+            .extend(crate::checklist::glyph_problems(fonts, texts)?);
+        Ok(())
     }
 
     /// A person's identity, residence and document (`prefix`: `host` or `delegate`).
@@ -181,6 +192,32 @@ fn rows(doc: &mut Document, rows: &[(&str, String)]) -> Result<()> {
     Ok(())
 }
 
+/// The texts typed for a person that the paper prints, with their field paths (`prefix`: `host` or
+/// `delegate`); the permit's number only where the paper prints it.
+fn person_texts<'p>(prefix: &str, p: &'p Person, permit: bool) -> Vec<(String, &'p str)> {
+    let mut texts = vec![
+        ("surname", p.surname.as_str()),
+        ("givenNames", &p.given_names),
+        ("sex", &p.sex),
+        ("birthPlace", &p.birth_place),
+        ("citizenship", &p.citizenship),
+        ("street", &p.street),
+        ("houseNumber", &p.house_number),
+        ("comune", &p.comune),
+        ("province", &p.province),
+        ("phone", &p.phone),
+        ("documentKind", &p.document_kind),
+        ("documentNumber", &p.document_number),
+    ];
+    if permit {
+        texts.push(("permitNumber", &p.permit_number));
+    }
+    texts
+        .into_iter()
+        .map(|(name, text)| (format!("{prefix}.{name}"), text))
+        .collect()
+}
+
 fn person_rows(p: &Person) -> Vec<(&'static str, String)> {
     vec![
         ("Cognome e nome", format!("{} {}", p.surname, p.given_names)),
@@ -227,6 +264,8 @@ pub trait Declaration {
     /// What the page header calls it.
     const NAME: &'static str;
     fn check(&self, p: &mut Problems, reference: &Reference);
+    /// The typed texts the paper prints, with their field paths.
+    fn texts(&self) -> Vec<(String, &str)>;
     fn write(&self, doc: &mut Document, case: &CaseView) -> Result<()>;
 }
 
@@ -240,6 +279,7 @@ pub fn pdf<P: Declaration>(
 ) -> Result<Vec<u8>> {
     let mut problems = Problems { list: Vec::new() };
     paper.check(&mut problems, reference);
+    problems.glyphs(fonts, &paper.texts())?;
     problems.done()?;
     let mut doc = Document::new(fonts, header(case, today, P::NAME))?;
     paper.write(&mut doc, case)?;
@@ -255,7 +295,7 @@ impl Declaration for Ospitalita {
         p.required("host.comune", &form.host.comune);
         p.required("host.street", &form.host.street);
         if !TITLES.contains(&form.title.as_str()) {
-            p.list.push(FieldError::new("title", "required"));
+            p.list.push(FieldError::new("title", FieldCode::Required));
         } else if form.title == "altro" {
             p.required("titleOther", &form.title_other);
         }
@@ -263,18 +303,36 @@ impl Declaration for Ospitalita {
         p.required("property.houseNumber", &form.property.house_number);
         p.required("property.comune", &form.property.comune);
         if !matches!(form.kind.as_str(), "ospitalita" | "cessione") {
-            p.list.push(FieldError::new("kind", "required"));
+            p.list.push(FieldError::new("kind", FieldCode::Required));
         }
         let from = p.date("from", &form.from, true);
         let to = p.date("to", &form.to, false);
         if let (Some(from), Some(to)) = (from, to) {
             if to < from {
-                p.list.push(FieldError::new("to", "expiry_before_issue"));
+                p.list
+                    .push(FieldError::new("to", FieldCode::ExpiryBeforeIssue));
             }
         }
         if !matches!(form.copies, 1 | 3) {
-            p.list.push(FieldError::new("copies", "unknown_code"));
+            p.list
+                .push(FieldError::new("copies", FieldCode::UnknownCode));
         }
+    }
+
+    fn texts(&self) -> Vec<(String, &str)> {
+        let pr = &self.property;
+        let mut texts = person_texts("host", &self.host, true);
+        texts.extend([
+            ("titleOther".to_string(), self.title_other.as_str()),
+            ("property.street".into(), &pr.street),
+            ("property.houseNumber".into(), &pr.house_number),
+            ("property.comune".into(), &pr.comune),
+            ("property.province".into(), &pr.province),
+            ("property.foglio".into(), &pr.foglio),
+            ("property.mappale".into(), &pr.mappale),
+            ("property.subalterno".into(), &pr.subalterno),
+        ]);
+        texts
     }
 
     fn write(&self, doc: &mut Document, case: &CaseView) -> Result<()> {
@@ -404,6 +462,12 @@ impl Declaration for Delega {
     fn check(&self, p: &mut Problems, reference: &Reference) {
         p.person("delegate", &self.delegate, reference);
         p.required("purpose", &self.purpose);
+    }
+
+    fn texts(&self) -> Vec<(String, &str)> {
+        let mut texts = person_texts("delegate", &self.delegate, false);
+        texts.push(("purpose".into(), &self.purpose));
+        texts
     }
 
     fn write(&self, doc: &mut Document, case: &CaseView) -> Result<()> {

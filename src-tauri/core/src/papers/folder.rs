@@ -10,6 +10,7 @@
 //! `<kind>-<number>-<date>.pdf` files of earlier versions, a file orphaned by a crash before its record)
 //! are left alone and never attached to a case.
 
+use crate::error::{ArchiveCode, Missing};
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -58,7 +59,7 @@ fn root(register: &Register) -> Result<PathBuf> {
         .store()
         .dir()
         .map(|d| d.join(PRINT_DIR))
-        .ok_or(Error::NotFound("print_folder"))
+        .ok_or(Error::NotFound(Missing::PrintFolder))
 }
 
 /// Creates a folder readable by this user only: printed papers carry names, documents and addresses.
@@ -204,7 +205,7 @@ pub fn of_case(
 /// The papers of case `case_id` as an export carries them: exactly the files recorded against its UUID.
 pub fn for_export(register: &Register, case_id: i64) -> Result<Vec<Pdf>> {
     let conn = register.store().conn();
-    let uuid = crate::cases::uuid_of(conn, case_id)?.ok_or(Error::NotFound("case"))?;
+    let uuid = crate::cases::uuid_of(conn, case_id)?.ok_or(Error::NotFound(Missing::Case))?;
     let Ok(root) = root(register) else {
         return Ok(Vec::new());
     };
@@ -223,7 +224,7 @@ pub fn for_export(register: &Register, case_id: i64) -> Result<Vec<Pdf>> {
 /// (a path, `..`, a name no record holds, a symbolic link, a file outside the folder) is `not_found`:
 /// the viewer only ever opens a paper this desk filed.
 pub fn path_of(register: &Register, file: &str) -> Result<PathBuf> {
-    let unknown = Error::NotFound("paper");
+    let unknown = Error::NotFound(Missing::Paper);
     let Some((uuid, name)) = file.split_once('/') else {
         return Err(unknown);
     };
@@ -304,7 +305,8 @@ pub(crate) fn write_incoming(register: &Register, pdfs: &[ArchivedPdf]) -> Resul
                 .map(|(n, _)| n.to_ascii_lowercase())
                 .chain(arriving.map(|f| f.name.to_ascii_lowercase()))
                 .collect();
-            let name = free_name(&dir, &pdf.name, &taken).ok_or(Error::Archive("no_free_name"))?;
+            let name = free_name(&dir, &pdf.name, &taken)
+                .ok_or(Error::Archive(ArchiveCode::NoFreeName))?;
             let path = write_whole(&dir, &name, &pdf.bytes)?;
             incoming.files.push(IncomingFile {
                 case_uuid: pdf.case_uuid.clone(),

@@ -10,6 +10,7 @@
 pub mod declarations;
 pub mod folder;
 
+use crate::error::Missing;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -143,7 +144,7 @@ pub fn render(
         }
         Paper::Ospitalita(o) => declarations::pdf(fonts, case, &**o, register.reference(), today),
         Paper::Delega(d) => declarations::pdf(fonts, case, &**d, register.reference(), today),
-        Paper::Checklist { .. } => Err(Error::NotFound("paper")),
+        Paper::Checklist { .. } => Err(Error::NotFound(Missing::Paper)),
     }
 }
 
@@ -172,7 +173,9 @@ pub fn checklist_preview(
     paper: &Paper,
     today: NaiveDate,
 ) -> Result<checklist::Sheet> {
-    let request = paper.checklist_request().ok_or(Error::NotFound("paper"))?;
+    let request = paper
+        .checklist_request()
+        .ok_or(Error::NotFound(Missing::Paper))?;
     checklist::for_case(register, case_id, &request, today)
 }
 
@@ -184,7 +187,7 @@ pub fn guide_preview(
     today: NaiveDate,
 ) -> Result<forms::Filled> {
     let Paper::Guide { procedure, form } = paper else {
-        return Err(Error::NotFound("paper"));
+        return Err(Error::NotFound(Missing::Paper));
     };
     forms::for_case(register, &register.get(case_id, today)?, procedure, form)
 }
