@@ -91,3 +91,32 @@ fn the_listing_reads_the_mount_table_and_sys_block_under_its_root() {
         "no mount table, no drives (and no panic)"
     );
 }
+
+#[test]
+fn a_stick_s_case_files_and_backups_are_found_by_name_in_any_letter_case() {
+    use mixite_core::drives::{found_files, FileKind};
+    let stick = tempfile::tempdir().unwrap();
+    let put = |name: &str| std::fs::write(stick.path().join(name), b"x").unwrap();
+    put("pratica-2026-000001-20261203.mixite");
+    put("PRATICA-2026-000002-20261204.ZIP");
+    put("mixite-backup-20261204-1010.age");
+    put("appunti.txt");
+    put("foto.zip");
+    // A folder with an archive's name is not a file to import.
+    std::fs::create_dir(stick.path().join("vecchia.mixite")).unwrap();
+    let found = found_files(&[(stick.path().to_path_buf(), "STICK".into())]);
+    let listed: Vec<(&str, FileKind)> = found.iter().map(|f| (f.name.as_str(), f.kind)).collect();
+    assert_eq!(
+        listed,
+        [
+            ("pratica-2026-000001-20261203.mixite", FileKind::Cases),
+            ("mixite-backup-20261204-1010.age", FileKind::Backup),
+            ("PRATICA-2026-000002-20261204.ZIP", FileKind::Cases),
+        ],
+        "only this app's files, by name (newest name first, byte order), whatever FAT32 did to the case"
+    );
+    assert!(
+        found.iter().all(|f| f.drive == "STICK" && f.bytes == 1),
+        "each with its drive and size"
+    );
+}

@@ -23,11 +23,7 @@ pub fn run(
 ) -> Result<()> {
     let today = today.unwrap_or_else(|| Clock::system().today);
     let mut register = Register::open(dir)?;
-    let existing: i64 =
-        register
-            .store()
-            .conn()
-            .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?;
+    let existing = register.case_count()?;
     if existing > 0 && !append {
         return Err(format!(
             "{} already holds {existing} cases; pass --append to add more",

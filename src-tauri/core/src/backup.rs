@@ -291,6 +291,16 @@ pub fn set_reminder_days(register: &mut Register, days: i64) -> Result<i64> {
     Ok(days)
 }
 
+/// Whether a restore may replace this register: always when it holds no case, otherwise only when the
+/// operator confirmed (`replace`); refused as `restore_needs_confirmation`.
+pub fn may_restore_over(register: &Register, replace: bool) -> Result<()> {
+    if replace || !holds_cases(register)? {
+        Ok(())
+    } else {
+        Err(err(ArchiveCode::RestoreNeedsConfirmation))
+    }
+}
+
 /// Whether the register holds any case: restoring over it then needs the operator's confirmation.
 pub fn holds_cases(register: &Register) -> Result<bool> {
     Ok(register

@@ -117,6 +117,20 @@ pub fn number_taken(conn: &Connection, year: i64, seq: i64) -> Result<bool> {
 }
 
 /// The id of the case with this UUID, if any.
+/// Whether case `id` exists.
+pub fn exists(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// How many cases there are.
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?)
+}
+
 pub fn by_uuid(conn: &Connection, uuid: &str) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT id FROM cases WHERE uuid = ?1")?

@@ -5,8 +5,11 @@
 //! drive letters whose type is removable. The export screen also offers the platform's folder picker, so
 //! a drive this misses can still be chosen.
 //!
-//! It must not write anything or guess a drive's content; it only lists mount points with their free
-//! space and filesystem, so the writer can respect FAT32's limits.
+//! It also lists what this app can read at the top of a drive or folder: case files (`.mixite`, or a
+//! plain `pratica….zip`) and backups (`mixite-backup-….age`), by name and size only.
+//!
+//! It must not write anything or open a file; it only lists mount points with their free space and
+//! filesystem, so the writer can respect FAT32's limits, and names and sizes of the files it knows.
 
 use std::path::{Path, PathBuf};
 
@@ -158,4 +161,69 @@ pub fn removable() -> Vec<Drive> {
 #[cfg(not(any(target_os = "linux", windows)))]
 pub fn removable() -> Vec<Drive> {
     Vec::new()
+}
+
+/// What a file found on a drive is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// A case archive (`.mixite`, or a plain `.zip` this app names `pratica…`).
+    Cases,
+    /// A backup of a register (`mixite-backup-….age`).
+    Backup,
+}
+
+impl FileKind {
+    /// The kind of a file this app writes, by its name in any letter case (FAT32 may change it).
+    pub fn of(name: &str) -> Option<FileKind> {
+        let lower = name.to_lowercase();
+        if lower.starts_with("mixite-backup-") && lower.ends_with(".age") {
+            Some(FileKind::Backup)
+        } else if lower.ends_with(".mixite")
+            || (lower.starts_with("pratic") && lower.ends_with(".zip"))
+        {
+            Some(FileKind::Cases)
+        } else {
+            None
+        }
+    }
+}
+
+/// A case file or backup found on a drive, for the import and restore lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundFile {
+    pub path: String,
+    pub name: String,
+    pub kind: FileKind,
+    pub bytes: u64,
+    /// The label of the drive or folder it is on.
+    pub drive: String,
+}
+
+/// The case files and backups at the top of each `(folder, label)`, newest name first (names carry
+/// the date), each file once. Only names and sizes are read; a folder that cannot be read is skipped.
+pub fn found_files(places: &[(PathBuf, String)]) -> Vec<FoundFile> {
+    let mut found = Vec::new();
+    for (place, label) in places {
+        for entry in std::fs::read_dir(place).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(kind) = FileKind::of(&name) else {
+                continue;
+            };
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_file() {
+                found.push(FoundFile {
+                    path: entry.path().display().to_string(),
+                    name,
+                    kind,
+                    bytes: meta.len(),
+                    drive: label.clone(),
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| b.name.cmp(&a.name).then(a.path.cmp(&b.path)));
+    found.dedup_by(|a, b| a.path == b.path);
+    found
 }

@@ -347,7 +347,10 @@ pub const FIELD_LABELS: &[&str] = &[
 /// The shell's tests check each is in every operator language, so no error shows the operator a key.
 pub fn translation_keys() -> Vec<String> {
     fn all<T: VariantArray + std::fmt::Display>(prefix: &str) -> Vec<String> {
-        T::VARIANTS.iter().map(|v| format!("{prefix}.{v}")).collect()
+        T::VARIANTS
+            .iter()
+            .map(|v| format!("{prefix}.{v}"))
+            .collect()
     }
     let mut keys: Vec<String> = KINDS.iter().map(|k| format!("errors.kind.{k}")).collect();
     keys.extend(all::<FieldCode>("errors.field"));

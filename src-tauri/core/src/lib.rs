@@ -180,12 +180,7 @@ impl Register {
                 return Ok(existing);
             }
             if let Some(from) = new.renewed_from {
-                let exists: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)",
-                    [from],
-                    |r| r.get(0),
-                )?;
-                if !exists {
+                if !cases::exists(tx, from)? {
                     return Err(Error::NotFound(Missing::Case));
                 }
             }
@@ -218,6 +213,11 @@ impl Register {
 
     pub fn get(&self, id: i64, today: NaiveDate) -> Result<CaseView> {
         cases::view(self.store.conn(), id, today)
+    }
+
+    /// How many cases the register holds.
+    pub fn case_count(&self) -> Result<i64> {
+        cases::count(self.store.conn())
     }
 
     pub fn search(&self, query: &str, offset: usize, limit: usize) -> Result<SearchPage> {

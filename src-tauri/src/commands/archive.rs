@@ -3,13 +3,12 @@
 //! with its reminder. Archives, backups, papers and drive listing are `mixite_core`'s; this module maps
 //! the answers.
 
-use mixite_core::error::ArchiveCode;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use mixite_core::archive::{self, ExportCase, ExportOptions, ImportChoice, ImportReport};
 use mixite_core::backup;
-use mixite_core::drives::{self, Drive};
+use mixite_core::drives::{self, Drive, FoundFile};
 use mixite_core::papers;
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -39,31 +38,6 @@ pub fn archive_drives() -> Vec<Drive> {
     found
 }
 
-/// A case file or backup found on a drive, for the import and restore lists.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FoundFile {
-    pub path: String,
-    pub name: String,
-    /// `cases` (an export: `.mixite`, or a plain `.zip` this desk names `pratica…`) or `backup`.
-    pub kind: &'static str,
-    pub bytes: u64,
-    /// The drive's label.
-    pub drive: String,
-}
-
-fn kind_of(name: &str) -> Option<&'static str> {
-    let lower = name.to_lowercase();
-    if lower.starts_with("mixite-backup-") && lower.ends_with(".age") {
-        Some("backup")
-    } else if lower.ends_with(".mixite") || (lower.starts_with("pratic") && lower.ends_with(".zip"))
-    {
-        Some("cases")
-    } else {
-        None
-    }
-}
-
 /// The case files and backups at the top of every drive (and of `folder`, when the operator picked
 /// one), newest name first. Only names and sizes are read.
 #[tauri::command(async)]
@@ -76,26 +50,7 @@ pub fn archive_files(folder: Option<String>) -> Vec<FoundFile> {
         let label = folder.display().to_string();
         places.push((folder, label));
     }
-    let mut found = Vec::new();
-    for (place, label) in places {
-        for entry in std::fs::read_dir(&place).into_iter().flatten().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(kind) = kind_of(&name) else { continue };
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_file() {
-                found.push(FoundFile {
-                    path: entry.path().display().to_string(),
-                    name,
-                    kind,
-                    bytes: meta.len(),
-                    drive: label.clone(),
-                });
-            }
-        }
-    }
-    found.sort_by(|a, b| b.name.cmp(&a.name).then(a.path.cmp(&b.path)));
-    found.dedup_by(|a, b| a.path == b.path);
-    found
+    drives::found_files(&places)
 }
 
 /// The platform's folder picker, for a destination that is not listed as a drive. `None`: cancelled.
@@ -288,13 +243,9 @@ pub struct RestoreDone {
 /// a register that holds cases, only with `replace`.
 #[tauri::command(async)]
 pub fn backup_restore(desk: State<'_, Desk>, args: RestoreArgs) -> Result<RestoreDone, WireError> {
-    if !args.replace {
-        // A register that cannot be opened (damaged) has nothing to lose to a restore.
-        let holds = desk.with(|r, _| backup::holds_cases(r)).unwrap_or(false);
-        if holds {
-            let needs = mixite_core::Error::Archive(ArchiveCode::RestoreNeedsConfirmation);
-            return Err(WireError::from_core(&needs, &desk.locale()));
-        }
+    // A register that cannot be opened (damaged) has nothing to lose to a restore.
+    if desk.startup_error().is_none() {
+        desk.with(|r, _| backup::may_restore_over(r, args.replace))?;
     }
     let restored = desk.reopening(|dir, clock| {
         backup::restore(Path::new(&args.path), &args.passphrase, dir, clock)
