@@ -1,8 +1,10 @@
 //! `mixite bench`: figures about a data folder: search latency (`search`), the real write path
-//! (`write`), storage size (`size`) and the full backup and its restore (`backup`). It owns the subcommand definitions and the shared helpers
+//! (`write`), storage size (`size`), the full backup and its restore (`backup`) and the search box's
+//! latency while a backup runs (`search-during-backup`). It owns the subcommand definitions and the shared helpers
 //! (percentiles, file sizes); it must not change how the core searches or writes, only measure it.
 
 mod backup;
+mod during_backup;
 mod search;
 mod size;
 mod write;
@@ -52,6 +54,26 @@ pub enum What {
         #[arg(long, default_value = "frase di prova lunga")]
         passphrase: String,
     },
+    /// Search latency (p50/p95/p99/max) while a full backup runs in another thread, the register
+    /// shared behind one lock as in the app; `--pattern whole` holds it for the whole backup (as the
+    /// app did), `split` only for the copy and the record (as it does now).
+    SearchDuringBackup {
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The folder the backup is written to (a mounted stick).
+        #[arg(long)]
+        stick: PathBuf,
+        #[arg(long, value_enum)]
+        pattern: during_backup::Pattern,
+        #[arg(long, default_value = "frase di prova lunga")]
+        passphrase: String,
+        /// A search is due every this many milliseconds (an operator typing in the search box).
+        #[arg(long, default_value_t = 50)]
+        every_ms: u64,
+        /// Seed for picking the queries.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 pub fn run(what: What) -> Result<()> {
@@ -72,6 +94,14 @@ pub fn run(what: What) -> Result<()> {
             stick,
             passphrase,
         } => backup::run(&data_dir, &stick, &passphrase),
+        What::SearchDuringBackup {
+            data_dir,
+            stick,
+            pattern,
+            passphrase,
+            every_ms,
+            seed,
+        } => during_backup::run(&data_dir, &stick, &passphrase, pattern, every_ms, seed),
     }
 }
 

@@ -96,7 +96,7 @@ fn r3(x: f64) -> f64 {
 }
 
 /// Something an operator would type for `kind`, taken from a random stored row.
-fn sample(conn: &Connection, rng: &mut SmallRng, kind: &str) -> Result<String> {
+pub(super) fn sample(conn: &Connection, rng: &mut SmallRng, kind: &str) -> Result<String> {
     let max_person: i64 = conn.query_row("SELECT max(id) FROM persons", [], |r| r.get(0))?;
     let max_case: i64 = conn.query_row("SELECT max(id) FROM cases", [], |r| r.get(0))?;
     let max_step: i64 = conn.query_row("SELECT max(id) FROM steps", [], |r| r.get(0))?;
