@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use mixite_core::{backup, Clock, Register};
 
-use super::{case_count, checkpoint, db_bytes};
+use super::{checkpoint, db_bytes};
 use crate::Result;
 
 /// The process's peak resident memory so far (VmHWM), in MiB; 0 where /proc is missing.
@@ -26,14 +26,14 @@ fn peak_mib() -> f64 {
 
 fn cases_in(dir: &Path) -> Result<i64> {
     let register = Register::open(dir)?;
-    case_count(register.store().conn())
+    Ok(register.case_count()?)
 }
 
 pub fn run(dir: &Path, stick: &Path, passphrase: &str) -> Result<()> {
     let clock = Clock::system();
     let mut register = Register::open(dir)?;
     checkpoint(register.store().conn())?;
-    let cases = case_count(register.store().conn())?;
+    let cases = register.case_count()?;
     let db = db_bytes(dir);
 
     let started = Instant::now();

@@ -19,7 +19,7 @@ use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
 use super::search::sample;
-use super::{case_count, checkpoint, percentiles};
+use super::{checkpoint, percentiles};
 use crate::Result;
 
 /// How the backup thread holds the register's lock.
@@ -128,7 +128,7 @@ pub fn run(
 ) -> Result<()> {
     let register = Register::open(dir)?;
     checkpoint(register.store().conn())?;
-    let cases = case_count(register.store().conn())?;
+    let cases = register.case_count()?;
     if cases == 0 {
         return Err(format!("{} holds no cases: run `mixite seed` first", dir.display()).into());
     }

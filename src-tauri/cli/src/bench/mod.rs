@@ -129,7 +129,3 @@ pub fn checkpoint(conn: &rusqlite::Connection) -> Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
 }
-
-pub fn case_count(conn: &rusqlite::Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?)
-}

@@ -13,7 +13,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{case_count, percentiles};
+use super::percentiles;
 use crate::Result;
 
 const KINDS: [&str; 10] = [
@@ -34,7 +34,7 @@ const PAGE: usize = 25;
 pub fn run(dir: &Path, per_kind: usize, seed: u64) -> Result<()> {
     let register = Register::open(dir)?;
     let conn = register.store().conn();
-    let cases = case_count(conn)?;
+    let cases = register.case_count()?;
     if cases == 0 {
         return Err(format!("{} holds no cases: run `mixite seed` first", dir.display()).into());
     }

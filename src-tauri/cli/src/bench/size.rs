@@ -6,7 +6,7 @@ use std::path::Path;
 
 use mixite_core::Register;
 
-use super::{case_count, checkpoint, db_bytes};
+use super::{checkpoint, db_bytes};
 use crate::Result;
 
 pub fn run(dir: &Path) -> Result<()> {
@@ -16,7 +16,7 @@ pub fn run(dir: &Path) -> Result<()> {
     let register = Register::open(dir)?;
     let conn = register.store().conn();
     checkpoint(conn)?;
-    let cases = case_count(conn)?;
+    let cases = register.case_count()?;
     let persons: i64 = conn.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))?;
     let steps: i64 = conn.query_row("SELECT count(*) FROM steps", [], |r| r.get(0))?;
     let bytes = db_bytes(dir);

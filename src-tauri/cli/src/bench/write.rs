@@ -12,12 +12,12 @@ use mixite_core::reference::Reference;
 use mixite_core::synthetic::Generator;
 use mixite_core::{Clock, NewCase, Register};
 
-use super::{case_count, checkpoint, db_bytes};
+use super::{checkpoint, db_bytes};
 use crate::Result;
 
 pub fn run(dir: &Path, count: usize, seed: u64) -> Result<()> {
     let mut register = Register::open(dir)?;
-    let before = case_count(register.store().conn())?;
+    let before = register.case_count()?;
     let clock = Clock::system();
     let reference: Reference = register.reference().clone();
     let mut generator = Generator::new(&reference, seed);
@@ -51,7 +51,7 @@ pub fn run(dir: &Path, count: usize, seed: u64) -> Result<()> {
 
     let conn = register.store().conn();
     checkpoint(conn)?;
-    let cases = case_count(conn)?;
+    let cases = register.case_count()?;
     let bytes = db_bytes(dir);
     let cases_per_s = count as f64 / create_secs.max(1e-9);
     let steps_per_s = count as f64 / step_secs.max(1e-9);
