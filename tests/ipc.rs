@@ -564,8 +564,9 @@ fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register
 /// The PDFs inside an unencrypted case archive, by name.
 fn archived_pdfs(path: &str) -> BTreeMap<String, Vec<u8>> {
     let reference = mixite_core::reference::Reference::bundled().unwrap();
-    let opened = mixite_core::archive::open_file(std::path::Path::new(path), None, &reference)
-        .expect("the exported archive opens");
+    let opened =
+        mixite_core::exchange::archive::open_file(std::path::Path::new(path), None, &reference)
+            .expect("the exported archive opens");
     opened
         .pdfs()
         .iter()

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use mixite_core::print::FontLibrary;
+use mixite_core::papers::print::FontLibrary;
 use mixite_core::{Clock, Register};
 
 use crate::wire::WireError;
@@ -144,7 +144,8 @@ impl Desk {
     /// Sets the operator whose name goes on every step, and remembers it.
     pub fn set_operator(&self, name: &str) -> Result<(), WireError> {
         let name = self.with(|register, clock| {
-            let name = mixite_core::validate::operator(name, register.reference(), clock.today)?;
+            let name =
+                mixite_core::register::validate::operator(name, register.reference(), clock.today)?;
             register.store_mut().set_setting(OPERATOR_KEY, &name)?;
             Ok(name)
         })?;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use mixite_core::archive::{
+use mixite_core::exchange::archive::{
     self, Archive, ExportCase, ExportOptions, ImportChoice, ImportReport, Pdf, Protection,
 };
 use mixite_core::model::StepInput;
@@ -1279,10 +1279,10 @@ fn a_full_stick_leaves_neither_the_final_file_nor_a_temporary() {
     let id = worked_case(&mut source);
     // A backup (which streams the database through the encryption onto the stick) meets the full
     // stick the same way: a clear error, nothing left, no backup recorded.
-    let backup = mixite_core::backup::backup(&mut source, &mount, PASS, &clock());
+    let backup = mixite_core::exchange::backup::backup(&mut source, &mount, PASS, &clock());
     assert_eq!(archive_code(backup), "stick_full");
     assert_eq!(stick.files(), ["filler.bin"], "no backup, no temporary");
-    assert_eq!(mixite_core::backup::last(&source).unwrap(), None);
+    assert_eq!(mixite_core::exchange::backup::last(&source).unwrap(), None);
     std::fs::OpenOptions::new()
         .write(true)
         .open(&filler)

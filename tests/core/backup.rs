@@ -2,8 +2,8 @@
 //! safety copy), and refused when the passphrase is wrong, the file is not a backup, or the folder is in
 //! use.
 
-use mixite_core::backup;
 use mixite_core::error::ArchiveCode;
+use mixite_core::exchange::backup;
 use mixite_core::Register;
 
 use crate::{clock, create, problems, temp_register, worker};
@@ -137,7 +137,7 @@ fn a_damaged_database_is_replaced_by_the_backup_and_kept_aside_byte_for_byte() {
     let stick = tempfile::tempdir().unwrap();
     let written = backup::backup(&mut register, stick.path(), "una frase lunga", &clock()).unwrap();
     drop(register);
-    let damaged = dir.path().join(mixite_core::store::DB_FILE);
+    let damaged = dir.path().join(mixite_core::register::store::DB_FILE);
     let garbage = vec![0x5Au8; 8192];
     std::fs::write(&damaged, &garbage).unwrap();
     assert!(

@@ -1,9 +1,9 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use mixite_core::catalogue::{parse_locale, Selection};
-use mixite_core::checklist::{self, Request};
-use mixite_core::print::{FontLibrary, Lang};
+use mixite_core::papers::catalogue::{parse_locale, Selection};
+use mixite_core::papers::checklist::{self, Request};
+use mixite_core::papers::print::{FontLibrary, Lang};
 
 use crate::{clock, create, problems, temp_register, worker};
 
@@ -188,7 +188,7 @@ fn every_letter_a_name_may_hold_has_a_glyph_in_the_shipped_fonts() {
     // (papers' typed names are: tests/core/papers.rs).
     let letters: String = (0..=0x1EFF_u32)
         .filter_map(char::from_u32)
-        .filter(|c| mixite_core::text::latin_letter(*c))
+        .filter(|c| mixite_core::reference::text::latin_letter(*c))
         .collect();
     assert!(
         letters.chars().count() > 700,

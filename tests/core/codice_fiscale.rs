@@ -3,7 +3,7 @@
 //! Italy on the birth date), omocodia, and the hint the case form shows.
 
 use chrono::NaiveDate;
-use mixite_core::codice_fiscale::{belfiore, check, compute, differences, hint};
+use mixite_core::reference::codice_fiscale::{belfiore, check, compute, differences, hint};
 use mixite_core::reference::Reference;
 
 use crate::{day, worker};
@@ -18,7 +18,7 @@ fn omocode(code: &str, i: usize) -> String {
     let mut first15: Vec<u8> = code.as_bytes()[..15].to_vec();
     first15[i] = b"LMNPQRSTUV"[usize::from(first15[i] - b'0')];
     let first15 = String::from_utf8(first15).unwrap();
-    let check = mixite_core::codice_fiscale::check_character(&first15);
+    let check = mixite_core::reference::codice_fiscale::check_character(&first15);
     format!("{first15}{check}")
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mixite_core::drives::{from_mounts, removable_under};
+use mixite_core::exchange::drives::{from_mounts, removable_under};
 
 #[test]
 fn removable_disks_and_desktop_mounts_are_listed_with_their_filesystem() {
@@ -94,7 +94,7 @@ fn the_listing_reads_the_mount_table_and_sys_block_under_its_root() {
 
 #[test]
 fn a_stick_s_case_files_and_backups_are_found_by_name_in_any_letter_case() {
-    use mixite_core::drives::{found_files, FileKind};
+    use mixite_core::exchange::drives::{found_files, FileKind};
     let stick = tempfile::tempdir().unwrap();
     let put = |name: &str| std::fs::write(stick.path().join(name), b"x").unwrap();
     put("pratica-2026-000001-20261203.mixite");

@@ -5,10 +5,10 @@
 use mixite_core::error::Missing;
 use std::collections::HashMap;
 
-use mixite_core::archive::{self, ExportCase, ExportOptions, Protection};
+use mixite_core::exchange::archive::{self, ExportCase, ExportOptions, Protection};
 use mixite_core::model::CaseView;
+use mixite_core::papers::print::FontLibrary;
 use mixite_core::papers::{self, folder, Filed, Paper};
-use mixite_core::print::FontLibrary;
 use mixite_core::{Error, Register};
 
 use crate::{clock, create, temp_register, worker};

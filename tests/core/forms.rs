@@ -2,14 +2,17 @@
 //! an asylum renewal): the values in the boxes, their order in the PDF (`pdftotext`), the list of every
 //! problem of an incomplete case with no PDF, and the form files' own checks.
 
-use mixite_core::forms::{self, Filled};
 use mixite_core::model::CaseView;
-use mixite_core::print::FontLibrary;
+use mixite_core::papers::forms::{self, Filled};
+use mixite_core::papers::print::FontLibrary;
 use mixite_core::Register;
 
 use crate::{clock, create, problems, squeezed_text, temp_register, worker};
 
-fn procedure<'r>(register: &'r Register, id: &str) -> &'r mixite_core::catalogue::Procedure {
+fn procedure<'r>(
+    register: &'r Register,
+    id: &str,
+) -> &'r mixite_core::papers::catalogue::Procedure {
     register
         .catalogue()
         .procedure(id)

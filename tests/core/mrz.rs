@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use mixite_core::mrz::{read, MrzReading};
+use mixite_core::reference::mrz::{read, MrzReading};
 use mixite_core::reference::Reference;
 use mrz::{MrzDate, Sex, Td1Fields, Td3Fields};
 

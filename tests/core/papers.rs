@@ -2,7 +2,7 @@
 //! applicant as guest or delegant, one or three copies, and every problem of an incomplete form at once.
 
 use mixite_core::papers::declarations::{self, Delega, Ospitalita, Person, Property};
-use mixite_core::print::FontLibrary;
+use mixite_core::papers::print::FontLibrary;
 
 use crate::{clock, create, problems, squeezed_text, temp_register, worker};
 
@@ -195,22 +195,35 @@ fn every_paper_prints_for_four_realistic_cases() {
         let case = create(&mut register, data);
         let p = register.catalogue().procedure(procedure).unwrap();
         let mut pdfs = Vec::new();
-        for form in mixite_core::forms::for_procedure(p) {
-            let filled = mixite_core::forms::fill(form, &case, p)
+        for form in mixite_core::papers::forms::for_procedure(p) {
+            let filled = mixite_core::papers::forms::fill(form, &case, p)
                 .unwrap_or_else(|e| panic!("{procedure}: {e:?}"));
-            pdfs.push(mixite_core::forms::pdf(&fonts, &filled, clock().today).unwrap());
+            pdfs.push(mixite_core::papers::forms::pdf(&fonts, &filled, clock().today).unwrap());
         }
         assert!(
             !pdfs.is_empty(),
             "{procedure}: a kit procedure has its Modulo 1 guide"
         );
         pdfs.push(
-            mixite_core::receipt::pdf(&register, &fonts, case.id, "en", "Op", clock().today)
-                .unwrap(),
+            mixite_core::papers::receipt::pdf(
+                &register,
+                &fonts,
+                case.id,
+                "en",
+                "Op",
+                clock().today,
+            )
+            .unwrap(),
         );
         pdfs.push(
-            mixite_core::receipt::informativa_pdf(&register, &fonts, case.id, "fr", clock().today)
-                .unwrap(),
+            mixite_core::papers::receipt::informativa_pdf(
+                &register,
+                &fonts,
+                case.id,
+                "fr",
+                clock().today,
+            )
+            .unwrap(),
         );
         pdfs.push(
             declarations::pdf(

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use mixite_core::print::{
+use mixite_core::papers::print::{
     Document, FontLibrary, Header, Lang, PageSetup, Paint, PrintError, Style,
 };
 use mixite_core::reference::Reference;

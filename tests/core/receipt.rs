@@ -2,8 +2,8 @@
 //! the next step, in Italian beside the applicant's language; checked with `pdftotext`.
 
 use mixite_core::model::StepInput;
-use mixite_core::print::FontLibrary;
-use mixite_core::receipt;
+use mixite_core::papers::print::FontLibrary;
+use mixite_core::papers::receipt;
 
 use crate::{clock, create, problems, squeezed_text, temp_register, worker};
 

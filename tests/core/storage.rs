@@ -1,4 +1,4 @@
-use mixite_core::store::{self, Store, DB_FILE};
+use mixite_core::register::store::{self, Store, DB_FILE};
 use mixite_core::{Error, Register};
 use rusqlite::Connection;
 

@@ -104,10 +104,10 @@ fn valid_codici_fiscali_pass_including_omocodia_and_the_numeric_provisional_code
     let first15 = "RSSMRA45D2RF205";
     let code = format!(
         "{first15}{}",
-        mixite_core::codice_fiscale::check_character(first15)
+        mixite_core::reference::codice_fiscale::check_character(first15)
     );
     assert!(
-        mixite_core::codice_fiscale::check(&code).is_ok(),
+        mixite_core::reference::codice_fiscale::check(&code).is_ok(),
         "omocodia letters are accepted"
     );
 }

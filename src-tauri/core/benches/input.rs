@@ -6,9 +6,9 @@
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use mixite_core::codice_fiscale;
 use mixite_core::model::CaseData;
-use mixite_core::mrz;
+use mixite_core::reference::codice_fiscale;
+use mixite_core::reference::mrz;
 use mixite_core::reference::Reference;
 
 const PASSPORT: &str =

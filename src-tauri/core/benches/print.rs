@@ -22,10 +22,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, Criterion};
-use mixite_core::catalogue::Selection;
-use mixite_core::checklist::{self, Request, Sheet};
 use mixite_core::model::CaseData;
-use mixite_core::print::{FontLibrary, Lang};
+use mixite_core::papers::catalogue::Selection;
+use mixite_core::papers::checklist::{self, Request, Sheet};
+use mixite_core::papers::print::{FontLibrary, Lang};
 use mixite_core::{Clock, NewCase, Register};
 
 const LANGUAGES: [&str; 4] = ["ar", "ur", "bn", "zh"];
@@ -185,10 +185,10 @@ fn bench(c: &mut Criterion) {
         .procedure("rinnovo_lavoro_subordinato")
         .expect("a procedure");
     let mut group = c.benchmark_group("forms");
-    for form in mixite_core::forms::for_procedure(procedure) {
+    for form in mixite_core::papers::forms::for_procedure(procedure) {
         let filled =
-            mixite_core::forms::fill(form, &case_view, procedure).expect("a complete case");
-        let pdf = mixite_core::forms::pdf(&fonts, &filled, today()).expect("a PDF");
+            mixite_core::papers::forms::fill(form, &case_view, procedure).expect("a complete case");
+        let pdf = mixite_core::papers::forms::pdf(&fonts, &filled, today()).expect("a PDF");
         eprintln!(
             "{}: {} pages, {} bytes",
             form.head.id,
@@ -197,17 +197,21 @@ fn bench(c: &mut Criterion) {
         );
         group.bench_function(format!("fill+pdf/{}", form.head.id), |b| {
             b.iter(|| {
-                let filled = mixite_core::forms::fill(form, &case_view, procedure)?;
-                mixite_core::forms::pdf(&fonts, &filled, today())
+                let filled = mixite_core::papers::forms::fill(form, &case_view, procedure)?;
+                mixite_core::papers::forms::pdf(&fonts, &filled, today())
             })
         });
     }
     // The bilingual papers (Arabic) and the typed ones, for the same case.
     group.bench_function("receipt/it+ar", |b| {
-        b.iter(|| mixite_core::receipt::pdf(&register, &fonts, case, "ar", "Operatore", today()))
+        b.iter(|| {
+            mixite_core::papers::receipt::pdf(&register, &fonts, case, "ar", "Operatore", today())
+        })
     });
     group.bench_function("informativa/it+ar", |b| {
-        b.iter(|| mixite_core::receipt::informativa_pdf(&register, &fonts, case, "ar", today()))
+        b.iter(|| {
+            mixite_core::papers::receipt::informativa_pdf(&register, &fonts, case, "ar", today())
+        })
     });
     let host = mixite_core::papers::declarations::Person {
         surname: "Bianchi".into(),

@@ -12,13 +12,15 @@ use chrono::{Datelike, NaiveDate, TimeDelta};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
+use crate::clock::Clock;
 use crate::error::Result;
 use crate::model::{
     Address, Applicant, CaseData, HouseholdMember, IdDocument, Permit, Request, StepDetails,
     StepInput,
 };
+use crate::reference::codice_fiscale;
 use crate::reference::Reference;
-use crate::{cases, codice_fiscale, steps, validate, Clock, Register};
+use crate::register::{cases, steps, validate, Register};
 
 /// Cases written per transaction by `fill`.
 pub const BATCH: usize = 5_000;
@@ -1705,7 +1707,7 @@ impl<'a> Generator<'a> {
         };
         let email = if self.pct(35) {
             let local = |s: &str| {
-                crate::text::fold(s)
+                crate::reference::text::fold(s)
                     .split(' ')
                     .next()
                     .unwrap_or("")
@@ -2241,7 +2243,7 @@ mod tests {
         for _ in 0..3_000 {
             let data = g.data(today());
             for m in &data.household {
-                filings.push(crate::cases::filing(&m.birth_date, today()));
+                filings.push(crate::register::cases::filing(&m.birth_date, today()));
             }
             if !data.applicant.surname.is_ascii() || !data.applicant.given_names.is_ascii() {
                 accented += 1;

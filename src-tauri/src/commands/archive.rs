@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use mixite_core::archive::{self, ExportCase, ExportOptions, ImportChoice, ImportReport};
-use mixite_core::backup;
-use mixite_core::drives::{self, Drive, FoundFile};
+use mixite_core::exchange::archive::{self, ExportCase, ExportOptions, ImportChoice, ImportReport};
+use mixite_core::exchange::backup;
+use mixite_core::exchange::drives::{self, Drive, FoundFile};
 use mixite_core::papers;
 use serde::{Deserialize, Serialize};
 use tauri::State;

@@ -1,9 +1,9 @@
 //! Case commands: search, read, duplicate check, create, update, renewal draft, and reading a passport's
 //! MRZ. Each one delegates to `mixite_core`; none holds a rule of its own.
 
-use mixite_core::codice_fiscale;
 use mixite_core::model::{Applicant, CaseData, CaseSummary, CaseView, RenewalDraft, SearchPage};
-use mixite_core::mrz::MrzReading;
+use mixite_core::reference::codice_fiscale;
+use mixite_core::reference::mrz::MrzReading;
 use mixite_core::NewCase;
 use tauri::State;
 
@@ -75,7 +75,7 @@ pub fn cases_renew_draft(desk: State<'_, Desk>, id: i64) -> Result<RenewalDraft,
 /// check digit is an error on the `mrz` field and fills nothing.
 #[tauri::command(async)]
 pub fn cases_read_mrz(desk: State<'_, Desk>, text: String) -> Result<MrzReading, WireError> {
-    desk.with(|r, clock| mixite_core::mrz::read(&text, r.reference(), clock.today))
+    desk.with(|r, clock| mixite_core::reference::mrz::read(&text, r.reference(), clock.today))
 }
 
 /// The codice fiscale the applicant's data gives, and which parts of the entered one differ from it.

@@ -4,8 +4,8 @@
 //! what options is `mixite_core::papers::Paper`; rendering, filing and finding a paper are the core's.
 //! These commands must not know any one paper, nor take a path from the UI.
 
-use mixite_core::checklist::{self, Sheet};
-use mixite_core::forms::{self, Filled, FormChoice};
+use mixite_core::papers::checklist::{self, Sheet};
+use mixite_core::papers::forms::{self, Filled, FormChoice};
 use mixite_core::papers::{self, Filed, Paper, PaperFile};
 use serde::Deserialize;
 use tauri::State;

@@ -20,9 +20,10 @@ use std::sync::OnceLock;
 use std::io::{Cursor, Write};
 
 use chrono::{DateTime, NaiveDate};
-use mixite_core::archive::{self, Archive, ArchivedCase};
+use mixite_core::exchange::archive::{self, Archive, ArchivedCase};
 use mixite_core::reference::Reference;
-use mixite_core::{steps, validate, Error};
+use mixite_core::register::{steps, validate};
+use mixite_core::Error;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 

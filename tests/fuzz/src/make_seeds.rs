@@ -14,7 +14,7 @@ use std::io::{Cursor, Read};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use mixite_core::archive::{self, ExportCase, ExportOptions, Pdf, Protection};
+use mixite_core::exchange::archive::{self, ExportCase, ExportOptions, Pdf, Protection};
 use mixite_core::model::{CaseData, CaseView, StepInput};
 use mixite_core::{synthetic, Clock, NewCase, Register};
 

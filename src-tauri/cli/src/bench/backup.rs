@@ -1,13 +1,14 @@
 //! `mixite bench backup`: the full backup of a filled register to a folder (online backup, age
 //! encryption at the app's scrypt cost, safe write and read-back verification), then its restore into
 //! a fresh data folder and over a copy of the current one (with the safety copy), with the time, the
-//! file size and the process's peak memory of each. It measures `mixite_core::backup` as the app calls
+//! file size and the process's peak memory of each. It measures `mixite_core::exchange::backup` as the app calls
 //! it; it must not write to the measured folder except the backup record the app also writes.
 
 use std::path::Path;
 use std::time::Instant;
 
-use mixite_core::{backup, Clock, Register};
+use mixite_core::exchange::backup;
+use mixite_core::{Clock, Register};
 
 use super::{checkpoint, db_bytes};
 use crate::Result;

@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
-use mixite_core::{backup, Clock, Register};
+use mixite_core::exchange::backup;
+use mixite_core::{Clock, Register};
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Subcommand;
-use mixite_core::store::DB_FILE;
+use mixite_core::register::store::DB_FILE;
 
 use crate::Result;
 

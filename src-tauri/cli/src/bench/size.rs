@@ -10,7 +10,7 @@ use super::{checkpoint, db_bytes};
 use crate::Result;
 
 pub fn run(dir: &Path) -> Result<()> {
-    if !dir.join(mixite_core::store::DB_FILE).exists() {
+    if !dir.join(mixite_core::register::store::DB_FILE).exists() {
         return Err(format!("{} holds no register", dir.display()).into());
     }
     let register = Register::open(dir)?;

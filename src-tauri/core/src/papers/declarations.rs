@@ -14,9 +14,9 @@ use serde::Deserialize;
 
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
-use crate::print::{Document, FontLibrary, Lang, PageSetup, Style};
+use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
+use crate::reference::text::italian_date;
 use crate::reference::Reference;
-use crate::text::italian_date;
 
 /// A person the operator types in for a paper (the host, the delegate).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -122,7 +122,7 @@ impl Problems {
     /// its own field (rather than as the print engine's anonymous `text` problem).
     fn glyphs(&mut self, fonts: &FontLibrary, texts: &[(String, &str)]) -> Result<()> {
         self.list
-            .extend(crate::checklist::glyph_problems(fonts, texts)?);
+            .extend(crate::papers::checklist::glyph_problems(fonts, texts)?);
         Ok(())
     }
 

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
-use crate::archive::{self, ArchivedPdf, Pdf};
 use crate::error::{Error, Result};
+use crate::exchange::archive::{self, ArchivedPdf, Pdf};
 use crate::model::CaseView;
 use crate::{Clock, Register};
 
@@ -205,7 +205,8 @@ pub fn of_case(
 /// The papers of case `case_id` as an export carries them: exactly the files recorded against its UUID.
 pub fn for_export(register: &Register, case_id: i64) -> Result<Vec<Pdf>> {
     let conn = register.store().conn();
-    let uuid = crate::cases::uuid_of(conn, case_id)?.ok_or(Error::NotFound(Missing::Case))?;
+    let uuid =
+        crate::register::cases::uuid_of(conn, case_id)?.ok_or(Error::NotFound(Missing::Case))?;
     let Ok(root) = root(register) else {
         return Ok(Vec::new());
     };

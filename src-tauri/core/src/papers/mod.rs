@@ -7,19 +7,25 @@
 //! It must not send anything to a printer or open a dialog (the shell does), nor put a person's name in a
 //! file name: files are named by paper, language and date, inside a folder named by the case's UUID.
 
+pub mod catalogue;
+pub mod checklist;
 pub mod declarations;
+pub mod fees;
 pub mod folder;
+pub mod forms;
+pub mod print;
+pub mod receipt;
 
-use crate::error::Missing;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::catalogue::Selection;
-use crate::checklist::{self, Request};
-use crate::error::{Error, Result};
+use crate::clock::Clock;
+use crate::error::{Error, Missing, Result};
 use crate::model::CaseView;
-use crate::print::FontLibrary;
-use crate::{forms, receipt, Clock, Register};
+use crate::register::Register;
+use catalogue::Selection;
+use checklist::Request;
+use print::FontLibrary;
 
 pub use folder::{Filed, PaperFile};
 

@@ -20,12 +20,14 @@ use rusqlite::{Connection, OpenFlags, MAIN_DB};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::store::{
+use crate::exchange::archive;
+use crate::register::store::{
     create_private_dir, create_private_file, put_setting, supported_version, BACKUP_SCRATCH_PREFIX,
     DB_FILE, LOCK_FILE,
 };
-use crate::{archive, Clock, Register};
+use crate::register::Register;
 
 const SETTING: &str = "last_backup";
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";

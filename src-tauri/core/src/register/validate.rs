@@ -5,11 +5,11 @@
 
 use chrono::NaiveDate;
 
-use crate::codice_fiscale;
 use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::model::{Applicant, CaseData, HouseholdMember, Permit, StepInput};
+use crate::reference::codice_fiscale;
+use crate::reference::text;
 use crate::reference::{Reference, DOCUMENT_KINDS, PROCEDURES, RELATIONS, SEXES};
-use crate::text;
 
 /// Field length limits, in characters. Generous for real names and addresses, small enough for forms.
 const NAME_MAX: usize = 80;

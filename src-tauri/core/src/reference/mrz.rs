@@ -69,9 +69,11 @@ struct IcaoCode {
 fn icao_codes() -> &'static HashMap<String, Option<String>> {
     static CODES: OnceLock<HashMap<String, Option<String>>> = OnceLock::new();
     CODES.get_or_init(|| {
-        let file: IcaoFile =
-            toml::from_str(include_str!("../../../assets/reference/icao_codes.toml"))
-                .expect("assets/reference/icao_codes.toml is checked by the tests");
+        let file: IcaoFile = toml::from_str(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../assets/reference/icao_codes.toml"
+        )))
+        .expect("assets/reference/icao_codes.toml is checked by the tests");
         file.code.into_iter().map(|c| (c.icao, c.iso3)).collect()
     })
 }

@@ -8,7 +8,7 @@ use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::text;
+use crate::reference::text;
 
 pub const DB_FILE: &str = "mixite.sqlite3";
 pub const LOCK_FILE: &str = "mixite.lock";
@@ -24,9 +24,15 @@ pub fn migrations() -> Migrations<'static> {
 
 fn migration_list() -> Vec<M<'static>> {
     vec![
-        M::up(include_str!("../migrations/001_cases.sql")),
+        M::up(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/001_cases.sql"
+        ))),
         M::up_with_hook(
-            include_str!("../migrations/002_name_search.sql"),
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/migrations/002_name_search.sql"
+            )),
             |tx: &Transaction| {
                 // Existing rows get their search key, then the index is built from them in one pass.
                 let mut read = tx.prepare("SELECT id, surname, given_names FROM persons")?;
@@ -49,7 +55,10 @@ fn migration_list() -> Vec<M<'static>> {
                 Ok(())
             },
         ),
-        M::up(include_str!("../migrations/003_papers.sql")),
+        M::up(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/003_papers.sql"
+        ))),
     ]
 }
 

@@ -235,14 +235,16 @@ struct Comune {
 fn comuni() -> &'static HashMap<String, Vec<Comune>> {
     static COMUNI: OnceLock<HashMap<String, Vec<Comune>>> = OnceLock::new();
     COMUNI.get_or_init(|| {
-        let file: ComuniFile =
-            serde_json::from_str(include_str!("../../../assets/reference/comuni.json"))
-                .expect("assets/reference/comuni.json is checked by the tests");
+        let file: ComuniFile = serde_json::from_str(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../assets/reference/comuni.json"
+        )))
+        .expect("assets/reference/comuni.json is checked by the tests");
         let mut by_name: HashMap<String, Vec<Comune>> = HashMap::new();
         for (code, name, alt, province, valid_from, valid_to) in file.rows {
             for n in std::iter::once(name).chain(alt) {
                 by_name
-                    .entry(crate::text::fold(&n))
+                    .entry(crate::reference::text::fold(&n))
                     .or_default()
                     .push(Comune {
                         code: code.clone(),
@@ -259,7 +261,7 @@ fn comuni() -> &'static HashMap<String, Vec<Comune>> {
 /// The Belfiore code of an Italian comune on a date (and in a province, when given).
 pub fn belfiore(comune: &str, province: Option<&str>, on: NaiveDate) -> Option<String> {
     comuni()
-        .get(&crate::text::fold(comune))?
+        .get(&crate::reference::text::fold(comune))?
         .iter()
         .find(|c| {
             province.is_none_or(|p| p.eq_ignore_ascii_case(&c.province))
@@ -285,7 +287,7 @@ pub struct Hint {
 /// Compares the applicant's entered code with the one their data gives.
 pub fn hint(applicant: &Applicant, reference: &Reference) -> Hint {
     let mut hint = Hint::default();
-    let entered = crate::text::code_key(&applicant.codice_fiscale);
+    let entered = crate::reference::text::code_key(&applicant.codice_fiscale);
     if entered.len() == 11 && entered.bytes().all(|b| b.is_ascii_digit()) {
         hint.notes.push("provisional");
         return hint;

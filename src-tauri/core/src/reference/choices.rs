@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::reference::{Language, Reference, DOCUMENT_KINDS, PROCEDURES, RELATIONS, SEXES};
-use crate::steps;
+use crate::register::steps;
 
 /// A code and its label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -16,20 +16,26 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::Procedure;
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
-use crate::print::{Document, FontLibrary, Lang, PageSetup, Style};
-use crate::Register;
+use crate::papers::catalogue::Procedure;
+use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
+use crate::register::Register;
 
 const FILES: [(&str, &str); 2] = [
     (
         "modulo1.toml",
-        include_str!("../../../assets/forms/modulo1.toml"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../assets/forms/modulo1.toml"
+        )),
     ),
     (
         "modulo2.toml",
-        include_str!("../../../assets/forms/modulo2.toml"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../assets/forms/modulo2.toml"
+        )),
     ),
 ];
 
@@ -309,9 +315,11 @@ fn province_name(sigla: &str) -> Option<&'static str> {
     static PROVINCES: OnceLock<Vec<Province>> = OnceLock::new();
     PROVINCES
         .get_or_init(|| {
-            let file: ProvincesFile =
-                serde_json::from_str(include_str!("../../../assets/reference/provinces.json"))
-                    .expect("assets/reference/provinces.json is checked by the tests");
+            let file: ProvincesFile = serde_json::from_str(include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../assets/reference/provinces.json"
+            )))
+            .expect("assets/reference/provinces.json is checked by the tests");
             file.provinces
         })
         .iter()
@@ -347,7 +355,7 @@ fn value_of(name: &str, form: &FormHead, case: &CaseView, procedure: &Procedure)
         "birth_place" => capitals(&a.birth_place),
         "birth_country" => a.birth_country.clone(),
         "citizenship" => a.citizenships.first().cloned().unwrap_or_default(),
-        "codice_fiscale" => crate::text::code_key(&a.codice_fiscale),
+        "codice_fiscale" => crate::reference::text::code_key(&a.codice_fiscale),
         "marital_status" => {
             if d.household.iter().any(|m| m.relation == "spouse") {
                 "B".into()
@@ -364,7 +372,7 @@ fn value_of(name: &str, form: &FormHead, case: &CaseView, procedure: &Procedure)
             }
         }
         "tick_passport" => tick(a.document.kind == "passport"),
-        "document_number" => crate::text::code_key(&a.document.number),
+        "document_number" => crate::reference::text::code_key(&a.document.number),
         "document_expiry" => kit_date(&a.document.expiry_date),
         "document_issuer" => {
             if a.document.kind == "passport" {
@@ -381,7 +389,7 @@ fn value_of(name: &str, form: &FormHead, case: &CaseView, procedure: &Procedure)
         "tick_carta" => tick(form.carta_motivi.contains(&d.request.motivo_code)),
         "tick_permesso" => tick(!form.carta_motivi.contains(&d.request.motivo_code)),
         "request_motivo" => d.request.motivo_code.clone(),
-        "current_permit_number" => crate::text::code_key(&d.current_permit.number),
+        "current_permit_number" => crate::reference::text::code_key(&d.current_permit.number),
         "current_permit_motivo" => d.current_permit.motivo_code.clone(),
         "current_permit_expiry" => kit_date(&d.current_permit.expiry_date),
         "tick_modulo1" => tick(procedure.moduli.iter().any(|m| m == "1")),

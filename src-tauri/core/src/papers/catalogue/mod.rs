@@ -17,10 +17,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use toml::Spanned;
 
-use crate::data::{check_source, data_error, line_of, parse_toml};
 use crate::error::{Error, FieldError, Result};
-use crate::fees::{FeeTables, Household, Per, Threshold};
 use crate::model::CaseData;
+use crate::papers::fees::{FeeTables, Household, Per, Threshold};
+use crate::reference::data::{check_source, data_error, line_of, parse_toml};
 use crate::reference::{Reference, PROCEDURES};
 
 /// `(file name, text)` of a file in `assets/procedures/`, embedded at compile time.
@@ -28,7 +28,11 @@ macro_rules! procedure_file {
     ($name:literal) => {
         (
             concat!("assets/procedures/", $name),
-            include_str!(concat!("../../../../assets/procedures/", $name)),
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../assets/procedures/",
+                $name
+            )),
         )
     };
 }
@@ -53,11 +57,17 @@ pub const PROCEDURE_FILES: [(&str, &str); 11] = [
 pub const LOCALE_FILES: [(&str, &str); 2] = [
     (
         "locales/checklist/it.yml",
-        include_str!("../../../../locales/checklist/it.yml"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../locales/checklist/it.yml"
+        )),
     ),
     (
         "locales/checklist/en.yml",
-        include_str!("../../../../locales/checklist/en.yml"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../locales/checklist/en.yml"
+        )),
     ),
 ];
 

@@ -6,14 +6,14 @@ use crate::error::Missing;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::model::{
     Applicant, CaseData, CaseRef, CaseSummary, CaseView, Filing, HouseholdMember, Permit, Request,
     StepDetails, StepView,
 };
-use crate::steps;
-use crate::store::name_key;
-use crate::Clock;
+use crate::register::steps;
+use crate::register::store::name_key;
 
 /// Inserts a new case (already validated) and its intake step; returns its id.
 pub fn insert(

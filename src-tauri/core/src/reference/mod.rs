@@ -1,26 +1,43 @@
 //! The dated reference tables bundled in `assets/reference/`: motivo codes, applicant languages and
 //! countries. It owns loading and validating them (every problem reported with file and line) and
 //! answering "is this code valid on that day". It must not hold any code, amount or label itself: those
-//! are data, edited in the asset files with their sources.
+//! are data, edited in the asset files with their sources. Beside them: `data` (reading any bundled
+//! file), `choices` (the tables as the forms' lists), `codice_fiscale`, `mrz` and `text` (the rules for
+//! what the operator types or scans).
+
+pub mod choices;
+pub mod codice_fiscale;
+pub mod data;
+pub mod mrz;
+pub mod text;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-use crate::data::{line_of, parse_toml};
 use crate::error::{Error, Result};
+use crate::reference::data::{line_of, parse_toml};
 
 const MOTIVI: (&str, &str) = (
     "assets/reference/motivi.toml",
-    include_str!("../../../assets/reference/motivi.toml"),
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/reference/motivi.toml"
+    )),
 );
 const LANGUAGES: (&str, &str) = (
     "assets/reference/languages.toml",
-    include_str!("../../../assets/reference/languages.toml"),
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/reference/languages.toml"
+    )),
 );
 const COUNTRIES: (&str, &str) = (
     "assets/reference/countries.json",
-    include_str!("../../../assets/reference/countries.json"),
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/reference/countries.json"
+    )),
 );
 
 /// The procedures a request can ask for (brief §1.2 columns). Their labels live in the locales.

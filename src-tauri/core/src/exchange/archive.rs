@@ -26,10 +26,11 @@ use chrono::{DateTime, Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::model::{CaseData, CaseView, Permit, StepDetails};
 use crate::reference::Reference;
-use crate::{cases, steps, validate, Clock, Register};
+use crate::register::{cases, steps, validate, Register};
 
 /// The `schema` written into `case.json` and `manifest.json`; an archive with another one is refused
 /// (a newer app may add fields this one would silently drop).

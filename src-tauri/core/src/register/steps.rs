@@ -5,9 +5,9 @@
 use crate::error::{ConflictCode, FieldCode, Missing};
 use rusqlite::{params, OptionalExtension, Transaction};
 
+use crate::clock::Clock;
 use crate::error::{Error, FieldError, Result};
 use crate::model::{StepDetails, StepInput};
-use crate::Clock;
 
 /// The ordinary course of a renewal, in order.
 pub const COURSE: [&str; 7] = [

@@ -13,12 +13,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::checklist::{available_languages, check_glyphs, params, text};
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
-use crate::print::{Document, FontLibrary, Lang, PageSetup, Style};
-use crate::text::italian_date;
-use crate::Register;
+use crate::papers::checklist::{available_languages, check_glyphs, params, text};
+use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
+use crate::reference::text::italian_date;
+use crate::register::Register;
 
 /// A line in Italian and in the applicant's language.
 struct Pair {
@@ -212,7 +212,10 @@ struct Notice {
 }
 
 fn notice() -> Result<Notice> {
-    const FILE: &str = include_str!("../../../assets/reference/privacy.toml");
+    const FILE: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/reference/privacy.toml"
+    ));
     let file: PrivacyFile = toml::from_str(FILE).map_err(|e| Error::Data {
         file: "assets/reference/privacy.toml".into(),
         line: e

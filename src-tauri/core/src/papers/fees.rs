@@ -11,17 +11,23 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use toml::Spanned;
 
-use crate::data::{check_source, data_error, line_of, parse_toml};
 use crate::error::Result;
+use crate::reference::data::{check_source, data_error, line_of, parse_toml};
 use crate::reference::PROCEDURES;
 
 const FEES: (&str, &str) = (
     "assets/reference/fees.toml",
-    include_str!("../../../assets/reference/fees.toml"),
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/reference/fees.toml"
+    )),
 );
 const ASSEGNO_SOCIALE: (&str, &str) = (
     "assets/reference/assegno_sociale.toml",
-    include_str!("../../../assets/reference/assegno_sociale.toml"),
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/reference/assegno_sociale.toml"
+    )),
 );
 
 /// Who a fee is counted for (see the header of fees.toml).

@@ -11,12 +11,12 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
-use crate::choices::LanguageChoice;
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
-use crate::print::{Document, FontLibrary, Lang, PageSetup, PrintError, Style};
-use crate::Register;
+use crate::papers::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
+use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, PrintError, Style};
+use crate::reference::choices::LanguageChoice;
+use crate::register::Register;
 
 /// What the operator asks for.
 #[derive(Debug, Clone)]

@@ -8,11 +8,11 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
 
-use crate::cases;
 use crate::error::Result;
 use crate::model::{CaseData, CaseSummary, SearchPage};
-use crate::store::name_key;
-use crate::text;
+use crate::reference::text;
+use crate::register::cases;
+use crate::register::store::name_key;
 
 /// Most rows a page may hold.
 pub const MAX_PAGE: usize = 100;
