@@ -1,7 +1,7 @@
 //! Full backups of a data folder's register to a USB stick, and restoring one. A backup is taken while
 //! the app runs with SQLite's online backup API (a consistent copy, the register keeps working),
 //! encrypted with an age passphrase (a lost stick must not leak anyone's data), and written to the stick
-//! the way case archives are (`archive::write_with`: temporary name, fsync, rename, read back and
+//! the way case archives are (`stick::write_with`: temporary name, fsync, rename, read back and
 //! verified). Only the copy and the record need the register; encrypting and writing do not, so the
 //! shell holds the register's lock for those two steps only (`snapshot`, `Snapshot::write`, `record`).
 //! The date and size of the last backup are kept in the register's settings for the reminder.
@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::exchange::archive;
+use crate::exchange::{crypt, stick};
 use crate::register::store::{
     create_private_dir, create_private_file, put_setting, supported_version, BACKUP_SCRATCH_PREFIX,
     DB_FILE, LOCK_FILE,
@@ -124,11 +124,11 @@ impl<R: Read> Read for Hashing<R> {
 
 /// The plain database inside a backup file, as a stream (the file's first bytes must be age's).
 fn open_backup(file: &Path, passphrase: &str) -> Result<impl Read> {
-    let mut input = BufReader::new(File::open(file)?.take(archive::FAT32_MAX_FILE));
+    let mut input = BufReader::new(File::open(file)?.take(stick::FAT32_MAX_FILE));
     if !input.fill_buf()?.starts_with(AGE_MAGIC) {
         return Err(err(ArchiveCode::NotAnArchive));
     }
-    archive::decrypt_reader(input, passphrase)
+    crypt::decrypt_reader(input, passphrase)
 }
 
 /// A consistent plain copy of a register taken for a backup (`snapshot`), not yet on the stick. Only
@@ -144,10 +144,10 @@ pub struct Snapshot {
 }
 
 /// Takes the copy of `register` a backup encrypts (see `Snapshot`), after checking the passphrase
-/// it will be encrypted with (at least `archive::MIN_PASSPHRASE_CHARS` characters): a refused
+/// it will be encrypted with (at least `crypt::MIN_PASSPHRASE_CHARS` characters): a refused
 /// passphrase copies nothing.
 pub fn snapshot(register: &Register, passphrase: &str, at: &Clock) -> Result<Snapshot> {
-    archive::check_passphrase_length(passphrase)?;
+    crypt::check_passphrase_length(passphrase)?;
     let scratch = Scratch::new(scratch_folder(register)?)?;
     register
         .store()
@@ -186,10 +186,10 @@ impl Snapshot {
 
     /// Encrypts the copy with `passphrase` and writes it to `folder` as
     /// `mixite-backup-<YYYYMMDD-HHMM>.age` (safely, then read back, decrypted and compared, see
-    /// `archive::write_with`); the plain copy is removed whatever happens. Everything streams, so
+    /// `stick::write_with`); the plain copy is removed whatever happens. Everything streams, so
     /// memory does not grow with the register: a 100 000-case register is a quarter of a gigabyte.
     pub fn write(self, folder: &Path, passphrase: &str) -> Result<Written> {
-        archive::check_passphrase_length(passphrase)?;
+        crypt::check_passphrase_length(passphrase)?;
         let name = format!(
             "mixite-backup-{}.age",
             self.stamp
@@ -200,14 +200,14 @@ impl Snapshot {
         );
         let plain_digest = std::cell::OnceCell::new();
         let scratch = &self.scratch;
-        let path = archive::write_with(
+        let path = stick::write_with(
             folder,
             &name,
-            archive::encrypted_size_bound(self.plain_len),
+            crypt::encrypted_size_bound(self.plain_len),
             |file| {
                 (&scratch.file).seek(SeekFrom::Start(0))?;
                 let mut source = Hashing::new(BufReader::new(&scratch.file));
-                archive::encrypt_to(&mut source, BufWriter::new(file), passphrase, None)?;
+                crypt::encrypt_to(&mut source, BufWriter::new(file), passphrase, None)?;
                 let _ = plain_digest.set(source.finish());
                 Ok(())
             },
