@@ -8,7 +8,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use mixite_core::{synthetic, Clock, Register};
+use mixite_core::{Clock, Register};
+use mixite_demo as synthetic;
 
 use crate::Result;
 

@@ -3,7 +3,7 @@
 //! fees, checklist, guides, receipt, declarations, the print engine and the print folder), the
 //! `exchange` with a USB stick (case archives, backups, drives) and the `reference` data (dated tables,
 //! codice fiscale, MRZ, text rules, the lists the forms offer). `clock`, `error` and `model` are shared by
-//! all; `synthetic` makes demo data. The Tauri shell and the `mixite` CLI are its consumers.
+//! all. The Tauri shell, the `mixite` CLI and the demo-data crate `mixite-demo` are its consumers.
 //!
 //! It must not depend on Tauri, read the clock or the process locale inside business logic (`Clock` and
 //! locales are parameters), or log applicants' data.
@@ -15,7 +15,6 @@ pub mod model;
 pub mod papers;
 pub mod reference;
 pub mod register;
-pub mod synthetic;
 
 // The checklist texts in every language the counter prints (locales/checklist/<lang>.yml).
 rust_i18n::i18n!("../../locales/checklist", fallback = "it");

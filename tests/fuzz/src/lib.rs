@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 use std::io::{Cursor, Write};
 
 use chrono::{DateTime, NaiveDate};
+use mixite_core::error::ArchiveCode;
 use mixite_core::exchange::archive::{self, Archive, ArchivedCase};
 use mixite_core::reference::Reference;
 use mixite_core::register::{steps, validate};
@@ -93,10 +94,15 @@ pub fn open_checked(bytes: &[u8], passphrase: Option<&str>) -> Option<Archive> {
         }
         Err(Error::Archive(code)) => {
             if !bytes.starts_with(AGE_MAGIC) && !bytes.starts_with(ZIP_MAGIC) {
-                assert_eq!(code, "not_an_archive", "no magic, yet not refused as such");
+                assert_eq!(
+                    code,
+                    ArchiveCode::NotAnArchive,
+                    "no magic, yet not refused as such"
+                );
             } else if bytes.starts_with(AGE_MAGIC) && passphrase.is_none() {
                 assert_eq!(
-                    code, "passphrase_required",
+                    code,
+                    ArchiveCode::PassphraseRequired,
                     "an age file opened without passphrase"
                 );
             }

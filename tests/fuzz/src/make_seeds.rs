@@ -16,7 +16,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use mixite_core::exchange::archive::{self, ExportCase, ExportOptions, Pdf, Protection};
 use mixite_core::model::{CaseData, CaseView, StepInput};
-use mixite_core::{synthetic, Clock, NewCase, Register};
+use mixite_core::{Clock, NewCase, Register};
+use mixite_demo as synthetic;
 
 /// The tests' "today" (tests/core/main.rs): the fixture applicant is valid on it.
 fn clock() -> Clock {

@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use mixite_core::model::StepInput;
 use mixite_core::reference::Reference;
-use mixite_core::synthetic::Generator;
 use mixite_core::{Clock, NewCase, Register};
+use mixite_demo::Generator;
 
 use super::{checkpoint, db_bytes};
 use crate::Result;
