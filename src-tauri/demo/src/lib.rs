@@ -1049,7 +1049,10 @@ mod tests {
             );
         }
         assert!(
-            tables().comune.iter().all(|c| c.weight > 0 && !c.streets.is_empty()),
+            tables()
+                .comune
+                .iter()
+                .all(|c| c.weight > 0 && !c.streets.is_empty()),
             "every comune has streets"
         );
     }
