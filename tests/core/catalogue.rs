@@ -1,10 +1,10 @@
 use mixite_core::error::FieldCode;
 use mixite_core::error::Missing;
 use mixite_core::model::{CaseData, HouseholdMember};
-use mixite_core::papers::catalogue::{
+use mixite_core::reference::catalogue::{
     Catalogue, FeeLine, ResolvedChecklist, Selection, LOCALE_FILES, PROCEDURE_FILES,
 };
-use mixite_core::papers::fees::{FeeTables, Household};
+use mixite_core::reference::fees::{FeeTables, Household};
 use mixite_core::reference::Reference;
 use mixite_core::Error;
 

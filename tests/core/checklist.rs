@@ -1,9 +1,9 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use mixite_core::papers::catalogue::{parse_locale, Selection};
 use mixite_core::papers::checklist::{self, Request};
 use mixite_core::papers::print::{FontLibrary, Lang};
+use mixite_core::reference::catalogue::{parse_locale, Selection};
 
 use crate::{clock, create, problems, temp_register, worker};
 

@@ -108,7 +108,7 @@ fn printing_again_and_importing_the_same_case_never_leave_two_records_of_one_fil
         "the same paper printed twice the same day is one file and one record"
     );
     let opened = round_trip(&register, &case);
-    let report = archive::import(&mut register, &opened, &HashMap::new(), &clock()).unwrap();
+    let report = folder::import_archive(&mut register, &opened, &HashMap::new(), &clock()).unwrap();
     assert_eq!(report.unchanged, vec![case.uuid.clone()]);
     assert_eq!(
         (report.papers, records(&register, &case)),
@@ -118,7 +118,8 @@ fn printing_again_and_importing_the_same_case_never_leave_two_records_of_one_fil
 
     let (_other_dir, mut other) = temp_register();
     for round in 0..2 {
-        let report = archive::import(&mut other, &opened, &HashMap::new(), &clock()).unwrap();
+        let report =
+            folder::import_archive(&mut other, &opened, &HashMap::new(), &clock()).unwrap();
         assert_eq!(
             report.papers,
             usize::from(round == 0),
@@ -148,7 +149,7 @@ fn an_imported_paper_that_differs_from_one_of_the_same_name_is_kept_beside_it() 
         .unwrap();
     file_receipt(&mut register, &case);
     let choices = HashMap::from([(case.uuid.clone(), archive::ImportChoice::KeepLocal)]);
-    let report = archive::import(&mut register, &opened, &choices, &clock()).unwrap();
+    let report = folder::import_archive(&mut register, &opened, &choices, &clock()).unwrap();
     assert_eq!(report.papers, 1, "the archive's receipt is another paper");
     let names: Vec<String> = folder::of_case(&register, case.id, clock().today)
         .unwrap()

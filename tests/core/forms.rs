@@ -12,7 +12,7 @@ use crate::{clock, create, problems, squeezed_text, temp_register, worker};
 fn procedure<'r>(
     register: &'r Register,
     id: &str,
-) -> &'r mixite_core::papers::catalogue::Procedure {
+) -> &'r mixite_core::reference::catalogue::Procedure {
     register
         .catalogue()
         .procedure(id)

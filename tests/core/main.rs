@@ -10,6 +10,7 @@ mod codice_fiscale;
 mod drives;
 mod filing;
 mod forms;
+mod layout;
 mod mrz;
 mod papers;
 mod print;

@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use criterion::{criterion_group, Criterion};
 use mixite_core::model::CaseData;
-use mixite_core::papers::catalogue::Selection;
 use mixite_core::papers::checklist::{self, Request, Sheet};
 use mixite_core::papers::print::{FontLibrary, Lang};
+use mixite_core::reference::catalogue::Selection;
 use mixite_core::{Clock, NewCase, Register};
 
 const LANGUAGES: [&str; 4] = ["ar", "ur", "bn", "zh"];

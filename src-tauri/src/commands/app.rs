@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use mixite_core::reference::choices::{self, Lists};
+use mixite_core::register::choices::{self, Lists};
 use rust_i18n::t;
 use serde::Serialize;
 use serde_json::Value;

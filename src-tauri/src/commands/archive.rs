@@ -161,7 +161,7 @@ pub fn archive_import(desk: State<'_, Desk>, args: ImportArgs) -> Result<ImportR
                 (uuid.clone(), choice)
             })
             .collect();
-        archive::import(r, &opened, &choices, clock)
+        papers::folder::import_archive(r, &opened, &choices, clock)
     })
 }
 

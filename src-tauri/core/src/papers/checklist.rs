@@ -13,9 +13,9 @@ use serde::Serialize;
 
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
-use crate::papers::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, PrintError, Style};
-use crate::reference::choices::LanguageChoice;
+use crate::reference::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
+use crate::register::choices::LanguageChoice;
 use crate::register::Register;
 
 /// What the operator asks for.

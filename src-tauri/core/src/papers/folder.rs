@@ -10,8 +10,7 @@
 //! `<kind>-<number>-<date>.pdf` files of earlier versions, a file orphaned by a crash before its record)
 //! are left alone and never attached to a case.
 
-use crate::error::{ArchiveCode, Missing};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,10 +18,11 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::exchange::archive::{self, ArchivedPdf, Pdf};
+use crate::clock::Clock;
+use crate::error::{ArchiveCode, Error, Missing, Result};
+use crate::exchange::archive::{self, Archive, ArchivedPdf, ImportChoice, ImportReport, Pdf};
 use crate::model::CaseView;
-use crate::{Clock, Register};
+use crate::register::Register;
 
 /// The print folder inside a data folder.
 pub const PRINT_DIR: &str = "print";
@@ -259,6 +259,27 @@ pub fn path_of(register: &Register, file: &str) -> Result<PathBuf> {
     }
 }
 
+/// Imports an archive (see `archive::import`) with its papers: they are written into their cases'
+/// folders before the import's transaction, recorded inside it, and removed again if it does not
+/// commit. Nothing is written while a conflict waits for the operator's choice.
+pub fn import_archive(
+    register: &mut Register,
+    archive: &Archive,
+    choices: &HashMap<String, ImportChoice>,
+    at: &Clock,
+) -> Result<ImportReport> {
+    let prepared = archive::prepare(register, archive, choices, at)?;
+    if prepared.waits_for_choices() {
+        return Ok(prepared.into_report());
+    }
+    let incoming = write_incoming(register, archive.pdfs())?;
+    let mut report = prepared
+        .apply(register, at, |tx| incoming.record(tx, at))
+        .inspect_err(|_| incoming.discard())?;
+    report.papers = incoming.count();
+    Ok(report)
+}
+
 /// The files of an import, written before its transaction and recorded inside it (`record_imported`);
 /// removed again by `discard` when the transaction does not commit.
 pub(crate) struct Incoming {
@@ -276,7 +297,7 @@ struct IncomingFile {
 /// transaction. A paper the case already has (same bytes) is not written again; a different paper
 /// with a name the case already uses gets the next free name (`name-2.pdf`), so neither replaces the
 /// other. An in-memory register keeps no papers.
-pub(crate) fn write_incoming(register: &Register, pdfs: &[ArchivedPdf]) -> Result<Incoming> {
+fn write_incoming(register: &Register, pdfs: &[ArchivedPdf]) -> Result<Incoming> {
     let mut incoming = Incoming { files: Vec::new() };
     let Ok(root) = root(register) else {
         return Ok(incoming);

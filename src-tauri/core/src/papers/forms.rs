@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseView;
-use crate::papers::catalogue::Procedure;
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
+use crate::reference::catalogue::Procedure;
 use crate::register::Register;
 
 const FILES: [(&str, &str); 2] = [

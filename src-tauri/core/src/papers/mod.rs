@@ -7,10 +7,8 @@
 //! It must not send anything to a printer or open a dialog (the shell does), nor put a person's name in a
 //! file name: files are named by paper, language and date, inside a folder named by the case's UUID.
 
-pub mod catalogue;
 pub mod checklist;
 pub mod declarations;
-pub mod fees;
 pub mod folder;
 pub mod forms;
 pub mod print;
@@ -22,8 +20,8 @@ use serde::Deserialize;
 use crate::clock::Clock;
 use crate::error::{Error, Missing, Result};
 use crate::model::CaseView;
+use crate::reference::catalogue::Selection;
 use crate::register::Register;
-use catalogue::Selection;
 use checklist::Request;
 use print::FontLibrary;
 

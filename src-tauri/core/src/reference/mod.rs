@@ -5,9 +5,10 @@
 //! file), `choices` (the tables as the forms' lists), `codice_fiscale`, `mrz` and `text` (the rules for
 //! what the operator types or scans).
 
-pub mod choices;
+pub mod catalogue;
 pub mod codice_fiscale;
 pub mod data;
+pub mod fees;
 pub mod mrz;
 pub mod text;
 

@@ -5,6 +5,7 @@
 //! folder's database (papers and exchange do), and no query lives outside its area modules.
 
 pub mod cases;
+pub mod choices;
 pub mod search;
 pub mod steps;
 pub mod store;
@@ -17,8 +18,8 @@ use chrono::NaiveDate;
 use crate::clock::Clock;
 use crate::error::{Error, Missing, Result};
 use crate::model::{self, CaseData, CaseView, RenewalDraft, SearchPage, StepInput};
-use crate::papers::{catalogue, fees};
 use crate::reference::Reference;
+use crate::reference::{catalogue, fees};
 use store::Store;
 
 /// What `create` needs besides the data.

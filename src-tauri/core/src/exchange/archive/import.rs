@@ -123,16 +123,20 @@ fn same_case(local: &ArchivedCase, archived: &ArchivedCase) -> bool {
         && local.steps == archived.steps
 }
 
-/// Imports a verified archive into the register in one transaction. Cases new here are inserted
-/// with their UUID, history and (when free) number; cases identical here are left alone (importing a
-/// file twice changes nothing); a case that differs here is a conflict unless `choices` says what to
-/// do with its UUID. Any conflict without a choice: nothing is written and the report lists them all.
-pub fn import(
-    register: &mut Register,
-    archive: &Archive,
+/// An import worked out against the register without writing anything: what is new, identical,
+/// kept, replaced, and the conflicts still waiting for the operator's choice.
+pub struct Prepared<'a> {
+    report: ImportReport,
+    plans: Vec<Plan<'a>>,
+}
+
+/// Works out an import (see `import`); nothing is written.
+pub fn prepare<'a>(
+    register: &Register,
+    archive: &'a Archive,
     choices: &HashMap<String, ImportChoice>,
     at: &Clock,
-) -> Result<ImportReport> {
+) -> Result<Prepared<'a>> {
     let mut report = ImportReport::default();
     let mut plans = Vec::new();
     for archived in &archive.cases {
@@ -160,23 +164,57 @@ pub fn import(
             }
         }
     }
-    if !report.conflicts.is_empty() {
-        return Ok(report);
+    Ok(Prepared { report, plans })
+}
+
+impl Prepared<'_> {
+    /// A case differs here and the operator has not chosen: nothing may be written.
+    pub fn waits_for_choices(&self) -> bool {
+        !self.report.conflicts.is_empty()
     }
-    // The papers go into the print folder first, so the transaction can record them with the cases;
-    // if it does not commit, the files go again.
-    let incoming = crate::papers::folder::write_incoming(register, &archive.pdfs)?;
-    let written = register.store_mut().write(|tx| {
-        let plans = write_plans(tx, &plans, at)?;
-        incoming.record(tx, at)?;
-        Ok(plans)
-    });
-    let (inserted, replaced) = written.inspect_err(|_| incoming.discard())?;
-    report.inserted = inserted;
-    report.replaced = replaced;
-    report.papers = incoming.count();
-    report.applied = true;
-    Ok(report)
+
+    /// The report as it stands (with the conflicts, when there are any).
+    pub fn into_report(self) -> ImportReport {
+        self.report
+    }
+
+    /// Writes the import in one transaction, running `also` inside it after the cases (what the
+    /// caller records with them, such as the archive's papers). Refused while choices are missing.
+    pub fn apply(
+        self,
+        register: &mut Register,
+        at: &Clock,
+        also: impl FnOnce(&rusqlite::Transaction) -> Result<()>,
+    ) -> Result<ImportReport> {
+        if self.waits_for_choices() {
+            return Ok(self.report);
+        }
+        let mut report = self.report;
+        let (inserted, replaced) = register.store_mut().write(|tx| {
+            let written = write_plans(tx, &self.plans, at)?;
+            also(tx)?;
+            Ok(written)
+        })?;
+        report.inserted = inserted;
+        report.replaced = replaced;
+        report.applied = true;
+        Ok(report)
+    }
+}
+
+/// Imports a verified archive's cases into the register in one transaction. Cases new here are
+/// inserted with their UUID, history and (when free) number; cases identical here are left alone
+/// (importing a file twice changes nothing); a case that differs here is a conflict unless `choices`
+/// says what to do with its UUID. Any conflict without a choice: nothing is written and the report
+/// lists them all. The archive's papers are not filed here: `papers::folder::import_archive` files
+/// them with the cases.
+pub fn import(
+    register: &mut Register,
+    archive: &Archive,
+    choices: &HashMap<String, ImportChoice>,
+    at: &Clock,
+) -> Result<ImportReport> {
+    prepare(register, archive, choices, at)?.apply(register, at, |_| Ok(()))
 }
 
 fn write_plans(

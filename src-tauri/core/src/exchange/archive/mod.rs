@@ -9,7 +9,8 @@
 //! a case that differs here is reported as a conflict and changes only on the caller's explicit choice.
 //! It must not put personal data in file names or errors (names carry case numbers and dates only), and
 //! it must not know how the data folder keeps its PDFs: the caller passes them in for an export
-//! (`papers::folder::for_export`), and an import hands the archive's to `papers::folder`.
+//! (`papers::folder::for_export`), and `papers::folder::import_archive` files an import's papers inside
+//! the import's transaction (`prepare`, then `Prepared::apply` with what the caller records).
 //!
 //! Case numbers on import: an imported case keeps its number when no local case holds it, and the local
 //! counter of that year moves past it so this desk never hands it out again; when the number is taken

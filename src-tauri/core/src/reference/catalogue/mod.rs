@@ -19,8 +19,8 @@ use toml::Spanned;
 
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseData;
-use crate::papers::fees::{FeeTables, Household, Per, Threshold};
 use crate::reference::data::{check_source, data_error, line_of, parse_toml};
+use crate::reference::fees::{FeeTables, Household, Per, Threshold};
 use crate::reference::{Reference, PROCEDURES};
 
 /// `(file name, text)` of a file in `assets/procedures/`, embedded at compile time.
