@@ -717,3 +717,27 @@ fn the_drives_list_has_the_fixed_destination_the_office_configured() {
         "labelled by its name, as a stick by its label"
     );
 }
+
+#[test]
+fn a_file_too_large_to_be_an_archive_is_refused_naming_the_largest_one() {
+    let app = app();
+    let stick = tempfile::tempdir().unwrap();
+    let path = stick.path().join("pratica-2026-000001-20261204.mixite");
+    // Sparse: no room on the disk, and never read.
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(mixite_core::exchange::archive::MAX_ARCHIVE_FILE_BYTES + 1)
+        .unwrap();
+    let refused = invoke(
+        &app,
+        "archive_import",
+        json!({ "args": { "path": path, "passphrase": "una frase lunga" } }),
+    )
+    .unwrap_err();
+    let message = refused["message"].as_str().unwrap();
+    let cap = mixite_core::exchange::archive::MAX_ARCHIVE_FILE_BYTES.div_ceil(1_000_000);
+    assert!(
+        refused["kind"] == "archive" && message.contains(&format!("al massimo {cap} MB")),
+        "the cap is in the message: {refused}"
+    );
+}

@@ -108,9 +108,10 @@ impl WireError {
             Error::NotFound(what) => {
                 message_or_kind(&format!("errors.not_found.{what}"), kind, locale)
             }
-            Error::Archive(code) => {
-                message_or_kind(&format!("errors.archive.{code}"), kind, locale)
-            }
+            Error::Archive(code) => code.params().into_iter().fold(
+                message_or_kind(&format!("errors.archive.{code}"), kind, locale),
+                |text, (name, value)| text.replace(&format!("%{{{name}}}"), &value),
+            ),
             Error::DbTooNew { found, supported } => t!(
                 "errors.kind.db_too_new",
                 locale = locale,

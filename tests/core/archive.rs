@@ -977,7 +977,7 @@ fn a_file_larger_than_any_archive_can_be_is_refused_by_its_size_unread() {
     let took = started.elapsed();
     assert_eq!(
         archive_code(refused),
-        "too_large",
+        "file_too_large",
         "a file one byte over the largest archive is refused for its size (read, it would be corrupt)"
     );
     assert!(

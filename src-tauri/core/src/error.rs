@@ -213,6 +213,8 @@ pub enum ConflictCode {
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum ArchiveCode {
+    /// A file larger than any archive can be (`MAX_ARCHIVE_FILE_BYTES`), refused unread.
+    FileTooLarge,
     NothingToExport,
     DuplicateCase,
     InvalidPdfName,

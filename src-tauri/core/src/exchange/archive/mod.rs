@@ -234,3 +234,16 @@ pub(crate) fn safe_pdf_name(name: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
+
+impl ArchiveCode {
+    /// The values its message names (`%{name}`), when it names any: the cap an oversized file broke.
+    pub fn params(self) -> Vec<(&'static str, String)> {
+        match self {
+            ArchiveCode::FileTooLarge => {
+                let mb = MAX_ARCHIVE_FILE_BYTES.div_ceil(1_000_000);
+                vec![("max", format!("{mb} MB"))]
+            }
+            _ => Vec::new(),
+        }
+    }
+}

@@ -31,20 +31,20 @@ impl Archive {
 }
 
 /// Reads and verifies an archive file (see `open_bytes`). A file larger than any archive can be
-/// (`MAX_ARCHIVE_FILE_BYTES`) is refused as `too_large` by its size, unread; one that grows while it is
+/// (`MAX_ARCHIVE_FILE_BYTES`) is refused as `file_too_large` (naming the cap) by its size, unread; one that grows while it is
 /// read is cut at that size and refused too.
 pub fn open_file(path: &Path, passphrase: Option<&str>, reference: &Reference) -> Result<Archive> {
     let file = File::open(path).map_err(stick_error)?;
     let len = file.metadata().map_err(stick_error)?.len();
     if len > MAX_ARCHIVE_FILE_BYTES {
-        return Err(archive_err(ArchiveCode::TooLarge));
+        return Err(archive_err(ArchiveCode::FileTooLarge));
     }
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(MAX_ARCHIVE_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(stick_error)?;
     if bytes.len() as u64 > MAX_ARCHIVE_FILE_BYTES {
-        return Err(archive_err(ArchiveCode::TooLarge));
+        return Err(archive_err(ArchiveCode::FileTooLarge));
     }
     open_bytes(&bytes, passphrase, reference)
 }
