@@ -110,6 +110,7 @@ function reportHtml(report) {
       <li data-import-unchanged="${report.unchanged.length}">${t('usb.unchanged', { n: report.unchanged.length })}</li>
       ${report.replaced.length ? html`<li>${t('usb.replaced', { n: report.replaced.length })}</li>` : ''}
       ${report.keptLocal.length ? html`<li>${t('usb.kept_local', { n: report.keptLocal.length })}</li>` : ''}
+      ${report.papers ? html`<li data-import-papers="${report.papers}">${t('usb.papers', { n: report.papers })}</li>` : ''}
     </ul>
   </div>`;
 }
