@@ -539,6 +539,29 @@ fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register
         (&json!(2), &json!(1))
     );
 
+    // A choice the import does not know is refused before anything is read; the operator's choice to
+    // take the archive's copy replaces the local one.
+    let uuid = conflict["uuid"].as_str().unwrap().to_string();
+    let choose = |choice: &str| json!({ "args": { "path": path, "passphrase": "una frase lunga", "choices": { uuid.clone(): choice } } });
+    let unknown = invoke(&other, "archive_import", choose("overwrite")).unwrap_err();
+    assert!(unknown.is_string(), "refused as arguments: {unknown}");
+    let still = invoke(&other, "cases_get", json!({ "id": copy })).unwrap();
+    assert_eq!(
+        still["data"]["notes"], "Richiamare lunedì",
+        "nothing was imported"
+    );
+    let taken = invoke(&other, "archive_import", choose("takeArchive")).unwrap();
+    assert_eq!(
+        (&taken["applied"], &taken["replaced"]),
+        (&json!(true), &json!([uuid])),
+        "{taken}"
+    );
+    let after_take = invoke(&other, "cases_get", json!({ "id": copy })).unwrap();
+    assert_eq!(
+        after_take["data"]["notes"], "",
+        "the archive's copy is the case now"
+    );
+
     // Restoring over the other desk's cases needs the operator's confirmation, then replaces them
     // and keeps a safety copy.
     let backup = json!({ "path": written["path"], "passphrase": "una frase lunga" });

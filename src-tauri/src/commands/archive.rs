@@ -139,30 +139,21 @@ pub struct ImportArgs {
     pub path: String,
     pub passphrase: Option<String>,
     #[serde(default)]
-    pub choices: HashMap<String, String>,
+    pub choices: HashMap<String, ImportChoice>,
 }
 
 #[tauri::command(async)]
 pub fn archive_import(desk: State<'_, Desk>, args: ImportArgs) -> Result<ImportReport, WireError> {
-    desk.with(|r, clock| {
-        let opened = archive::open_file(
-            Path::new(&args.path),
-            args.passphrase.as_deref(),
-            r.reference(),
-        )?;
-        let choices = args
-            .choices
-            .iter()
-            .map(|(uuid, choice)| {
-                let choice = match choice.as_str() {
-                    "takeArchive" => ImportChoice::TakeArchive,
-                    _ => ImportChoice::KeepLocal,
-                };
-                (uuid.clone(), choice)
-            })
-            .collect();
-        papers::folder::import_archive(r, &opened, &choices, clock)
-    })
+    // Reading the stick and the passphrase's key derivation (scrypt) run with the register free; only
+    // the import itself takes it.
+    let reference = desk.with(|r, _| Ok(r.reference().clone()))?;
+    let opened = archive::open_file(
+        Path::new(&args.path),
+        args.passphrase.as_deref(),
+        &reference,
+    )
+    .map_err(|e| WireError::from_core(&e, &desk.locale()))?;
+    desk.with(|r, clock| papers::folder::import_archive(r, &opened, &args.choices, clock))
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -4,8 +4,10 @@
 
 use super::*;
 
-/// What to do with a case that exists here (same UUID) and differs from the archive's copy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What to do with a case that exists here (same UUID) and differs from the archive's copy. On the
+/// wire `keepLocal` / `takeArchive`; anything else is refused, never read as one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum ImportChoice {
     /// Leave the local case as it is.
     KeepLocal,
