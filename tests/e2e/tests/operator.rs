@@ -236,6 +236,8 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     let print = app.wait_css("[data-checklist-print]", "the checklist print button").await;
     print.click().await.expect("click the checklist print button");
     app.wait_css("[data-no-printer], [data-print-ok]", "the outcome of printing").await;
+    app.wait_css("[data-papers-printed] [data-paper-file]", "the printed checklist listed among the case's papers")
+        .await;
     if app.visible("[data-no-printer]").await {
         // print/<case uuid>/checklist-<language>-<date>.pdf: the case's folder, the paper's name.
         let cases: Vec<_> = std::fs::read_dir(data.path().join("print"))

@@ -7,7 +7,7 @@
 
 import * as api from '../api.js';
 import { html, mount as render, $ } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, fmtDateTime } from '../i18n.js';
 import { field, readForm, showErrors, clearErrors } from '../forms.js';
 
 function sheetHtml(sheet) {
@@ -105,18 +105,51 @@ async function mountForms(slot, status, output, caseId, procedure) {
   };
 }
 
+/** Repaints the list of the case's papers after one is filed (set by the mounted panel). */
+let refreshPapers = () => {};
+
 /**
  * A paper leaves the desk: `open` files it and shows it in the system's viewer, `print` files it and
  * sends it to the printer, `save` files it and copies it where the operator chooses. `args` is
  * `{ caseId, paper: { kind, options } }`, the same for every paper.
  */
 async function leave(status, action, args) {
-  if (action === 'open') await api.papersOpen((await api.papersRender(args)).file);
-  else if (action === 'print') printed(status, await api.papersPrint(args));
-  else {
+  if (action === 'open') {
+    const filed = await api.papersRender(args);
+    refreshPapers();
+    await api.papersOpen(filed.file);
+  } else if (action === 'print') {
+    printed(status, await api.papersPrint(args));
+  } else {
     const saved = await api.papersSave(args);
     if (saved) render(status, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
   }
+  refreshPapers();
+}
+
+
+/** The papers filed for the case (each printed, saved or opened paper is kept in the data folder), newest last, each to open again. */
+async function listPapers(slot, status, caseId) {
+  let papers;
+  try {
+    papers = await api.papersList(caseId);
+  } catch (err) {
+    render(slot, html`<div class="alert alert-danger">${err.message}</div>`);
+    return;
+  }
+  render(slot, html`<h3 class="h6 mt-3" id="papers-printed-title">${t('papers.printed_title')}</h3>
+    ${papers.length
+      ? html`<ul class="list-unstyled mb-0" aria-labelledby="papers-printed-title">${papers.map(
+        (p) => html`<li class="d-flex flex-wrap align-items-center gap-2 mb-1" data-paper-file="${p.file}">
+          <span class="me-auto">${p.name} · ${fmtDateTime(p.filedAt)}</span>
+          <button type="button" class="btn btn-outline-primary btn-sm" data-paper-open>${t('papers.printed_open')}</button>
+        </li>`,
+      )}</ul>`
+      : html`<p class="text-muted small mb-0" data-papers-none>${t('papers.printed_none')}</p>`}`);
+  slot.onclick = (e) => {
+    const item = e.target.closest('[data-paper-open]')?.closest('[data-paper-file]');
+    if (item) api.papersOpen(item.dataset.paperFile).catch((err) => render(status, html`<div class="alert alert-danger">${err.message}</div>`));
+  };
 }
 
 /** The outcome of a print: sent, or no printer with the PDF to open. */
@@ -281,6 +314,7 @@ export async function mountChecklist(slot, caseId) {
       </div>`,
     )}</div>
     ${papersHtml()}
+    <div data-papers-printed></div>
     <h3 class="h6 mt-3" id="forms-title">${t('forms.title')}</h3>
     <div data-forms aria-labelledby="forms-title"></div>
     <div class="mt-2" data-forms-status aria-live="polite"></div>
@@ -312,6 +346,9 @@ export async function mountChecklist(slot, caseId) {
   const formsStatus = $(slot, '[data-forms-status]');
   const formsOutput = $(slot, '[data-forms-output]');
   mountPapers(slot, formsStatus, caseId);
+  const printedSlot = $(slot, '[data-papers-printed]');
+  refreshPapers = () => listPapers(printedSlot, formsStatus, caseId);
+  refreshPapers();
   // Today's receipt and the privacy notice, in the language chosen for the checklist.
   $(slot, '[data-receipt]').addEventListener('click', async (e) => {
     const button = e.target.closest('[data-receipt-action]');
