@@ -764,3 +764,49 @@ fn a_file_too_large_to_be_an_archive_is_refused_naming_the_largest_one() {
         "the cap is in the message: {refused}"
     );
 }
+
+#[test]
+fn passphrases_never_show_in_debug_output() {
+    use sportello_mixite::commands::archive::{BackupArgs, ExportArgs, ImportArgs, RestoreArgs};
+    let secret = "cavallo batteria graffetta";
+    let shown = [
+        format!(
+            "{:?}",
+            serde_json::from_value::<ExportArgs>(
+                json!({ "caseIds": [1], "folder": "/media/x", "passphrase": secret })
+            )
+            .unwrap()
+        ),
+        format!(
+            "{:?}",
+            serde_json::from_value::<ImportArgs>(
+                json!({ "path": "/media/x/a.mixite", "passphrase": secret })
+            )
+            .unwrap()
+        ),
+        format!(
+            "{:?}",
+            serde_json::from_value::<BackupArgs>(
+                json!({ "folder": "/media/x", "passphrase": secret })
+            )
+            .unwrap()
+        ),
+        format!(
+            "{:?}",
+            serde_json::from_value::<RestoreArgs>(
+                json!({ "path": "/media/x/b.age", "passphrase": secret })
+            )
+            .unwrap()
+        ),
+        format!(
+            "{:?}",
+            mixite_core::exchange::archive::ExportOptions::encrypted(secret)
+        ),
+    ];
+    for text in &shown {
+        assert!(
+            !text.contains(secret) && !text.contains("cavallo"),
+            "a log line must not carry a passphrase: {text}"
+        );
+    }
+}

@@ -10,6 +10,8 @@ use mixite_core::exchange::archive::{self, ExportCase, ExportOptions, ImportChoi
 use mixite_core::exchange::backup;
 use mixite_core::exchange::drives::{self, Drive, FoundFile};
 use mixite_core::papers;
+// Passphrases arrive as secrets: never printed by `Debug`, wiped from memory when dropped.
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -90,7 +92,7 @@ pub fn archive_pick_file<R: tauri::Runtime>(
 pub struct ExportArgs {
     pub case_ids: Vec<i64>,
     pub folder: String,
-    pub passphrase: Option<String>,
+    pub passphrase: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,7 +107,7 @@ pub struct ExportDone {
 /// to the stick and its verification run with the register free for the other commands.
 #[tauri::command(async)]
 pub fn archive_export(desk: State<'_, Desk>, args: ExportArgs) -> Result<ExportDone, WireError> {
-    let options = match args.passphrase.as_deref() {
+    let options = match args.passphrase.as_ref().map(ExposeSecret::expose_secret) {
         Some(p) => ExportOptions::encrypted(p),
         None => ExportOptions::unencrypted(),
     };
@@ -137,7 +139,7 @@ pub fn archive_export(desk: State<'_, Desk>, args: ExportArgs) -> Result<ExportD
 #[serde(rename_all = "camelCase")]
 pub struct ImportArgs {
     pub path: String,
-    pub passphrase: Option<String>,
+    pub passphrase: Option<SecretString>,
     #[serde(default)]
     pub choices: HashMap<String, ImportChoice>,
 }
@@ -149,7 +151,7 @@ pub fn archive_import(desk: State<'_, Desk>, args: ImportArgs) -> Result<ImportR
     let reference = desk.with(|r, _| Ok(r.reference().clone()))?;
     let opened = archive::open_file(
         Path::new(&args.path),
-        args.passphrase.as_deref(),
+        args.passphrase.as_ref().map(ExposeSecret::expose_secret),
         &reference,
     )
     .map_err(|e| WireError::from_core(&e, &desk.locale()))?;
@@ -160,7 +162,7 @@ pub fn archive_import(desk: State<'_, Desk>, args: ImportArgs) -> Result<ImportR
 #[serde(rename_all = "camelCase")]
 pub struct BackupArgs {
     pub folder: String,
-    pub passphrase: String,
+    pub passphrase: SecretString,
 }
 
 /// Backs the register up, encrypted, to a folder (the stick). The register is locked only to copy it
@@ -169,9 +171,10 @@ pub struct BackupArgs {
 /// other commands free.
 #[tauri::command(async)]
 pub fn backup_run(desk: State<'_, Desk>, args: BackupArgs) -> Result<backup::Written, WireError> {
-    let snapshot = desk.with(|r, clock| backup::snapshot(r, &args.passphrase, clock))?;
+    let snapshot =
+        desk.with(|r, clock| backup::snapshot(r, args.passphrase.expose_secret(), clock))?;
     let written = snapshot
-        .write(Path::new(&args.folder), &args.passphrase)
+        .write(Path::new(&args.folder), args.passphrase.expose_secret())
         .map_err(|e| WireError::from_core(&e, &desk.locale()))?;
     desk.with(|r, _| backup::record(r, &written))?;
     Ok(written)
@@ -216,7 +219,7 @@ pub fn backup_set_reminder(desk: State<'_, Desk>, days: i64) -> Result<BackupSta
 #[serde(rename_all = "camelCase")]
 pub struct RestoreArgs {
     pub path: String,
-    pub passphrase: String,
+    pub passphrase: SecretString,
     /// The operator confirmed that the current cases are replaced (needed when there are any).
     #[serde(default)]
     pub replace: bool,
@@ -239,7 +242,12 @@ pub fn backup_restore(desk: State<'_, Desk>, args: RestoreArgs) -> Result<Restor
         desk.with(|r, _| backup::may_restore_over(r, args.replace))?;
     }
     let restored = desk.reopening(|dir, clock| {
-        backup::restore(Path::new(&args.path), &args.passphrase, dir, clock)
+        backup::restore(
+            Path::new(&args.path),
+            args.passphrase.expose_secret(),
+            dir,
+            clock,
+        )
     })?;
     Ok(RestoreDone {
         safety_copy: restored.safety_copy.map(|p| p.display().to_string()),

@@ -92,13 +92,22 @@ pub struct ExportCase {
     pub pdfs: Vec<Pdf>,
 }
 
-/// How the archive is protected.
-#[derive(Debug, Clone)]
+/// How the archive is protected. Its `Debug` never shows the passphrase.
+#[derive(Clone)]
 pub enum Protection {
     /// age with an scrypt passphrase recipient (the default the UI offers).
     Passphrase(String),
     /// A plain ZIP, only on the operator's explicit choice.
     None,
+}
+
+impl std::fmt::Debug for Protection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Protection::Passphrase(_) => f.write_str("Passphrase(<redacted>)"),
+            Protection::None => f.write_str("None"),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
