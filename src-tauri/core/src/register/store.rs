@@ -92,11 +92,7 @@ impl Store {
             .truncate(false)
             .write(true)
             .open(dir.join(LOCK_FILE))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked),
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::Io(e)),
-        }
+        take_lock(&lock)?;
         // Only now, with the folder ours: no backup of this folder is running.
         remove_backup_leftovers(dir);
         let path = dir.join(DB_FILE);
@@ -222,6 +218,24 @@ fn remove_backup_leftovers(dir: &Path) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// Takes the folder's lock, waiting up to a second: a lock just released (a restore closing and opening
+/// the register again) can still be held for a moment by a child process this one is starting (`lp`,
+/// the viewer), which shares the descriptor until it executes. Another instance holds it for good and
+/// is reported as `Locked` after the wait.
+fn take_lock(lock: &File) -> Result<()> {
+    for attempt in 0..20 {
+        match lock.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if attempt < 19 => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked),
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::Io(e)),
+        }
+    }
+    Err(Error::Locked)
 }
 
 /// Sets a setting through any connection to a register's database (the store's own, or a copy's).
