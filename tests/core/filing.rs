@@ -2,9 +2,9 @@
 //! file through printing, printing again and importing, the papers an export takes, and the names the
 //! viewer may be given back.
 
-use mixite_core::error::Missing;
 use std::collections::HashMap;
 
+use mixite_core::error::Missing;
 use mixite_core::exchange::archive::{self, ExportCase, ExportOptions, Protection};
 use mixite_core::model::CaseView;
 use mixite_core::papers::print::FontLibrary;
@@ -77,7 +77,7 @@ fn a_paper_is_filed_in_its_case_s_folder_under_a_name_without_the_person() {
         format!("ricevuta-ar-{}-20261126.pdf", case.number.replace('/', "-")),
         "a saved copy is named with the case's number here"
     );
-    let listed = folder::of_case(&register, case.id, clock().today).unwrap();
+    let listed = folder::of_case(&register, case.id).unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(
         (listed[0].kind.as_str(), listed[0].file.as_str()),
@@ -151,7 +151,7 @@ fn an_imported_paper_that_differs_from_one_of_the_same_name_is_kept_beside_it() 
     let choices = HashMap::from([(case.uuid.clone(), archive::ImportChoice::KeepLocal)]);
     let report = folder::import_archive(&mut register, &opened, &choices, &clock()).unwrap();
     assert_eq!(report.papers, 1, "the archive's receipt is another paper");
-    let names: Vec<String> = folder::of_case(&register, case.id, clock().today)
+    let names: Vec<String> = folder::of_case(&register, case.id)
         .unwrap()
         .into_iter()
         .map(|p| p.name)

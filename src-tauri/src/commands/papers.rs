@@ -94,5 +94,5 @@ pub fn papers_open<R: tauri::Runtime>(
 /// The papers filed for a case.
 #[tauri::command(async)]
 pub fn papers_list(desk: State<'_, Desk>, case_id: i64) -> Result<Vec<PaperFile>, WireError> {
-    desk.with(|r, clock| papers::folder::of_case(r, case_id, clock.today))
+    desk.with(|r, _| papers::folder::of_case(r, case_id))
 }

@@ -100,12 +100,27 @@ fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     Ok(target)
 }
 
+/// A file's size and SHA-256 (lower-case hex), as its record keeps them.
+struct Digest {
+    bytes: u64,
+    sha256: String,
+}
+
+impl Digest {
+    fn of(bytes: &[u8]) -> Digest {
+        Digest {
+            bytes: bytes.len() as u64,
+            sha256: archive::sha256_hex(bytes),
+        }
+    }
+}
+
 fn record(
     tx: &Transaction,
     case_uuid: &str,
     name: &str,
     kind: &str,
-    bytes: &[u8],
+    digest: &Digest,
     operator: &str,
     at: &Clock,
 ) -> Result<()> {
@@ -119,8 +134,8 @@ fn record(
             case_uuid,
             name,
             kind,
-            bytes.len() as i64,
-            archive::sha256_hex(bytes),
+            digest.bytes as i64,
+            digest.sha256,
             at.recorded_at(),
             operator
         ],
@@ -146,7 +161,7 @@ pub(crate) fn put(
     let path = write_whole(&root.join(&case.uuid), name, pdf)?;
     register
         .store_mut()
-        .write(|tx| record(tx, &case.uuid, name, kind, pdf, operator, at))?;
+        .write(|tx| record(tx, &case.uuid, name, kind, &Digest::of(pdf), operator, at))?;
     let (stem, _) = name.rsplit_once('-').unwrap_or((name, ""));
     Ok(Filed {
         file: format!("{}/{name}", case.uuid),
@@ -186,17 +201,20 @@ fn of_uuid(conn: &Connection, root: &Path, uuid: &str) -> Result<Vec<(PaperFile,
     Ok(found)
 }
 
+/// The recorded papers of case `case_id` that are on disk, with their paths (none without a folder).
+fn of_case_id(register: &Register, case_id: i64) -> Result<Vec<(PaperFile, PathBuf)>> {
+    let conn = register.store().conn();
+    let uuid =
+        crate::register::cases::uuid_of(conn, case_id)?.ok_or(Error::NotFound(Missing::Case))?;
+    match root(register) {
+        Ok(root) => of_uuid(conn, &root, &uuid),
+        Err(_) => Ok(Vec::new()),
+    }
+}
+
 /// The papers recorded for case `case_id`.
-pub fn of_case(
-    register: &Register,
-    case_id: i64,
-    today: chrono::NaiveDate,
-) -> Result<Vec<PaperFile>> {
-    let case = register.get(case_id, today)?;
-    let Ok(root) = root(register) else {
-        return Ok(Vec::new());
-    };
-    Ok(of_uuid(register.store().conn(), &root, &case.uuid)?
+pub fn of_case(register: &Register, case_id: i64) -> Result<Vec<PaperFile>> {
+    Ok(of_case_id(register, case_id)?
         .into_iter()
         .map(|(paper, _)| paper)
         .collect())
@@ -204,13 +222,7 @@ pub fn of_case(
 
 /// The papers of case `case_id` as an export carries them: exactly the files recorded against its UUID.
 pub fn for_export(register: &Register, case_id: i64) -> Result<Vec<Pdf>> {
-    let conn = register.store().conn();
-    let uuid =
-        crate::register::cases::uuid_of(conn, case_id)?.ok_or(Error::NotFound(Missing::Case))?;
-    let Ok(root) = root(register) else {
-        return Ok(Vec::new());
-    };
-    of_uuid(conn, &root, &uuid)?
+    of_case_id(register, case_id)?
         .into_iter()
         .map(|(paper, path)| {
             Ok(Pdf {
@@ -290,7 +302,8 @@ struct IncomingFile {
     case_uuid: String,
     name: String,
     path: PathBuf,
-    bytes: Vec<u8>,
+    /// Size and hash only: the bytes are already in the archive and on disk.
+    digest: Digest,
 }
 
 /// Writes the archive's papers into the print folder under their cases' UUIDs, before the import's
@@ -302,22 +315,22 @@ fn write_incoming(register: &Register, pdfs: &[ArchivedPdf]) -> Result<Incoming>
     let Ok(root) = root(register) else {
         return Ok(incoming);
     };
-    let conn = register.store().conn();
+    let mut recorded_of = register
+        .store()
+        .conn()
+        .prepare("SELECT name, sha256 FROM papers WHERE case_uuid = ?1")?;
     let written = (|| -> Result<()> {
         for pdf in pdfs {
-            let sha = archive::sha256_hex(&pdf.bytes);
-            let mut stmt = conn.prepare("SELECT name, sha256 FROM papers WHERE case_uuid = ?1")?;
-            let recorded: Vec<(String, String)> = stmt
+            let digest = Digest::of(&pdf.bytes);
+            let recorded: Vec<(String, String)> = recorded_of
                 .query_map([&pdf.case_uuid], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             let arriving = incoming
                 .files
                 .iter()
                 .filter(|f| f.case_uuid == pdf.case_uuid);
-            if recorded.iter().any(|(_, s)| *s == sha)
-                || arriving
-                    .clone()
-                    .any(|f| archive::sha256_hex(&f.bytes) == sha)
+            if recorded.iter().any(|(_, s)| *s == digest.sha256)
+                || arriving.clone().any(|f| f.digest.sha256 == digest.sha256)
             {
                 continue;
             }
@@ -334,7 +347,7 @@ fn write_incoming(register: &Register, pdfs: &[ArchivedPdf]) -> Result<Incoming>
                 case_uuid: pdf.case_uuid.clone(),
                 name,
                 path,
-                bytes: pdf.bytes.clone(),
+                digest,
             });
         }
         Ok(())
@@ -370,7 +383,7 @@ impl Incoming {
     /// cases' rows, which the records refer to).
     pub(crate) fn record(&self, tx: &Transaction, at: &Clock) -> Result<()> {
         for f in &self.files {
-            record(tx, &f.case_uuid, &f.name, "imported", &f.bytes, "", at)?;
+            record(tx, &f.case_uuid, &f.name, "imported", &f.digest, "", at)?;
         }
         Ok(())
     }
