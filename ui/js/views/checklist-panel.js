@@ -118,7 +118,9 @@ async function leave(status, action, args) {
     const filed = await api.papersRender(args);
     refreshPapers();
     await api.papersOpen(filed.file);
-  } else if (action === 'print') {
+    return;
+  }
+  if (action === 'print') {
     printed(status, await api.papersPrint(args));
   } else {
     const saved = await api.papersSave(args);

@@ -37,17 +37,7 @@ pub use folder::{Filed, PaperFile};
 )]
 pub enum Paper {
     /// The bilingual list of documents, fees and next steps for a procedure of the catalogue.
-    Checklist {
-        procedure: String,
-        #[serde(default)]
-        variant: Option<String>,
-        #[serde(default)]
-        duration: Option<String>,
-        /// The applicant's language printed under the Italian (ignored with `italian_only`).
-        language: String,
-        #[serde(default)]
-        italian_only: bool,
-    },
+    Checklist(ChecklistOptions),
     /// A kit form's filling-in guide (Modulo 1 or 2) for a procedure.
     Guide { procedure: String, form: String },
     /// The receipt of today's visit, Italian beside `language`.
@@ -60,11 +50,41 @@ pub enum Paper {
     Delega(Box<declarations::Delega>),
 }
 
+/// What a checklist is printed for.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChecklistOptions {
+    pub procedure: String,
+    #[serde(default)]
+    pub variant: Option<String>,
+    #[serde(default)]
+    pub duration: Option<String>,
+    /// The applicant's language printed under the Italian (ignored with `italian_only`).
+    pub language: String,
+    #[serde(default)]
+    pub italian_only: bool,
+}
+
+impl ChecklistOptions {
+    /// The request `checklist` renders (an empty variant or duration is none).
+    pub fn request(&self) -> Request<'_> {
+        Request {
+            selection: Selection {
+                procedure: &self.procedure,
+                variant: self.variant.as_deref().filter(|v| !v.is_empty()),
+                duration: self.duration.as_deref().filter(|d| !d.is_empty()),
+            },
+            language: &self.language,
+            italian_only: self.italian_only,
+        }
+    }
+}
+
 impl Paper {
     /// What the record calls this paper (`papers.kind`).
     pub fn kind(&self) -> &'static str {
         match self {
-            Paper::Checklist { .. } => "checklist",
+            Paper::Checklist(_) => "checklist",
             Paper::Guide { .. } => "guide",
             Paper::Ricevuta { .. } => "ricevuta",
             Paper::Informativa { .. } => "informativa",
@@ -78,10 +98,8 @@ impl Paper {
     /// language and form are known codes; anything else is replaced, never trusted into a file name.
     fn stem(&self) -> String {
         let raw = match self {
-            Paper::Checklist {
-                italian_only: true, ..
-            } => "checklist-it".to_string(),
-            Paper::Checklist { language, .. } => format!("checklist-{language}"),
+            Paper::Checklist(o) if o.italian_only => "checklist-it".to_string(),
+            Paper::Checklist(o) => format!("checklist-{}", o.language),
             Paper::Guide { form, .. } => form.clone(),
             Paper::Ricevuta { language } | Paper::Informativa { language } => {
                 format!("{}-{language}", self.kind())
@@ -98,28 +116,6 @@ impl Paper {
             })
             .collect()
     }
-
-    /// The checklist request of a `Checklist` paper (also what its preview takes).
-    pub fn checklist_request(&self) -> Option<Request<'_>> {
-        match self {
-            Paper::Checklist {
-                procedure,
-                variant,
-                duration,
-                language,
-                italian_only,
-            } => Some(Request {
-                selection: Selection {
-                    procedure,
-                    variant: variant.as_deref().filter(|v| !v.is_empty()),
-                    duration: duration.as_deref().filter(|d| !d.is_empty()),
-                },
-                language,
-                italian_only: *italian_only,
-            }),
-            _ => None,
-        }
-    }
 }
 
 /// The PDF of a paper for a case already read. `operator` is the name printed where a paper is signed
@@ -132,10 +128,8 @@ pub fn render(
     operator: &str,
     today: NaiveDate,
 ) -> Result<Vec<u8>> {
-    if let Some(request) = paper.checklist_request() {
-        return checklist::render_case(register, fonts, case, &request, today);
-    }
     match paper {
+        Paper::Checklist(o) => checklist::render_case(register, fonts, case, &o.request(), today),
         Paper::Guide { procedure, form } => {
             let filled = forms::for_case(register, case, procedure, form)?;
             forms::pdf(fonts, &filled, today)
@@ -148,7 +142,6 @@ pub fn render(
         }
         Paper::Ospitalita(o) => declarations::pdf(fonts, case, &**o, register.reference(), today),
         Paper::Delega(d) => declarations::pdf(fonts, case, &**d, register.reference(), today),
-        Paper::Checklist { .. } => Err(Error::NotFound(Missing::Paper)),
     }
 }
 
@@ -177,10 +170,10 @@ pub fn checklist_preview(
     paper: &Paper,
     today: NaiveDate,
 ) -> Result<checklist::Sheet> {
-    let request = paper
-        .checklist_request()
-        .ok_or(Error::NotFound(Missing::Paper))?;
-    checklist::for_case(register, case_id, &request, today)
+    let Paper::Checklist(options) = paper else {
+        return Err(Error::NotFound(Missing::Paper));
+    };
+    checklist::for_case(register, case_id, &options.request(), today)
 }
 
 /// The filled rows a `Guide` paper prints, or every problem of the case at once, for the preview.
