@@ -2,11 +2,11 @@
 //! operator's language and name. It owns the lock discipline (one `Mutex` around the register, never
 //! held across an `.await`) and must not contain domain logic.
 
-use mixite_core::error::FieldCode;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use mixite_core::error::FieldCode;
 use mixite_core::papers::print::FontLibrary;
 use mixite_core::{Clock, Register};
 

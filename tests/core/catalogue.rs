@@ -1,5 +1,4 @@
-use mixite_core::error::FieldCode;
-use mixite_core::error::Missing;
+use mixite_core::error::{FieldCode, Missing};
 use mixite_core::model::{CaseData, HouseholdMember};
 use mixite_core::reference::catalogue::{
     Catalogue, FeeLine, ResolvedChecklist, Selection, LOCALE_FILES, PROCEDURE_FILES,

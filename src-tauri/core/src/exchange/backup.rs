@@ -11,7 +11,6 @@
 //! It must run with no register open on the folder (it takes the folder's lock itself), and it must never
 //! leave the folder without a database that opens.
 
-use crate::error::{ArchiveCode, FieldCode};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -21,7 +20,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::clock::Clock;
-use crate::error::{Error, Result};
+use crate::error::{ArchiveCode, Error, FieldCode, Result};
 use crate::exchange::{crypt, stick};
 use crate::register::store::{
     create_private_dir, create_private_file, put_setting, supported_version, BACKUP_SCRATCH_PREFIX,

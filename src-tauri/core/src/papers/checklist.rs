@@ -5,13 +5,12 @@
 //! which documents or amounts apply (that is `catalogue` and `fees`) nor hold any text: every word comes
 //! from `locales/checklist/<lang>.yml`.
 
-use crate::error::{FieldCode, Missing};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, FieldCode, FieldError, Missing, Result};
 use crate::model::CaseView;
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, PrintError, Style};
 use crate::reference::catalogue::{ResolvedChecklist, ResolvedLine, Selection};

@@ -8,11 +8,10 @@
 //! It must not store the host's or the delegate's data in the register (they are not the case's people),
 //! nor print a paper while a required field is missing.
 
-use crate::error::FieldCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::model::CaseView;
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
 use crate::reference::text::italian_date;

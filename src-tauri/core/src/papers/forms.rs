@@ -9,14 +9,13 @@
 //! print engine. It must not print anything that reads as the official form: every page says it is a guide
 //! for copying onto the kit's form, and fields whose numbering is uncertain are marked.
 
-use crate::error::{FieldCode, Missing};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, FieldCode, FieldError, Missing, Result};
 use crate::model::CaseView;
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
 use crate::reference::catalogue::Procedure;

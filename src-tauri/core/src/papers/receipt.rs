@@ -8,12 +8,11 @@
 //! It must not decide the case's course (the next step follows the status the register computed) and
 //! never prints a voided step.
 
-use crate::error::FieldCode;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::model::CaseView;
 use crate::papers::checklist::{available_languages, check_glyphs, params, text};
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};

@@ -2,12 +2,11 @@
 //! and history. It owns the mapping between `model` shapes and table rows. It must not validate input
 //! (callers pass data already through `validate`) and must not open transactions of its own.
 
-use crate::error::Missing;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use crate::clock::Clock;
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 use crate::model::{
     Applicant, CaseData, CaseRef, CaseSummary, CaseView, Filing, HouseholdMember, Permit, Request,
     StepDetails, StepView,

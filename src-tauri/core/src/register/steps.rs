@@ -2,11 +2,10 @@
 //! correction into the append-only history. It must not rewrite history: a mistaken entry is voided by a
 //! new `correction` entry (the schema's triggers refuse UPDATE and DELETE on `steps`).
 
-use crate::error::{ConflictCode, FieldCode, Missing};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::clock::Clock;
-use crate::error::{Error, FieldError, Result};
+use crate::error::{ConflictCode, Error, FieldCode, FieldError, Missing, Result};
 use crate::model::{StepDetails, StepInput};
 
 /// The ordinary course of a renewal, in order.

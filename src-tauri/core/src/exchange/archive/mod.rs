@@ -30,7 +30,6 @@ use super::crypt::{check_passphrase_length, decrypt, encrypt, encrypted_size_bou
 use super::stick::stick_error;
 pub use super::stick::{check_fat32_size, write_to_folder, write_with, FAT32_MAX_FILE};
 
-use crate::error::ArchiveCode;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{Cursor, Read, Write};
@@ -41,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::clock::Clock;
-use crate::error::{Error, Result};
+use crate::error::{ArchiveCode, Error, Result};
 use crate::model::{CaseData, CaseView, Permit, StepDetails};
 use crate::reference::Reference;
 use crate::register::{cases, steps, validate, Register};
