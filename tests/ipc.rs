@@ -294,6 +294,7 @@ fn every_code_and_field_an_error_can_name_is_translated_in_both_languages() {
                     "errors.not_found.",
                     "errors.conflict.",
                     "errors.archive.",
+                    "errors.access.",
                 ]
                 .iter()
                 .any(|p| k.starts_with(p))

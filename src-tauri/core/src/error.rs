@@ -82,6 +82,13 @@ pub enum Error {
     /// Nothing was changed: no file under the final name, no row in the database.
     #[error("archive: {0}")]
     Archive(ArchiveCode),
+    /// Who is at the desk: no session, a refused sign-in, an action only a responsabile may take, a key
+    /// that does not open the register (which was left untouched). Translated as `errors.access.<code>`.
+    #[error("access: {0}")]
+    Access(AccessCode),
+    /// Too many refused sign-ins on one name: the next try is answered after `seconds`.
+    #[error("sign-in refused for {seconds} s")]
+    Wait { seconds: u64 },
 }
 
 impl Error {
@@ -96,6 +103,7 @@ impl Error {
             Error::Damaged => "damaged",
             Error::Data { .. } => "data",
             Error::Archive(_) => "archive",
+            Error::Access(_) | Error::Wait { .. } => "access",
             Error::Io(_) | Error::Db(_) | Error::Migration(_) | Error::Print(_) => "internal",
         }
     }
@@ -111,7 +119,7 @@ impl Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Every kind `Error::kind` answers (translated as `errors.kind.<kind>`).
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 10] = [
     "invalid",
     "not_found",
     "conflict",
@@ -120,6 +128,7 @@ pub const KINDS: [&str; 9] = [
     "damaged",
     "data",
     "archive",
+    "access",
     "internal",
 ];
 
@@ -159,6 +168,7 @@ pub enum FieldCode {
     TimeInvalid,
     StepNotAllowed,
     PassphraseShort,
+    PinFormat,
     OutOfRange,
     FormRequired,
     FormTooLong,
@@ -191,6 +201,7 @@ pub enum Missing {
     Language,
     PrintFolder,
     Case,
+    Operator,
 }
 
 /// Why an operation does not fit the record now: translated as `errors.conflict.<code>`.
@@ -242,6 +253,44 @@ pub enum ArchiveCode {
     ChecksumMismatch,
     UnlistedMember,
     InvalidCaseData,
+}
+
+/// Why the desk refuses who is asking: translated as `errors.access.<code>`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Display, IntoStaticStr, VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum AccessCode {
+    /// Nobody is signed in.
+    NoSession,
+    /// The session is locked: the PIN or the passphrase opens it.
+    SessionLocked,
+    /// Name or passphrase wrong (never which).
+    Refused,
+    /// The PIN was wrong.
+    PinRefused,
+    /// Five wrong PINs: only the passphrase opens the session now.
+    PinExhausted,
+    /// The data folder has no operators yet: the first responsabile is to be created.
+    NotSetUp,
+    /// The first responsabile exists already.
+    AlreadySetUp,
+    /// Only a responsabile may do this.
+    NotAllowed,
+    /// The last active responsabile cannot be disabled or made an operatore.
+    LastResponsabile,
+    /// An operator cannot disable themselves.
+    SelfDisable,
+    /// The operator is disabled.
+    OperatorDisabled,
+    /// The key does not open the register (a wrong recovery key, a backup of another desk); nothing
+    /// was changed.
+    WrongKey,
+    /// The key file cannot be read: restore a backup.
+    KeysDamaged,
+    /// The register's key file is missing while the encrypted register is there: restore a backup.
+    KeysMissing,
 }
 
 /// Every field path a `FieldError` may name, without list indexes (`household.0.birthDate` is
@@ -342,10 +391,16 @@ pub const FIELD_LABELS: &[&str] = &[
     "reason",
     "operator",
     "locale",
+    "role",
+    "pin",
+    "newPassphrase",
+    "recoveryKey",
+    "idleMinutes",
 ];
 
 /// Every translation key the core's errors may need: `errors.kind.<kind>`, `errors.field.<code>`,
-/// `errors.not_found.<what>`, `errors.conflict.<code>`, `errors.archive.<code>` and `fields.<path>`.
+/// `errors.not_found.<what>`, `errors.conflict.<code>`, `errors.archive.<code>`, `errors.access.<code>`
+/// and `fields.<path>`.
 /// The shell's tests check each is in every operator language, so no error shows the operator a key.
 pub fn translation_keys() -> Vec<String> {
     fn all<T: VariantArray + std::fmt::Display>(prefix: &str) -> Vec<String> {
@@ -359,6 +414,8 @@ pub fn translation_keys() -> Vec<String> {
     keys.extend(all::<Missing>("errors.not_found"));
     keys.extend(all::<ConflictCode>("errors.conflict"));
     keys.extend(all::<ArchiveCode>("errors.archive"));
+    keys.extend(all::<AccessCode>("errors.access"));
+    keys.push("errors.access.wait".into());
     keys.extend(FIELD_LABELS.iter().map(|f| format!("fields.{f}")));
     keys
 }

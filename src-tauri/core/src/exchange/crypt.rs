@@ -17,7 +17,8 @@ pub(crate) fn check_passphrase_length(passphrase: &str) -> Result<()> {
         return Err(Error::Invalid(vec![FieldError::new(
             "passphrase",
             FieldCode::PassphraseShort,
-        )]));
+        )
+        .with("min", MIN_PASSPHRASE_CHARS)]));
     }
     Ok(())
 }

@@ -1,12 +1,18 @@
-//! The case register of one data folder: the store (`store`), the cases and their people (`cases`), the
-//! append-only step history (`steps`), search (`search`) and the validation of what the operator types
-//! (`validate`), behind the `Register` façade that runs each use case (create, update, add a step,
-//! correct one, renew) as one validated transaction. It must not print, encrypt or write outside the data
-//! folder's database (papers and exchange do), and no query lives outside its area modules.
+//! The case register of one data folder: the encrypted store (`store`) and its key ring (`keys`), the
+//! operators (`operators`) and who may open and manage what (`access`), the signed-in session's PIN and
+//! idle lock (`session`), the cases and their people (`cases`), the append-only step history (`steps`),
+//! search (`search`) and the validation of what the operator types (`validate`), behind the `Register`
+//! façade that runs each use case (create, update, add a step, correct one, renew) as one validated
+//! transaction by a signed-in `Actor`. It must not print or write outside the data folder's database
+//! and key ring (papers and exchange do), and no query lives outside its area modules.
 
+pub mod access;
 pub mod cases;
 pub mod choices;
+pub mod keys;
+pub mod operators;
 pub mod search;
+pub mod session;
 pub mod steps;
 pub mod store;
 pub mod validate;
@@ -20,6 +26,7 @@ use crate::error::{Error, Missing, Result};
 use crate::model::{self, CaseData, CaseView, RenewalDraft, SearchPage, StepInput};
 use crate::reference::Reference;
 use crate::reference::{catalogue, fees};
+use operators::Actor;
 use store::Store;
 
 /// What `create` needs besides the data.
@@ -40,33 +47,43 @@ pub struct Register {
     reference: Reference,
     fees: fees::FeeTables,
     catalogue: catalogue::Catalogue,
+    /// The key ring and the database key, when opened by a sign-in (`access`); `None` when opened
+    /// with a bare key (tests, benchmarks, the command line) or in memory.
+    keys: Option<access::Keys>,
 }
 
-/// The bundled tables, loaded once.
-fn tables() -> Result<(Reference, fees::FeeTables, catalogue::Catalogue)> {
-    let reference = Reference::bundled()?;
-    let fees = fees::FeeTables::bundled()?;
-    let catalogue = catalogue::Catalogue::bundled_with(&reference, &fees)?;
-    Ok((reference, fees, catalogue))
-}
+type Tables = (Reference, fees::FeeTables, catalogue::Catalogue);
 
 impl Register {
-    pub fn open(dir: &Path) -> Result<Register> {
-        Register::with_store(Store::open(dir)?)
+    /// Opens the register of `dir` with its database key, without the key ring: for tests, benchmarks
+    /// and the command line. The app opens registers through `access` (a sign-in).
+    pub fn open(dir: &Path, key: &keys::DbKey) -> Result<Register> {
+        Ok(Register::assemble(Store::open(dir, key)?, Register::tables()?))
     }
 
     pub fn in_memory() -> Result<Register> {
-        Register::with_store(Store::open_in_memory()?)
+        Ok(Register::assemble(
+            Store::open_in_memory()?,
+            Register::tables()?,
+        ))
     }
 
-    fn with_store(store: Store) -> Result<Register> {
-        let (reference, fees, catalogue) = tables()?;
-        Ok(Register {
+    /// The bundled tables, loaded and checked.
+    fn tables() -> Result<Tables> {
+        let reference = Reference::bundled()?;
+        let fees = fees::FeeTables::bundled()?;
+        let catalogue = catalogue::Catalogue::bundled_with(&reference, &fees)?;
+        Ok((reference, fees, catalogue))
+    }
+
+    fn assemble(store: Store, (reference, fees, catalogue): Tables) -> Register {
+        Register {
             store,
             reference,
             fees,
             catalogue,
-        })
+            keys: None,
+        }
     }
 
     pub fn reference(&self) -> &Reference {
@@ -100,26 +117,10 @@ impl Register {
         &mut self.store
     }
 
-    /// Stores a new case with its intake step, recorded under `operator` (validated as a step's
-    /// operator is: a case is never opened by nobody). The case's problems and the operator's come
-    /// back together.
-    pub fn create(&mut self, new: &NewCase, at: &Clock, operator: &str) -> Result<CaseView> {
-        let (data, operator) = match (
-            validate::case(&new.data, &self.reference, at.today),
-            validate::operator(operator, &self.reference, at.today),
-        ) {
-            (Ok(data), Ok(operator)) => (data, operator),
-            (data, operator) => {
-                let mut fields = Vec::new();
-                for refused in [data.err(), operator.err()].into_iter().flatten() {
-                    match refused {
-                        Error::Invalid(problems) => fields.extend(problems),
-                        other => return Err(other),
-                    }
-                }
-                return Err(Error::Invalid(fields));
-            }
-        };
+    /// Stores a new case with its intake step, recorded under the signed-in operator `by`.
+    pub fn create(&mut self, new: &NewCase, at: &Clock, by: &Actor) -> Result<CaseView> {
+        let data = validate::case(&new.data, &self.reference, at.today)?;
+        let operator = by.name.clone();
         let id = self.store.write(|tx| {
             if let Some(existing) = new
                 .request_id
@@ -153,7 +154,9 @@ impl Register {
         revision: i64,
         data: &CaseData,
         at: &Clock,
+        by: &Actor,
     ) -> Result<CaseView> {
+        let _ = by;
         let data = validate::case(data, &self.reference, at.today)?;
         self.store.write(|tx| {
             steps::expect_revision(tx, id, revision)?;
@@ -232,10 +235,10 @@ impl Register {
         revision: i64,
         input: &StepInput,
         at: &Clock,
-        operator: &str,
+        by: &Actor,
     ) -> Result<CaseView> {
         let step = validate::step(input, &self.reference, at.today)?;
-        let operator = validate::operator(operator, &self.reference, at.today)?;
+        let operator = by.name.clone();
         self.store.write(|tx| {
             steps::expect_revision(tx, case_id, revision)?;
             steps::append(tx, case_id, &step, at, &operator)
@@ -250,10 +253,10 @@ impl Register {
         step_id: i64,
         reason: &str,
         at: &Clock,
-        operator: &str,
+        by: &Actor,
     ) -> Result<CaseView> {
         let reason = validate::correction_reason(reason, &self.reference, at.today)?;
-        let operator = validate::operator(operator, &self.reference, at.today)?;
+        let operator = by.name.clone();
         self.store.write(|tx| {
             steps::expect_revision(tx, case_id, revision)?;
             steps::correct(tx, case_id, step_id, &reason, at, &operator)

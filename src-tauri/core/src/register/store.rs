@@ -1,17 +1,25 @@
-//! The one SQLite file of a data folder. It owns opening (folder lock, schema-version check, pragmas,
+//! The one SQLite file of a data folder, encrypted with SQLCipher. It owns opening (folder lock, the
+//! conversion of a register from before encryption, the key, the schema-version check, pragmas,
 //! migrations, in that order) and the transaction discipline: reads get a `&Connection`, writes run in
-//! `Store::write` inside one IMMEDIATE transaction. It must not contain domain rules or queries.
+//! `Store::write` inside one IMMEDIATE transaction. It must not contain domain rules or queries, and it
+//! never sees a passphrase: it is given the database key (`keys::DbKey`).
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{AccessCode, Error, Result};
 use crate::reference::text;
+use crate::register::keys::{sync_dir, DbKey};
 
 pub const DB_FILE: &str = "mixite.sqlite3";
 pub const LOCK_FILE: &str = "mixite.lock";
+/// The encrypted copy a conversion writes before it replaces the plain register.
+const ENCRYPTING_FILE: &str = "mixite.sqlite3.encrypting";
+/// The plain register a conversion has set aside, overwritten and removed once the copy is in place.
+const PLAIN_FILE: &str = "mixite.sqlite3.plain";
+const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
 /// How the plain copy a backup encrypts is named in the data folder:
 /// `mixite-backup-<16 hex digits>.sqlite3` (and SQLite's `-journal`, `-wal`, `-shm` beside it). One that
 /// is there when the folder opens was left by a backup that did not finish (a crash, a power cut).
@@ -59,6 +67,10 @@ fn migration_list() -> Vec<M<'static>> {
             env!("CARGO_MANIFEST_DIR"),
             "/migrations/003_papers.sql"
         ))),
+        M::up(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/004_operators.sql"
+        ))),
     ]
 }
 
@@ -80,36 +92,62 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database of a data folder.
+    /// Opens (creating if needed) the encrypted database of a data folder with its key. A register from
+    /// before encryption is converted first (`encrypt_plain`).
     ///
-    /// Fails with `Locked` when another instance holds the folder, with `DbTooNew` when the file was
-    /// written by a newer version and with `Damaged` when SQLite cannot read it; in all three cases the
-    /// database file is not modified.
-    pub fn open(dir: &Path) -> Result<Store> {
-        create_private_dir(dir)?;
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.join(LOCK_FILE))?;
-        take_lock(&lock)?;
-        // Only now, with the folder ours: no backup of this folder is running.
-        remove_backup_leftovers(dir);
+    /// Fails with `Locked` when another instance holds the folder, with `Access(WrongKey)` when the key
+    /// does not open the file (or SQLCipher finds it damaged: the two cannot be told apart), with
+    /// `DbTooNew` when the file was written by a newer version and with `Damaged` when a plain file is
+    /// not a database; in every case the database file is not modified.
+    pub fn open(dir: &Path, key: &DbKey) -> Result<Store> {
+        let lock = lock_folder(dir)?;
         let path = dir.join(DB_FILE);
         let opened = (|| {
-            if path.exists() {
+            finish_conversion(dir)?;
+            if is_plain(&path)? {
                 refuse_newer(&path)?;
+                encrypt_plain(dir, key)?;
             }
             let conn = Connection::open(&path)?;
+            conn.execute_batch(&key.pragma("main"))?;
+            // The first read tells whether the key opens the file; nothing has been written yet.
+            let found: i64 = conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(|e| match Error::from(e) {
+                    e if is_damage(&e) => Error::Access(AccessCode::WrongKey),
+                    e => e,
+                })?;
+            refuse_version(found)?;
             let mut store = Store {
                 conn,
                 dir: Some(dir.to_path_buf()),
                 _lock: Some(lock),
             };
+            // Deleted rows are overwritten, not just unlinked: anonymised data must not stay readable
+            // in free pages (to whoever has the key).
+            store.conn.pragma_update(None, "secure_delete", "ON")?;
             store.prepare()?;
             Ok(store)
         })();
         opened.map_err(|e| if is_damage(&e) { Error::Damaged } else { e })
+    }
+
+    /// Opens the plain (unencrypted) database of a data folder, as versions before encryption wrote it:
+    /// only for tests and benchmarks that make such a register to convert, and for the plain-vs-encrypted
+    /// benchmark.
+    pub fn open_plain(dir: &Path) -> Result<Store> {
+        let lock = lock_folder(dir)?;
+        let path = dir.join(DB_FILE);
+        if path.exists() {
+            refuse_newer(&path)?;
+        }
+        let mut store = Store {
+            conn: Connection::open(&path)?,
+            dir: Some(dir.to_path_buf()),
+            _lock: Some(lock),
+        };
+        store.prepare()?;
+        Ok(store)
     }
 
     /// A private in-memory database, for tests and benchmarks.
@@ -165,6 +203,145 @@ impl Store {
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         self.write(|tx| put_setting(tx, key, value))
+    }
+}
+
+/// Creates the data folder if needed and takes its lock, then clears what an unfinished backup left.
+fn lock_folder(dir: &Path) -> Result<File> {
+    create_private_dir(dir)?;
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK_FILE))?;
+    take_lock(&lock)?;
+    // Only now, with the folder ours: no backup of this folder is running.
+    remove_backup_leftovers(dir);
+    Ok(lock)
+}
+
+/// Whether the file at `path` is a plain SQLite database (its header is readable text); `false` when
+/// there is no file.
+pub(crate) fn is_plain(path: &Path) -> Result<bool> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    match File::open(path) {
+        Ok(mut file) => Ok(file.read_exact(&mut head).is_ok() && head == SQLITE_MAGIC),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Encrypts the plain register of `dir` with `key`: SQLCipher exports it into a new file, which is
+/// checked (integrity, and every table holding as many rows as the plain one) before it replaces the
+/// plain file; the plain file is then overwritten and removed. A failure before the swap leaves the
+/// plain register as it was (the half-written copy is removed at the next open).
+fn encrypt_plain(dir: &Path, key: &DbKey) -> Result<()> {
+    let path = dir.join(DB_FILE);
+    let target = dir.join(ENCRYPTING_FILE);
+    remove_with_sqlite_files(&target);
+    drop(create_private_file(&target)?);
+    let plain = Connection::open(&path)?;
+    plain.execute(
+        "ATTACH DATABASE ?1 AS encrypted KEY ?2",
+        rusqlite::params![
+            target.to_string_lossy(),
+            key.pragma_value().as_str()
+        ],
+    )?;
+    plain.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
+    let version: i64 = plain.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    plain.execute_batch(&format!("PRAGMA encrypted.user_version = {version}"))?;
+    plain.execute_batch("DETACH DATABASE encrypted")?;
+    let copy = Connection::open(&target)?;
+    copy.execute_batch(&key.pragma("main"))?;
+    let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if check != "ok" || table_counts(&copy)? != table_counts(&plain)? {
+        drop(copy);
+        remove_with_sqlite_files(&target);
+        return Err(Error::Damaged);
+    }
+    drop(copy);
+    // Committed pages a crash left in the plain WAL are in the copy now; SQLite would only unlink it.
+    plain.query_row("PRAGMA wal_checkpoint(FULL)", [], |_| Ok(()))?;
+    drop(plain);
+    let aside = dir.join(PLAIN_FILE);
+    std::fs::rename(&path, &aside)?;
+    for suffix in ["-wal", "-shm", "-journal"] {
+        shred(&dir.join(format!("{DB_FILE}{suffix}")))?;
+    }
+    std::fs::rename(&target, &path)?;
+    sync_dir(dir)?;
+    shred(&aside)
+}
+
+/// What an interrupted conversion left: a copy not yet in place is dropped (the conversion runs again
+/// from the plain file); a plain file set aside is restored if the copy never took its place, and
+/// overwritten and removed if it did.
+fn finish_conversion(dir: &Path) -> Result<()> {
+    let path = dir.join(DB_FILE);
+    let aside = dir.join(PLAIN_FILE);
+    if aside.exists() {
+        if path.exists() && !is_plain(&path)? {
+            shred(&aside)?;
+        } else {
+            std::fs::rename(&aside, &path)?;
+        }
+    }
+    remove_with_sqlite_files(&dir.join(ENCRYPTING_FILE));
+    Ok(())
+}
+
+/// The row count of every table (shadow tables of the search index included), by name.
+fn table_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let names: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0 \
+             AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    names
+        .into_iter()
+        .map(|name| {
+            let count = conn.query_row(
+                &format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\"")),
+                [],
+                |r| r.get(0),
+            )?;
+            Ok((name, count))
+        })
+        .collect()
+}
+
+/// Overwrites a file with zeros, syncs and removes it (nothing when it is not there). On a journalling
+/// file system or an SSD the old blocks may survive elsewhere on the disk: this keeps the plain data out
+/// of every file, which is what can be promised without encrypting the whole disk.
+pub(crate) fn shred(path: &Path) -> Result<()> {
+    use std::io::Write;
+    let len = match std::fs::metadata(path) {
+        Ok(meta) => meta.len(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut file = OpenOptions::new().write(true).open(path)?;
+    let zeros = vec![0u8; 1 << 16];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        file.write_all(&zeros[..n])?;
+        left -= n as u64;
+    }
+    file.sync_all()?;
+    drop(file);
+    std::fs::remove_file(path)?;
+    Ok(())
+}
+
+fn remove_with_sqlite_files(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    for suffix in ["-journal", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
 
@@ -264,6 +441,10 @@ fn refuse_newer(path: &Path) -> Result<()> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    refuse_version(found)
+}
+
+fn refuse_version(found: i64) -> Result<()> {
     if found > supported_version() {
         return Err(Error::DbTooNew {
             found,

@@ -1,0 +1,354 @@
+//! Who may open the register and manage its operators: the first start (the first responsabile, the
+//! key ring, the conversion of a register from before encryption), signing in with a passphrase or the
+//! recovery key, confirming another operator's passphrase (switching at the counter, unlocking), and
+//! managing operators (only a responsabile; nobody deleted, the last responsabile never disabled).
+//!
+//! It owns those rules and the order of their writes: the key ring is saved before the database it
+//! opens is written (a crash in between leaves a ring whose slot still opens the register), and an
+//! operator's slot is removed only after the database says they are disabled. It must not keep a
+//! session (the shell does, see `session`) and never writes a passphrase or a key anywhere.
+
+use std::path::Path;
+
+use crate::clock::Clock;
+use crate::error::{AccessCode, Error, Result};
+use crate::register::keys::{DbKey, Kdf, KeyRing, RecoveryKey, SignInName, RECOVERY_SLOT};
+use crate::register::operators::{self, Actor, Operator, Role};
+use crate::register::store::{is_plain, Store, DB_FILE};
+use crate::register::{validate, Register};
+
+/// The register's keys while it is open: the ring, to add and rewrap slots, and the key itself.
+pub(crate) struct Keys {
+    pub(crate) ring: KeyRing,
+    pub(crate) key: DbKey,
+}
+
+/// What a data folder is ready for, shown before anyone signs in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Readiness {
+    /// No operator yet: the first responsabile is to be created.
+    pub needs_setup: bool,
+    /// The folder holds a register from before encryption, converted when the first responsabile is
+    /// created.
+    pub plain_register: bool,
+    /// The database is there but its key ring is not: nothing can open it (restore a backup).
+    pub keys_missing: bool,
+    /// Who can sign in.
+    pub operators: Vec<SignInName>,
+}
+
+fn refused() -> Error {
+    Error::Access(AccessCode::Refused)
+}
+
+fn not_allowed() -> Error {
+    Error::Access(AccessCode::NotAllowed)
+}
+
+/// What `dir` is ready for (see `Readiness`). Reads the ring and the database's first bytes only.
+pub fn readiness(dir: &Path) -> Result<Readiness> {
+    let ring = KeyRing::load(dir)?;
+    let db = dir.join(DB_FILE);
+    let plain = is_plain(&db)?;
+    Ok(Readiness {
+        needs_setup: ring.is_none() && (plain || !db.exists()),
+        plain_register: plain,
+        keys_missing: ring.is_none() && db.exists() && !plain,
+        operators: ring.map(|r| r.names()).unwrap_or_default(),
+    })
+}
+
+impl Register {
+    /// The first start of a data folder: creates the first responsabile with their passphrase, a random
+    /// database key, their key slot and the recovery slot, then opens the register (a register from
+    /// before encryption is converted on the way). The recovery key is returned once, to be printed.
+    pub fn set_up(
+        dir: &Path,
+        name: &str,
+        passphrase: &str,
+        kdf: Kdf,
+        at: &Clock,
+    ) -> Result<(Register, Actor, RecoveryKey)> {
+        let state = readiness(dir)?;
+        if state.keys_missing {
+            return Err(Error::Access(AccessCode::KeysMissing));
+        }
+        if !state.needs_setup {
+            return Err(Error::Access(AccessCode::AlreadySetUp));
+        }
+        let tables = Register::tables()?;
+        let name = validate::operator(name, &tables.0, at.today)?;
+        let actor = Actor::unchecked(
+            &uuid::Uuid::new_v4().to_string(),
+            &name,
+            Role::Responsabile,
+        );
+        let key = DbKey::generate();
+        let mut ring = KeyRing::new(dir);
+        ring.put_operator(&actor.id, &actor.name, passphrase, &key, kdf)?;
+        let recovery = ring.new_recovery(&key, kdf)?;
+        crate::register::store::create_private_dir(dir)?;
+        ring.save()?;
+        let mut register = Register::assemble(Store::open(dir, &key)?, tables);
+        register.store.write(|tx| operators::insert(tx, &actor, at))?;
+        register.keys = Some(Keys { ring, key });
+        Ok((register, actor, recovery))
+    }
+
+    /// Opens the register of `dir` for the operator `id` with their passphrase. An unknown operator, a
+    /// wrong passphrase and a disabled operator are all `Refused`; after a few failures on one name the
+    /// answer is `Wait` (the delay doubles each time, and survives a restart).
+    pub fn sign_in(dir: &Path, id: &str, passphrase: &str, at: &Clock) -> Result<(Register, Actor)> {
+        let mut ring = KeyRing::load(dir)?.ok_or(Error::Access(AccessCode::NotSetUp))?;
+        if let Some(seconds) = ring.wait_for(id, at.now) {
+            return Err(Error::Wait { seconds });
+        }
+        let key = match ring.open(id, passphrase) {
+            Ok(key) => key,
+            Err(e) => {
+                ring.record_failure(id, &at.recorded_at());
+                ring.save()?;
+                return Err(e);
+            }
+        };
+        let mut register = Register::assemble(Store::open(dir, &key)?, Register::tables()?);
+        let actor = match register.active_operator(id, &ring)? {
+            Some(actor) => actor,
+            None => {
+                ring.record_failure(id, &at.recorded_at());
+                ring.save()?;
+                return Err(refused());
+            }
+        };
+        ring.take_failures();
+        ring.save()?;
+        register.keys = Some(Keys { ring, key });
+        Ok((register, actor))
+    }
+
+    /// Opens the register with the recovery key and gives responsabile `id` a new passphrase (every
+    /// passphrase was forgotten, or the only responsabile left). The recovery key stays valid: the
+    /// responsabile may reissue it afterwards.
+    pub fn recover(
+        dir: &Path,
+        recovery: &str,
+        id: &str,
+        new_passphrase: &str,
+        at: &Clock,
+    ) -> Result<(Register, Actor)> {
+        let mut ring = KeyRing::load(dir)?.ok_or(Error::Access(AccessCode::NotSetUp))?;
+        if let Some(seconds) = ring.wait_for(RECOVERY_SLOT, at.now) {
+            return Err(Error::Wait { seconds });
+        }
+        let key = match ring.open_with_recovery(recovery) {
+            Ok(key) => key,
+            Err(e) => {
+                ring.record_failure(RECOVERY_SLOT, &at.recorded_at());
+                ring.save()?;
+                return Err(e);
+            }
+        };
+        crate::register::keys::check_passphrase(new_passphrase, "newPassphrase")?;
+        let mut register = Register::assemble(Store::open(dir, &key)?, Register::tables()?);
+        let operator = operators::get(register.store.conn(), id)?
+            .filter(|o| o.active && o.role == Role::Responsabile)
+            .ok_or_else(not_allowed)?;
+        ring.put_operator(&operator.id, &operator.name, new_passphrase, &key, Kdf::OWASP)?;
+        ring.take_failures();
+        ring.save()?;
+        register.keys = Some(Keys { ring, key });
+        Ok((register, operator.actor()))
+    }
+
+    /// The active operator `id`, when their slot is in `ring`. A ring whose slot outlived the database
+    /// row (a first start cut short after the ring was saved) makes its only operator the responsabile.
+    fn active_operator(&mut self, id: &str, ring: &KeyRing) -> Result<Option<Actor>> {
+        if let Some(operator) = operators::get(self.store.conn(), id)? {
+            return Ok(operator.active.then(|| operator.actor()));
+        }
+        let names = ring.names();
+        if operators::count(self.store.conn())? == 0 && names.len() == 1 && names[0].id == id {
+            let actor = Actor::unchecked(id, &names[0].name, Role::Responsabile);
+            self.store
+                .write(|tx| operators::insert(tx, &actor, &Clock::system()))?;
+            return Ok(Some(actor));
+        }
+        Ok(None)
+    }
+
+    fn keys(&self) -> Result<&Keys> {
+        self.keys
+            .as_ref()
+            .ok_or(Error::Access(AccessCode::NoSession))
+    }
+
+    fn keys_mut(&mut self) -> Result<&mut Keys> {
+        self.keys
+            .as_mut()
+            .ok_or(Error::Access(AccessCode::NoSession))
+    }
+
+    /// The register's id (printed on the recovery sheet), `None` for a register opened without its ring.
+    pub fn register_id(&self) -> Option<&str> {
+        self.keys.as_ref().map(|k| k.ring.register_id())
+    }
+
+    /// Checks operator `id`'s passphrase against the open register (switching operator at the counter,
+    /// unlocking a session after too many wrong PINs). Failures count as sign-in failures do.
+    pub fn confirm(&mut self, id: &str, passphrase: &str, at: &Clock) -> Result<Actor> {
+        let keys = self.keys_mut()?;
+        if let Some(seconds) = keys.ring.wait_for(id, at.now) {
+            return Err(Error::Wait { seconds });
+        }
+        let opened = keys.ring.open(id, passphrase);
+        let ok = matches!(&opened, Ok(key) if *key == keys.key);
+        if !ok {
+            keys.ring.record_failure(id, &at.recorded_at());
+            keys.ring.save()?;
+            return Err(refused());
+        }
+        let operator = operators::get(self.store.conn(), id)?
+            .filter(|o| o.active)
+            .ok_or_else(refused)?;
+        let keys = self.keys_mut()?;
+        keys.ring.take_failures();
+        keys.ring.save()?;
+        Ok(operator.actor())
+    }
+
+    /// Every operator, for the management screen (a responsabile's).
+    pub fn operators(&self, by: &Actor) -> Result<Vec<Operator>> {
+        if !by.is_responsabile() {
+            return Err(not_allowed());
+        }
+        operators::list(self.store.conn())
+    }
+
+    /// Adds an operator with the passphrase they chose (typed by them at the responsabile's desk).
+    pub fn add_operator(
+        &mut self,
+        by: &Actor,
+        name: &str,
+        role: Role,
+        passphrase: &str,
+        at: &Clock,
+    ) -> Result<Operator> {
+        if !by.is_responsabile() {
+            return Err(not_allowed());
+        }
+        let name = validate::operator(name, &self.reference, at.today)?;
+        crate::register::keys::check_passphrase(passphrase, "passphrase")?;
+        let actor = Actor::unchecked(&uuid::Uuid::new_v4().to_string(), &name, role);
+        self.store.write(|tx| operators::insert(tx, &actor, at))?;
+        let keys = self.keys_mut()?;
+        let key = keys.key.clone();
+        keys.ring
+            .put_operator(&actor.id, &actor.name, passphrase, &key, Kdf::OWASP)?;
+        keys.ring.save()?;
+        operators::get(self.store.conn(), &actor.id)?.ok_or_else(refused)
+    }
+
+    /// Disables an operator: their past work keeps their name, their passphrase opens nothing.
+    pub fn disable_operator(&mut self, by: &Actor, id: &str, at: &Clock) -> Result<()> {
+        let target = self.managed(by, id)?;
+        if target.id == by.id {
+            return Err(Error::Access(AccessCode::SelfDisable));
+        }
+        self.store.write(|tx| {
+            operators::set_active(tx, id, false, at)?;
+            if operators::active_responsabili(tx)? == 0 {
+                return Err(Error::Access(AccessCode::LastResponsabile));
+            }
+            Ok(())
+        })?;
+        let keys = self.keys_mut()?;
+        keys.ring.remove(id);
+        keys.ring.save()
+    }
+
+    /// Enables a disabled operator again, with a new passphrase (their old slot was removed).
+    pub fn enable_operator(
+        &mut self,
+        by: &Actor,
+        id: &str,
+        passphrase: &str,
+        at: &Clock,
+    ) -> Result<()> {
+        let target = self.managed(by, id)?;
+        crate::register::keys::check_passphrase(passphrase, "passphrase")?;
+        self.store
+            .write(|tx| operators::set_active(tx, id, true, at))?;
+        let keys = self.keys_mut()?;
+        let key = keys.key.clone();
+        keys.ring
+            .put_operator(id, &target.name, passphrase, &key, Kdf::OWASP)?;
+        keys.ring.save()
+    }
+
+    /// Changes an operator's role; the last active responsabile keeps theirs.
+    pub fn set_role(&mut self, by: &Actor, id: &str, role: Role, at: &Clock) -> Result<()> {
+        self.managed(by, id)?;
+        self.store.write(|tx| {
+            operators::set_role(tx, id, role, at)?;
+            if operators::active_responsabili(tx)? == 0 {
+                return Err(Error::Access(AccessCode::LastResponsabile));
+            }
+            Ok(())
+        })
+    }
+
+    /// A new passphrase for operator `id`: their own (with the current one), or anyone's when `by` is a
+    /// responsabile (a forgotten passphrase). Only that slot is rewrapped.
+    pub fn change_passphrase(
+        &mut self,
+        by: &Actor,
+        id: &str,
+        current: Option<&str>,
+        new: &str,
+        at: &Clock,
+    ) -> Result<()> {
+        let own = by.id == id;
+        if !own && !by.is_responsabile() {
+            return Err(not_allowed());
+        }
+        let target = operators::get(self.store.conn(), id)?
+            .filter(|o| o.active)
+            .ok_or(Error::Access(AccessCode::OperatorDisabled))?;
+        if own {
+            self.confirm(id, current.unwrap_or_default(), at)?;
+        }
+        crate::register::keys::check_passphrase(new, "newPassphrase")?;
+        let keys = self.keys_mut()?;
+        let key = keys.key.clone();
+        keys.ring
+            .put_operator(id, &target.name, new, &key, Kdf::OWASP)?;
+        keys.ring.save()
+    }
+
+    /// A new recovery key (the old sheet opens nothing any more), returned once to be printed.
+    pub fn reissue_recovery(&mut self, by: &Actor) -> Result<RecoveryKey> {
+        if !by.is_responsabile() {
+            return Err(not_allowed());
+        }
+        let keys = self.keys_mut()?;
+        let key = keys.key.clone();
+        let recovery = keys.ring.new_recovery(&key, Kdf::OWASP)?;
+        keys.ring.save()?;
+        Ok(recovery)
+    }
+
+    /// The key ring's bytes and the database key, for a backup.
+    pub(crate) fn key_material(&self) -> Result<(Vec<u8>, DbKey)> {
+        let keys = self.keys()?;
+        Ok((keys.ring.to_bytes()?, keys.key.clone()))
+    }
+
+    /// Operator `id` when `by` may manage them.
+    fn managed(&self, by: &Actor, id: &str) -> Result<Operator> {
+        if !by.is_responsabile() {
+            return Err(not_allowed());
+        }
+        operators::get(self.store.conn(), id)?.ok_or(Error::NotFound(crate::error::Missing::Operator))
+    }
+}
