@@ -112,9 +112,7 @@ impl WireError {
                 message_or_kind(&format!("errors.archive.{code}"), kind, locale),
                 |text, (name, value)| text.replace(&format!("%{{{name}}}"), &value),
             ),
-            Error::Access(code) => {
-                message_or_kind(&format!("errors.access.{code}"), kind, locale)
-            }
+            Error::Access(code) => message_or_kind(&format!("errors.access.{code}"), kind, locale),
             Error::Wait { seconds } => {
                 t!("errors.access.wait", locale = locale, seconds = seconds).to_string()
             }

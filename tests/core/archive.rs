@@ -15,7 +15,7 @@ use mixite_core::model::StepInput;
 use mixite_core::{Error, Register};
 use sha2::Digest;
 
-use crate::{clock, create, problems, temp_register, worker};
+use crate::{clock, create, op, problems, temp_register, worker};
 
 const PASS: &str = "corretto cavallo batteria graffetta";
 
@@ -82,14 +82,20 @@ fn worked_case(register: &mut Register) -> i64 {
             case.revision,
             &step("documents_pending"),
             &clock(),
-            "Operatore Due",
+            &op("Operatore Due"),
         )
         .unwrap();
     let mut sent = step("kit_sent");
     sent.details.assicurata = "050123456789".into();
     sent.note = "spedito dall'ufficio postale di via Roma".into();
     register
-        .add_step(case.id, case.revision, &sent, &clock(), "Operatore Due")
+        .add_step(
+            case.id,
+            case.revision,
+            &sent,
+            &clock(),
+            &op("Operatore Due"),
+        )
         .unwrap();
     case.id
 }
@@ -252,7 +258,7 @@ fn a_household_selection_travels_in_one_file_with_its_renewal_link() {
                 renewed_from: Some(first),
             },
             &clock(),
-            "Operatore Uno",
+            &op("Operatore Uno"),
         )
         .unwrap()
         .id;
@@ -537,7 +543,7 @@ fn a_case_changed_here_is_a_conflict_until_the_operator_chooses() {
     let mut changed = local.data.clone();
     changed.applicant.phone = "+39 333 0000000".into();
     let local = target
-        .update(local_id, local.revision, &changed, &clock())
+        .update(local_id, local.revision, &changed, &clock(), &op("Op"))
         .unwrap();
     let before = fingerprint(&target);
 
@@ -623,7 +629,13 @@ fn a_newer_archive_taken_over_an_older_local_copy_makes_them_identical() {
     appointment.details.appointment_date = "2027-01-15".into();
     appointment.details.appointment_time = "09:30".into();
     source
-        .add_step(id, case.revision, &appointment, &clock(), "Operatore Uno")
+        .add_step(
+            id,
+            case.revision,
+            &appointment,
+            &clock(),
+            &op("Operatore Uno"),
+        )
         .unwrap();
     let newer = sealed(&source, id);
     let report = import_bytes(&mut target, &newer.bytes, Some(PASS), &no_choices()).unwrap();

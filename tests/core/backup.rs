@@ -6,11 +6,11 @@ use mixite_core::error::ArchiveCode;
 use mixite_core::exchange::backup;
 use mixite_core::Register;
 
-use crate::{clock, create, problems, temp_register, worker};
+use crate::{clock, create, key, problems, temp_register, worker};
 
 /// How many cases the register of a data folder lists (opening it, so the folder must be free).
 fn cases_in(dir: &std::path::Path) -> usize {
-    Register::open(dir)
+    Register::open(dir, &key())
         .unwrap()
         .search("", 0, 10)
         .unwrap()
@@ -65,7 +65,7 @@ fn a_backup_taken_while_the_register_is_open_restores_into_a_fresh_folder() {
         restored.safety_copy, None,
         "nothing to keep in a fresh folder"
     );
-    let copy = Register::open(fresh.path()).unwrap();
+    let copy = Register::open(fresh.path(), &key()).unwrap();
     let got = copy.get(first.id, clock().today).unwrap();
     assert_eq!(
         got.data, first.data,
@@ -141,7 +141,7 @@ fn a_damaged_database_is_replaced_by_the_backup_and_kept_aside_byte_for_byte() {
     let garbage = vec![0x5Au8; 8192];
     std::fs::write(&damaged, &garbage).unwrap();
     assert!(
-        Register::open(dir.path()).is_err(),
+        Register::open(dir.path(), &key()).is_err(),
         "the damaged register does not open"
     );
 
@@ -280,7 +280,7 @@ fn the_copy_is_taken_with_the_register_and_encrypted_and_written_without_it() {
         1,
         "the backup holds the register as it was when the copy was taken"
     );
-    let copy = Register::open(fresh.path()).unwrap();
+    let copy = Register::open(fresh.path(), &key()).unwrap();
     assert_eq!(
         copy.get(first.id, clock().today).unwrap().data,
         first.data,

@@ -2,7 +2,7 @@ use mixite_core::error::{ConflictCode, Missing};
 use mixite_core::model::Filing;
 use mixite_core::{Error, NewCase};
 
-use crate::{clock, create, problems, temp_register, worker};
+use crate::{clock, create, op, problems, temp_register, worker};
 
 #[test]
 fn a_created_case_reads_back_as_typed_normalised_and_numbered() {
@@ -44,7 +44,7 @@ fn case_numbers_count_up_and_start_again_each_year() {
                 ..NewCase::default()
             },
             &next_year,
-            "Op",
+            &op("Op"),
         )
         .unwrap();
     assert_eq!(
@@ -62,8 +62,8 @@ fn the_same_request_id_twice_creates_one_case() {
         request_id: Some("form-7f3a".into()),
         renewed_from: None,
     };
-    let first = register.create(&new, &clock(), "Op").unwrap();
-    let second = register.create(&new, &clock(), "Op").unwrap();
+    let first = register.create(&new, &clock(), &op("Op")).unwrap();
+    let second = register.create(&new, &clock(), &op("Op")).unwrap();
     assert_eq!(
         first.id, second.id,
         "a double click or a double Enter must not make two cases"
@@ -79,7 +79,7 @@ fn an_update_replaces_data_bumps_the_revision_and_refuses_a_stale_one() {
     data.applicant.address.street = "Piazza Napoleone".into();
     data.household.clear();
     let updated = register
-        .update(case.id, case.revision, &data, &clock())
+        .update(case.id, case.revision, &data, &clock(), &op("Op"))
         .unwrap();
     assert_eq!(updated.revision, 2);
     assert_eq!(updated.data.applicant.address.street, "Piazza Napoleone");
@@ -87,7 +87,7 @@ fn an_update_replaces_data_bumps_the_revision_and_refuses_a_stale_one() {
         updated.data.household.is_empty(),
         "removed members are gone"
     );
-    let stale = register.update(case.id, case.revision, &data, &clock());
+    let stale = register.update(case.id, case.revision, &data, &clock(), &op("Op"));
     assert!(
         matches!(stale, Err(Error::Conflict(ConflictCode::StaleRevision))),
         "a save based on an old read must not overwrite a newer one"
@@ -101,7 +101,7 @@ fn an_invalid_update_changes_nothing() {
     let mut data = case.data.clone();
     data.applicant.surname.clear();
     assert!(register
-        .update(case.id, case.revision, &data, &clock())
+        .update(case.id, case.revision, &data, &clock(), &op("Op"))
         .is_err());
     assert_eq!(
         register.get(case.id, clock().today).unwrap(),
@@ -157,7 +157,7 @@ fn renewal_draft_carries_people_and_the_issued_permit_forward() {
         expiry_date: "2029-11-25".into(),
     };
     let collected = register
-        .add_step(case.id, case.revision, &step, &clock(), "Op")
+        .add_step(case.id, case.revision, &step, &clock(), &op("Op"))
         .unwrap();
     let draft = register.renewal_draft(collected.id, clock().today).unwrap();
     assert_eq!(draft.renewed_from.number, case.number);
@@ -187,7 +187,7 @@ fn renewal_draft_carries_people_and_the_issued_permit_forward() {
                 renewed_from: Some(case.id),
             },
             &clock(),
-            "Op",
+            &op("Op"),
         )
         .unwrap();
     assert_eq!(
@@ -211,7 +211,7 @@ fn renewing_from_a_missing_case_is_not_found() {
             renewed_from: Some(999),
         },
         &clock(),
-        "Op",
+        &op("Op"),
     );
     assert!(matches!(result, Err(Error::NotFound(Missing::Case))));
     assert!(
@@ -227,13 +227,13 @@ fn a_case_is_not_opened_without_an_operator_and_every_problem_comes_at_once() {
         data,
         ..NewCase::default()
     };
-    let nobody = register.create(&new(worker()), &clock(), "  ");
+    let nobody = register.create(&new(worker()), &clock(), &op("  "));
     assert_eq!(
         problems(nobody.unwrap_err()),
         ["operator:required"],
         "the intake step must name who opened the case, as every other step does"
     );
-    let hidden = register.create(&new(worker()), &clock(), "Op\u{202E}");
+    let hidden = register.create(&new(worker()), &clock(), &op("Op\u{202E}"));
     assert_eq!(
         problems(hidden.unwrap_err()),
         ["operator:forbidden_character"],
@@ -241,7 +241,7 @@ fn a_case_is_not_opened_without_an_operator_and_every_problem_comes_at_once() {
     );
     let mut incomplete = worker();
     incomplete.applicant.surname = String::new();
-    let both = register.create(&new(incomplete), &clock(), "");
+    let both = register.create(&new(incomplete), &clock(), &op(""));
     assert_eq!(
         problems(both.unwrap_err()),
         ["applicant.surname:required", "operator:required"],
@@ -253,7 +253,7 @@ fn a_case_is_not_opened_without_an_operator_and_every_problem_comes_at_once() {
     );
 
     let opened = register
-        .create(&new(worker()), &clock(), "  Anna   Operatrice ")
+        .create(&new(worker()), &clock(), &op("  Anna   Operatrice "))
         .unwrap();
     assert_eq!(
         opened.steps[0].operator, "Anna Operatrice",

@@ -11,7 +11,7 @@ use mixite_core::papers::print::FontLibrary;
 use mixite_core::papers::{self, folder, Filed, Paper};
 use mixite_core::{Error, Register};
 
-use crate::{clock, create, temp_register, worker};
+use crate::{clock, create, op, temp_register, worker};
 
 fn fonts() -> FontLibrary {
     FontLibrary::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/fonts"))
@@ -145,7 +145,7 @@ fn an_imported_paper_that_differs_from_one_of_the_same_name_is_kept_beside_it() 
     }))
     .unwrap();
     register
-        .add_step(case.id, case.revision, &step, &clock(), "Op")
+        .add_step(case.id, case.revision, &step, &clock(), &op("Op"))
         .unwrap();
     file_receipt(&mut register, &case);
     let choices = HashMap::from([(case.uuid.clone(), archive::ImportChoice::KeepLocal)]);

@@ -23,6 +23,8 @@ mod validation;
 
 use chrono::NaiveDate;
 use mixite_core::model::CaseData;
+use mixite_core::register::keys::DbKey;
+use mixite_core::register::operators::{Actor, Role};
 use mixite_core::{Clock, NewCase, Register};
 
 pub fn day(s: &str) -> NaiveDate {
@@ -48,15 +50,29 @@ pub fn create(register: &mut Register, data: CaseData) -> mixite_core::model::Ca
                 ..NewCase::default()
             },
             &clock(),
-            "Operatore Uno",
+            &op("Operatore Uno"),
         )
         .expect("a valid case is stored")
+}
+
+/// An operator named `name`, as the tests' writes record them (the app's come from a sign-in).
+pub fn op(name: &str) -> Actor {
+    Actor::unchecked(
+        "00000000-0000-4000-8000-000000000001",
+        name,
+        Role::Operatore,
+    )
+}
+
+/// The database key of the tests' registers opened directly (without a key ring).
+pub fn key() -> DbKey {
+    DbKey::from_bytes([7; 32])
 }
 
 /// A register on a new temporary data folder (kept alive by the returned guard).
 pub fn temp_register() -> (tempfile::TempDir, Register) {
     let dir = tempfile::tempdir().unwrap();
-    let register = Register::open(dir.path()).unwrap();
+    let register = Register::open(dir.path(), &key()).unwrap();
     (dir, register)
 }
 

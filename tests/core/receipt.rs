@@ -5,7 +5,7 @@ use mixite_core::model::StepInput;
 use mixite_core::papers::print::FontLibrary;
 use mixite_core::papers::receipt;
 
-use crate::{clock, create, problems, squeezed_text, temp_register, worker};
+use crate::{clock, create, op, problems, squeezed_text, temp_register, worker};
 
 fn fonts() -> FontLibrary {
     FontLibrary::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/fonts"))
@@ -47,7 +47,13 @@ fn the_receipt_tells_what_was_done_today_and_what_comes_next_in_both_languages()
         ..Default::default()
     };
     let case = register
-        .add_step(case.id, case.revision, &sent, &clock(), "Operatore Uno")
+        .add_step(
+            case.id,
+            case.revision,
+            &sent,
+            &clock(),
+            &op("Operatore Uno"),
+        )
         .unwrap();
     let fonts = fonts();
     let next_in_italian = squeezed(&translated("it", "next.questura_date"));

@@ -1,7 +1,7 @@
 use mixite_core::model::{CaseData, StepInput};
 use mixite_core::Register;
 
-use crate::{clock, create, temp_register, worker};
+use crate::{clock, create, op, temp_register, worker};
 
 fn person(surname: &str, given: &str, born: &str, passport: &str) -> CaseData {
     let mut data = worker();
@@ -109,7 +109,7 @@ fn passport_codice_fiscale_assicurata_and_case_number_find_the_case() {
     };
     sent.details.assicurata = "05012345678-9".into();
     register
-        .add_step(case.id, case.revision, &sent, &clock(), "Op")
+        .add_step(case.id, case.revision, &sent, &clock(), &op("Op"))
         .unwrap();
     let page = register.search("050123456789", 0, 10).unwrap();
     assert_eq!(

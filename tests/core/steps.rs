@@ -2,7 +2,7 @@ use mixite_core::error::ConflictCode;
 use mixite_core::model::{CaseView, StepInput};
 use mixite_core::{Error, Register};
 
-use crate::{clock, create, problems, temp_register, worker};
+use crate::{clock, create, op, problems, temp_register, worker};
 
 fn step(kind: &str) -> StepInput {
     StepInput {
@@ -14,7 +14,13 @@ fn step(kind: &str) -> StepInput {
 
 fn add(register: &mut Register, case: &CaseView, input: &StepInput) -> CaseView {
     register
-        .add_step(case.id, case.revision, input, &clock(), "Operatore Due")
+        .add_step(
+            case.id,
+            case.revision,
+            input,
+            &clock(),
+            &op("Operatore Due"),
+        )
         .unwrap()
 }
 
@@ -49,24 +55,30 @@ fn step_details_are_validated_per_kind() {
     let mut sent = step("kit_sent");
     sent.details.assicurata = "12AB".into();
     let err = register
-        .add_step(case.id, case.revision, &sent, &clock(), "Op")
+        .add_step(case.id, case.revision, &sent, &clock(), &op("Op"))
         .unwrap_err();
     assert_eq!(problems(err), ["step.details.assicurata:assicurata_format"]);
     let mut appointment = step("questura_appointment");
     appointment.details.appointment_date = "2027-01-15".into();
     appointment.details.appointment_time = "25:00".into();
     let err = register
-        .add_step(case.id, case.revision, &appointment, &clock(), "Op")
+        .add_step(case.id, case.revision, &appointment, &clock(), &op("Op"))
         .unwrap_err();
     assert_eq!(problems(err), ["step.details.appointmentTime:time_invalid"]);
     let err = register
-        .add_step(case.id, case.revision, &step("referred"), &clock(), "Op")
+        .add_step(
+            case.id,
+            case.revision,
+            &step("referred"),
+            &clock(),
+            &op("Op"),
+        )
         .unwrap_err();
     assert_eq!(problems(err), ["step.details.referredTo:required"]);
     let mut future = step("documents_pending");
     future.date = "2026-12-01".into();
     let err = register
-        .add_step(case.id, case.revision, &future, &clock(), "Op")
+        .add_step(case.id, case.revision, &future, &clock(), &op("Op"))
         .unwrap_err();
     assert_eq!(
         problems(err),
@@ -91,7 +103,7 @@ fn a_step_must_follow_the_course_and_nothing_follows_an_ending() {
             case.revision,
             &step("documents_pending"),
             &clock(),
-            "Op",
+            &op("Op"),
         )
         .unwrap_err();
     assert_eq!(
@@ -110,7 +122,7 @@ fn a_step_must_follow_the_course_and_nothing_follows_an_ending() {
             case.revision,
             &step("permit_ready"),
             &clock(),
-            "Op",
+            &op("Op"),
         )
         .unwrap_err();
     assert_eq!(problems(err), ["step.kind:step_not_allowed"]);
@@ -131,7 +143,7 @@ fn a_mistaken_step_is_voided_by_a_correction_and_stays_in_the_history() {
             wrong,
             "numero assicurata sbagliato",
             &clock(),
-            "Op",
+            &op("Op"),
         )
         .unwrap();
     assert_eq!(
@@ -167,7 +179,14 @@ fn only_the_latest_step_can_be_corrected_and_never_the_intake() {
     let (_dir, mut register) = temp_register();
     let case = create(&mut register, worker());
     let intake = case.steps[0].id;
-    let err = register.correct_step(case.id, case.revision, intake, "errore", &clock(), "Op");
+    let err = register.correct_step(
+        case.id,
+        case.revision,
+        intake,
+        "errore",
+        &clock(),
+        &op("Op"),
+    );
     assert!(matches!(
         err,
         Err(Error::Conflict(ConflictCode::IntakeNotCorrectable))
@@ -175,7 +194,7 @@ fn only_the_latest_step_can_be_corrected_and_never_the_intake() {
     let case = add(&mut register, &case, &step("documents_pending"));
     let first = case.steps[1].id;
     let case = add(&mut register, &case, &step("ready_to_send"));
-    let err = register.correct_step(case.id, case.revision, first, "errore", &clock(), "Op");
+    let err = register.correct_step(case.id, case.revision, first, "errore", &clock(), &op("Op"));
     assert!(matches!(
         err,
         Err(Error::Conflict(ConflictCode::OnlyLatestStepCorrectable))
@@ -187,7 +206,7 @@ fn only_the_latest_step_can_be_corrected_and_never_the_intake() {
             case.steps[2].id,
             "  ",
             &clock(),
-            "Op",
+            &op("Op"),
         )
         .unwrap_err();
     assert_eq!(
@@ -217,7 +236,7 @@ fn collecting_records_the_issued_permit_and_voiding_it_forgets_it() {
             last,
             "non ancora ritirato",
             &clock(),
-            "Op",
+            &op("Op"),
         )
         .unwrap();
     assert_eq!(case.issued_permit, None);
@@ -233,7 +252,7 @@ fn a_step_on_a_stale_revision_is_a_conflict() {
         case.revision,
         &step("documents_pending"),
         &clock(),
-        "Op",
+        &op("Op"),
     );
     assert!(
         matches!(again, Err(Error::Conflict(ConflictCode::StaleRevision))),
@@ -251,7 +270,7 @@ fn every_step_names_its_operator() {
             case.revision,
             &step("documents_pending"),
             &clock(),
-            " ",
+            &op(" "),
         )
         .unwrap_err();
     assert_eq!(problems(err), ["operator:required"]);

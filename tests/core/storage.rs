@@ -2,7 +2,7 @@ use mixite_core::register::store::{self, Store, DB_FILE};
 use mixite_core::{Error, Register};
 use rusqlite::Connection;
 
-use crate::{create, temp_register, worker};
+use crate::{create, key, temp_register, worker};
 
 #[test]
 fn migration_list_is_valid() {
@@ -36,7 +36,7 @@ fn database_uses_wal_full_sync_and_foreign_keys() {
 #[test]
 fn a_second_instance_on_the_same_folder_is_refused() {
     let (dir, _first) = temp_register();
-    let second = Register::open(dir.path());
+    let second = Register::open(dir.path(), &key());
     assert!(
         matches!(second, Err(Error::Locked)),
         "two writers on one folder must not coexist"
@@ -48,7 +48,7 @@ fn the_folder_is_free_again_after_the_first_instance_closes() {
     let (dir, first) = temp_register();
     drop(first);
     assert!(
-        Register::open(dir.path()).is_ok(),
+        Register::open(dir.path(), &key()).is_ok(),
         "the lock dies with the instance"
     );
 }
@@ -63,7 +63,7 @@ fn a_newer_database_is_refused_and_left_byte_for_byte_unchanged() {
             .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let result = Store::open(dir.path());
+    let result = Store::open(dir.path(), &key());
     assert!(
         matches!(result, Err(Error::DbTooNew { found: 99, .. })),
         "a schema from a newer app must be refused, got {:?}",
@@ -87,7 +87,7 @@ fn a_damaged_database_is_refused_as_damaged_and_left_byte_for_byte_unchanged() {
     let path = dir.path().join(DB_FILE);
     let garbage = vec![0x5Au8; 8192];
     std::fs::write(&path, &garbage).unwrap();
-    let result = Store::open(dir.path());
+    let result = Store::open(dir.path(), &key());
     assert!(
         matches!(result, Err(Error::Damaged)),
         "a file SQLite cannot read is reported as damaged, got {:?}",
@@ -96,7 +96,10 @@ fn a_damaged_database_is_refused_as_damaged_and_left_byte_for_byte_unchanged() {
     assert_eq!(std::fs::read(&path).unwrap(), garbage, "and not touched");
     // The folder's lock was released with the refusal (a second try says "damaged", not "locked"), so
     // a restore can take the folder.
-    assert!(matches!(Store::open(dir.path()), Err(Error::Damaged)));
+    assert!(matches!(
+        Store::open(dir.path(), &key()),
+        Err(Error::Damaged)
+    ));
 }
 
 #[test]
@@ -118,7 +121,7 @@ fn an_upgrade_from_the_first_schema_keeps_the_data_and_makes_it_searchable() {
         )
         .unwrap();
     }
-    let register = Register::open(dir.path()).unwrap();
+    let register = Register::open(dir.path(), &key()).unwrap();
     let version: i64 = register
         .store()
         .conn()
@@ -151,10 +154,10 @@ fn an_upgrade_from_the_first_schema_keeps_the_data_and_makes_it_searchable() {
 fn committed_cases_survive_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let id = {
-        let mut register = Register::open(dir.path()).unwrap();
+        let mut register = Register::open(dir.path(), &key()).unwrap();
         create(&mut register, worker()).id
     };
-    let register = Register::open(dir.path()).unwrap();
+    let register = Register::open(dir.path(), &key()).unwrap();
     let case = register.get(id, crate::clock().today).unwrap();
     assert_eq!(
         case.data.applicant.surname, "Hoxha",
@@ -191,7 +194,7 @@ fn a_new_data_folder_is_created_for_its_owner_only_and_an_existing_one_is_left_a
     use std::os::unix::fs::PermissionsExt;
     let parent = tempfile::tempdir().unwrap();
     let fresh = parent.path().join("sportello").join("dati");
-    drop(Store::open(&fresh).unwrap());
+    drop(Store::open(&fresh, &key()).unwrap());
     assert_eq!(
         mode(&fresh),
         0o700,
@@ -201,7 +204,7 @@ fn a_new_data_folder_is_created_for_its_owner_only_and_an_existing_one_is_left_a
     let shared = parent.path().join("condivisa");
     std::fs::create_dir(&shared).unwrap();
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o750)).unwrap();
-    drop(Store::open(&shared).unwrap());
+    drop(Store::open(&shared, &key()).unwrap());
     assert_eq!(
         mode(&shared),
         0o750,
@@ -212,7 +215,7 @@ fn a_new_data_folder_is_created_for_its_owner_only_and_an_existing_one_is_left_a
 #[test]
 fn a_plain_copy_an_unfinished_backup_left_is_removed_at_the_next_open() {
     let dir = tempfile::tempdir().unwrap();
-    drop(Store::open(dir.path()).unwrap());
+    drop(Store::open(dir.path(), &key()).unwrap());
     let leftovers = [
         "mixite-backup-0123456789abcdef.sqlite3",
         "mixite-backup-0123456789abcdef.sqlite3-journal",
@@ -226,7 +229,7 @@ fn a_plain_copy_an_unfinished_backup_left_is_removed_at_the_next_open() {
     for name in leftovers.iter().chain(&kept) {
         std::fs::write(dir.path().join(name), b"SQLite format 3\0 plain data").unwrap();
     }
-    drop(Store::open(dir.path()).unwrap());
+    drop(Store::open(dir.path(), &key()).unwrap());
     for name in leftovers {
         assert!(
             !dir.path().join(name).exists(),

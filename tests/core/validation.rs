@@ -1,6 +1,6 @@
 use mixite_core::model::CaseData;
 
-use crate::{clock, problems, temp_register, worker};
+use crate::{clock, op, problems, temp_register, worker};
 
 fn refused(edit: impl FnOnce(&mut CaseData)) -> Vec<String> {
     let (_dir, mut register) = temp_register();
@@ -12,7 +12,7 @@ fn refused(edit: impl FnOnce(&mut CaseData)) -> Vec<String> {
             ..Default::default()
         },
         &clock(),
-        "Op",
+        &op("Op"),
     );
     let found = problems(result.expect_err("the input must be refused"));
     assert!(
@@ -94,7 +94,7 @@ fn valid_codici_fiscali_pass_including_omocodia_and_the_numeric_provisional_code
                         ..Default::default()
                     },
                     &clock(),
-                    "Op"
+                    &op("Op")
                 )
                 .is_ok(),
             "{code} is a well-formed code"

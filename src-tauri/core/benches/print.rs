@@ -90,7 +90,7 @@ fn register() -> (tempfile::TempDir, Register, i64) {
                 ..NewCase::default()
             },
             &Clock::at(today()),
-            "Benchmark",
+            &op("Benchmark"),
         )
         .expect("the fixture is valid");
     (dir, register, case.id)

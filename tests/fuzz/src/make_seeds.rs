@@ -46,14 +46,14 @@ fn create(register: &mut Register, data: CaseData, renewed_from: Option<i64>) ->
                 ..NewCase::default()
             },
             &clock(),
-            "Operatore Uno",
+            &op("Operatore Uno"),
         )
         .expect("a valid case is stored")
 }
 
 fn add(register: &mut Register, case: &CaseView, input: &StepInput) -> CaseView {
     register
-        .add_step(case.id, case.revision, input, &clock(), "Operatore Due")
+        .add_step(case.id, case.revision, input, &clock(), &op("Operatore Due"))
         .expect("the step is allowed")
 }
 
@@ -123,7 +123,7 @@ fn main() {
             last,
             "registrato per errore",
             &clock(),
-            "Operatore Due",
+            &op("Operatore Due"),
         )
         .expect("the latest step can be corrected");
     let worked = add(&mut register, &worked, &sent);

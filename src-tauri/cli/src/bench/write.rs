@@ -32,7 +32,7 @@ pub fn run(dir: &Path, count: usize, seed: u64) -> Result<()> {
                 ..NewCase::default()
             },
             &clock,
-            "Benchmark",
+            &op("Benchmark"),
         )?;
         created.push((view.id, view.revision));
     }
@@ -45,7 +45,7 @@ pub fn run(dir: &Path, count: usize, seed: u64) -> Result<()> {
     };
     let started = Instant::now();
     for (id, revision) in created {
-        register.add_step(id, revision, &step, &clock, "Benchmark")?;
+        register.add_step(id, revision, &step, &clock, &op("Benchmark"))?;
     }
     let step_secs = started.elapsed().as_secs_f64();
 

@@ -79,11 +79,7 @@ impl Register {
         }
         let tables = Register::tables()?;
         let name = validate::operator(name, &tables.0, at.today)?;
-        let actor = Actor::unchecked(
-            &uuid::Uuid::new_v4().to_string(),
-            &name,
-            Role::Responsabile,
-        );
+        let actor = Actor::unchecked(&uuid::Uuid::new_v4().to_string(), &name, Role::Responsabile);
         let key = DbKey::generate();
         let mut ring = KeyRing::new(dir);
         ring.put_operator(&actor.id, &actor.name, passphrase, &key, kdf)?;
@@ -91,7 +87,9 @@ impl Register {
         crate::register::store::create_private_dir(dir)?;
         ring.save()?;
         let mut register = Register::assemble(Store::open(dir, &key)?, tables);
-        register.store.write(|tx| operators::insert(tx, &actor, at))?;
+        register
+            .store
+            .write(|tx| operators::insert(tx, &actor, at))?;
         register.keys = Some(Keys { ring, key });
         Ok((register, actor, recovery))
     }
@@ -99,7 +97,12 @@ impl Register {
     /// Opens the register of `dir` for the operator `id` with their passphrase. An unknown operator, a
     /// wrong passphrase and a disabled operator are all `Refused`; after a few failures on one name the
     /// answer is `Wait` (the delay doubles each time, and survives a restart).
-    pub fn sign_in(dir: &Path, id: &str, passphrase: &str, at: &Clock) -> Result<(Register, Actor)> {
+    pub fn sign_in(
+        dir: &Path,
+        id: &str,
+        passphrase: &str,
+        at: &Clock,
+    ) -> Result<(Register, Actor)> {
         let mut ring = KeyRing::load(dir)?.ok_or(Error::Access(AccessCode::NotSetUp))?;
         if let Some(seconds) = ring.wait_for(id, at.now) {
             return Err(Error::Wait { seconds });
@@ -154,7 +157,13 @@ impl Register {
         let operator = operators::get(register.store.conn(), id)?
             .filter(|o| o.active && o.role == Role::Responsabile)
             .ok_or_else(not_allowed)?;
-        ring.put_operator(&operator.id, &operator.name, new_passphrase, &key, Kdf::OWASP)?;
+        ring.put_operator(
+            &operator.id,
+            &operator.name,
+            new_passphrase,
+            &key,
+            Kdf::OWASP,
+        )?;
         ring.take_failures();
         ring.save()?;
         register.keys = Some(Keys { ring, key });
@@ -349,6 +358,7 @@ impl Register {
         if !by.is_responsabile() {
             return Err(not_allowed());
         }
-        operators::get(self.store.conn(), id)?.ok_or(Error::NotFound(crate::error::Missing::Operator))
+        operators::get(self.store.conn(), id)?
+            .ok_or(Error::NotFound(crate::error::Missing::Operator))
     }
 }

@@ -390,7 +390,12 @@ impl KeyRing {
     /// How many seconds a sign-in on `slot` must still wait after its recent failures, if any: the first
     /// `FREE_FAILURES` are answered at once, then each waits twice as long as the one before.
     pub fn wait_for(&self, slot: &str, now: DateTime<Utc>) -> Option<u64> {
-        let mine: Vec<&Failure> = self.file.failures.iter().filter(|f| f.slot == slot).collect();
+        let mine: Vec<&Failure> = self
+            .file
+            .failures
+            .iter()
+            .filter(|f| f.slot == slot)
+            .collect();
         let count = mine.len() as u32;
         if count < FREE_FAILURES {
             return None;
@@ -433,7 +438,9 @@ impl KeyRing {
     /// Writes the ring to `path` the same way (a restore writes a backup's ring beside the database).
     pub fn save_to(&self, path: &Path) -> Result<()> {
         use std::io::Write;
-        let dir = path.parent().ok_or(Error::Access(AccessCode::KeysDamaged))?;
+        let dir = path
+            .parent()
+            .ok_or(Error::Access(AccessCode::KeysDamaged))?;
         let temporary = dir.join(format!("{KEYS_FILE}.{:016x}.tmp", rand::random::<u64>()));
         let written = (|| -> std::io::Result<()> {
             let mut file = crate::register::store::create_private_file(&temporary)?;

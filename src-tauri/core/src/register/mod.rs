@@ -58,7 +58,10 @@ impl Register {
     /// Opens the register of `dir` with its database key, without the key ring: for tests, benchmarks
     /// and the command line. The app opens registers through `access` (a sign-in).
     pub fn open(dir: &Path, key: &keys::DbKey) -> Result<Register> {
-        Ok(Register::assemble(Store::open(dir, key)?, Register::tables()?))
+        Ok(Register::assemble(
+            Store::open(dir, key)?,
+            Register::tables()?,
+        ))
     }
 
     pub fn in_memory() -> Result<Register> {

@@ -244,10 +244,7 @@ fn encrypt_plain(dir: &Path, key: &DbKey) -> Result<()> {
     let plain = Connection::open(&path)?;
     plain.execute(
         "ATTACH DATABASE ?1 AS encrypted KEY ?2",
-        rusqlite::params![
-            target.to_string_lossy(),
-            key.pragma_value().as_str()
-        ],
+        rusqlite::params![target.to_string_lossy(), key.pragma_value().as_str()],
     )?;
     plain.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
     let version: i64 = plain.pragma_query_value(None, "user_version", |r| r.get(0))?;
