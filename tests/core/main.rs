@@ -1,6 +1,7 @@
 //! Integration tests of `mixite-core` on real SQLite files in temporary folders: one binary, a module
 //! per area. Every assertion says why it must hold.
 
+mod access;
 mod archive;
 mod backup;
 mod cases;

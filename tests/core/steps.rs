@@ -259,19 +259,3 @@ fn a_step_on_a_stale_revision_is_a_conflict() {
         "pressing Enter twice on the step form records the step once"
     );
 }
-
-#[test]
-fn every_step_names_its_operator() {
-    let (_dir, mut register) = temp_register();
-    let case = create(&mut register, worker());
-    let err = register
-        .add_step(
-            case.id,
-            case.revision,
-            &step("documents_pending"),
-            &clock(),
-            &op(" "),
-        )
-        .unwrap_err();
-    assert_eq!(problems(err), ["operator:required"]);
-}

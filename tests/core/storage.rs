@@ -85,12 +85,14 @@ fn a_newer_database_is_refused_and_left_byte_for_byte_unchanged() {
 fn a_damaged_database_is_refused_as_damaged_and_left_byte_for_byte_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(DB_FILE);
-    let garbage = vec![0x5Au8; 8192];
+    // A plain SQLite header over garbage: a register from before encryption, damaged.
+    let mut garbage = b"SQLite format 3\0".to_vec();
+    garbage.extend(vec![0x5Au8; 8192]);
     std::fs::write(&path, &garbage).unwrap();
     let result = Store::open(dir.path(), &key());
     assert!(
         matches!(result, Err(Error::Damaged)),
-        "a file SQLite cannot read is reported as damaged, got {:?}",
+        "a plain file SQLite cannot read is reported as damaged, got {:?}",
         result.err()
     );
     assert_eq!(std::fs::read(&path).unwrap(), garbage, "and not touched");
@@ -242,4 +244,32 @@ fn a_plain_copy_an_unfinished_backup_left_is_removed_at_the_next_open() {
             "{name}: only a backup's scratch copy is removed"
         );
     }
+}
+
+#[test]
+fn a_wrong_key_is_a_clear_error_and_the_file_is_left_untouched() {
+    let (dir, register) = temp_register();
+    create(&mut { register }, worker());
+    let path = dir.path().join(DB_FILE);
+    let before = std::fs::read(&path).unwrap();
+    let wrong = mixite_core::register::keys::DbKey::from_bytes([8; 32]);
+    let result = Store::open(dir.path(), &wrong);
+    assert!(
+        matches!(
+            result,
+            Err(Error::Access(mixite_core::error::AccessCode::WrongKey))
+        ),
+        "another key is refused as such, got {:?}",
+        result.err()
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "and the file is not touched"
+    );
+    assert!(
+        !before.starts_with(b"SQLite format 3"),
+        "the register on disk is encrypted: no plain header"
+    );
+    Register::open(dir.path(), &key()).expect("the right key still opens it");
 }

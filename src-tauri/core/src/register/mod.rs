@@ -64,6 +64,15 @@ impl Register {
         ))
     }
 
+    /// Opens the register of `dir` unencrypted, as versions before encryption kept it: only for tests
+    /// and benchmarks that make such a register (to convert it, or to compare with an encrypted one).
+    pub fn open_plain(dir: &Path) -> Result<Register> {
+        Ok(Register::assemble(
+            Store::open_plain(dir)?,
+            Register::tables()?,
+        ))
+    }
+
     pub fn in_memory() -> Result<Register> {
         Ok(Register::assemble(
             Store::open_in_memory()?,
