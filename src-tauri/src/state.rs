@@ -1,20 +1,30 @@
-//! What the running app holds: the register of its data folder (or why it could not be opened), the
-//! operator's language and name. It owns the lock discipline (one `Mutex` around the register, never
-//! held across an `.await`) and must not contain domain logic.
+//! What the running app holds: the register of its data folder once an operator has signed in (or why
+//! it could not be opened), the signed-in session, the recovery key waiting to be printed, and the
+//! interface's language. It owns the lock discipline (one `Mutex` each, never held across an `.await`,
+//! the session's taken and released before the register's) and the rule that no command touches the
+//! register without an open session: `with` and `acting` refuse with `no_session` or `session_locked`.
+//! It must not contain domain logic (the core's `access` and `session` decide).
 
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use mixite_core::error::FieldCode;
+use mixite_core::error::{AccessCode, FieldCode};
 use mixite_core::papers::print::FontLibrary;
-use mixite_core::{Clock, Register};
+use mixite_core::register::access::{readiness, Readiness};
+use mixite_core::register::keys::{Kdf, RecoveryKey};
+use mixite_core::register::operators::Actor;
+use mixite_core::register::session::{Session, DEFAULT_IDLE_MINUTES, IDLE_MINUTES};
+use mixite_core::{Clock, Error, Register};
+use serde::Serialize;
 
 use crate::wire::WireError;
 
 pub const LOCALES: [&str; 2] = ["it", "en"];
 const LOCALE_KEY: &str = "operator.locale";
-const OPERATOR_KEY: &str = "operator.name";
+const IDLE_KEY: &str = "session.idle_minutes";
+/// A shorter idle time for the end-to-end tests (seconds); it can only make the lock come sooner.
+const IDLE_SECONDS_ENV: &str = "MIXITE_IDLE_SECONDS";
 
 /// The fonts folder: `MIXITE_FONTS_DIR`, else `fonts/` beside the executable (where the installed package
 /// puts them), else the source tree's `assets/fonts` (development and test builds).
@@ -29,47 +39,83 @@ pub fn fonts_dir() -> PathBuf {
     beside.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts")))
 }
 
+/// The register as the app holds it.
+enum Held {
+    /// Nobody has signed in (or the last one signed out): the key is not in memory.
+    Closed,
+    Open(Register),
+    /// The data folder cannot be used (another instance, a damaged file or key ring, a newer
+    /// version); shown by the UI's start-up page, which offers a restore.
+    Failed(WireError),
+}
+
+/// The signed-in session as the UI sees it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView {
+    pub operator: Actor,
+    pub locked: bool,
+    pub pin_tries_left: u32,
+    pub idle_minutes: i64,
+    /// The idle time in seconds, which the UI's timer uses (shorter than the minutes in the
+    /// end-to-end tests).
+    pub idle_seconds: i64,
+}
+
+/// What the UI needs before it shows anything: set-up, sign-in, the lock screen or the cases.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessState {
+    #[serde(flatten)]
+    pub readiness: Readiness,
+    pub session: Option<SessionView>,
+    pub startup_error: Option<WireError>,
+}
+
 pub struct Desk {
-    /// The open register, or why it could not be opened (shown by the UI instead of crashing). Behind
-    /// one lock so that a restore can close it, replace the file and open it again.
-    register: Mutex<Result<Register, WireError>>,
+    register: Mutex<Held>,
+    session: Mutex<Option<Session>>,
+    /// The recovery key just issued, until the operator says the sheet is printed.
+    recovery: Mutex<Option<RecoveryKey>>,
     /// The shipped Noto fonts, loaded lazily by the print engine.
     pub fonts: FontLibrary,
     pub data_dir: PathBuf,
     pub locale: Mutex<String>,
-    pub operator: Mutex<String>,
     pub started: Instant,
 }
 
-/// Opens the register of `data_dir` with the operator's stored language and name.
-fn open_register(data_dir: &std::path::Path) -> (Result<Register, WireError>, String, String) {
-    match Register::open(data_dir) {
-        Ok(register) => {
-            let stored = |key| register.store().setting(key).ok().flatten();
-            let locale = stored(LOCALE_KEY)
-                .filter(|l| LOCALES.contains(&l.as_str()))
-                .unwrap_or_else(|| LOCALES[0].to_string());
-            let operator = stored(OPERATOR_KEY).unwrap_or_default();
-            (Ok(register), locale, operator)
-        }
-        Err(err) => {
-            eprintln!("sportello-mixite: cannot open the data folder: {err}");
-            let shown = WireError::from_core(&err, LOCALES[0]);
-            (Err(shown), LOCALES[0].to_string(), String::new())
-        }
-    }
+/// The register settings' idle minutes, within bounds.
+fn idle_minutes(register: &Register) -> i64 {
+    register
+        .store()
+        .setting(IDLE_KEY)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse().ok())
+        .filter(|m| IDLE_MINUTES.contains(m))
+        .unwrap_or(DEFAULT_IDLE_MINUTES)
 }
 
 impl Desk {
-    /// Opens the register of `data_dir`; a failure is kept and shown by the UI instead of crashing.
+    /// The desk on `data_dir`; nothing is opened until someone signs in, but a folder another instance
+    /// holds, or whose key ring is unreadable, is reported at once.
     pub fn open(data_dir: PathBuf, started: Instant) -> Desk {
-        let (register, locale, operator) = open_register(&data_dir);
+        let held = match mixite_core::register::store::refuse_if_in_use(&data_dir)
+            .and_then(|()| readiness(&data_dir))
+        {
+            Ok(_) => Held::Closed,
+            Err(err) => {
+                eprintln!("sportello-mixite: cannot open the data folder: {err}");
+                Held::Failed(WireError::from_core(&err, LOCALES[0]))
+            }
+        };
         Desk {
-            register: Mutex::new(register),
+            register: Mutex::new(held),
+            session: Mutex::new(None),
+            recovery: Mutex::new(None),
             fonts: FontLibrary::new(fonts_dir()),
             data_dir,
-            locale: Mutex::new(locale),
-            operator: Mutex::new(operator),
+            locale: Mutex::new(LOCALES[0].to_string()),
             started,
         }
     }
@@ -78,78 +124,342 @@ impl Desk {
         self.locale.lock().expect("locale lock").clone()
     }
 
+    fn wire(&self, err: &Error) -> WireError {
+        WireError::from_core(err, &self.locale())
+    }
+
+    /// The signed-in operator's name, or empty.
     pub fn operator(&self) -> String {
-        self.operator.lock().expect("operator lock").clone()
+        self.session
+            .lock()
+            .expect("session lock")
+            .as_ref()
+            .map(|s| s.owner().name.clone())
+            .unwrap_or_default()
     }
 
     pub fn startup_error(&self) -> Option<WireError> {
-        self.register
-            .lock()
-            .expect("register lock")
-            .as_ref()
-            .err()
-            .cloned()
+        match &*self.register.lock().expect("register lock") {
+            Held::Failed(e) => Some(e.clone()),
+            _ => None,
+        }
     }
 
-    /// Runs `f` on the register with the clock of this moment; errors come back translated.
+    /// The signed-in operator, if the session is open now (an idle one locks itself here).
+    pub fn actor(&self) -> Result<Actor, WireError> {
+        let mut session = self.session.lock().expect("session lock");
+        let session = session
+            .as_mut()
+            .ok_or_else(|| self.wire(&Error::Access(AccessCode::NoSession)))?;
+        session
+            .actor(Clock::system().now)
+            .cloned()
+            .map_err(|e| self.wire(&e))
+    }
+
+    /// Runs `f` on the register for the signed-in operator; without an open session, refused.
+    pub fn acting<T>(
+        &self,
+        f: impl FnOnce(&mut Register, &Actor, &Clock) -> mixite_core::Result<T>,
+    ) -> Result<T, WireError> {
+        let actor = self.actor()?;
+        let mut guard = self.register.lock().expect("register lock");
+        match &mut *guard {
+            Held::Open(register) => {
+                f(register, &actor, &Clock::system()).map_err(|e| self.wire(&e))
+            }
+            Held::Failed(e) => Err(e.clone()),
+            Held::Closed => Err(self.wire(&Error::Access(AccessCode::NoSession))),
+        }
+    }
+
+    /// Runs `f` on the register with the clock of this moment, for a signed-in operator.
     pub fn with<T>(
         &self,
         f: impl FnOnce(&mut Register, &Clock) -> mixite_core::Result<T>,
     ) -> Result<T, WireError> {
-        let mut guard = self.register.lock().expect("register lock");
-        let register = guard.as_mut().map_err(|e| e.clone())?;
-        f(register, &Clock::system()).map_err(|e| WireError::from_core(&e, &self.locale()))
+        self.acting(|register, _, clock| f(register, clock))
     }
 
-    /// Closes the register (releasing the data folder's lock), runs `f` on the folder, and opens the
-    /// register again, whatever `f` answered: a failed restore leaves the old database in place and in
-    /// use. The lock is held throughout, so no command sees a half-replaced register.
+    /// Closes the register (releasing the data folder's lock), runs `f` on the folder (a restore) and
+    /// signs everyone out: the restored register opens with a passphrase from its own key ring. The
+    /// lock is held throughout, so no command sees a half-replaced register.
     pub fn reopening<T>(
         &self,
         f: impl FnOnce(&std::path::Path, &Clock) -> mixite_core::Result<T>,
     ) -> Result<T, WireError> {
         let mut guard = self.register.lock().expect("register lock");
-        // A folder another instance holds stays held: only this instance's register is closed.
-        if let Err(e) = guard.as_ref() {
+        if let Held::Failed(e) = &*guard {
             if e.kind == "locked" {
                 return Err(e.clone());
             }
         }
-        // Never seen: the lock is held until the register is back.
-        *guard = Err(WireError::simple("internal", "restoring"));
+        *guard = Held::Closed;
         let answer = f(&self.data_dir, &Clock::system());
-        let (register, locale, operator) = open_register(&self.data_dir);
-        *guard = register;
+        *guard = match readiness(&self.data_dir) {
+            Ok(_) => Held::Closed,
+            Err(err) => Held::Failed(self.wire(&err)),
+        };
         drop(guard);
-        *self.locale.lock().expect("locale lock") = locale;
-        *self.operator.lock().expect("operator lock") = operator;
-        answer.map_err(|e| WireError::from_core(&e, &self.locale()))
+        *self.session.lock().expect("session lock") = None;
+        answer.map_err(|e| self.wire(&e))
     }
 
-    /// Switches the operator's language and remembers it in the data folder.
+    /// Switches the interface's language, remembered in the register when one is open.
     pub fn set_locale(&self, locale: &str) -> Result<(), WireError> {
         let Some(&locale) = LOCALES.iter().find(|l| **l == locale) else {
-            return Err(WireError::from_core(
-                &mixite_core::Error::Invalid(vec![mixite_core::FieldError::new(
-                    "locale",
-                    FieldCode::UnknownCode,
-                )]),
-                &self.locale(),
-            ));
+            return Err(self.wire(&Error::Invalid(vec![
+                mixite_core::FieldError::new("locale", FieldCode::UnknownCode),
+            ])));
         };
         *self.locale.lock().expect("locale lock") = locale.to_string();
-        self.with(|register, _| register.store_mut().set_setting(LOCALE_KEY, locale))
+        if let Held::Open(register) = &mut *self.register.lock().expect("register lock") {
+            register
+                .store_mut()
+                .set_setting(LOCALE_KEY, locale)
+                .map_err(|e| WireError::from_core(&e, locale))?;
+        }
+        Ok(())
     }
 
-    /// Sets the operator whose name goes on every step, and remembers it.
-    pub fn set_operator(&self, name: &str) -> Result<(), WireError> {
-        let name = self.with(|register, clock| {
-            let name =
-                mixite_core::register::validate::operator(name, register.reference(), clock.today)?;
-            register.store_mut().set_setting(OPERATOR_KEY, &name)?;
-            Ok(name)
-        })?;
-        *self.operator.lock().expect("operator lock") = name;
+    // ---- access: the first start, signing in and out, the lock ----------------------------------
+
+    /// What the UI shows first.
+    pub fn access_state(&self) -> AccessState {
+        let now = Clock::system().now;
+        let session = self
+            .session
+            .lock()
+            .expect("session lock")
+            .as_ref()
+            .map(|s| SessionView {
+                operator: s.owner().clone(),
+                locked: s.is_locked(now),
+                pin_tries_left: s.pin_tries_left(),
+                idle_minutes: s.idle_minutes(),
+                idle_seconds: s.idle().num_seconds(),
+            });
+        AccessState {
+            readiness: readiness(&self.data_dir).unwrap_or(Readiness {
+                needs_setup: false,
+                plain_register: false,
+                keys_missing: false,
+                operators: Vec::new(),
+            }),
+            session,
+            startup_error: self.startup_error(),
+        }
+    }
+
+    /// Takes an opened register and starts the session of `actor` with their PIN. A refused PIN closes
+    /// nothing: the register is only kept once the PIN is accepted.
+    fn start(&self, register: Register, actor: Actor, pin: &str) -> Result<(), WireError> {
+        let clock = Clock::system();
+        let mut session = Session::new(actor, pin, clock.now, idle_minutes(&register))
+            .map_err(|e| self.wire(&e))?;
+        if let Some(seconds) = std::env::var(IDLE_SECONDS_ENV)
+            .ok()
+            .and_then(|s| s.parse::<i64>().ok())
+            .filter(|s| *s > 0 && *s < session.idle_minutes() * 60)
+        {
+            session.set_idle(chrono::Duration::seconds(seconds));
+        }
+        if let Some(locale) = register
+            .store()
+            .setting(LOCALE_KEY)
+            .ok()
+            .flatten()
+            .filter(|l| LOCALES.contains(&l.as_str()))
+        {
+            *self.locale.lock().expect("locale lock") = locale;
+        }
+        *self.register.lock().expect("register lock") = Held::Open(register);
+        *self.session.lock().expect("session lock") = Some(session);
         Ok(())
+    }
+
+    /// Keeps a failure to open the folder (not a refused passphrase) for the start-up page.
+    fn opening_failed(&self, err: Error) -> WireError {
+        let shown = self.wire(&err);
+        if !matches!(err, Error::Access(AccessCode::Refused) | Error::Wait { .. } | Error::Invalid(_))
+        {
+            eprintln!("sportello-mixite: cannot open the data folder: {err}");
+            *self.register.lock().expect("register lock") = Held::Failed(shown.clone());
+        }
+        shown
+    }
+
+    /// The first start: the first responsabile, signed in. Returns the recovery key, shown once.
+    pub fn set_up(&self, name: &str, passphrase: &str, pin: &str) -> Result<String, WireError> {
+        mixite_core::register::session::check_pin(pin).map_err(|e| self.wire(&e))?;
+        let (register, actor, recovery) =
+            Register::set_up(&self.data_dir, name, passphrase, Kdf::OWASP, &Clock::system())
+                .map_err(|e| self.opening_failed(e))?;
+        self.start(register, actor, pin)?;
+        let text = recovery.text().to_string();
+        *self.recovery.lock().expect("recovery lock") = Some(recovery);
+        Ok(text)
+    }
+
+    pub fn sign_in(&self, id: &str, passphrase: &str, pin: &str) -> Result<(), WireError> {
+        mixite_core::register::session::check_pin(pin).map_err(|e| self.wire(&e))?;
+        self.close();
+        let (register, actor) = Register::sign_in(&self.data_dir, id, passphrase, &Clock::system())
+            .map_err(|e| self.opening_failed(e))?;
+        self.start(register, actor, pin)
+    }
+
+    pub fn recover(
+        &self,
+        recovery: &str,
+        id: &str,
+        new_passphrase: &str,
+        pin: &str,
+    ) -> Result<(), WireError> {
+        mixite_core::register::session::check_pin(pin).map_err(|e| self.wire(&e))?;
+        self.close();
+        let (register, actor) =
+            Register::recover(&self.data_dir, recovery, id, new_passphrase, &Clock::system())
+                .map_err(|e| self.opening_failed(e))?;
+        self.start(register, actor, pin)
+    }
+
+    /// Another operator takes over the open register with their passphrase and their own PIN.
+    pub fn switch(&self, id: &str, passphrase: &str, pin: &str) -> Result<(), WireError> {
+        mixite_core::register::session::check_pin(pin).map_err(|e| self.wire(&e))?;
+        let clock = Clock::system();
+        let actor = {
+            let mut guard = self.register.lock().expect("register lock");
+            let Held::Open(register) = &mut *guard else {
+                return Err(self.wire(&Error::Access(AccessCode::NoSession)));
+            };
+            register
+                .confirm(id, passphrase, &clock)
+                .map_err(|e| self.wire(&e))?
+        };
+        let idle = self
+            .session
+            .lock()
+            .expect("session lock")
+            .as_ref()
+            .map(|s| s.idle())
+            .unwrap_or_else(|| chrono::Duration::minutes(DEFAULT_IDLE_MINUTES));
+        let mut session =
+            Session::new(actor, pin, clock.now, DEFAULT_IDLE_MINUTES).map_err(|e| self.wire(&e))?;
+        session.set_idle(idle);
+        *self.session.lock().expect("session lock") = Some(session);
+        Ok(())
+    }
+
+    pub fn lock(&self) {
+        if let Some(session) = self.session.lock().expect("session lock").as_mut() {
+            session.lock();
+        }
+    }
+
+    pub fn unlock_pin(&self, pin: &str) -> Result<(), WireError> {
+        let mut guard = self.session.lock().expect("session lock");
+        let session = guard
+            .as_mut()
+            .ok_or_else(|| self.wire(&Error::Access(AccessCode::NoSession)))?;
+        session
+            .unlock_pin(pin, Clock::system().now)
+            .map_err(|e| self.wire(&e))
+    }
+
+    /// Unlocks with the session owner's passphrase (after too many wrong PINs, or by choice).
+    pub fn unlock_passphrase(&self, passphrase: &str) -> Result<(), WireError> {
+        let owner = self
+            .session
+            .lock()
+            .expect("session lock")
+            .as_ref()
+            .map(|s| s.owner().id.clone())
+            .ok_or_else(|| self.wire(&Error::Access(AccessCode::NoSession)))?;
+        let clock = Clock::system();
+        {
+            let mut guard = self.register.lock().expect("register lock");
+            let Held::Open(register) = &mut *guard else {
+                return Err(self.wire(&Error::Access(AccessCode::NoSession)));
+            };
+            register
+                .confirm(&owner, passphrase, &clock)
+                .map_err(|e| self.wire(&e))?;
+        }
+        if let Some(session) = self.session.lock().expect("session lock").as_mut() {
+            session.unlock_confirmed(clock.now);
+        }
+        Ok(())
+    }
+
+    /// Signs out: the session ends and the register is closed, its key dropped from memory.
+    pub fn sign_out(&self) {
+        self.close();
+    }
+
+    fn close(&self) {
+        *self.session.lock().expect("session lock") = None;
+        *self.recovery.lock().expect("recovery lock") = None;
+        let mut guard = self.register.lock().expect("register lock");
+        if matches!(&*guard, Held::Open(_)) {
+            *guard = Held::Closed;
+        }
+    }
+
+    /// The operator is typing or moving the mouse: the idle timer starts again.
+    pub fn activity(&self) {
+        if let Some(session) = self.session.lock().expect("session lock").as_mut() {
+            session.touch(Clock::system().now);
+        }
+    }
+
+    /// The desk's idle time before locking (a responsabile's setting).
+    pub fn set_idle(&self, minutes: i64) -> Result<(), WireError> {
+        self.acting(|register, actor, _| {
+            if !actor.is_responsabile() {
+                return Err(Error::Access(AccessCode::NotAllowed));
+            }
+            if !IDLE_MINUTES.contains(&minutes) {
+                return Err(Error::Invalid(vec![mixite_core::FieldError::new(
+                    "idleMinutes",
+                    FieldCode::OutOfRange,
+                )
+                .with("min", IDLE_MINUTES.start())
+                .with("max", IDLE_MINUTES.end())]));
+            }
+            register
+                .store_mut()
+                .set_setting(IDLE_KEY, &minutes.to_string())
+        })?;
+        if let Some(session) = self.session.lock().expect("session lock").as_mut() {
+            session.set_idle(chrono::Duration::minutes(minutes));
+        }
+        Ok(())
+    }
+
+    /// Keeps a recovery key just reissued until its sheet is printed.
+    pub fn keep_recovery(&self, recovery: RecoveryKey) -> String {
+        let text = recovery.text().to_string();
+        *self.recovery.lock().expect("recovery lock") = Some(recovery);
+        text
+    }
+
+    /// The recovery key waiting to be printed, with the register's id and the operator's name.
+    pub fn pending_recovery(&self) -> Result<(String, String, Actor), WireError> {
+        let actor = self.actor()?;
+        let text = self
+            .recovery
+            .lock()
+            .expect("recovery lock")
+            .as_ref()
+            .map(|r| r.text().to_string())
+            .ok_or_else(|| self.wire(&Error::NotFound(mixite_core::error::Missing::Paper)))?;
+        let id = self.with(|register, _| Ok(register.register_id().unwrap_or_default().to_string()))?;
+        Ok((text, id, actor))
+    }
+
+    /// Forgets the recovery key: its sheet is printed and sealed.
+    pub fn forget_recovery(&self) {
+        *self.recovery.lock().expect("recovery lock") = None;
     }
 }

@@ -18,6 +18,10 @@ pub struct WireField {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct WireError {
     pub kind: String,
+    /// For kind `access`: which refusal (`no_session`, `session_locked`, `pin_exhausted`, `wait`…), so
+    /// the UI shows the sign-in or the lock screen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     pub message: String,
     pub fields: Vec<WireField>,
 }
@@ -86,6 +90,7 @@ impl WireError {
     pub fn simple(kind: &str, message: &str) -> WireError {
         WireError {
             kind: kind.to_string(),
+            code: None,
             message: message.to_string(),
             fields: Vec::new(),
         }
@@ -162,8 +167,14 @@ impl WireError {
                 }
             })
             .collect();
+        let code = match err {
+            Error::Access(code) => Some(code.to_string()),
+            Error::Wait { .. } => Some("wait".to_string()),
+            _ => None,
+        };
         WireError {
             kind: kind.to_string(),
+            code,
             message,
             fields,
         }

@@ -44,12 +44,6 @@ pub fn app_set_locale(desk: State<'_, Desk>, locale: String) -> Result<AppInfo, 
     Ok(info(&desk))
 }
 
-#[tauri::command(async)]
-pub fn app_set_operator(desk: State<'_, Desk>, name: String) -> Result<AppInfo, WireError> {
-    desk.set_operator(&name)?;
-    Ok(info(&desk))
-}
-
 static FIRST_PAINT: AtomicBool = AtomicBool::new(false);
 
 /// Called by the UI once the first case list is on screen. With `MIXITE_REPORT_STARTUP` set, prints the

@@ -47,13 +47,12 @@ pub fn cases_create(
     request_id: Option<String>,
     renewed_from: Option<i64>,
 ) -> Result<CaseView, WireError> {
-    let operator = desk.operator();
     let new = NewCase {
         data,
         request_id,
         renewed_from,
     };
-    desk.with(|r, clock| r.create(&new, clock, &operator))
+    desk.acting(|r, actor, clock| r.create(&new, clock, actor))
 }
 
 #[tauri::command(async)]
@@ -63,7 +62,7 @@ pub fn cases_update(
     revision: i64,
     data: CaseData,
 ) -> Result<CaseView, WireError> {
-    desk.with(|r, clock| r.update(id, revision, &data, clock))
+    desk.acting(|r, actor, clock| r.update(id, revision, &data, clock, actor))
 }
 
 #[tauri::command(async)]

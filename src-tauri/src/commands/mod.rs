@@ -1,6 +1,7 @@
 //! IPC commands, one module per area, named `<area>_<verb>`. Each command is a few lines: take the
 //! state, call the core, map the error through `wire`. They must not hold domain rules or SQL.
 
+pub mod access;
 pub mod app;
 pub mod archive;
 pub mod cases;

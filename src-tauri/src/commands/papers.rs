@@ -50,8 +50,9 @@ pub fn forms_preview(desk: State<'_, Desk>, args: PaperArgs) -> Result<Filled, W
 }
 
 fn file(desk: &Desk, args: &PaperArgs) -> Result<Filed, WireError> {
-    let operator = desk.operator();
-    desk.with(|r, clock| papers::file(r, &desk.fonts, args.case_id, &args.paper, &operator, clock))
+    desk.acting(|r, actor, clock| {
+        papers::file(r, &desk.fonts, args.case_id, &args.paper, &actor.name, clock)
+    })
 }
 
 /// Files the paper and answers how to open it (`papers_open`) and what to call a saved copy.

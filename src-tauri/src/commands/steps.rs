@@ -14,8 +14,7 @@ pub fn steps_add(
     revision: i64,
     step: StepInput,
 ) -> Result<CaseView, WireError> {
-    let operator = desk.operator();
-    desk.with(|r, clock| r.add_step(case_id, revision, &step, clock, &operator))
+    desk.acting(|r, actor, clock| r.add_step(case_id, revision, &step, clock, actor))
 }
 
 #[tauri::command(async)]
@@ -26,6 +25,7 @@ pub fn steps_correct(
     step_id: i64,
     reason: String,
 ) -> Result<CaseView, WireError> {
-    let operator = desk.operator();
-    desk.with(|r, clock| r.correct_step(case_id, revision, step_id, &reason, clock, &operator))
+    desk.acting(|r, actor, clock| {
+        r.correct_step(case_id, revision, step_id, &reason, clock, actor)
+    })
 }

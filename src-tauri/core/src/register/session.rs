@@ -98,8 +98,18 @@ impl Session {
         self.locked = true;
     }
 
-    pub fn set_idle_minutes(&mut self, minutes: i64) {
-        self.idle = Duration::minutes(minutes);
+    pub fn idle(&self) -> Duration {
+        self.idle
+    }
+
+    /// The idle time in whole minutes (at least one), as the settings show it.
+    pub fn idle_minutes(&self) -> i64 {
+        self.idle.num_minutes().max(1)
+    }
+
+    /// The idle time before the session locks itself.
+    pub fn set_idle(&mut self, idle: Duration) {
+        self.idle = idle;
     }
 
     /// Unlocks with the PIN; after `PIN_TRIES` wrong ones only `unlock_confirmed` (the passphrase) does.

@@ -220,6 +220,19 @@ fn lock_folder(dir: &Path) -> Result<File> {
     Ok(lock)
 }
 
+/// Fails with `Locked` when another instance holds the data folder now (checked at start-up, before
+/// anyone signs in, so a second window says so at once); the lock is not kept.
+pub fn refuse_if_in_use(dir: &Path) -> Result<()> {
+    let Ok(lock) = OpenOptions::new().write(true).open(dir.join(LOCK_FILE)) else {
+        return Ok(());
+    };
+    match lock.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::Io(e)),
+    }
+}
+
 /// Whether the file at `path` is a plain SQLite database (its header is readable text); `false` when
 /// there is no file.
 pub(crate) fn is_plain(path: &Path) -> Result<bool> {
