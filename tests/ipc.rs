@@ -18,15 +18,24 @@ struct App {
     window: WebviewWindow<tauri::test::MockRuntime>,
 }
 
-/// The app on a fresh data folder, its operator's name set (a case is opened only by a named
-/// operator).
+/// The responsabile every test desk is set up with.
+const BOSS: &str = "Mario Rossi";
+const BOSS_PASSPHRASE: &str = "una parola lunga 1";
+
+/// The app on a fresh data folder, its first responsabile set up and signed in.
 fn app() -> App {
     let app = app_without_operator();
-    invoke(&app, "app_set_operator", json!({ "name": "Mario Rossi" })).unwrap();
+    let done = invoke(
+        &app,
+        "access_set_up",
+        json!({ "args": { "name": BOSS, "passphrase": BOSS_PASSPHRASE, "pin": "2468" } }),
+    )
+    .unwrap();
+    assert_eq!(done["state"]["session"]["operator"]["name"], BOSS);
     app
 }
 
-/// The app as it first starts on a fresh data folder: no operator's name yet.
+/// The app as it first starts on a fresh data folder: nobody signed in, no operator yet.
 fn app_without_operator() -> App {
     let dir = tempfile::tempdir().unwrap();
     let desk = Desk::open(dir.path().to_path_buf(), Instant::now());
@@ -157,52 +166,113 @@ fn errors_follow_the_operator_language_and_name_household_members() {
 }
 
 #[test]
-fn a_case_is_not_opened_before_the_operator_s_name_is_set() {
+fn commands_refuse_without_a_session_and_record_the_session_s_operator() {
     let app = app_without_operator();
-    let err = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap_err();
-    assert_eq!(err["kind"], "invalid", "{err}");
-    assert_eq!(
-        err["fields"],
-        json!([{ "field": "operator", "code": "required", "message": "Operatore: campo obbligatorio" }]),
-        "the refusal names the missing operator, translated"
-    );
-    invoke(&app, "app_set_operator", json!({ "name": "Giulia Neri" })).unwrap();
+    let state = invoke(&app, "access_state", json!({})).unwrap();
+    assert_eq!(state["needsSetup"], true, "{state}");
+    assert_eq!(state["session"], Value::Null);
+    for (cmd, args) in [
+        (
+            "cases_search",
+            json!({ "query": "", "offset": 0, "limit": 10 }),
+        ),
+        ("cases_create", json!({ "data": worker() })),
+        ("cases_get", json!({ "id": 1 })),
+        ("reference_get", json!({})),
+        ("operators_list", json!({})),
+        ("backup_status", json!({})),
+    ] {
+        let err = invoke(&app, cmd, args).unwrap_err();
+        assert_eq!(
+            (err["kind"].as_str(), err["code"].as_str()),
+            (Some("access"), Some("no_session")),
+            "{cmd} without a session: {err}"
+        );
+        assert!(
+            err["message"].as_str().unwrap().contains("accedere"),
+            "{err}"
+        );
+    }
+    let short = invoke(
+        &app,
+        "access_set_up",
+        json!({ "args": { "name": "Giulia Neri", "passphrase": "corta", "pin": "2468" } }),
+    )
+    .unwrap_err();
+    assert_eq!(short["fields"][0]["field"], "passphrase", "{short}");
+    assert!(short["fields"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("10"));
+    let done = invoke(
+        &app,
+        "access_set_up",
+        json!({ "args": { "name": "Giulia Neri", "passphrase": BOSS_PASSPHRASE, "pin": "2468" } }),
+    )
+    .unwrap();
+    assert_eq!(done["recoveryKey"].as_str().unwrap().len(), 39);
+    // The UI never sends a name: the step carries the signed-in operator.
     let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
-    assert_eq!(
-        case["steps"][0]["operator"], "Giulia Neri",
-        "once named, the operator opens the case"
-    );
-}
-
-#[test]
-fn other_error_kinds_have_their_own_shape() {
-    let app = app_without_operator();
-    let missing = invoke(&app, "cases_get", json!({ "id": 42 })).unwrap_err();
-    assert_eq!(
-        missing,
-        json!({ "kind": "not_found", "message": "Pratica non trovata.", "fields": [] })
-    );
-    invoke(&app, "app_set_operator", json!({ "name": "Giulia Neri" })).unwrap();
-    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    assert_eq!(case["steps"][0]["operator"], "Giulia Neri");
+    // A second operator takes over at the counter; their steps carry their name.
+    let added = invoke(
+        &app,
+        "operators_add",
+        json!({ "args": { "name": "Luca Bianchi", "role": "operatore", "passphrase": "la sua parola 2" } }),
+    )
+    .unwrap();
+    invoke(
+        &app,
+        "access_switch",
+        json!({ "args": { "operatorId": added["id"], "passphrase": "la sua parola 2", "pin": "1357" } }),
+    )
+    .unwrap();
     let args = json!({ "caseId": case["id"], "revision": case["revision"],
                        "step": { "kind": "documents_pending", "date": case["createdAt"].as_str().unwrap()[..10] } });
-    let stepped = invoke(&app, "steps_add", args.clone()).unwrap();
-    assert_eq!(
-        stepped["steps"][1]["operator"], "Giulia Neri",
-        "the step records the operator"
-    );
-    let stale = invoke(&app, "steps_add", args).unwrap_err();
-    assert_eq!(
-        stale["kind"], "conflict",
-        "a second submit of the same step is refused"
-    );
-    assert!(stale["message"].as_str().unwrap().contains("modificata"));
+    let stepped = invoke(&app, "steps_add", args).unwrap();
+    assert_eq!(stepped["steps"][1]["operator"], "Luca Bianchi");
+    let not_allowed = invoke(&app, "operators_list", json!({})).unwrap_err();
+    assert_eq!(not_allowed["code"], "not_allowed", "{not_allowed}");
+    // Locked: nothing answers but the unlock; five wrong PINs leave only the passphrase.
+    let locked = invoke(&app, "access_lock", json!({})).unwrap();
+    assert_eq!(locked["session"]["locked"], true);
+    let refused = invoke(&app, "cases_get", json!({ "id": case["id"] })).unwrap_err();
+    assert_eq!(refused["code"], "session_locked", "{refused}");
+    for _ in 0..5 {
+        invoke(&app, "access_unlock_pin", json!({ "pin": "0000" })).unwrap_err();
+    }
+    let exhausted = invoke(&app, "access_unlock_pin", json!({ "pin": "1357" })).unwrap_err();
+    assert_eq!(exhausted["code"], "pin_exhausted");
+    invoke(
+        &app,
+        "access_unlock_passphrase",
+        json!({ "passphrase": "la sua parola 2" }),
+    )
+    .unwrap();
+    invoke(&app, "cases_get", json!({ "id": case["id"] })).unwrap();
+    let out = invoke(&app, "access_sign_out", json!({})).unwrap();
+    assert_eq!(out["session"], Value::Null);
+    assert_eq!(out["operators"].as_array().unwrap().len(), 2);
+    let wrong = invoke(
+        &app,
+        "access_sign_in",
+        json!({ "args": { "operatorId": added["id"], "passphrase": "non è la sua", "pin": "1357" } }),
+    )
+    .unwrap_err();
+    let unknown = invoke(
+        &app,
+        "access_sign_in",
+        json!({ "args": { "operatorId": "nessuno", "passphrase": "non è la sua", "pin": "1357" } }),
+    )
+    .unwrap_err();
+    assert_eq!(wrong, unknown, "no answer tells whether a name exists");
 }
 
 #[test]
 fn a_locked_data_folder_is_reported_at_startup_not_by_a_crash() {
     let dir = tempfile::tempdir().unwrap();
-    let _first = mixite_core::Register::open(dir.path()).unwrap();
+    let key = mixite_core::register::keys::DbKey::generate();
+    let _first = mixite_core::Register::open(dir.path(), &key).unwrap();
     let desk = Desk::open(dir.path().to_path_buf(), Instant::now());
     let error = desk
         .startup_error()

@@ -208,9 +208,10 @@ impl Desk {
     /// Switches the interface's language, remembered in the register when one is open.
     pub fn set_locale(&self, locale: &str) -> Result<(), WireError> {
         let Some(&locale) = LOCALES.iter().find(|l| **l == locale) else {
-            return Err(self.wire(&Error::Invalid(vec![
-                mixite_core::FieldError::new("locale", FieldCode::UnknownCode),
-            ])));
+            return Err(self.wire(&Error::Invalid(vec![mixite_core::FieldError::new(
+                "locale",
+                FieldCode::UnknownCode,
+            )])));
         };
         *self.locale.lock().expect("locale lock") = locale.to_string();
         if let Held::Open(register) = &mut *self.register.lock().expect("register lock") {
@@ -281,8 +282,10 @@ impl Desk {
     /// Keeps a failure to open the folder (not a refused passphrase) for the start-up page.
     fn opening_failed(&self, err: Error) -> WireError {
         let shown = self.wire(&err);
-        if !matches!(err, Error::Access(AccessCode::Refused) | Error::Wait { .. } | Error::Invalid(_))
-        {
+        if !matches!(
+            err,
+            Error::Access(AccessCode::Refused) | Error::Wait { .. } | Error::Invalid(_)
+        ) {
             eprintln!("sportello-mixite: cannot open the data folder: {err}");
             *self.register.lock().expect("register lock") = Held::Failed(shown.clone());
         }
@@ -292,9 +295,14 @@ impl Desk {
     /// The first start: the first responsabile, signed in. Returns the recovery key, shown once.
     pub fn set_up(&self, name: &str, passphrase: &str, pin: &str) -> Result<String, WireError> {
         mixite_core::register::session::check_pin(pin).map_err(|e| self.wire(&e))?;
-        let (register, actor, recovery) =
-            Register::set_up(&self.data_dir, name, passphrase, Kdf::OWASP, &Clock::system())
-                .map_err(|e| self.opening_failed(e))?;
+        let (register, actor, recovery) = Register::set_up(
+            &self.data_dir,
+            name,
+            passphrase,
+            Kdf::OWASP,
+            &Clock::system(),
+        )
+        .map_err(|e| self.opening_failed(e))?;
         self.start(register, actor, pin)?;
         let text = recovery.text().to_string();
         *self.recovery.lock().expect("recovery lock") = Some(recovery);
@@ -318,9 +326,14 @@ impl Desk {
     ) -> Result<(), WireError> {
         mixite_core::register::session::check_pin(pin).map_err(|e| self.wire(&e))?;
         self.close();
-        let (register, actor) =
-            Register::recover(&self.data_dir, recovery, id, new_passphrase, &Clock::system())
-                .map_err(|e| self.opening_failed(e))?;
+        let (register, actor) = Register::recover(
+            &self.data_dir,
+            recovery,
+            id,
+            new_passphrase,
+            &Clock::system(),
+        )
+        .map_err(|e| self.opening_failed(e))?;
         self.start(register, actor, pin)
     }
 
@@ -454,7 +467,8 @@ impl Desk {
             .as_ref()
             .map(|r| r.text().to_string())
             .ok_or_else(|| self.wire(&Error::NotFound(mixite_core::error::Missing::Paper)))?;
-        let id = self.with(|register, _| Ok(register.register_id().unwrap_or_default().to_string()))?;
+        let id =
+            self.with(|register, _| Ok(register.register_id().unwrap_or_default().to_string()))?;
         Ok((text, id, actor))
     }
 

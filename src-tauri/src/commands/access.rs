@@ -100,7 +100,10 @@ pub fn access_lock(desk: State<'_, Desk>) -> AccessState {
 }
 
 #[tauri::command(async)]
-pub fn access_unlock_pin(desk: State<'_, Desk>, pin: SecretString) -> Result<AccessState, WireError> {
+pub fn access_unlock_pin(
+    desk: State<'_, Desk>,
+    pin: SecretString,
+) -> Result<AccessState, WireError> {
     desk.unlock_pin(pin.expose_secret())?;
     Ok(desk.access_state())
 }

@@ -51,7 +51,14 @@ pub fn forms_preview(desk: State<'_, Desk>, args: PaperArgs) -> Result<Filled, W
 
 fn file(desk: &Desk, args: &PaperArgs) -> Result<Filed, WireError> {
     desk.acting(|r, actor, clock| {
-        papers::file(r, &desk.fonts, args.case_id, &args.paper, &actor.name, clock)
+        papers::file(
+            r,
+            &desk.fonts,
+            args.case_id,
+            &args.paper,
+            &actor.name,
+            clock,
+        )
     })
 }
 

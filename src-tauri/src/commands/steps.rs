@@ -25,7 +25,5 @@ pub fn steps_correct(
     step_id: i64,
     reason: String,
 ) -> Result<CaseView, WireError> {
-    desk.acting(|r, actor, clock| {
-        r.correct_step(case_id, revision, step_id, &reason, clock, actor)
-    })
+    desk.acting(|r, actor, clock| r.correct_step(case_id, revision, step_id, &reason, clock, actor))
 }
