@@ -1,9 +1,11 @@
 //! The case register of one data folder: the store (`store`), the cases and their people (`cases`), the
-//! append-only step history (`steps`), search (`search`) and the validation of what the operator types
-//! (`validate`), behind the `Register` façade that runs each use case (create, update, add a step,
-//! correct one, renew) as one validated transaction. It must not print, encrypt or write outside the data
-//! folder's database (papers and exchange do), and no query lives outside its area modules.
+//! append-only step history (`steps`), search (`search`), the validation of what the operator types
+//! (`validate`) and the audit trail of who did what (`audit`, a hash-chained append-only log), behind the
+//! `Register` façade that runs each use case (create, update, add a step, correct one, renew) as one
+//! validated transaction. It must not print, encrypt or write outside the data folder's database (papers
+//! and exchange do), and no query lives outside its area modules.
 
+pub mod audit;
 pub mod cases;
 pub mod choices;
 pub mod search;
