@@ -29,7 +29,8 @@ CREATE TABLE audit (
     hash TEXT NOT NULL
 ) STRICT;
 
--- An index ends with the rowid, which is `seq`: each one serves its filter newest first without a sort.
+-- An index ends with the rowid, which is `seq`: an operator, a case or an action is listed newest first
+-- straight from its index; a period's range is found by `audit_day` and then sorted.
 CREATE INDEX audit_operator ON audit (operator_id) WHERE operator_id IS NOT NULL;
 CREATE INDEX audit_case ON audit (case_uuid) WHERE case_uuid IS NOT NULL;
 CREATE INDEX audit_action ON audit (action);
