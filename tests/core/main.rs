@@ -3,6 +3,7 @@
 
 mod access;
 mod archive;
+mod audit;
 mod backup;
 mod cases;
 mod catalogue;
@@ -86,6 +87,19 @@ pub fn problems(err: mixite_core::Error) -> Vec<String> {
             .collect(),
         other => panic!("expected a validation error, got {other:?}"),
     }
+}
+
+/// A text of `locales/<area>/<lang>.yml` at its full dotted key (`audit.action.signed_in`), as the file
+/// holds it, read without rust-i18n; `None` when the file has no text there.
+pub fn locale_text(area: &str, lang: &str, key: &str) -> Option<String> {
+    let path = format!(
+        "{}/../../locales/{area}/{lang}.yml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let docs = yaml_rust2::YamlLoader::load_from_str(&std::fs::read_to_string(path).unwrap())
+        .expect("the translation file is YAML");
+    let node = key.split('.').fold(&docs[0], |node, part| &node[part]);
+    node.as_str().map(String::from)
 }
 
 /// The text poppler extracts from a PDF with every space removed (boxes print one character each, and

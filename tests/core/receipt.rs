@@ -5,7 +5,7 @@ use mixite_core::model::StepInput;
 use mixite_core::papers::print::FontLibrary;
 use mixite_core::papers::receipt;
 
-use crate::{clock, create, op, problems, squeezed_text, temp_register, worker};
+use crate::{clock, create, locale_text, op, problems, squeezed_text, temp_register, worker};
 
 fn fonts() -> FontLibrary {
     FontLibrary::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/fonts"))
@@ -14,18 +14,8 @@ fn fonts() -> FontLibrary {
 /// A text of `locales/checklist/<lang>.yml` as the file holds it (`key` below `checklist.`), read
 /// without the core's own translation lookup.
 fn translated(lang: &str, key: &str) -> String {
-    let path = format!(
-        "{}/../../locales/checklist/{lang}.yml",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let docs = yaml_rust2::YamlLoader::load_from_str(&std::fs::read_to_string(path).unwrap())
-        .expect("the translation file is YAML");
-    let node = key
-        .split('.')
-        .fold(&docs[0]["checklist"], |node, part| &node[part]);
-    node.as_str()
+    locale_text("checklist", lang, &format!("checklist.{key}"))
         .unwrap_or_else(|| panic!("{lang}: checklist.{key} is a text"))
-        .to_string()
 }
 
 /// Text as `squeezed_text` gives it: every space removed.

@@ -1,12 +1,14 @@
 //! The case register of one data folder: the encrypted store (`store`) and its key ring (`keys`), the
 //! operators (`operators`) and who may open and manage what (`access`), the signed-in session's PIN and
 //! idle lock (`session`), the cases and their people (`cases`), the append-only step history (`steps`),
-//! search (`search`) and the validation of what the operator types (`validate`), behind the `Register`
+//! search (`search`), the validation of what the operator types (`validate`) and the audit trail of
+//! who did what (`audit`, a hash-chained append-only log), behind the `Register`
 //! façade that runs each use case (create, update, add a step, correct one, renew) as one validated
 //! transaction by a signed-in `Actor`. It must not print or write outside the data folder's database
 //! and key ring (papers and exchange do), and no query lives outside its area modules.
 
 pub mod access;
+pub mod audit;
 pub mod cases;
 pub mod choices;
 pub mod keys;

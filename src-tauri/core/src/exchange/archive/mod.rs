@@ -37,12 +37,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::clock::Clock;
 use crate::error::{ArchiveCode, Error, Result};
 use crate::model::{CaseData, CaseView, Permit, StepDetails};
 use crate::reference::Reference;
+// The manifest's hashes are written as the audit trail writes its own (one hex encoder in the core).
+pub(crate) use crate::register::audit::sha256_hex;
 use crate::register::{cases, steps, validate, Register};
 
 /// The `schema` written into `case.json` and `manifest.json`; an archive with another one is refused
@@ -221,15 +222,6 @@ struct ManifestEntry {
 
 fn archive_err(code: ArchiveCode) -> Error {
     Error::Archive(code)
-}
-
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest.iter() {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
 }
 
 /// A PDF name accepted in an archive and on a FAT32 stick (see `Pdf::name`).
