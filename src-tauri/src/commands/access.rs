@@ -218,7 +218,7 @@ pub struct Reissued {
 
 #[tauri::command(async)]
 pub fn operators_reissue_recovery(desk: State<'_, Desk>) -> Result<Reissued, WireError> {
-    let recovery = desk.acting(|r, actor, _| r.reissue_recovery(actor))?;
+    let recovery = desk.acting(|r, actor, clock| r.reissue_recovery(actor, clock))?;
     Ok(Reissued {
         recovery_key: desk.keep_recovery(recovery),
     })

@@ -15,7 +15,9 @@ use crate::error::{AccessCode, Error, Result};
 use crate::register::keys::{DbKey, Kdf, KeyRing, RecoveryKey, SignInName, RECOVERY_SLOT};
 use crate::register::operators::{self, Actor, Operator, Role};
 use crate::register::store::{is_plain, Store, DB_FILE};
-use crate::register::{validate, Register};
+use crate::register::audit::{self, Action, Detail, Entry};
+use crate::register::keys::Failure;
+use crate::register::{entry, validate, Register};
 
 /// The register's keys while it is open: the ring, to add and rewrap slots, and the key itself.
 pub(crate) struct Keys {
@@ -36,6 +38,14 @@ pub struct Readiness {
     pub keys_missing: bool,
     /// Who can sign in.
     pub operators: Vec<SignInName>,
+}
+
+/// An audit entry by `by` about operator `id`.
+fn about(by: &Actor, action: Action, id: &str) -> Entry {
+    entry(by, action).with(Detail {
+        subject: Some(id.to_string()),
+        ..Detail::default()
+    })
 }
 
 fn refused() -> Error {
@@ -124,10 +134,60 @@ impl Register {
                 return Err(refused());
             }
         };
-        ring.take_failures();
-        ring.save()?;
+        register.signed_in(&mut ring, &actor, None, at)?;
         register.keys = Some(Keys { ring, key });
         Ok((register, actor))
+    }
+
+    /// Records a sign-in (after `then`, if any) and the failed ones before it.
+    fn signed_in(
+        &mut self,
+        ring: &mut KeyRing,
+        actor: &Actor,
+        then: Option<Action>,
+        at: &Clock,
+    ) -> Result<()> {
+        let mut entries: Vec<Entry> = then
+            .map(|action| {
+                entry(actor, action).with(Detail {
+                    subject: Some(actor.id.clone()),
+                    ..Detail::default()
+                })
+            })
+            .into_iter()
+            .collect();
+        entries.push(entry(actor, Action::SignedIn));
+        self.log_failures(ring, entries, at)
+    }
+
+    /// Writes to the audit trail the failed sign-ins the ring kept (each at its own time), then
+    /// `entries`, in one transaction, and clears the failures from the ring (which ends any wait).
+    fn log_failures(&mut self, ring: &mut KeyRing, entries: Vec<Entry>, at: &Clock) -> Result<()> {
+        let names = ring.names();
+        let failures = ring.take_failures();
+        self.store.write(|tx| {
+            for Failure { at: when, slot } in &failures {
+                let known = names.iter().find(|n| n.id == *slot);
+                let name = match known {
+                    Some(n) => n.name.as_str(),
+                    None if slot == RECOVERY_SLOT => RECOVERY_SLOT,
+                    None => "",
+                };
+                let moment = chrono::DateTime::parse_from_rfc3339(when)
+                    .map(|t| Clock {
+                        now: t.with_timezone(&chrono::Utc),
+                        today: t.with_timezone(&chrono::Local).date_naive(),
+                    })
+                    .unwrap_or(*at);
+                let failed = Entry::new(known.map(|n| n.id.as_str()), name, Action::SignInFailed);
+                audit::append(tx, &failed, &moment)?;
+            }
+            for entry in &entries {
+                audit::append(tx, entry, at)?;
+            }
+            Ok(())
+        })?;
+        ring.save()
     }
 
     /// Opens the register with the recovery key and gives responsabile `id` a new passphrase (every
@@ -220,9 +280,10 @@ impl Register {
         let operator = operators::get(self.store.conn(), id)?
             .filter(|o| o.active)
             .ok_or_else(refused)?;
-        let keys = self.keys_mut()?;
-        keys.ring.take_failures();
-        keys.ring.save()?;
+        let mut keys = self.keys.take().ok_or(Error::Access(AccessCode::NoSession))?;
+        let logged = self.log_failures(&mut keys.ring, Vec::new(), at);
+        self.keys = Some(keys);
+        logged?;
         Ok(operator.actor())
     }
 
@@ -249,7 +310,16 @@ impl Register {
         let name = validate::operator(name, &self.reference, at.today)?;
         crate::register::keys::check_passphrase(passphrase, "passphrase")?;
         let actor = Actor::unchecked(&uuid::Uuid::new_v4().to_string(), &name, role);
-        self.store.write(|tx| operators::insert(tx, &actor, at))?;
+        self.store.write(|tx| {
+            operators::insert(tx, &actor, at)?;
+            let added = Detail {
+                subject: Some(actor.id.clone()),
+                role: Some(role.to_string()),
+                ..Detail::default()
+            };
+            audit::append(tx, &entry(by, Action::OperatorAdded).with(added), at)?;
+            Ok(())
+        })?;
         let keys = self.keys_mut()?;
         let key = keys.key.clone();
         keys.ring
@@ -269,6 +339,7 @@ impl Register {
             if operators::active_responsabili(tx)? == 0 {
                 return Err(Error::Access(AccessCode::LastResponsabile));
             }
+            audit::append(tx, &about(by, Action::OperatorDisabled, id), at)?;
             Ok(())
         })?;
         let keys = self.keys_mut()?;
@@ -286,8 +357,11 @@ impl Register {
     ) -> Result<()> {
         let target = self.managed(by, id)?;
         crate::register::keys::check_passphrase(passphrase, "passphrase")?;
-        self.store
-            .write(|tx| operators::set_active(tx, id, true, at))?;
+        self.store.write(|tx| {
+            operators::set_active(tx, id, true, at)?;
+            audit::append(tx, &about(by, Action::OperatorEnabled, id), at)?;
+            Ok(())
+        })?;
         let keys = self.keys_mut()?;
         let key = keys.key.clone();
         keys.ring
@@ -303,6 +377,9 @@ impl Register {
             if operators::active_responsabili(tx)? == 0 {
                 return Err(Error::Access(AccessCode::LastResponsabile));
             }
+            let mut changed = about(by, Action::OperatorRoleChanged, id);
+            changed.detail.role = Some(role.to_string());
+            audit::append(tx, &changed, at)?;
             Ok(())
         })
     }
@@ -332,11 +409,15 @@ impl Register {
         let key = keys.key.clone();
         keys.ring
             .put_operator(id, &target.name, new, &key, Kdf::OWASP)?;
-        keys.ring.save()
+        keys.ring.save()?;
+        self.store.write(|tx| {
+            audit::append(tx, &about(by, Action::OperatorPassphraseChanged, id), at)?;
+            Ok(())
+        })
     }
 
     /// A new recovery key (the old sheet opens nothing any more), returned once to be printed.
-    pub fn reissue_recovery(&mut self, by: &Actor) -> Result<RecoveryKey> {
+    pub fn reissue_recovery(&mut self, by: &Actor, at: &Clock) -> Result<RecoveryKey> {
         if !by.is_responsabile() {
             return Err(not_allowed());
         }
@@ -344,6 +425,10 @@ impl Register {
         let key = keys.key.clone();
         let recovery = keys.ring.new_recovery(&key, Kdf::OWASP)?;
         keys.ring.save()?;
+        self.store.write(|tx| {
+            audit::append(tx, &entry(by, Action::RecoveryKeyReissued), at)?;
+            Ok(())
+        })?;
         Ok(recovery)
     }
 

@@ -28,8 +28,58 @@ use crate::error::{Error, Missing, Result};
 use crate::model::{self, CaseData, CaseView, RenewalDraft, SearchPage, StepInput};
 use crate::reference::Reference;
 use crate::reference::{catalogue, fees};
+use audit::{Action, Detail, Entry};
 use operators::Actor;
 use store::Store;
+
+/// An audit entry by `by`.
+pub(crate) fn entry(by: &Actor, action: Action) -> Entry {
+    Entry::new(Some(&by.id), &by.name, action)
+}
+
+/// Appends `entry` about case `id` inside `tx`.
+fn on_case(tx: &rusqlite::Transaction, id: i64, entry: Entry, at: &Clock) -> Result<()> {
+    let uuid = cases::uuid_of(tx, id)?.ok_or(Error::NotFound(Missing::Case))?;
+    audit::append(tx, &entry.on_case(&uuid), at)?;
+    Ok(())
+}
+
+/// The labelled field paths (`applicant.surname`, `household.1.birthDate`) whose values differ between
+/// two versions of a case: what the audit trail says was changed, never the values.
+fn changed_fields(before: &CaseData, after: &CaseData) -> Vec<String> {
+    fn leaves(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    leaves(&path, v, out);
+                }
+            }
+            serde_json::Value::Array(items) if prefix != "applicant.citizenships" => {
+                for (i, v) in items.iter().enumerate() {
+                    leaves(&format!("{prefix}.{i}"), v, out);
+                }
+            }
+            other => out.push((prefix.to_string(), other.clone())),
+        }
+    }
+    let flat = |data: &CaseData| {
+        let mut out = Vec::new();
+        leaves("", &serde_json::to_value(data).unwrap_or_default(), &mut out);
+        out.into_iter().collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (old, new) = (flat(before), flat(after));
+    let mut paths: Vec<String> = old
+        .keys()
+        .chain(new.keys())
+        .filter(|p| old.get(*p) != new.get(*p))
+        .filter(|p| crate::error::FIELD_LABELS.contains(&crate::error::label_key(p).as_str()))
+        .cloned()
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
 
 /// What `create` needs besides the data.
 #[derive(Debug, Clone, Default)]
@@ -150,14 +200,16 @@ impl Register {
                     return Err(Error::NotFound(Missing::Case));
                 }
             }
-            cases::insert(
+            let id = cases::insert(
                 tx,
                 &data,
                 new.request_id.as_deref(),
                 new.renewed_from,
                 at,
                 &operator,
-            )
+            )?;
+            on_case(tx, id, entry(by, Action::CaseCreated), at)?;
+            Ok(id)
         })?;
         self.get(id, at.today)
     }
@@ -170,17 +222,40 @@ impl Register {
         at: &Clock,
         by: &Actor,
     ) -> Result<CaseView> {
-        let _ = by;
         let data = validate::case(data, &self.reference, at.today)?;
+        let before = self.get(id, at.today)?.data;
+        let fields = changed_fields(&before, &data);
         self.store.write(|tx| {
             steps::expect_revision(tx, id, revision)?;
-            cases::update(tx, id, &data, at)
+            cases::update(tx, id, &data, at)?;
+            let detail = Detail {
+                fields,
+                ..Detail::default()
+            };
+            on_case(tx, id, entry(by, Action::CaseChanged).with(detail), at)
         })?;
         self.get(id, at.today)
     }
 
     pub fn get(&self, id: i64, today: NaiveDate) -> Result<CaseView> {
         cases::view(self.store.conn(), id, today)
+    }
+
+    /// A case as an operator opens it on screen: read, and the reading recorded in the audit trail.
+    pub fn view(&mut self, id: i64, at: &Clock, by: &Actor) -> Result<CaseView> {
+        let case = self.get(id, at.today)?;
+        self.store
+            .write(|tx| on_case(tx, id, entry(by, Action::CaseViewed), at))?;
+        Ok(case)
+    }
+
+    /// Records in the audit trail what the register itself does not see (a paper printed, an archive
+    /// exported, a sign-out), about case `case_id` if any.
+    pub fn record(&mut self, entry: Entry, case_id: Option<i64>, at: &Clock) -> Result<()> {
+        self.store.write(|tx| match case_id {
+            Some(id) => on_case(tx, id, entry, at),
+            None => audit::append(tx, &entry, at).map(|_| ()),
+        })
     }
 
     /// How many cases the register holds.
@@ -255,7 +330,12 @@ impl Register {
         let operator = by.name.clone();
         self.store.write(|tx| {
             steps::expect_revision(tx, case_id, revision)?;
-            steps::append(tx, case_id, &step, at, &operator)
+            steps::append(tx, case_id, &step, at, &operator)?;
+            let detail = Detail {
+                step: Some(step.kind.clone()),
+                ..Detail::default()
+            };
+            on_case(tx, case_id, entry(by, Action::StepAdded).with(detail), at)
         })?;
         self.get(case_id, at.today)
     }
@@ -273,7 +353,8 @@ impl Register {
         let operator = by.name.clone();
         self.store.write(|tx| {
             steps::expect_revision(tx, case_id, revision)?;
-            steps::correct(tx, case_id, step_id, &reason, at, &operator)
+            steps::correct(tx, case_id, step_id, &reason, at, &operator)?;
+            on_case(tx, case_id, entry(by, Action::StepCorrected), at)
         })?;
         self.get(case_id, at.today)
     }
