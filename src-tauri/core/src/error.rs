@@ -186,6 +186,8 @@ pub enum FieldCode {
     MrzCheckComposite,
     MrzDateBirth,
     MrzDateExpiry,
+    /// A recovery key that is not groups of four base32 characters joined by hyphens.
+    RecoveryKeyFormat,
 }
 
 /// What was not found: translated as `errors.not_found.<what>`.
@@ -396,6 +398,7 @@ pub const FIELD_LABELS: &[&str] = &[
     "newPassphrase",
     "recoveryKey",
     "idleMinutes",
+    "recovery.key",
 ];
 
 /// Every translation key the core's errors may need: `errors.kind.<kind>`, `errors.field.<code>`,
