@@ -115,6 +115,7 @@ pub fn setup<R: tauri::Runtime>(
             commands::access::access_activity,
             commands::access::access_set_idle,
             commands::access::access_recovery_done,
+            commands::access::access_recovery_sheet,
             commands::access::operators_list,
             commands::access::operators_add,
             commands::access::operators_disable,

@@ -223,3 +223,34 @@ pub fn operators_reissue_recovery(desk: State<'_, Desk>) -> Result<Reissued, Wir
         recovery_key: desk.keep_recovery(recovery),
     })
 }
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SheetPrinted {
+    printed: bool,
+    reason: Option<String>,
+}
+
+/// Prints the recovery sheet of the key just issued, straight to the print service: it is never
+/// written to a file (a PDF of the key left on the disk would be a copy of the register's key).
+#[tauri::command(async)]
+pub fn access_recovery_sheet(desk: State<'_, Desk>) -> Result<SheetPrinted, WireError> {
+    let (key, register_id, actor) = desk.pending_recovery()?;
+    let pdf = mixite_core::papers::recovery::render(
+        &desk.fonts,
+        &mixite_core::papers::recovery::RecoverySheet {
+            key: &key,
+            register_id: &register_id,
+            issued_at: &mixite_core::Clock::system().recorded_at(),
+            issued_by: &actor.name,
+            comune: "Lucca",
+        },
+        &desk.locale(),
+    )
+    .map_err(|e| WireError::from_core(&e, &desk.locale()))?;
+    let reason = crate::commands::output::print_bytes(&pdf);
+    Ok(SheetPrinted {
+        printed: reason.is_none(),
+        reason,
+    })
+}

@@ -82,3 +82,31 @@ pub fn save<R: tauri::Runtime>(
     std::fs::copy(&filed.path, &target).map_err(|e| failed(e.kind()))?;
     Ok(Some(target.display().to_string()))
 }
+
+/// Sends a PDF that must never be written to disk (the recovery sheet) to the default printer through
+/// `lp`'s standard input. `Some(reason)` when the print service refused it.
+pub fn print_bytes(pdf: &[u8]) -> Option<String> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let child = Command::new("lp")
+        .arg("--")
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => return Some(format!("lp: {e}")),
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        if let Err(e) = stdin.write_all(pdf) {
+            return Some(format!("lp: {e}"));
+        }
+    }
+    match child.wait_with_output() {
+        Ok(out) if out.status.success() => None,
+        Ok(out) => Some(String::from_utf8_lossy(&out.stderr).trim().to_string()),
+        Err(e) => Some(format!("lp: {e}")),
+    }
+}
