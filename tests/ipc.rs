@@ -881,3 +881,63 @@ fn passphrases_never_show_in_debug_output() {
         );
     }
 }
+
+#[test]
+fn the_audit_trail_names_who_did_what_verifies_and_is_the_responsabile_s_to_read() {
+    let app = app();
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    invoke(&app, "cases_get", json!({ "id": case["id"] })).unwrap();
+    let page = invoke(
+        &app,
+        "audit_list",
+        json!({ "filter": {}, "offset": 0, "limit": 50 }),
+    )
+    .unwrap();
+    let actions: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["case_viewed", "case_created", "signed_in", "operator_added"],
+        "newest first: {page}"
+    );
+    let viewed = &page["items"][0];
+    assert_eq!(viewed["operator"], BOSS);
+    assert_eq!(viewed["caseNumber"], case["number"]);
+    assert_eq!(viewed["actionLabel"], "Consultazione pratica");
+    let by_case = invoke(
+        &app,
+        "audit_list",
+        json!({ "filter": { "caseQuery": case["number"] }, "offset": 0, "limit": 50 }),
+    )
+    .unwrap();
+    assert_eq!(by_case["items"].as_array().unwrap().len(), 2);
+    let own = invoke(&app, "audit_case", json!({ "caseId": case["id"] })).unwrap();
+    assert_eq!(own["items"].as_array().unwrap().len(), 2);
+    let verdict = invoke(&app, "audit_verify", json!({})).unwrap();
+    assert_eq!(verdict["firstBroken"], Value::Null, "{verdict}");
+    assert!(verdict["entries"].as_i64().unwrap() >= 4);
+    // An operatore cannot read the trail.
+    let added = invoke(
+        &app,
+        "operators_add",
+        json!({ "args": { "name": "Luca Bianchi", "role": "operatore", "passphrase": "la sua parola 2" } }),
+    )
+    .unwrap();
+    invoke(
+        &app,
+        "access_switch",
+        json!({ "args": { "operatorId": added["id"], "passphrase": "la sua parola 2", "pin": "1357" } }),
+    )
+    .unwrap();
+    let refused = invoke(
+        &app,
+        "audit_list",
+        json!({ "filter": {}, "offset": 0, "limit": 50 }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "not_allowed");
+}

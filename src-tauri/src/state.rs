@@ -12,6 +12,7 @@ use std::time::Instant;
 use mixite_core::error::{AccessCode, FieldCode};
 use mixite_core::papers::print::FontLibrary;
 use mixite_core::register::access::{readiness, Readiness};
+use mixite_core::register::audit::Action;
 use mixite_core::register::keys::{Kdf, RecoveryKey};
 use mixite_core::register::operators::Actor;
 use mixite_core::register::session::{Session, DEFAULT_IDLE_MINUTES, IDLE_MINUTES};
@@ -360,13 +361,39 @@ impl Desk {
         let mut session =
             Session::new(actor, pin, clock.now, DEFAULT_IDLE_MINUTES).map_err(|e| self.wire(&e))?;
         session.set_idle(idle);
+        if let Some(before) = self.owner() {
+            self.record(&before, Action::SignedOut);
+        }
+        self.record(session.owner(), Action::SignedIn);
         *self.session.lock().expect("session lock") = Some(session);
         Ok(())
+    }
+
+    /// Records a session event (lock, unlock, switch, sign-out) by `actor` in the audit trail, when the
+    /// register is open. A failure is logged, not shown: the event itself has happened.
+    fn record(&self, actor: &Actor, action: Action) {
+        if let Held::Open(register) = &mut *self.register.lock().expect("register lock") {
+            let entry = mixite_core::register::entry(actor, action);
+            if let Err(e) = register.record(entry, None, &Clock::system()) {
+                eprintln!("sportello-mixite: an audit entry was not written: {e}");
+            }
+        }
+    }
+
+    fn owner(&self) -> Option<Actor> {
+        self.session
+            .lock()
+            .expect("session lock")
+            .as_ref()
+            .map(|s| s.owner().clone())
     }
 
     pub fn lock(&self) {
         if let Some(session) = self.session.lock().expect("session lock").as_mut() {
             session.lock();
+        }
+        if let Some(owner) = self.owner() {
+            self.record(&owner, Action::RegisterLocked);
         }
     }
 
@@ -377,7 +404,11 @@ impl Desk {
             .ok_or_else(|| self.wire(&Error::Access(AccessCode::NoSession)))?;
         session
             .unlock_pin(pin, Clock::system().now)
-            .map_err(|e| self.wire(&e))
+            .map_err(|e| self.wire(&e))?;
+        let owner = session.owner().clone();
+        drop(guard);
+        self.record(&owner, Action::RegisterUnlocked);
+        Ok(())
     }
 
     /// Unlocks with the session owner's passphrase (after too many wrong PINs, or by choice).
@@ -402,11 +433,17 @@ impl Desk {
         if let Some(session) = self.session.lock().expect("session lock").as_mut() {
             session.unlock_confirmed(clock.now);
         }
+        if let Some(owner) = self.owner() {
+            self.record(&owner, Action::RegisterUnlocked);
+        }
         Ok(())
     }
 
     /// Signs out: the session ends and the register is closed, its key dropped from memory.
     pub fn sign_out(&self) {
+        if let Some(owner) = self.owner() {
+            self.record(&owner, Action::SignedOut);
+        }
         self.close();
     }
 

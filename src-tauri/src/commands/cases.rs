@@ -22,7 +22,7 @@ pub fn cases_search(
 
 #[tauri::command(async)]
 pub fn cases_get(desk: State<'_, Desk>, id: i64) -> Result<CaseView, WireError> {
-    desk.with(|r, clock| r.get(id, clock.today))
+    desk.acting(|r, actor, clock| r.view(id, clock, actor))
 }
 
 #[tauri::command(async)]

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod app;
 pub mod archive;
+pub mod audit;
 pub mod cases;
 pub mod output;
 pub mod papers;

@@ -7,6 +7,8 @@
 use mixite_core::papers::checklist::{self, Sheet};
 use mixite_core::papers::forms::{self, Filled, FormChoice};
 use mixite_core::papers::{self, Filed, Paper, PaperFile};
+use mixite_core::register::audit::{Action, Detail};
+use mixite_core::register::entry;
 use serde::Deserialize;
 use tauri::State;
 
@@ -59,6 +61,23 @@ fn file(desk: &Desk, args: &PaperArgs) -> Result<Filed, WireError> {
             &actor.name,
             clock,
         )
+        .and_then(|filed| {
+            // The paper's kind and its file name (`<case uuid>/<paper>-<lang>-<date>.pdf`): no person.
+            let name = filed
+                .file
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let detail = Detail {
+                paper: Some(args.paper.kind().to_string()),
+                file: Some(name),
+                ..Detail::default()
+            };
+            let printed = entry(actor, Action::PaperPrinted).with(detail);
+            r.record(printed, Some(args.case_id), clock)?;
+            Ok(filed)
+        })
     })
 }
 

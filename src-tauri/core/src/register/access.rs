@@ -12,11 +12,11 @@ use std::path::Path;
 
 use crate::clock::Clock;
 use crate::error::{AccessCode, Error, Result};
+use crate::register::audit::{self, Action, Detail, Entry};
+use crate::register::keys::Failure;
 use crate::register::keys::{DbKey, Kdf, KeyRing, RecoveryKey, SignInName, RECOVERY_SLOT};
 use crate::register::operators::{self, Actor, Operator, Role};
 use crate::register::store::{is_plain, Store, DB_FILE};
-use crate::register::audit::{self, Action, Detail, Entry};
-use crate::register::keys::Failure;
 use crate::register::{entry, validate, Register};
 
 /// The register's keys while it is open: the ring, to add and rewrap slots, and the key itself.
@@ -97,9 +97,20 @@ impl Register {
         crate::register::store::create_private_dir(dir)?;
         ring.save()?;
         let mut register = Register::assemble(Store::open(dir, &key)?, tables);
-        register
-            .store
-            .write(|tx| operators::insert(tx, &actor, at))?;
+        register.store.write(|tx| {
+            operators::insert(tx, &actor, at)?;
+            if state.plain_register {
+                audit::append(tx, &entry(&actor, Action::RegisterEncrypted), at)?;
+            }
+            let added = Detail {
+                subject: Some(actor.id.clone()),
+                role: Some(Role::Responsabile.to_string()),
+                ..Detail::default()
+            };
+            audit::append(tx, &entry(&actor, Action::OperatorAdded).with(added), at)?;
+            audit::append(tx, &entry(&actor, Action::SignedIn), at)?;
+            Ok(())
+        })?;
         register.keys = Some(Keys { ring, key });
         Ok((register, actor, recovery))
     }
@@ -280,7 +291,10 @@ impl Register {
         let operator = operators::get(self.store.conn(), id)?
             .filter(|o| o.active)
             .ok_or_else(refused)?;
-        let mut keys = self.keys.take().ok_or(Error::Access(AccessCode::NoSession))?;
+        let mut keys = self
+            .keys
+            .take()
+            .ok_or(Error::Access(AccessCode::NoSession))?;
         let logged = self.log_failures(&mut keys.ring, Vec::new(), at);
         self.keys = Some(keys);
         logged?;

@@ -470,3 +470,23 @@ pub fn summaries(conn: &Connection, ids: &[(i64, &'static str)]) -> Result<Vec<C
         })
         .collect())
 }
+
+/// The number of the case with `uuid`.
+pub fn number_of_uuid(conn: &Connection, uuid: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT number FROM cases WHERE uuid = ?1", [uuid], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// The UUID of the case numbered (or identified by UUID as) `query`.
+pub fn uuid_of_number(conn: &Connection, query: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT uuid FROM cases WHERE number = ?1 OR uuid = ?1",
+            [query],
+            |r| r.get(0),
+        )
+        .optional()?)
+}

@@ -33,7 +33,7 @@ use operators::Actor;
 use store::Store;
 
 /// An audit entry by `by`.
-pub(crate) fn entry(by: &Actor, action: Action) -> Entry {
+pub fn entry(by: &Actor, action: Action) -> Entry {
     Entry::new(Some(&by.id), &by.name, action)
 }
 
@@ -51,7 +51,11 @@ fn changed_fields(before: &CaseData, after: &CaseData) -> Vec<String> {
         match value {
             serde_json::Value::Object(map) => {
                 for (k, v) in map {
-                    let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    let path = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
                     leaves(&path, v, out);
                 }
             }
@@ -65,8 +69,13 @@ fn changed_fields(before: &CaseData, after: &CaseData) -> Vec<String> {
     }
     let flat = |data: &CaseData| {
         let mut out = Vec::new();
-        leaves("", &serde_json::to_value(data).unwrap_or_default(), &mut out);
-        out.into_iter().collect::<std::collections::BTreeMap<_, _>>()
+        leaves(
+            "",
+            &serde_json::to_value(data).unwrap_or_default(),
+            &mut out,
+        );
+        out.into_iter()
+            .collect::<std::collections::BTreeMap<_, _>>()
     };
     let (old, new) = (flat(before), flat(after));
     let mut paths: Vec<String> = old
@@ -256,6 +265,16 @@ impl Register {
             Some(id) => on_case(tx, id, entry, at),
             None => audit::append(tx, &entry, at).map(|_| ()),
         })
+    }
+
+    /// The number of the case with `uuid`, if it is here (the audit screen names cases by number).
+    pub fn case_number_of(&self, uuid: &str) -> Result<Option<String>> {
+        cases::number_of_uuid(self.store.conn(), uuid)
+    }
+
+    /// The UUID of the case numbered `number` (or whose UUID is `number`), if it is here.
+    pub fn case_uuid_of(&self, number: &str) -> Result<Option<String>> {
+        cases::uuid_of_number(self.store.conn(), number)
     }
 
     /// How many cases the register holds.
