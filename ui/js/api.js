@@ -1,35 +1,51 @@
 // The IPC layer: the ONLY file that touches window.__TAURI__. One async function per backend command
-// (see ARCHITECTURE.md, "IPC commands"). Every rejection is normalised to {kind, message, fields}; this file
-// must not render anything nor decide what the UI does with an error.
+// (see ARCHITECTURE.md, "IPC commands"). Every rejection is normalised to {kind, code, message, fields}, and a
+// refusal of kind `access` (no session, session locked…) is also reported to whoever listens through
+// onAccessRefused. This file must not render anything nor decide what the UI does with an error.
 
 import { t } from './i18n.js';
 
-const KINDS = new Set(['invalid', 'not_found', 'conflict', 'db_too_new', 'locked', 'damaged', 'data', 'archive', 'internal']);
+const KINDS = new Set([
+  'invalid', 'not_found', 'conflict', 'db_too_new', 'locked', 'damaged', 'data', 'archive', 'access', 'internal',
+]);
 
 function normalise(err) {
   if (err && typeof err === 'object' && typeof err.kind === 'string') {
     return {
       kind: KINDS.has(err.kind) ? err.kind : 'internal',
+      // Which refusal, for the kinds that have one (`access`: session_locked, pin_exhausted, refused…).
+      code: typeof err.code === 'string' ? err.code : '',
       message: typeof err.message === 'string' && err.message ? err.message : t('errors.internal'),
       fields: Array.isArray(err.fields) ? err.fields : [],
     };
   }
   // A plain string (e.g. the IPC layer could not deserialize the arguments) or anything unexpected:
   // the operator gets a generic translated message; the original text is kept for developers only.
-  return { kind: 'internal', message: t('errors.internal'), fields: [], detail: String(err) };
+  return { kind: 'internal', code: '', message: t('errors.internal'), fields: [], detail: String(err) };
+}
+
+const accessListeners = new Set();
+
+/** `listener(err, command)` runs whenever a command other than `access_state` is refused with kind
+ *  `access` (e.g. the backend locked an idle session); the command's caller still gets the error. */
+export function onAccessRefused(listener) {
+  accessListeners.add(listener);
 }
 
 async function call(command, args) {
   try {
     return await window.__TAURI__.core.invoke(command, args);
-  } catch (err) {
-    throw normalise(err);
+  } catch (raw) {
+    const err = normalise(raw);
+    if (err.kind === 'access' && command !== 'access_state') {
+      for (const listener of accessListeners) listener(err, command);
+    }
+    throw err;
   }
 }
 
 export const appInfo = () => call('app_info');
 export const appSetLocale = (locale) => call('app_set_locale', { locale });
-export const appSetOperator = (name) => call('app_set_operator', { name });
 export const appFirstPaint = () => call('app_first_paint');
 export const i18nUi = (locale) => call('i18n_ui', { locale });
 export const referenceGet = () => call('reference_get');
@@ -71,3 +87,36 @@ export const backupStatus = () => call('backup_status');
 export const backupSetReminder = (days) => call('backup_set_reminder', { days });
 export const backupRun = (args) => call('backup_run', { args });
 export const backupRestore = (args) => call('backup_restore', { args });
+
+// Who is at the desk. Every answer named AccessState is { needsSetup, plainRegister, keysMissing, operators,
+// session, startupError } (ARCHITECTURE.md, "IPC commands").
+export const accessState = () => call('access_state');
+export const accessSetUp = (name, passphrase, pin) => call('access_set_up', { name, passphrase, pin });
+export const accessRecoverySheet = (action) => call('access_recovery_sheet', { action });
+export const accessRecoveryDone = () => call('access_recovery_done');
+export const accessSignIn = (operatorId, passphrase, pin) => call('access_sign_in', { operatorId, passphrase, pin });
+export const accessRecover = (recoveryKey, operatorId, newPassphrase, pin) =>
+  call('access_recover', { recoveryKey, operatorId, newPassphrase, pin });
+export const accessLock = () => call('access_lock');
+export const accessUnlockPin = (pin) => call('access_unlock_pin', { pin });
+export const accessUnlockPassphrase = (passphrase) => call('access_unlock_passphrase', { passphrase });
+export const accessSwitch = (operatorId, passphrase, pin) => call('access_switch', { operatorId, passphrase, pin });
+export const accessSignOut = () => call('access_sign_out');
+export const accessActivity = () => call('access_activity');
+export const accessSetIdle = (minutes) => call('access_set_idle', { minutes });
+
+export const operatorsList = () => call('operators_list');
+export const operatorsAdd = (name, role, passphrase) => call('operators_add', { name, role, passphrase });
+export const operatorsDisable = (id) => call('operators_disable', { id });
+export const operatorsEnable = (id, passphrase) => call('operators_enable', { id, passphrase });
+export const operatorsSetRole = (id, role) => call('operators_set_role', { id, role });
+/** `current` is the operator's own passphrase when they change it; null when a responsabile resets another's. */
+export const operatorsChangePassphrase = (id, current, newPassphrase) =>
+  call('operators_change_passphrase', { id, current: current ?? null, newPassphrase });
+export const operatorsReissueRecovery = () => call('operators_reissue_recovery');
+
+export const auditActions = () => call('audit_actions');
+export const auditList = (filter, offset, limit) => call('audit_list', { filter, offset, limit });
+export const auditVerify = () => call('audit_verify');
+export const auditExport = (filter) => call('audit_export', { filter });
+export const auditCase = (caseId) => call('audit_case', { caseId });

@@ -9,8 +9,10 @@ import { t } from './i18n.js';
 export const fieldId = (name) => `f-${name.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
 /**
- * One labelled input. spec: { name, label, value, kind: 'text'|'date'|'time'|'select'|'textarea'|'country',
- * options: [{ value, text }] for selects, col: bootstrap column class, review: bool, attrs: extra attributes
+ * One labelled input. spec: { name, label, value, kind: 'text'|'password'|'date'|'time'|'select'|'textarea'|
+ * 'country', options: [{ value, text }] for selects, placeholder: the selects' empty choice (default
+ * "— scegli —"), col: bootstrap column class, review: bool, hint: a line under the control that describes
+ * it, id: the control's id when two forms on screen have a field of the same name, attrs: extra attributes
  * as an html`` fragment }.
  *
  * Dates are `type="text"` on purpose, not `type="date"`: a date input reports "" for anything it cannot parse,
@@ -20,17 +22,19 @@ export const fieldId = (name) => `f-${name.replace(/[^A-Za-z0-9]+/g, '-')}`;
  */
 export function field(spec) {
   const { name, label, value = '', kind = 'text', options = [], col = 'col-md-4', review = false, attrs = '' } = spec;
-  const id = fieldId(name);
+  const { hint = '', placeholder = t('form.choose') } = spec;
+  const id = spec.id || fieldId(name);
   const cls = review ? ' review-field' : '';
+  const described = hint ? html`aria-describedby="${id}-hint"` : '';
   let control;
   if (kind === 'select') {
-    control = html`<select class="form-select${cls}" id="${id}" name="${name}" ${attrs}>
-      <option value="">${t('form.choose')}</option>
+    control = html`<select class="form-select${cls}" id="${id}" name="${name}" ${described} ${attrs}>
+      <option value="">${placeholder}</option>
       ${options.map((o) => html`<option value="${o.value}" ${o.value === value ? html`selected` : ''}>${o.text}</option>`)}
       ${value && !options.some((o) => o.value === value) ? html`<option value="${value}" selected>${value}</option>` : ''}
     </select>`;
   } else if (kind === 'textarea') {
-    control = html`<textarea class="form-control${cls}" id="${id}" name="${name}" rows="3" ${attrs}>${value}</textarea>`;
+    control = html`<textarea class="form-control${cls}" id="${id}" name="${name}" rows="3" ${described} ${attrs}>${value}</textarea>`;
   } else {
     const extra =
       kind === 'date'
@@ -39,13 +43,17 @@ export function field(spec) {
           ? html`inputmode="numeric" maxlength="5" placeholder="${t('form.time_placeholder')}" data-time`
           : kind === 'country'
             ? html`list="dl-countries" placeholder="${t('form.country_placeholder')}" data-country`
-            : '';
-    control = html`<input type="text" class="form-control${cls}" id="${id}" name="${name}" value="${value}"
-      autocomplete="off" ${extra} ${attrs}>`;
+            : kind === 'password'
+              ? html`spellcheck="false"`
+              : '';
+    // A password field is never pre-filled: a secret is typed, sent and forgotten.
+    control = html`<input type="${kind === 'password' ? 'password' : 'text'}" class="form-control${cls}" id="${id}"
+      name="${name}" value="${kind === 'password' ? '' : value}" autocomplete="off" ${described} ${extra} ${attrs}>`;
   }
   return html`<div class="${col} mb-3" data-field="${name}" ${review ? html`data-review` : ''}>
     <label class="form-label" for="${id}">${label}</label>
     ${control}
+    ${hint ? html`<small class="form-text" id="${id}-hint">${hint}</small>` : ''}
     <div class="invalid-feedback" id="${id}-error" data-error-for="${name}"></div>
     ${review ? html`<small class="form-text review-note" data-review-note>${t('form.review_note')}</small>` : ''}
   </div>`;
@@ -72,7 +80,9 @@ export function todayIso() {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-/** The value of every named control as { name: value }, dates and times normalised. */
+/** The value of every named control as { name: value }, dates and times normalised. Passwords are taken as
+ *  typed: a space at either end belongs to the passphrase (trimming it on one form and not on another would
+ *  make a passphrase that works nowhere). */
 export function readForm(form) {
   const out = {};
   for (const el of form.elements) {
@@ -80,7 +90,7 @@ export function readForm(form) {
     let v = el.value;
     if (el.hasAttribute('data-date')) v = toIsoDate(v);
     else if (el.hasAttribute('data-time')) v = toTime(v);
-    else if (el.tagName !== 'TEXTAREA') v = v.trim();
+    else if (el.tagName !== 'TEXTAREA' && el.type !== 'password') v = v.trim();
     out[el.name] = v;
   }
   return out;

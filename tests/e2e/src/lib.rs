@@ -9,6 +9,10 @@
 //! synchronously when a test panics half-way, then terminates whatever is left of this instance by process id
 //! (WebKitWebDriver is tauri-driver's child, the app WebKitWebDriver's child; both are recorded at launch).
 //!
+//! A data folder starts without operators: `App::set_up_and_sign_in` creates the test responsabile
+//! (`RESPONSABILE`, `RESPONSABILE_PASSPHRASE`, `RESPONSABILE_PIN`) on the first-start screen and leaves the app on
+//! the case list; `App::sign_in` signs in on a folder that has operators.
+//!
 //! Environment: `APP_BINARY` (default `<repo>/target/debug/sportello-mixite`), `TAURI_DRIVER` (default
 //! `tauri-driver` on PATH, else `~/.cargo/bin/tauri-driver`), `ARTIFACTS` (screenshots and driver logs, default
 //! `<repo>/artifacts/e2e`).
@@ -29,6 +33,13 @@ use serde_json::{json, Value};
 
 /// How long an explicit wait polls before failing.
 pub const WAIT: Duration = Duration::from_secs(10);
+/// How long the first start may take: it encrypts a register from before encryption.
+pub const SET_UP_WAIT: Duration = Duration::from_secs(120);
+
+/// The responsabile `App::set_up_and_sign_in` creates on a fresh data folder.
+pub const RESPONSABILE: &str = "Anna Responsabile";
+pub const RESPONSABILE_PASSPHRASE: &str = "una parola lunga 1";
+pub const RESPONSABILE_PIN: &str = "2468";
 const POLL: Duration = Duration::from_millis(50);
 
 fn repo_root() -> PathBuf {
@@ -141,18 +152,27 @@ fn terminate(pid: i32, timeout: Duration) -> bool {
 }
 
 /// Polls `probe` until it yields `Some`, for up to `WAIT`; panics with `what` otherwise.
-pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+pub async fn eventually<T, F, Fut>(what: &str, probe: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
-    let end = Instant::now() + WAIT;
+    eventually_within(WAIT, what, probe).await
+}
+
+/// As `eventually`, for up to `limit`.
+pub async fn eventually_within<T, F, Fut>(limit: Duration, what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let end = Instant::now() + limit;
     loop {
         if let Some(v) = probe().await {
             return v;
         }
         if Instant::now() > end {
-            panic!("timed out after {WAIT:?} waiting for: {what}");
+            panic!("timed out after {limit:?} waiting for: {what}");
         }
         tokio::time::sleep(POLL).await;
     }
@@ -334,8 +354,13 @@ impl App {
 
     /// Waits until `expr` (a JS expression) is truthy and returns its value.
     pub async fn wait_js(&self, expr: &str, what: &str) -> Value {
+        self.wait_js_within(WAIT, expr, what).await
+    }
+
+    /// As `wait_js`, for up to `limit`.
+    pub async fn wait_js_within(&self, limit: Duration, expr: &str, what: &str) -> Value {
         let script = format!("try {{ return ({expr}) || null; }} catch (e) {{ return null; }}");
-        eventually(what, || async {
+        eventually_within(limit, what, || async {
             match self.client().execute(&script, vec![]).await {
                 Ok(Value::Null) | Ok(Value::Bool(false)) | Err(_) => None,
                 Ok(v) => Some(v),
@@ -480,6 +505,83 @@ impl App {
     pub async fn value_of(&self, name: &str) -> String {
         let script = format!("return document.querySelector('[name=\"{name}\"]')?.value ?? null;");
         self.js(&script).await.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Tabs to the select `name` and chooses the option whose text is `text` with Home and ↓. (Typing the
+    /// text would not do for a name: in WebKitGTK a space on a select opens its drop-down.)
+    pub async fn choose(&self, name: &str, text: &str) {
+        self.tab_to(&format!("[name=\"{name}\"]"), 60).await;
+        self.press(Key::Home).await;
+        let selected = "const s = document.activeElement;
+            return s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].text.trim();";
+        let options = self.js("return document.activeElement.options.length;").await.as_u64().unwrap_or(0);
+        for _ in 0..=options {
+            if self.js(selected).await.as_str() == Some(text) {
+                return;
+            }
+            self.press(Key::Down).await;
+        }
+        panic!("the select {name} has no option {text:?} (it shows {})", self.js(selected).await);
+    }
+
+    // ---- access ----------------------------------------------------------------------------------------
+
+    /// On a fresh data folder: creates the test responsabile (`RESPONSABILE`) on the first-start screen,
+    /// confirms the recovery key and waits for the case list.
+    pub async fn set_up_and_sign_in(&self) {
+        self.set_up(RESPONSABILE, RESPONSABILE_PASSPHRASE, RESPONSABILE_PIN).await;
+    }
+
+    /// The first-start screen (`[data-setup-form]`) filled in with the keyboard: `name`, the passphrase
+    /// twice, the session's PIN, Enter. On the recovery key screen, Space ticks "printed and sealed"
+    /// (`[data-recovery-confirm]`) and Enter on `[data-recovery-continue]` goes on; waits for the case list.
+    /// Returns the recovery key as shown, its groups separated by single spaces.
+    pub async fn set_up(&self, name: &str, passphrase: &str, pin: &str) -> String {
+        self.wait_css("[data-setup-form]", "the first-start screen (a data folder without operators)").await;
+        self.wait_js(
+            "document.activeElement?.name === 'operator'",
+            "the focus on the name field when the first-start screen opens",
+        )
+        .await;
+        self.type_keys(name).await;
+        self.fill("passphrase", passphrase).await;
+        self.fill("passphraseRepeat", passphrase).await;
+        self.fill("pin", pin).await;
+        self.press(Key::Enter).await;
+        let key = self
+            .wait_js_within(
+                SET_UP_WAIT,
+                "document.querySelector('[data-recovery-key]')?.textContent.trim()",
+                "the recovery key, shown once after the first start",
+            )
+            .await;
+        let key = key.as_str().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+        self.tab_to("[data-recovery-confirm]", 10).await;
+        self.type_keys(" ").await;
+        assert!(
+            self.js("return document.querySelector('[data-recovery-confirm]').checked;").await == Value::Bool(true),
+            "Space on the recovery checkbox must tick it"
+        );
+        self.tab_to("[data-recovery-continue]", 5).await;
+        self.press(Key::Enter).await;
+        self.wait_screen("list", "the case list once the recovery key is confirmed").await;
+        key
+    }
+
+    /// The sign-in screen (`[data-signin-form]`) with the keyboard: `name` chosen in the list, the
+    /// passphrase, the PIN for the session, Enter; waits until the header shows `name`.
+    pub async fn sign_in(&self, name: &str, passphrase: &str, pin: &str) {
+        self.wait_css("[data-signin-form]", "the sign-in screen").await;
+        self.choose("operatorId", name).await;
+        self.fill("passphrase", passphrase).await;
+        self.fill("pin", pin).await;
+        self.press(Key::Enter).await;
+        let expr = format!(
+            "!document.querySelector('[data-app-header]').hidden
+               && document.querySelector('[data-operator-name]')?.textContent.trim() === {}",
+            json!(name)
+        );
+        self.wait_js(&expr, &format!("the header to show {name} signed in")).await;
     }
 }
 

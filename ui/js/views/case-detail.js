@@ -1,12 +1,14 @@
 // The case detail: the case's data as the backend returns it (with each household member's filing), the step
-// timeline (newest first; voided entries struck through), the next-action panel with its step form, and the
-// correction of the latest step. After every change it re-fetches the case: it must keep no copy of its own.
+// timeline (newest first; voided entries struck through), the next-action panel with its step form, the
+// correction of the latest step, and the case's audit entries (read when their section is opened). After every
+// change it re-fetches the case: it must keep no copy of its own.
 
 import * as api from '../api.js';
 import { html, mount as render, $ } from '../dom.js';
 import { t, fmtDate, fmtDateTime } from '../i18n.js';
 import * as ref from '../reference.js';
 import { mountChecklist } from './checklist-panel.js';
+import { mountCaseActivity } from './audit.js';
 import { field, readForm, malformedFields, showErrors, todayIso } from '../forms.js';
 
 function dl(rows) {
@@ -228,10 +230,19 @@ export async function mount(root, params) {
           ${timeline(v)}
         </section>
         <div data-checklist-slot></div>
+        <details class="border rounded p-3 mb-3" data-case-activity>
+          <summary class="h5 mb-0">${t('detail.activity')}</summary>
+          <div class="mt-3" data-case-activity-slot></div>
+        </details>
       </div>
     </div>
   </div>`);
   mountChecklist($(root, '[data-checklist-slot]'), v.id);
+  // Read each time the section opens: what was just recorded on this case is there too.
+  const activity = $(root, '[data-case-activity]');
+  activity.addEventListener('toggle', () => {
+    if (activity.open) mountCaseActivity($(activity, '[data-case-activity-slot]'), v.id);
+  });
 
   const stepForm = $(root, '[data-step-form]');
   const openStep = (kind) => {
