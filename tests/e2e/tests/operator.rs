@@ -9,7 +9,8 @@
 use mixite_e2e::*;
 use serde_json::Value;
 
-const OPERATOR: &str = "Anna Operatrice";
+/// The operator the steps name: the first responsabile the harness sets up.
+const OPERATOR: &str = RESPONSABILE;
 
 /// Presses Shift+Tab until the focus is on `css` (at most `max` times): the keyboard order must lead there.
 async fn shift_tab_to(app: &App, css: &str, max: usize, way: &str) {
@@ -20,27 +21,6 @@ async fn shift_tab_to(app: &App, css: &str, max: usize, way: &str) {
         app.chord(Key::Shift, char::from(Key::Tab)).await;
     }
     assert!(app.focus_is(css).await, "Shift+Tab should lead {way}; focus is on {}", app.focused().await);
-}
-
-/// Sets the operator name with the header form, keyboard only (Shift+Tab back from the search box).
-async fn set_operator(app: &App, name: &str) {
-    // On a fresh data folder the operator form is already open (no operator yet), without the focus.
-    assert!(
-        app.visible("[data-operator-input]").await && !app.visible("[data-operator-display]").await,
-        "on a fresh data folder the header must show the operator form (not a name), since no operator is set"
-    );
-    shift_tab_to(app, "[data-operator-input]", 12, "from the search box to the operator name in the header").await;
-    app.type_keys(name).await;
-    app.press(Key::Enter).await;
-    app.wait_js(
-        &format!("document.querySelector('[data-operator-name]').textContent.trim() === {}", serde_json::json!(name)),
-        "the header to show the operator name after Enter in the operator form",
-    )
-    .await;
-    assert!(
-        !app.visible("[data-operator-form]").await && app.visible("[data-operator-name]").await,
-        "saving the operator name must take the operator form off screen and show the name instead"
-    );
 }
 
 /// Ctrl+K, then type the query; waits until the rows match `expected_ids` (in order).
@@ -91,12 +71,13 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     let year = current_year();
     let app = App::launch(data.path(), "operator-1").await;
 
-    // a. A fresh folder: an empty list, the search box focused. Set the operator.
+    // a. A fresh folder: the first responsabile is created and signed in; an empty list, the search
+    // box focused.
+    app.set_up_and_sign_in().await;
     app.wait_screen("list", "the app opens on the case list").await;
     app.wait_css("[data-empty]", "the empty-list message on a fresh data folder").await;
     assert!(app.focus_is("[data-search]").await, "the list must open with the focus in the search box");
     app.screenshot("01-list-empty").await;
-    set_operator(&app, OPERATOR).await;
 
     // b. Alt+N opens the form with the focus on the surname.
     app.chord(Key::Alt, 'n').await;
@@ -284,11 +265,12 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     // e. Quit, relaunch on the same folder: the operator, the case and its status are all still there.
     app.quit().await;
     let app = App::launch(data.path(), "operator-2").await;
-    app.wait_screen("list", "the relaunched app opens on the list").await;
+    app.sign_in(RESPONSABILE, RESPONSABILE_PASSPHRASE, RESPONSABILE_PIN).await;
+    app.wait_screen("list", "the relaunched app opens on the list once signed in").await;
     assert_eq!(
         app.text("[data-operator-name]").await.trim(),
         OPERATOR,
-        "the operator name is kept in the data folder and must survive a restart"
+        "the header names the signed-in operator"
     );
     search(&app, "mull", &[case_id]).await;
     assert_eq!(
@@ -317,6 +299,7 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
 async fn a_second_instance_on_the_same_folder_is_refused() {
     let data = temp_data_dir();
     let first = App::launch(data.path(), "lock-first").await;
+    first.set_up_and_sign_in().await;
     first.wait_screen("list", "the first instance opens the folder normally").await;
 
     let second = App::launch(data.path(), "lock-second").await;
@@ -358,6 +341,7 @@ fn scanned(lines: &[&str]) -> String {
 async fn a_scanned_passport_fills_the_form_and_a_misread_digit_fills_nothing() {
     let data = temp_data_dir();
     let app = App::launch(data.path(), "mrz").await;
+    app.set_up_and_sign_in().await;
     app.wait_screen("list", "the app opens on the case list").await;
     app.chord(Key::Alt, 'n').await;
     app.wait_screen("form", "Alt+N opens the new-case form").await;
