@@ -16,6 +16,7 @@ mod mrz;
 mod papers;
 mod print;
 mod receipt;
+mod recovery;
 mod reference;
 mod search;
 mod steps;

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use mixite_core::papers::print::{
-    Document, FontLibrary, Header, Lang, PageSetup, Paint, PrintError, Style,
+    Align, Document, FontLibrary, Header, Lang, PageSetup, Paint, PrintError, Style,
 };
 use mixite_core::reference::Reference;
 use unicode_normalization::UnicodeNormalization;
@@ -425,6 +425,127 @@ fn form_boxes_print_block_capitals_and_refuse_a_value_longer_than_the_row() {
     for c in "HOXHA".chars() {
         assert!(text.contains(c), "{c} is printed in a box: {text}");
     }
+}
+
+/// The words `pdftotext -bbox` finds on page 1: (text, xMin, yMin, xMax, yMax), points from the top left.
+fn words(path: &Path) -> Vec<(String, f32, f32, f32, f32)> {
+    tool(
+        "pdftotext",
+        &["-bbox", "-f", "1", "-l", "1", path.to_str().unwrap(), "-"],
+    )
+    .lines()
+    .filter_map(|l| {
+        let l = l.trim().strip_prefix("<word ")?;
+        let attr = |name: &str| -> Option<f32> {
+            l.split(&format!("{name}=\""))
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse()
+                .ok()
+        };
+        let text = l.split('>').nth(1)?.split("</word").next()?.to_string();
+        Some((
+            text,
+            attr("xMin")?,
+            attr("yMin")?,
+            attr("xMax")?,
+            attr("yMax")?,
+        ))
+    })
+    .collect()
+}
+
+#[test]
+fn fixed_pitch_lines_centre_every_character_in_a_cell_of_its_own_and_extract_as_written() {
+    let mut doc = Document::new(fonts(), PageSetup::a4()).unwrap();
+    let style = Style::title().size(20.0);
+    doc.fixed_pitch("IIII\nWWWW", style, 7.0).unwrap();
+    doc.fixed_pitch("AB2-\nCD7", style.align(Align::Center), 7.0)
+        .unwrap();
+    assert_eq!(
+        doc.fixed_pitch(&"W".repeat(25), style, 7.0).unwrap_err(),
+        PrintError::Overflow { len: 25, boxes: 24 },
+        "twenty-five 7 mm cells do not fit 174 mm"
+    );
+    let path = save("fixed-pitch", &doc.render().unwrap());
+    png(&path, "fixed-pitch");
+    let words = words(&path);
+    let line = |text: &str| {
+        words
+            .iter()
+            .find(|w| w.0 == text)
+            .unwrap_or_else(|| panic!("{text:?} extracts as one word, as written: {words:?}"))
+            .clone()
+    };
+    // Four I's and four W's, far apart in width, each centred in its cell: both runs are centred on
+    // the middle of four cells from the left margin (18 mm + 2 × 7 mm).
+    let centre = (18.0 + 14.0) * 72.0 / 25.4;
+    for text in ["IIII", "WWWW"] {
+        let (_, x_min, _, x_max, _) = line(text);
+        assert!(
+            ((x_min + x_max) / 2.0 - centre).abs() < 0.5,
+            "{text} is centred on its cells ({x_min}..{x_max}, centre {centre})"
+        );
+    }
+    let (_, i_min, _, i_max, _) = line("IIII");
+    assert!(
+        i_max - i_min > 3.0 * 7.0 * 72.0 / 25.4,
+        "narrow letters still stand a cell apart ({i_min}..{i_max})"
+    );
+    // As laid out (`-layout`): in reading order poppler would join a line ending with a hyphen to the
+    // next and drop the hyphen, as in a word broken in prose.
+    let text = normalise(&tool(
+        "pdftotext",
+        &["-layout", path.to_str().unwrap(), "-"],
+    ));
+    assert!(
+        text.contains("AB2- CD7"),
+        "a code broken over two lines gives back its lines: {text}"
+    );
+}
+
+#[test]
+fn a_figure_of_filled_rectangles_flows_like_a_block_and_is_part_of_its_pages_memo_key() {
+    // A library of its own: its memo must hold only these pages.
+    let library =
+        FontLibrary::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fonts"));
+    let page = |rects: &[[f32; 4]]| {
+        let mut doc = Document::new(&library, PageSetup::a4()).unwrap();
+        doc.paragraph("Sopra", &Lang::italian(), Style::body())
+            .unwrap();
+        doc.figure(20.0, 20.0, Align::Center, rects, Paint::Fill(0.0));
+        doc.paragraph("Sotto", &Lang::italian(), Style::body())
+            .unwrap();
+        doc.render().unwrap()
+    };
+    let one = page(&[[0.0, 0.0, 10.0, 10.0]]);
+    let other = page(&[[10.0, 10.0, 10.0, 10.0], [0.0, 0.0, 5.0, 5.0]]);
+    assert_ne!(
+        without_id(&one),
+        without_id(&other),
+        "the same words with other rectangles are another page, not the memo's first one"
+    );
+    library.clear_memo();
+    assert_eq!(
+        without_id(&other),
+        without_id(&page(&[[10.0, 10.0, 10.0, 10.0], [0.0, 0.0, 5.0, 5.0]])),
+        "and that page is the one written afresh"
+    );
+    let path = save("figure", &other);
+    png(&path, "figure");
+    let words = words(&path);
+    let y = |text: &str| {
+        let w = words.iter().find(|w| w.0 == text).expect("the word");
+        (w.2, w.4)
+    };
+    // poppler's word boxes are the face's full ascent and descent, a point or two more than a line's.
+    let ((_, above), (below, _)) = (y("Sopra"), y("Sotto"));
+    let figure = 20.0 * 72.0 / 25.4;
+    assert!(
+        (below - above - figure).abs() < 3.0,
+        "the text after the figure starts right below its 20 mm ({above} → {below})"
+    );
 }
 
 #[test]

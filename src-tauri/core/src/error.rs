@@ -176,6 +176,8 @@ pub enum FieldCode {
     MrzCheckComposite,
     MrzDateBirth,
     MrzDateExpiry,
+    /// A recovery key that is not groups of four base32 characters joined by hyphens.
+    RecoveryKeyFormat,
 }
 
 /// What was not found: translated as `errors.not_found.<what>`.
@@ -342,6 +344,7 @@ pub const FIELD_LABELS: &[&str] = &[
     "reason",
     "operator",
     "locale",
+    "recovery.key",
 ];
 
 /// Every translation key the core's errors may need: `errors.kind.<kind>`, `errors.field.<code>`,

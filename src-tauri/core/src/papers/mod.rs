@@ -6,6 +6,9 @@
 //!
 //! It must not send anything to a printer or open a dialog (the shell does), nor put a person's name in a
 //! file name: files are named by paper, language and date, inside a folder named by the case's UUID.
+//!
+//! One paper belongs to no case and is not a `Paper`: the register's recovery sheet (`recovery`), which
+//! holds the register's recovery key and is never filed, only returned as PDF bytes for the printer.
 
 pub mod checklist;
 pub mod declarations;
@@ -13,6 +16,7 @@ pub mod folder;
 pub mod forms;
 pub mod print;
 pub mod receipt;
+pub mod recovery;
 
 use chrono::NaiveDate;
 use serde::Deserialize;

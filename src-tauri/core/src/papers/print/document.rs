@@ -1,8 +1,8 @@
 //! A document being laid out: pages with margins, a cursor that flows content down the page and onto the
 //! next, and the building blocks checklists and forms are made of (paragraphs, bilingual checklist rows,
-//! rows of one-character boxes, rules, rectangles). Writing it as a PDF is `pdf`'s. It must not choose
-//! words, languages or fonts for a character (that is the caller's and `fonts`' job), and it never
-//! draws a glyph the fonts lack.
+//! rows of one-character boxes, fixed-pitch lines, rules, rectangles, figures of filled rectangles such
+//! as a QR code). Writing it as a PDF is `pdf`'s. It must not choose words, languages or fonts for a
+//! character (that is the caller's and `fonts`' job), and it never draws a glyph the fonts lack.
 
 use super::fonts::FontLibrary;
 use super::layout;
@@ -434,6 +434,93 @@ impl<'f> Document<'f> {
         }
         self.y = top + box_h + pt(2.0);
         Ok(())
+    }
+
+    /// Left-to-right text set on a fixed pitch, as a monospace face would set it: each character centred
+    /// in a cell `cell_mm` wide, each line (`text` split at `\n`, never wrapped) aligned on the content
+    /// width as `style` says (`Start` is the left edge), the lines kept together on one page. The shipped
+    /// faces are all proportional, and a code a person copies by hand (a recovery key) is read more
+    /// surely when its characters stand in columns that can be counted. The lines keep their text: the
+    /// PDF writer sees the gaps the cells open between glyphs and gives each line's text as /ActualText,
+    /// so it extracts as written. Refused with [`PrintError::Overflow`] when a line's cells do not fit the
+    /// content width.
+    pub fn fixed_pitch(
+        &mut self,
+        text: &str,
+        style: Style,
+        cell_mm: f32,
+    ) -> Result<(), PrintError> {
+        let cell = pt(cell_mm);
+        let fit = (self.content_width() / cell).floor() as usize;
+        let mut lines = self.lines(text, &Lang::italian(), style, f32::MAX)?;
+        for line in &mut lines {
+            let cells = line.text.chars().count();
+            if cells > fit {
+                return Err(PrintError::Overflow {
+                    len: cells,
+                    boxes: fit,
+                });
+            }
+            // A cluster (a character with its marks) is the glyph that carries its text and the glyphs
+            // after it that carry none; it is centred on as many cells as it has characters.
+            let mut next_cell = 0usize;
+            // The cluster's first glyph: where the shaper put it, and where its cell puts it.
+            let mut moved: Option<(f32, f32)> = None;
+            for run in &mut line.runs {
+                let face = self.fonts.face(run.face)?;
+                for g in &mut run.glyphs {
+                    if !g.text.is_empty() {
+                        let chars = line.text[g.text.start as usize..g.text.end as usize]
+                            .chars()
+                            .count();
+                        let advance = face.pdf_width(g.gid) * run.size / 1000.0;
+                        let span = chars as f32 * cell;
+                        moved = Some((g.x, next_cell as f32 * cell + (span - advance) / 2.0));
+                        next_cell += chars;
+                    }
+                    if let Some((from, to)) = moved {
+                        g.x = to + (g.x - from);
+                    }
+                }
+            }
+            line.width = cells as f32 * cell;
+        }
+        self.ensure(lines.iter().map(Line::height).sum());
+        let (left, width) = (self.left(), self.content_width());
+        self.place_all(lines, style.align, left, width)
+    }
+
+    /// A figure of filled rectangles (a QR code's dark modules), `width_mm` × `height_mm`, placed at the
+    /// cursor like a paragraph: kept whole on one page, aligned on the content width (`Start` is the
+    /// left edge), the cursor moved below it. Each rectangle is `[x, y, w, h]` in millimetres from the
+    /// figure's top-left corner and is painted `paint`; the figure's area outside them stays blank, so a
+    /// margin the figure needs (a QR code's quiet zone) is part of its size.
+    pub fn figure(
+        &mut self,
+        width_mm: f32,
+        height_mm: f32,
+        align: Align,
+        rects: &[[f32; 4]],
+        paint: Paint,
+    ) {
+        let (width, height) = (pt(width_mm), pt(height_mm));
+        self.ensure(height);
+        let left = match align {
+            Align::Start | Align::Left => self.left(),
+            Align::Center => self.left() + (self.content_width() - width) / 2.0,
+            Align::Right => self.left() + self.content_width() - width,
+        };
+        let top = self.y;
+        for [x, y, w, h] in rects {
+            self.items().push(Item::Rect {
+                x: left + pt(*x),
+                y: top + pt(*y),
+                w: pt(*w),
+                h: pt(*h),
+                paint,
+            });
+        }
+        self.y = top + height;
     }
 
     /// A thin horizontal rule across the content width, with a little space around it.
