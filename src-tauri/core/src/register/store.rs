@@ -59,10 +59,9 @@ fn migration_list() -> Vec<M<'static>> {
             env!("CARGO_MANIFEST_DIR"),
             "/migrations/003_papers.sql"
         ))),
-        // 004 (operators) goes before this one
         M::up(include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/migrations/005_audit.sql"
+            "/migrations/004_audit.sql"
         ))),
     ]
 }
