@@ -69,11 +69,7 @@ fn migration_list() -> Vec<M<'static>> {
         ))),
         M::up(include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/migrations/004_operators.sql"
-        ))),
-        M::up(include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/migrations/005_audit.sql"
+            "/migrations/004_audit.sql"
         ))),
     ]
 }

@@ -1,4 +1,4 @@
--- 005: the audit trail (GDPR art. 5(2) accountability, art. 32 security): who did what to which case and
+-- 004: the audit trail (GDPR art. 5(2) accountability, art. 32 security): who did what to which case and
 -- when, written by register/audit.rs in the same transaction as the change it records. Append-only: the
 -- triggers refuse UPDATE and DELETE, and each entry's hash covers the previous entry's hash and its own
 -- columns, so a change made to the file by other means shows in `audit::verify`. No applicant's name,

@@ -1,4 +1,4 @@
--- 004: the people who work at the desk. Each signs in with their own passphrase, which unwraps their
+-- 005: the people who work at the desk. Each signs in with their own passphrase, which unwraps their
 -- slot of the register's key (mixite.keys); what they may do follows their role. Nobody is ever
 -- deleted: a person who leaves is disabled (and their key slot removed), so the steps, papers and audit
 -- entries they recorded still name them.
