@@ -28,7 +28,7 @@ fn app() -> App {
     let done = invoke(
         &app,
         "access_set_up",
-        json!({ "args": { "name": BOSS, "passphrase": BOSS_PASSPHRASE, "pin": "2468" } }),
+        json!({ "name": BOSS, "passphrase": BOSS_PASSPHRASE, "pin": "2468" }),
     )
     .unwrap();
     assert_eq!(done["state"]["session"]["operator"]["name"], BOSS);
@@ -196,7 +196,7 @@ fn commands_refuse_without_a_session_and_record_the_session_s_operator() {
     let short = invoke(
         &app,
         "access_set_up",
-        json!({ "args": { "name": "Giulia Neri", "passphrase": "corta", "pin": "2468" } }),
+        json!({ "name": "Giulia Neri", "passphrase": "corta", "pin": "2468" }),
     )
     .unwrap_err();
     assert_eq!(short["fields"][0]["field"], "passphrase", "{short}");
@@ -207,7 +207,7 @@ fn commands_refuse_without_a_session_and_record_the_session_s_operator() {
     let done = invoke(
         &app,
         "access_set_up",
-        json!({ "args": { "name": "Giulia Neri", "passphrase": BOSS_PASSPHRASE, "pin": "2468" } }),
+        json!({ "name": "Giulia Neri", "passphrase": BOSS_PASSPHRASE, "pin": "2468" }),
     )
     .unwrap();
     assert_eq!(done["recoveryKey"].as_str().unwrap().len(), 39);
@@ -218,13 +218,13 @@ fn commands_refuse_without_a_session_and_record_the_session_s_operator() {
     let added = invoke(
         &app,
         "operators_add",
-        json!({ "args": { "name": "Luca Bianchi", "role": "operatore", "passphrase": "la sua parola 2" } }),
+        json!({ "name": "Luca Bianchi", "role": "operatore", "passphrase": "la sua parola 2" }),
     )
     .unwrap();
     invoke(
         &app,
         "access_switch",
-        json!({ "args": { "operatorId": added["id"], "passphrase": "la sua parola 2", "pin": "1357" } }),
+        json!({ "operatorId": added["id"], "passphrase": "la sua parola 2", "pin": "1357" }),
     )
     .unwrap();
     let args = json!({ "caseId": case["id"], "revision": case["revision"],
@@ -256,13 +256,13 @@ fn commands_refuse_without_a_session_and_record_the_session_s_operator() {
     let wrong = invoke(
         &app,
         "access_sign_in",
-        json!({ "args": { "operatorId": added["id"], "passphrase": "non è la sua", "pin": "1357" } }),
+        json!({ "operatorId": added["id"], "passphrase": "non è la sua", "pin": "1357" }),
     )
     .unwrap_err();
     let unknown = invoke(
         &app,
         "access_sign_in",
-        json!({ "args": { "operatorId": "nessuno", "passphrase": "non è la sua", "pin": "1357" } }),
+        json!({ "operatorId": "nessuno", "passphrase": "non è la sua", "pin": "1357" }),
     )
     .unwrap_err();
     assert_eq!(wrong, unknown, "no answer tells whether a name exists");
@@ -924,13 +924,13 @@ fn the_audit_trail_names_who_did_what_verifies_and_is_the_responsabile_s_to_read
     let added = invoke(
         &app,
         "operators_add",
-        json!({ "args": { "name": "Luca Bianchi", "role": "operatore", "passphrase": "la sua parola 2" } }),
+        json!({ "name": "Luca Bianchi", "role": "operatore", "passphrase": "la sua parola 2" }),
     )
     .unwrap();
     invoke(
         &app,
         "access_switch",
-        json!({ "args": { "operatorId": added["id"], "passphrase": "la sua parola 2", "pin": "1357" } }),
+        json!({ "operatorId": added["id"], "passphrase": "la sua parola 2", "pin": "1357" }),
     )
     .unwrap();
     let refused = invoke(

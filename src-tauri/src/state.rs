@@ -78,6 +78,8 @@ pub struct Desk {
     session: Mutex<Option<Session>>,
     /// The recovery key just issued, until the operator says the sheet is printed.
     recovery: Mutex<Option<RecoveryKey>>,
+    /// The recovery sheet opened in the viewer, in the runtime folder, removed with the key.
+    recovery_file: Mutex<Option<PathBuf>>,
     /// The shipped Noto fonts, loaded lazily by the print engine.
     pub fonts: FontLibrary,
     pub data_dir: PathBuf,
@@ -114,6 +116,7 @@ impl Desk {
             register: Mutex::new(held),
             session: Mutex::new(None),
             recovery: Mutex::new(None),
+            recovery_file: Mutex::new(None),
             fonts: FontLibrary::new(fonts_dir()),
             data_dir,
             locale: Mutex::new(LOCALES[0].to_string()),
@@ -449,7 +452,7 @@ impl Desk {
 
     fn close(&self) {
         *self.session.lock().expect("session lock") = None;
-        *self.recovery.lock().expect("recovery lock") = None;
+        self.forget_recovery();
         let mut guard = self.register.lock().expect("register lock");
         if matches!(&*guard, Held::Open(_)) {
             *guard = Held::Closed;
@@ -509,8 +512,49 @@ impl Desk {
         Ok((text, id, actor))
     }
 
-    /// Forgets the recovery key: its sheet is printed and sealed.
+    /// Forgets the recovery key: its sheet is printed and sealed (and the copy the viewer opened is
+    /// overwritten and removed).
     pub fn forget_recovery(&self) {
         *self.recovery.lock().expect("recovery lock") = None;
+        if let Some(path) = self
+            .recovery_file
+            .lock()
+            .expect("recovery file lock")
+            .take()
+        {
+            if let Err(e) = mixite_core::register::store::shred(&path) {
+                eprintln!(
+                    "sportello-mixite: the recovery sheet's copy was not removed: {:?}",
+                    e.to_string()
+                );
+            }
+        }
+    }
+
+    /// Writes the recovery sheet for the viewer into the session's runtime folder (in memory on Linux,
+    /// owner-only), never into the data folder or the system's shared temporary folder.
+    pub fn recovery_file(&self, pdf: &[u8]) -> Result<PathBuf, WireError> {
+        use std::io::Write;
+        let viewer_failed =
+            || WireError::shell(crate::wire::ShellCode::ViewerFailed, &self.locale());
+        let dir = std::env::var_os("XDG_RUNTIME_DIR")
+            .map(PathBuf::from)
+            .filter(|d| d.is_dir())
+            .ok_or_else(viewer_failed)?;
+        let path = dir.join("sportello-mixite-chiave-di-recupero.pdf");
+        let _ = std::fs::remove_file(&path);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let written = options.open(&path).and_then(|mut f| f.write_all(pdf));
+        if written.is_err() {
+            return Err(viewer_failed());
+        }
+        *self.recovery_file.lock().expect("recovery file lock") = Some(path.clone());
+        Ok(path)
     }
 }

@@ -175,7 +175,8 @@ async function enterDesk() {
 /** The header and the idle watch follow the session (another operator, another role, new idle minutes). */
 function deskChanged() {
   showOperator();
-  const minutes = state.session.idleMinutes;
+  // The backend's idle time in seconds (shorter than the setting's minutes only in the end-to-end tests).
+  const minutes = (state.session.idleSeconds ?? state.session.idleMinutes * 60) / 60;
   if (idleRunning()) setIdleMinutes(minutes);
   else startIdle({ minutes, onIdle: lockNow, onBeat: () => api.accessActivity().catch(() => {}) });
 }

@@ -5,7 +5,7 @@
 
 use mixite_core::register::operators::{Operator, Role};
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::State;
 
 use crate::state::{AccessState, Desk};
@@ -14,14 +14,6 @@ use crate::wire::WireError;
 #[tauri::command(async)]
 pub fn access_state(desk: State<'_, Desk>) -> AccessState {
     desk.access_state()
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SetUpArgs {
-    name: String,
-    passphrase: SecretString,
-    pin: SecretString,
 }
 
 #[derive(Serialize)]
@@ -33,62 +25,63 @@ pub struct SetUpDone {
 }
 
 #[tauri::command(async)]
-pub fn access_set_up(desk: State<'_, Desk>, args: SetUpArgs) -> Result<SetUpDone, WireError> {
-    let recovery_key = desk.set_up(
-        &args.name,
-        args.passphrase.expose_secret(),
-        args.pin.expose_secret(),
-    )?;
+pub fn access_set_up(
+    desk: State<'_, Desk>,
+    name: String,
+    passphrase: SecretString,
+    pin: SecretString,
+) -> Result<SetUpDone, WireError> {
+    let recovery_key = desk.set_up(&name, passphrase.expose_secret(), pin.expose_secret())?;
     Ok(SetUpDone {
         state: desk.access_state(),
         recovery_key,
     })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SignInArgs {
+#[tauri::command(async)]
+pub fn access_sign_in(
+    desk: State<'_, Desk>,
     operator_id: String,
     passphrase: SecretString,
     pin: SecretString,
-}
-
-#[tauri::command(async)]
-pub fn access_sign_in(desk: State<'_, Desk>, args: SignInArgs) -> Result<AccessState, WireError> {
+) -> Result<AccessState, WireError> {
     desk.sign_in(
-        &args.operator_id,
-        args.passphrase.expose_secret(),
-        args.pin.expose_secret(),
+        &operator_id,
+        passphrase.expose_secret(),
+        pin.expose_secret(),
     )?;
     Ok(desk.access_state())
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RecoverArgs {
+#[tauri::command(async)]
+pub fn access_recover(
+    desk: State<'_, Desk>,
     recovery_key: SecretString,
     operator_id: String,
     new_passphrase: SecretString,
     pin: SecretString,
-}
-
-#[tauri::command(async)]
-pub fn access_recover(desk: State<'_, Desk>, args: RecoverArgs) -> Result<AccessState, WireError> {
+) -> Result<AccessState, WireError> {
     desk.recover(
-        args.recovery_key.expose_secret(),
-        &args.operator_id,
-        args.new_passphrase.expose_secret(),
-        args.pin.expose_secret(),
+        recovery_key.expose_secret(),
+        &operator_id,
+        new_passphrase.expose_secret(),
+        pin.expose_secret(),
     )?;
     Ok(desk.access_state())
 }
 
+/// Another operator takes over at the counter (also from the lock screen).
 #[tauri::command(async)]
-pub fn access_switch(desk: State<'_, Desk>, args: SignInArgs) -> Result<AccessState, WireError> {
+pub fn access_switch(
+    desk: State<'_, Desk>,
+    operator_id: String,
+    passphrase: SecretString,
+    pin: SecretString,
+) -> Result<AccessState, WireError> {
     desk.switch(
-        &args.operator_id,
-        args.passphrase.expose_secret(),
-        args.pin.expose_secret(),
+        &operator_id,
+        passphrase.expose_secret(),
+        pin.expose_secret(),
     )?;
     Ok(desk.access_state())
 }
@@ -146,24 +139,15 @@ pub fn operators_list(desk: State<'_, Desk>) -> Result<Vec<Operator>, WireError>
     desk.acting(|r, actor, _| r.operators(actor))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddArgs {
+#[tauri::command(async)]
+pub fn operators_add(
+    desk: State<'_, Desk>,
     name: String,
     role: Role,
     passphrase: SecretString,
-}
-
-#[tauri::command(async)]
-pub fn operators_add(desk: State<'_, Desk>, args: AddArgs) -> Result<Operator, WireError> {
+) -> Result<Operator, WireError> {
     desk.acting(|r, actor, clock| {
-        r.add_operator(
-            actor,
-            &args.name,
-            args.role,
-            args.passphrase.expose_secret(),
-            clock,
-        )
+        r.add_operator(actor, &name, role, passphrase.expose_secret(), clock)
     })
 }
 
@@ -186,25 +170,19 @@ pub fn operators_set_role(desk: State<'_, Desk>, id: String, role: Role) -> Resu
     desk.acting(|r, actor, clock| r.set_role(actor, &id, role, clock))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PassphraseArgs {
-    id: String,
-    current: Option<SecretString>,
-    new_passphrase: SecretString,
-}
-
 #[tauri::command(async)]
 pub fn operators_change_passphrase(
     desk: State<'_, Desk>,
-    args: PassphraseArgs,
+    id: String,
+    current: Option<SecretString>,
+    new_passphrase: SecretString,
 ) -> Result<(), WireError> {
     desk.acting(|r, actor, clock| {
         r.change_passphrase(
             actor,
-            &args.id,
-            args.current.as_ref().map(|c| c.expose_secret()),
-            args.new_passphrase.expose_secret(),
+            &id,
+            current.as_ref().map(|c| c.expose_secret()),
+            new_passphrase.expose_secret(),
             clock,
         )
     })
@@ -231,10 +209,16 @@ pub struct SheetPrinted {
     reason: Option<String>,
 }
 
-/// Prints the recovery sheet of the key just issued, straight to the print service: it is never
-/// written to a file (a PDF of the key left on the disk would be a copy of the register's key).
+/// Prints the recovery sheet of the key just issued straight to the print service (`print`), or opens it
+/// in the viewer (`open`) from the session's runtime folder, which lives in memory (`XDG_RUNTIME_DIR`)
+/// and is removed when the key is forgotten: a PDF of the key left on the disk would be a copy of the
+/// register's key.
 #[tauri::command(async)]
-pub fn access_recovery_sheet(desk: State<'_, Desk>) -> Result<SheetPrinted, WireError> {
+pub fn access_recovery_sheet<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    desk: State<'_, Desk>,
+    action: String,
+) -> Result<SheetPrinted, WireError> {
     let (key, register_id, actor) = desk.pending_recovery()?;
     let pdf = mixite_core::papers::recovery::render(
         &desk.fonts,
@@ -248,6 +232,14 @@ pub fn access_recovery_sheet(desk: State<'_, Desk>) -> Result<SheetPrinted, Wire
         &desk.locale(),
     )
     .map_err(|e| WireError::from_core(&e, &desk.locale()))?;
+    if action == "open" {
+        let path = desk.recovery_file(&pdf)?;
+        crate::commands::output::open(&desk, &app, &path)?;
+        return Ok(SheetPrinted {
+            printed: false,
+            reason: None,
+        });
+    }
     let reason = crate::commands::output::print_bytes(&pdf);
     Ok(SheetPrinted {
         printed: reason.is_none(),

@@ -325,7 +325,7 @@ fn table_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
 /// Overwrites a file with zeros, syncs and removes it (nothing when it is not there). On a journalling
 /// file system or an SSD the old blocks may survive elsewhere on the disk: this keeps the plain data out
 /// of every file, which is what can be promised without encrypting the whole disk.
-pub(crate) fn shred(path: &Path) -> Result<()> {
+pub fn shred(path: &Path) -> Result<()> {
     use std::io::Write;
     let len = match std::fs::metadata(path) {
         Ok(meta) => meta.len(),
