@@ -480,6 +480,20 @@ impl App {
         .await;
     }
 
+    /// `modifier`+Shift+`key` (e.g. Ctrl+Shift+L).
+    pub async fn chord_shift(&self, modifier: Key, key: char) {
+        let (m, shift) = (char::from(modifier), char::from(Key::Shift));
+        self.perform(vec![
+            KeyAction::Down { value: m },
+            KeyAction::Down { value: shift },
+            KeyAction::Down { value: key },
+            KeyAction::Up { value: key },
+            KeyAction::Up { value: shift },
+            KeyAction::Up { value: m },
+        ])
+        .await;
+    }
+
     /// Presses Tab until the focused element matches `css` (at most `max` times).
     pub async fn tab_to(&self, css: &str, max: usize) {
         for _ in 0..max {

@@ -267,11 +267,7 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     let app = App::launch(data.path(), "operator-2").await;
     app.sign_in(RESPONSABILE, RESPONSABILE_PASSPHRASE, RESPONSABILE_PIN).await;
     app.wait_screen("list", "the relaunched app opens on the list once signed in").await;
-    assert_eq!(
-        app.text("[data-operator-name]").await.trim(),
-        OPERATOR,
-        "the header names the signed-in operator"
-    );
+    assert_eq!(app.text("[data-operator-name]").await.trim(), OPERATOR, "the header names the signed-in operator");
     search(&app, "mull", &[case_id]).await;
     assert_eq!(
         app.js(&format!(
@@ -418,5 +414,122 @@ async fn a_scanned_passport_fills_the_form_and_a_misread_digit_fills_nothing() {
         "the warning gone once the right code is typed",
     )
     .await;
+    app.quit().await;
+}
+
+/// The issue's path through the desk's access: the first start creates the responsabile, who signs in,
+/// opens a case and adds a colleague; the idle lock fires and hides the applicant; the colleague takes
+/// over from the lock screen and records a step; the responsabile comes back and finds both in the audit
+/// trail.
+#[tokio::test]
+async fn the_idle_lock_hides_the_applicant_a_colleague_takes_over_and_the_audit_trail_names_both() {
+    const COLLEAGUE: &str = "Luca Bianchi";
+    const COLLEAGUE_PASSPHRASE: &str = "la sua parola 2";
+    let data = temp_data_dir();
+    let idle = std::path::Path::new("6");
+    let app = App::launch_env(data.path(), "access", &[("MIXITE_IDLE_SECONDS", idle)]).await;
+    app.set_up_and_sign_in().await;
+
+    // A case, through the backend the screens use, then opened on its detail screen.
+    let made = app
+        .js("window.__made = null;
+             window.__TAURI__.core.invoke('cases_create', { data: {
+               applicant: { surname: 'Qerimaj', givenNames: 'Arta', sex: 'F', birthDate: '1991-03-04',
+                 birthPlace: 'Scutari', birthCountry: 'ALB', citizenships: ['ALB'],
+                 document: { kind: 'passport', number: 'BB1234567', expiryDate: '2031-01-01' }, language: 'sq' },
+               household: [], currentPermit: { motivoCode: '16', expiryDate: '2027-01-10' },
+               request: { procedure: 'rinnovo', motivoCode: '16' } } })
+               .then(v => { window.__made = v.id; }, e => { window.__made = 'error ' + JSON.stringify(e); });
+             return true;")
+        .await;
+    assert_eq!(made, Value::Bool(true));
+    let id = app.wait_js("window.__made", "the case created").await;
+    let id = id.as_i64().unwrap_or_else(|| panic!("creating the case failed: {id}"));
+
+    // The colleague is added on the operators screen (responsabile only), typing their own passphrase.
+    app.js("location.hash = '#/operators'; return true;").await;
+    app.wait_css("[data-operator-add-form]", "the operators screen's add form").await;
+    app.fill("operator", COLLEAGUE).await;
+    app.fill("passphrase", COLLEAGUE_PASSPHRASE).await;
+    app.fill("passphraseRepeat", COLLEAGUE_PASSPHRASE).await;
+    app.press(Key::Enter).await;
+    app.wait_css(
+        &format!("tr[data-operator-row][data-role=\"operatore\"][data-active=\"true\"]"),
+        "the colleague listed as an active operatore",
+    )
+    .await;
+
+    // Idle: the lock screen replaces everything; the applicant's name is nowhere in the page.
+    app.js(&format!("location.hash = '#/case/{id}'; return true;")).await;
+    app.wait_js("document.body.innerText.includes('Qerimaj')", "the case on screen").await;
+    app.wait_css("[data-lock-screen]", "the idle lock after a few seconds without input").await;
+    app.screenshot("30-idle-locked").await;
+    assert_eq!(
+        app.js("return document.documentElement.innerHTML.includes('Qerimaj');").await,
+        Value::Bool(false),
+        "the locked page holds no applicant data, not even hidden"
+    );
+    let title = app.js("return document.title;").await;
+    assert!(!title.as_str().unwrap_or_default().contains("Qerimaj"), "the window title is neutral: {title}");
+
+    // The colleague takes over from the lock screen and records a step on the same case.
+    app.js("document.querySelector('[data-lock-switch]').click(); return true;").await;
+    app.wait_css("[data-switch-form]", "the switch form on the lock screen").await;
+    app.choose("operatorId", COLLEAGUE).await;
+    app.fill("passphrase", COLLEAGUE_PASSPHRASE).await;
+    app.fill("pin", "1357").await;
+    app.press(Key::Enter).await;
+    app.wait_js(
+        &format!(
+            "document.querySelector('[data-operator-name]')?.textContent.trim() === {}",
+            serde_json::json!(COLLEAGUE)
+        ),
+        "the header names the colleague",
+    )
+    .await;
+    let stepped = app
+        .js(&format!(
+            "window.__step = null;
+             const core = window.__TAURI__.core;
+             core.invoke('cases_get', {{ id: {id} }})
+               .then(c => core.invoke('steps_add', {{ caseId: c.id, revision: c.revision,
+                                                     step: {{ kind: 'documents_pending', date: c.createdAt.slice(0, 10) }} }}))
+               .then(v => {{ window.__step = v.steps[1].operator; }}, e => {{ window.__step = 'error ' + JSON.stringify(e); }});
+             return true;"
+        ))
+        .await;
+    assert_eq!(stepped, Value::Bool(true));
+    let by = app.wait_js("window.__step", "the colleague's step").await;
+    assert_eq!(by, Value::String(COLLEAGUE.into()), "the step names the session's operator");
+    assert!(
+        app.count("[data-audit-link]").await == 0 || !app.visible("[data-audit-link]").await,
+        "an operatore has no audit trail link"
+    );
+
+    // The responsabile comes back (Ctrl+Shift+L, then switch) and reads the audit trail.
+    app.chord_shift(Key::Control, 'L').await;
+    app.wait_css("[data-lock-screen]", "Ctrl+Shift+L locks at once").await;
+    app.js("document.querySelector('[data-lock-switch]').click(); return true;").await;
+    app.wait_css("[data-switch-form]", "the switch form").await;
+    app.choose("operatorId", RESPONSABILE).await;
+    app.fill("passphrase", RESPONSABILE_PASSPHRASE).await;
+    app.fill("pin", RESPONSABILE_PIN).await;
+    app.press(Key::Enter).await;
+    app.wait_js(
+        &format!(
+            "document.querySelector('[data-operator-name]')?.textContent.trim() === {}",
+            serde_json::json!(RESPONSABILE)
+        ),
+        "the header names the responsabile again",
+    )
+    .await;
+    app.js("location.hash = '#/audit'; return true;").await;
+    app.wait_css("tr[data-audit-row]", "the audit trail's rows").await;
+    let rows = app.text("[data-screen=\"audit\"] table").await;
+    assert!(rows.contains(COLLEAGUE) && rows.contains(RESPONSABILE), "both operators in the trail: {rows}");
+    assert!(!rows.contains("Qerimaj"), "the trail names cases by number, never the applicant");
+    app.js("document.querySelector('[data-audit-verify]').click(); return true;").await;
+    app.wait_css("[data-verdict=\"ok\"]", "the verified, unbroken chain").await;
+    app.screenshot("31-audit-trail").await;
     app.quit().await;
 }
