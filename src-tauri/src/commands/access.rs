@@ -220,6 +220,8 @@ pub fn access_recovery_sheet<R: tauri::Runtime>(
     action: String,
 ) -> Result<SheetPrinted, WireError> {
     let (key, register_id, actor) = desk.pending_recovery()?;
+    let comune = mixite_core::papers::receipt::comune()
+        .map_err(|e| WireError::from_core(&e, &desk.locale()))?;
     let pdf = mixite_core::papers::recovery::render(
         &desk.fonts,
         &mixite_core::papers::recovery::RecoverySheet {
@@ -227,7 +229,7 @@ pub fn access_recovery_sheet<R: tauri::Runtime>(
             register_id: &register_id,
             issued_at: &mixite_core::Clock::system().recorded_at(),
             issued_by: &actor.name,
-            comune: "Lucca",
+            comune: &comune,
         },
         &desk.locale(),
     )

@@ -202,6 +202,8 @@ struct PrivacyFile {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Notice {
+    /// The Comune the desk belongs to, as "Comune di …" completes it (the recovery sheet's heading).
+    comune: String,
     controller: String,
     dpo: String,
     retention_years: u32,
@@ -223,6 +225,11 @@ fn notice() -> Result<Notice> {
         message: e.message().to_string(),
     })?;
     Ok(file.notice)
+}
+
+/// The Comune the desk belongs to (`assets/reference/privacy.toml`), for papers that name it.
+pub fn comune() -> Result<String> {
+    Ok(notice()?.comune)
 }
 
 /// The privacy notice (GDPR art. 13) with its consent boxes, Italian beside `language`, for the
