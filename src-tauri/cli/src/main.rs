@@ -1,11 +1,12 @@
 //! `mixite`: the command-line companion of Sportello Mixitè. It owns argument parsing and dispatch to
 //! `seed` (demo data) and `bench` (search, write and size figures); every rule and every write goes
-//! through `mixite-core`. It must not reach into the database behind the core's back except for the
+//! through `mixite-core`, and every folder is opened as the app opens it, signed in (`sign_in`). It must not reach into the database behind the core's back except for the
 //! read-only sampling and size queries of the benchmarks, and it must never be pointed at a folder
 //! holding real applicants' data for `seed` or `bench write` (both add invented cases).
 
 mod bench;
 mod seed;
+mod sign_in;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use mixite_core::{Clock, Register};
+use mixite_core::Clock;
 use mixite_demo as synthetic;
 
 use crate::Result;
@@ -23,7 +23,7 @@ pub fn run(
     append: bool,
 ) -> Result<()> {
     let today = today.unwrap_or_else(|| Clock::system().today);
-    let mut register = Register::open(dir)?;
+    let (mut register, _) = crate::sign_in::open(dir)?;
     let existing = register.case_count()?;
     if existing > 0 && !append {
         return Err(format!(

@@ -220,6 +220,11 @@ pub fn backup_set_reminder(desk: State<'_, Desk>, days: i64) -> Result<BackupSta
 pub struct RestoreArgs {
     pub path: String,
     pub passphrase: SecretString,
+    /// Who opens the backup's key ring: an operator of the backup with their passphrase, or the
+    /// recovery key (either missing: refused by the core as `access`).
+    pub operator_id: Option<String>,
+    pub operator_passphrase: Option<SecretString>,
+    pub recovery_key: Option<SecretString>,
     /// The operator confirmed that the current cases are replaced (needed when there are any).
     #[serde(default)]
     pub replace: bool,
@@ -241,10 +246,21 @@ pub fn backup_restore(desk: State<'_, Desk>, args: RestoreArgs) -> Result<Restor
     if desk.startup_error().is_none() {
         desk.with(|r, _| backup::may_restore_over(r, args.replace))?;
     }
+    let unlock = match &args.recovery_key {
+        Some(recovery) => backup::Unlock::Recovery(recovery.expose_secret()),
+        None => backup::Unlock::Operator {
+            id: args.operator_id.as_deref().unwrap_or_default(),
+            passphrase: args
+                .operator_passphrase
+                .as_ref()
+                .map_or("", |p| p.expose_secret()),
+        },
+    };
     let restored = desk.reopening(|dir, clock| {
         backup::restore(
             Path::new(&args.path),
             args.passphrase.expose_secret(),
+            &unlock,
             dir,
             clock,
         )

@@ -1,16 +1,19 @@
-//! `mixite bench backup`: the full backup of a filled register to a folder (online backup, age
-//! encryption at the app's scrypt cost, safe write and read-back verification), then its restore into
-//! a fresh data folder and over a copy of the current one (with the safety copy), with the time, the
-//! file size and the process's peak memory of each. It measures `mixite_core::exchange::backup` as the app calls
-//! it; it must not write to the measured folder except the backup record the app also writes.
+//! `mixite bench backup`: the full backup of a filled register to a folder (online backup into an
+//! encrypted copy, packed with the key ring, age encryption at the app's scrypt cost, safe write and
+//! read-back verification), then its restore into a fresh data folder and over that one (with the
+//! safety copies), opened with the demo responsabile's passphrase from the backup, with the time, the
+//! file size and the process's peak memory of each. It measures `mixite_core::exchange::backup` as the
+//! app calls it, on a register signed in as the app's is (`crate::sign_in`); it must not write to the
+//! measured folder except what the app also writes (the sign-in, the backup record).
 
 use std::path::Path;
 use std::time::Instant;
 
-use mixite_core::exchange::backup;
-use mixite_core::{Clock, Register};
+use mixite_core::exchange::backup::{self, Unlock};
+use mixite_core::Clock;
 
 use super::{checkpoint, db_bytes};
+use crate::sign_in::{self, DEMO_PASSPHRASE};
 use crate::Result;
 
 /// The process's peak resident memory so far (VmHWM), in MiB; 0 where /proc is missing.
@@ -26,13 +29,13 @@ fn peak_mib() -> f64 {
 }
 
 fn cases_in(dir: &Path) -> Result<i64> {
-    let register = Register::open(dir)?;
+    let (register, _) = sign_in::open(dir)?;
     Ok(register.case_count()?)
 }
 
 pub fn run(dir: &Path, stick: &Path, passphrase: &str) -> Result<()> {
     let clock = Clock::system();
-    let mut register = Register::open(dir)?;
+    let (mut register, operator) = sign_in::open(dir)?;
     checkpoint(register.store().conn())?;
     let cases = register.case_count()?;
     let db = db_bytes(dir);
@@ -45,14 +48,18 @@ pub fn run(dir: &Path, stick: &Path, passphrase: &str) -> Result<()> {
 
     let scratch = std::env::temp_dir().join(format!("mixite-bench-restore-{}", std::process::id()));
     let fresh = scratch.join("fresh");
+    let unlock = Unlock::Operator {
+        id: &operator.id,
+        passphrase: DEMO_PASSPHRASE,
+    };
     let started = Instant::now();
-    backup::restore(&written.path, passphrase, &fresh, &clock)?;
+    backup::restore(&written.path, passphrase, &unlock, &fresh, &clock)?;
     let fresh_s = started.elapsed().as_secs_f64();
     let restored = cases_in(&fresh)?;
 
     // Over existing data: the fresh copy now holds a register, so this restore keeps a safety copy.
     let started = Instant::now();
-    let over = backup::restore(&written.path, passphrase, &fresh, &clock)?;
+    let over = backup::restore(&written.path, passphrase, &unlock, &fresh, &clock)?;
     let over_s = started.elapsed().as_secs_f64();
     let safety = over.safety_copy.is_some();
     let peak = peak_mib();

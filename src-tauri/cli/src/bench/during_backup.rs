@@ -6,8 +6,8 @@
 //! holds it now). Another thread types searches on a fixed schedule, as an operator at the keyboard
 //! does, and each search's latency is counted from the moment it was due (a search that waits for the
 //! lock delays the ones due after it, and they count that wait too). The same schedule with no backup
-//! running gives the idle figures beside. It writes to the folder only what the app writes: the backup
-//! record (and, for the duration, the backup's plain copy).
+//! running gives the idle figures beside. It writes to the folder only what the app writes: the sign-in,
+//! the backup record (and, for the duration, the backup's encrypted copy).
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -127,7 +127,8 @@ pub fn run(
     every_ms: u64,
     seed: u64,
 ) -> Result<()> {
-    let register = Register::open(dir)?;
+    // Signed in as the app's is: a backup carries the key ring the sign-in opened.
+    let (register, _) = crate::sign_in::open(dir)?;
     checkpoint(register.store().conn())?;
     let cases = register.case_count()?;
     if cases == 0 {

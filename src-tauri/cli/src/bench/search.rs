@@ -9,7 +9,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use mixite_core::reference::text;
-use mixite_core::Register;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::{Connection, OptionalExtension};
@@ -33,7 +32,7 @@ const WARM_UP: usize = 30;
 const PAGE: usize = 25;
 
 pub fn run(dir: &Path, per_kind: usize, seed: u64) -> Result<()> {
-    let register = Register::open(dir)?;
+    let (register, _) = crate::sign_in::open(dir)?;
     let conn = register.store().conn();
     let cases = register.case_count()?;
     if cases == 0 {

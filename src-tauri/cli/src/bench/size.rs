@@ -4,8 +4,6 @@
 
 use std::path::Path;
 
-use mixite_core::Register;
-
 use super::{checkpoint, db_bytes};
 use crate::Result;
 
@@ -13,7 +11,7 @@ pub fn run(dir: &Path) -> Result<()> {
     if !dir.join(mixite_core::register::store::DB_FILE).exists() {
         return Err(format!("{} holds no register", dir.display()).into());
     }
-    let register = Register::open(dir)?;
+    let (register, _) = crate::sign_in::open(dir)?;
     let conn = register.store().conn();
     checkpoint(conn)?;
     let cases = register.case_count()?;

@@ -9,14 +9,14 @@ use std::time::Instant;
 
 use mixite_core::model::StepInput;
 use mixite_core::reference::Reference;
-use mixite_core::{Clock, NewCase, Register};
+use mixite_core::{Clock, NewCase};
 use mixite_demo::Generator;
 
 use super::{checkpoint, db_bytes};
 use crate::Result;
 
 pub fn run(dir: &Path, count: usize, seed: u64) -> Result<()> {
-    let mut register = Register::open(dir)?;
+    let (mut register, actor) = crate::sign_in::open(dir)?;
     let before = register.case_count()?;
     let clock = Clock::system();
     let reference: Reference = register.reference().clone();
@@ -32,7 +32,7 @@ pub fn run(dir: &Path, count: usize, seed: u64) -> Result<()> {
                 ..NewCase::default()
             },
             &clock,
-            &op("Benchmark"),
+            &actor,
         )?;
         created.push((view.id, view.revision));
     }
@@ -45,7 +45,7 @@ pub fn run(dir: &Path, count: usize, seed: u64) -> Result<()> {
     };
     let started = Instant::now();
     for (id, revision) in created {
-        register.add_step(id, revision, &step, &clock, &op("Benchmark"))?;
+        register.add_step(id, revision, &step, &clock, &actor)?;
     }
     let step_secs = started.elapsed().as_secs_f64();
 
