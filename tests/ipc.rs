@@ -641,11 +641,29 @@ fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register
         refused["message"].as_str().unwrap().contains("confermare"),
         "{refused}"
     );
+    // The backup opens with a passphrase of its own key ring: the first desk's responsabile's.
+    let first_desk = invoke(&desk, "access_state", json!({})).unwrap();
+    let boss_id = first_desk["session"]["operator"]["id"].clone();
     let mut confirmed = backup.clone();
     confirmed["replace"] = json!(true);
+    confirmed["operatorId"] = boss_id.clone();
+    confirmed["operatorPassphrase"] = json!("non è questa");
+    let wrong_operator =
+        invoke(&other, "backup_restore", json!({ "args": confirmed })).unwrap_err();
+    assert_eq!(wrong_operator["code"], "refused", "{wrong_operator}");
+    confirmed["operatorPassphrase"] = json!(BOSS_PASSPHRASE);
     let restored = invoke(&other, "backup_restore", json!({ "args": confirmed })).unwrap();
     let safety = restored["safetyCopy"].as_str().unwrap();
     assert!(std::path::Path::new(safety).is_file(), "{restored}");
+    // Everyone is signed out: the restored register opens with its own operators' passphrases.
+    let out = invoke(&other, "cases_get", json!({ "id": copy })).unwrap_err();
+    assert_eq!(out["code"], "no_session", "{out}");
+    invoke(
+        &other,
+        "access_sign_in",
+        json!({ "operatorId": boss_id, "passphrase": BOSS_PASSPHRASE, "pin": "2468" }),
+    )
+    .unwrap();
     let after = invoke(&other, "cases_get", json!({ "id": copy })).unwrap();
     assert_eq!(
         (&after["data"]["notes"], &after["revision"]),

@@ -44,7 +44,7 @@ pub fn fonts_dir() -> PathBuf {
 enum Held {
     /// Nobody has signed in (or the last one signed out): the key is not in memory.
     Closed,
-    Open(Register),
+    Open(Box<Register>),
     /// The data folder cannot be used (another instance, a damaged file or key ring, a newer
     /// version); shown by the UI's start-up page, which offers a restore.
     Failed(WireError),
@@ -185,8 +185,9 @@ impl Desk {
         self.acting(|register, _, clock| f(register, clock))
     }
 
-    /// Closes the register (releasing the data folder's lock), runs `f` on the folder (a restore) and
-    /// signs everyone out: the restored register opens with a passphrase from its own key ring. The
+    /// Closes the register (releasing the data folder's lock), runs `f` on the folder (a restore) and,
+    /// when it succeeds, signs everyone out: the restored register opens with a passphrase from its own
+    /// key ring. When it fails, the register is opened again as it was and the session goes on. The
     /// lock is held throughout, so no command sees a half-replaced register.
     pub fn reopening<T>(
         &self,
@@ -198,15 +199,50 @@ impl Desk {
                 return Err(e.clone());
             }
         }
-        *guard = Held::Closed;
-        let answer = f(&self.data_dir, &Clock::system());
-        *guard = match readiness(&self.data_dir) {
-            Ok(_) => Held::Closed,
-            Err(err) => Held::Failed(self.wire(&err)),
+        let closed = match std::mem::replace(&mut *guard, Held::Closed) {
+            Held::Open(register) => register.close(),
+            _ => None,
         };
+        let answer = f(&self.data_dir, &Clock::system());
+        *guard = match (&answer, closed) {
+            (Err(_), Some(closed)) => match Register::reopen(&self.data_dir, closed) {
+                Ok(register) => Held::Open(Box::new(register)),
+                Err(err) => Held::Failed(self.wire(&err)),
+            },
+            _ => match readiness(&self.data_dir) {
+                Ok(_) => Held::Closed,
+                Err(err) => Held::Failed(self.wire(&err)),
+            },
+        };
+        let reopened = matches!(&*guard, Held::Open(_));
         drop(guard);
-        *self.session.lock().expect("session lock") = None;
+        if !reopened {
+            *self.session.lock().expect("session lock") = None;
+        }
         answer.map_err(|e| self.wire(&e))
+    }
+
+    /// Whether a restore may run now: by a responsabile over a register that holds cases only when they
+    /// confirmed (`replace`); without a session only on a desk nobody can sign in to (a new one, a
+    /// missing key ring, a register that does not open), where the backup's own passphrases decide.
+    pub fn may_restore(&self, replace: bool) -> Result<(), WireError> {
+        let signed_in = self.session.lock().expect("session lock").is_some();
+        if signed_in {
+            return self.acting(|register, actor, _| {
+                if !actor.is_responsabile() {
+                    return Err(Error::Access(AccessCode::NotAllowed));
+                }
+                mixite_core::exchange::backup::may_restore_over(register, replace)
+            });
+        }
+        let state = readiness(&self.data_dir).map_err(|e| self.wire(&e))?;
+        if state.needs_setup && !state.plain_register
+            || state.keys_missing
+            || self.startup_error().is_some()
+        {
+            return Ok(());
+        }
+        Err(self.wire(&Error::Access(AccessCode::NoSession)))
     }
 
     /// Switches the interface's language, remembered in the register when one is open.
@@ -278,7 +314,7 @@ impl Desk {
         {
             *self.locale.lock().expect("locale lock") = locale;
         }
-        *self.register.lock().expect("register lock") = Held::Open(register);
+        *self.register.lock().expect("register lock") = Held::Open(Box::new(register));
         *self.session.lock().expect("session lock") = Some(session);
         Ok(())
     }

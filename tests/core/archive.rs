@@ -1287,7 +1287,16 @@ fn a_full_stick_leaves_neither_the_final_file_nor_a_temporary() {
         }
     }
     let full = std::fs::metadata(&filler).unwrap().len();
-    let (_a, mut source) = temp_register();
+    // A register set up as the app does (a backup carries its key ring).
+    let a = tempfile::tempdir().unwrap();
+    let (mut source, _, _) = Register::set_up(
+        a.path(),
+        "Anna Responsabile",
+        "una parola lunga 1",
+        mixite_core::register::keys::Kdf::OWASP,
+        &clock(),
+    )
+    .unwrap();
     let id = worked_case(&mut source);
     // A backup (which streams the database through the encryption onto the stick) meets the full
     // stick the same way: a clear error, nothing left, no backup recorded.

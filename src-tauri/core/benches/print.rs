@@ -26,6 +26,7 @@ use mixite_core::model::CaseData;
 use mixite_core::papers::checklist::{self, Request, Sheet};
 use mixite_core::papers::print::{FontLibrary, Lang};
 use mixite_core::reference::catalogue::Selection;
+use mixite_core::register::operators::{Actor, Role};
 use mixite_core::{Clock, NewCase, Register};
 
 const LANGUAGES: [&str; 4] = ["ar", "ur", "bn", "zh"];
@@ -80,7 +81,8 @@ fn request(language: &str) -> Request<'_> {
 /// A register on a temporary folder holding the fixture's case.
 fn register() -> (tempfile::TempDir, Register, i64) {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let mut register = Register::open(dir.path()).expect("a new register");
+    let key = mixite_core::register::keys::DbKey::generate();
+    let mut register = Register::open(dir.path(), &key).expect("a new register");
     let data: CaseData =
         serde_json::from_str(include_str!("../../../tests/fixtures/worker.json")).expect("a case");
     let case = register
@@ -90,7 +92,7 @@ fn register() -> (tempfile::TempDir, Register, i64) {
                 ..NewCase::default()
             },
             &Clock::at(today()),
-            &op("Benchmark"),
+            &Actor::unchecked("bench", "Benchmark", Role::Operatore),
         )
         .expect("the fixture is valid");
     (dir, register, case.id)

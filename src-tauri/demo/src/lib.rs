@@ -1098,7 +1098,8 @@ mod tests {
 
     fn register() -> (tempfile::TempDir, Register) {
         let dir = tempfile::tempdir().unwrap();
-        let register = Register::open(dir.path()).unwrap();
+        let register =
+            Register::open(dir.path(), &mixite_core::register::keys::DbKey::generate()).unwrap();
         (dir, register)
     }
 }

@@ -242,10 +242,7 @@ pub struct RestoreDone {
 /// a register that holds cases, only with `replace`.
 #[tauri::command(async)]
 pub fn backup_restore(desk: State<'_, Desk>, args: RestoreArgs) -> Result<RestoreDone, WireError> {
-    // A register that cannot be opened (damaged) has nothing to lose to a restore.
-    if desk.startup_error().is_none() {
-        desk.with(|r, _| backup::may_restore_over(r, args.replace))?;
-    }
+    desk.may_restore(args.replace)?;
     let unlock = match &args.recovery_key {
         Some(recovery) => backup::Unlock::Recovery(recovery.expose_secret()),
         None => backup::Unlock::Operator {

@@ -25,6 +25,11 @@ pub(crate) struct Keys {
     pub(crate) key: DbKey,
 }
 
+/// A register closed for a moment: its key, kept in memory only (see `Register::close`).
+pub struct Closed {
+    key: DbKey,
+}
+
 /// What a data folder is ready for, shown before anyone signs in.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -241,20 +246,54 @@ impl Register {
         Ok((register, operator.actor()))
     }
 
-    /// The active operator `id`, when their slot is in `ring`. A ring whose slot outlived the database
-    /// row (a first start cut short after the ring was saved) makes its only operator the responsabile.
+    /// The active operator `id`, when their slot is in `ring`. A register without operator rows (a
+    /// first start cut short after the ring was saved, or a backup of the version before operators
+    /// restored under this ring) takes them from the ring: the one signing in becomes a responsabile,
+    /// the others operatori, for the responsabile to review.
     fn active_operator(&mut self, id: &str, ring: &KeyRing) -> Result<Option<Actor>> {
         if let Some(operator) = operators::get(self.store.conn(), id)? {
             return Ok(operator.active.then(|| operator.actor()));
         }
         let names = ring.names();
-        if operators::count(self.store.conn())? == 0 && names.len() == 1 && names[0].id == id {
-            let actor = Actor::unchecked(id, &names[0].name, Role::Responsabile);
-            self.store
-                .write(|tx| operators::insert(tx, &actor, &Clock::system()))?;
-            return Ok(Some(actor));
+        if operators::count(self.store.conn())? > 0 || !names.iter().any(|n| n.id == id) {
+            return Ok(None);
         }
-        Ok(None)
+        let clock = Clock::system();
+        let actors: Vec<Actor> = names
+            .iter()
+            .map(|n| {
+                let role = if n.id == id {
+                    Role::Responsabile
+                } else {
+                    Role::Operatore
+                };
+                Actor::unchecked(&n.id, &n.name, role)
+            })
+            .collect();
+        self.store.write(|tx| {
+            for actor in &actors {
+                operators::insert(tx, actor, &clock)?;
+            }
+            Ok(())
+        })?;
+        Ok(actors.into_iter().find(|a| a.id == id))
+    }
+
+    /// Closes the register, keeping what opens it again without a passphrase (a restore that may fail
+    /// and then leaves the operator where they were). `None` for a register opened without its ring.
+    pub fn close(self) -> Option<Closed> {
+        self.keys.map(|k| Closed { key: k.key })
+    }
+
+    /// Opens again a register `close`d a moment ago, with the key ring on disk now.
+    pub fn reopen(dir: &Path, closed: Closed) -> Result<Register> {
+        let ring = KeyRing::load(dir)?.ok_or(Error::Access(AccessCode::KeysMissing))?;
+        let mut register = Register::assemble(Store::open(dir, &closed.key)?, Register::tables()?);
+        register.keys = Some(Keys {
+            ring,
+            key: closed.key,
+        });
+        Ok(register)
     }
 
     fn keys(&self) -> Result<&Keys> {
