@@ -38,8 +38,7 @@ async fn create_case(app: &App, data: Value) -> i64 {
     let script = format!(
         "window.__made = null;
          const tauri = window.__TAURI__.core;
-         tauri.invoke('app_set_operator', {{ name: 'Anna Operatrice' }})
-           .then(() => tauri.invoke('cases_create', {{ data: {data} }}))
+         tauri.invoke('cases_create', {{ data: {data} }})
            .then(v => {{ window.__made = v.id; }}, e => {{ window.__made = 'error ' + JSON.stringify(e); }});
          return true;"
     );
@@ -98,6 +97,7 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     // ---- the first desk copies a case to the stick ----------------------------------------------------
     let first = temp_data_dir();
     let app = App::launch_env(first.path(), "usb-export", &env).await;
+    app.set_up_and_sign_in().await;
     app.wait_screen("list", "the app opens on the case list").await;
     let id = create_case(&app, applicant()).await;
     let wife = create_case(&app, spouse()).await;
@@ -148,6 +148,7 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     // ---- a second desk imports it ---------------------------------------------------------------------
     let second = temp_data_dir();
     let app = App::launch_env(second.path(), "usb-import", &env).await;
+    app.set_up_and_sign_in().await;
     app.wait_screen("list", "the second desk opens on its empty list").await;
     assert!(app.visible("[data-backup-badge]").await, "a desk never backed up shows the reminder");
     app.chord(Key::Alt, 'u').await;
@@ -189,32 +190,45 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     let backup_file = stick_css("data-found-file", &stick_path.join(&backup).display().to_string());
     choose(&app, &format!("[data-file-list=\"backup\"] {backup_file}")).await;
     type_into(&app, "#usb-restore-passphrase", PASS).await;
+    type_into(&app, "#usb-restore-operator", RESPONSABILE).await;
+    type_into(&app, "#usb-restore-operatorPassphrase", RESPONSABILE_PASSPHRASE).await;
     app.press(Key::Enter).await;
     let refused = refusal(&app, "restore", "a restore over cases refused without confirmation").await;
     assert!(refused.contains("confermare"), "{refused}");
+    // The fields are kept after a refusal: tick the confirmation and submit again.
     choose(&app, "[data-restore-replace]").await;
     click(&app, "[data-restore-submit]").await;
-    let restored =
-        app.wait_js("document.querySelector('[data-restore-done]')?.textContent.trim()", "the restore done").await;
-    assert!(restored.as_str().unwrap_or_default().contains("mixite-before-restore-"), "{restored}");
+    // The restored register opens with its own operators: everyone is signed out.
+    app.wait_css("[data-signin-form]", "the sign-in screen once the backup is in place").await;
     app.screenshot("22-usb-restored").await;
-    let after: Value = app.js("return document.querySelector('[data-backup-last]')?.textContent ?? ''").await;
+    let kept = std::fs::read_dir(second.path())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("mixite-before-restore-"))
+        .count();
+    assert_eq!(kept, 2, "the replaced database and its key ring are kept aside");
+    app.sign_in(RESPONSABILE, RESPONSABILE_PASSPHRASE, RESPONSABILE_PIN).await;
+    app.chord(Key::Alt, 'u').await;
+    app.wait_screen("usb", "Alt+U opens the USB screen").await;
+    let after = app.wait_js("document.querySelector('[data-backup-last]')?.textContent", "the backup status").await;
     assert!(!after.as_str().unwrap_or_default().is_empty());
+    let backup_keys = std::fs::read(second.path().join("mixite.keys")).unwrap();
     app.quit().await;
 
     // ---- a desk whose database is damaged restores the backup from its startup page --------------------
+    // Its register is there but its key ring is lost (the file deleted, a disk error): nothing can open
+    // it, and the start-up page says so and offers the restore.
     let broken = temp_data_dir();
     std::fs::write(broken.path().join("mixite.sqlite3"), vec![0x5Au8; 8192]).unwrap();
     let app = App::launch_env(broken.path(), "usb-broken", &env).await;
-    app.wait_css("[data-startup-error][data-kind=\"damaged\"]", "the startup page of a damaged register").await;
+    app.wait_css("[data-startup-error][data-kind=\"keys_missing\"]", "the startup page of a register without keys")
+        .await;
     let said = app.text("[data-startup-error]").await;
-    assert!(
-        said.contains("danneggiato") && said.contains("backup"),
-        "the page says what happened and what to do: {said}"
-    );
+    assert!(said.contains("chiavi") && said.contains("backup"), "the page says what happened and what to do: {said}");
     click(&app, "[data-startup-restore]").await;
     choose(&app, &format!("[data-file-list=\"backup\"] {backup_file}")).await;
     type_into(&app, "#usb-restore-passphrase", PASS).await;
+    type_into(&app, "#usb-restore-operator", RESPONSABILE).await;
+    type_into(&app, "#usb-restore-operatorPassphrase", RESPONSABILE_PASSPHRASE).await;
     app.press(Key::Enter).await;
     let outcome = app
         .wait_js(
@@ -225,7 +239,13 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     assert!(app.count("[data-restore-done]").await == 1, "the backup restored over the damaged database: {outcome}");
     app.screenshot("23-usb-restored-at-startup").await;
     click(&app, "[data-restart]").await;
+    app.sign_in(RESPONSABILE, RESPONSABILE_PASSPHRASE, RESPONSABILE_PIN).await;
     app.wait_screen("list", "the restored register opens on its case list").await;
+    assert_eq!(
+        std::fs::read(broken.path().join("mixite.keys")).unwrap(),
+        backup_keys,
+        "the backup brought its key ring"
+    );
     app.wait_js(
         "document.querySelector('[data-case-row]')?.textContent.includes('Hoxha')",
         "the restored case in the list",

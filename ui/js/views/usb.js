@@ -164,6 +164,17 @@ function restoreFormHtml() {
     <div data-file-list="backup"></div>
     <button type="button" class="btn btn-outline-primary btn-sm mb-3" data-pick-file="backup">${t('usb.pick_file')}</button>
     ${secret('restore', 'passphrase', t('usb.passphrase'))}
+    <fieldset class="mb-2">
+      <legend class="h6">${t('usb.restore_unlock')}</legend>
+      <p class="small" id="usb-restore-unlock-hint">${t('usb.restore_unlock_hint')}</p>
+      <div class="mb-3" data-field="operatorId">
+        <label class="form-label" for="usb-restore-operator">${t('usb.restore_operator')}</label>
+        <input type="text" class="form-control" id="usb-restore-operator" name="operatorId" autocomplete="off"
+          aria-describedby="usb-restore-unlock-hint">
+      </div>
+      ${secret('restore', 'operatorPassphrase', t('usb.restore_operator_passphrase'))}
+      ${secret('restore', 'recoveryKey', t('usb.restore_recovery'))}
+    </fieldset>
     <div class="form-check mb-2">
       <input class="form-check-input" type="checkbox" id="usb-replace" name="replace" data-restore-replace>
       <label class="form-check-label" for="usb-replace">${t('usb.restore_replace')}</label>
@@ -185,12 +196,16 @@ function wireRestore(form, state, onRestored) {
     if (!state.restoreFile) return fail(form, { message: t('usb.choose_file'), fields: [] });
     busy(form, true, t('usb.restoring'));
     try {
+      const recovery = form.elements.recoveryKey.value.trim();
       const out = await api.backupRestore({
         path: state.restoreFile,
         passphrase: form.elements.passphrase.value,
         replace: form.elements.replace.checked,
+        operatorId: form.elements.operatorId.value.trim() || null,
+        operatorPassphrase: form.elements.operatorPassphrase.value || null,
+        recoveryKey: recovery || null,
       });
-      form.elements.passphrase.value = '';
+      for (const name of ['passphrase', 'operatorPassphrase', 'recoveryKey']) form.elements[name].value = '';
       form.elements.replace.checked = false;
       done(form, html`<div class="alert alert-success" role="status" data-restore-done>
         <p class="mb-0">${t('usb.restored')}</p>

@@ -437,6 +437,7 @@ pub struct Restored {
 /// a slot of its own key ring; a format-1 backup has none and is opened with the data folder's.
 #[derive(Clone, Copy)]
 pub enum Unlock<'a> {
+    /// `id`: the operator's id, or their name as typed (see `KeyRing::resolve`).
     Operator { id: &'a str, passphrase: &'a str },
     Recovery(&'a str),
 }
@@ -446,7 +447,7 @@ impl Unlock<'_> {
     /// holds none (an unknown operator and a wrong passphrase alike).
     fn open(&self, ring: &KeyRing) -> Result<DbKey> {
         match *self {
-            Unlock::Operator { id, passphrase } => ring.open(id, passphrase),
+            Unlock::Operator { id, passphrase } => ring.open(&ring.resolve(id), passphrase),
             Unlock::Recovery(typed) => ring.open_with_recovery(typed),
         }
     }

@@ -265,6 +265,23 @@ impl KeyRing {
         names
     }
 
+    /// The slot of `who`, an operator's id or their name as typed (letter case and accents aside): a
+    /// restore asks for the name, since the backup's ids are not known before it is opened.
+    pub fn resolve(&self, who: &str) -> String {
+        let folded = crate::reference::text::fold(who);
+        self.file
+            .slots
+            .iter()
+            .find(|s| s.id == who)
+            .or_else(|| {
+                self.file
+                    .slots
+                    .iter()
+                    .find(|s| s.id != RECOVERY_SLOT && crate::reference::text::fold(&s.name) == folded)
+            })
+            .map_or_else(|| who.to_string(), |s| s.id.clone())
+    }
+
     pub fn has(&self, id: &str) -> bool {
         self.file.slots.iter().any(|s| s.id == id)
     }
