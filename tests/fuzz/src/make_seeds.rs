@@ -16,10 +16,16 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use mixite_core::exchange::archive::{self, ExportCase, ExportOptions, Pdf, Protection};
 use mixite_core::model::{CaseData, CaseView, StepInput};
+use mixite_core::register::operators::{Actor, Role};
 use mixite_core::{Clock, NewCase, Register};
 use mixite_demo as synthetic;
 
 /// The tests' "today" (tests/core/main.rs): the fixture applicant is valid on it.
+/// The operator the seeds' steps name (written through the register directly, not signed in).
+fn op(name: &str) -> Actor {
+    Actor::unchecked("seed-operator", name, Role::Operatore)
+}
+
 fn clock() -> Clock {
     Clock::at(NaiveDate::from_ymd_opt(2026, 11, 26).expect("a real day"))
 }
@@ -53,7 +59,13 @@ fn create(register: &mut Register, data: CaseData, renewed_from: Option<i64>) ->
 
 fn add(register: &mut Register, case: &CaseView, input: &StepInput) -> CaseView {
     register
-        .add_step(case.id, case.revision, input, &clock(), &op("Operatore Due"))
+        .add_step(
+            case.id,
+            case.revision,
+            input,
+            &clock(),
+            &op("Operatore Due"),
+        )
         .expect("the step is allowed")
 }
 
