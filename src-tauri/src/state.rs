@@ -44,7 +44,7 @@ pub fn fonts_dir() -> PathBuf {
 enum Held {
     /// Nobody has signed in (or the last one signed out): the key is not in memory.
     Closed,
-    Open(Register),
+    Open(Box<Register>),
     /// The data folder cannot be used (another instance, a damaged file or key ring, a newer
     /// version); shown by the UI's start-up page, which offers a restore.
     Failed(WireError),
@@ -278,7 +278,7 @@ impl Desk {
         {
             *self.locale.lock().expect("locale lock") = locale;
         }
-        *self.register.lock().expect("register lock") = Held::Open(register);
+        *self.register.lock().expect("register lock") = Held::Open(Box::new(register));
         *self.session.lock().expect("session lock") = Some(session);
         Ok(())
     }

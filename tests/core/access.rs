@@ -206,7 +206,7 @@ fn a_passphrase_change_rewraps_one_slot_and_the_recovery_key_resets_a_forgotten_
     let (mut register, actor) =
         Register::recover(dir.path(), &typed, &boss.id, "dimenticata 4", &later).unwrap();
     assert_eq!(actor.id, boss.id);
-    let fresh = register.reissue_recovery(&actor).unwrap();
+    let fresh = register.reissue_recovery(&actor, &later).unwrap();
     drop(register);
     assert!(
         Register::recover(dir.path(), &recovery, &boss.id, "ancora un'altra", &later).is_err(),
@@ -324,7 +324,7 @@ fn a_session_locks_when_idle_unlocks_with_its_pin_and_needs_the_passphrase_after
     let mut session = Session::new(boss, "2468", t0, 5).unwrap();
     assert!(session.actor(t0 + Duration::minutes(4)).is_ok());
     assert_eq!(
-        access_code(session.actor(t0 + Duration::minutes(10)).map(|a| a.clone())),
+        access_code(session.actor(t0 + Duration::minutes(10)).cloned()),
         AccessCode::SessionLocked,
         "five idle minutes lock the session"
     );

@@ -54,7 +54,7 @@ fn append(store: &mut Store, entry: &Entry, at: &Clock) -> i64 {
 /// A data folder whose trail holds entries 1 to `n` of `nth`.
 fn trail(n: i64) -> (TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = Store::open(dir.path(), &crate::key()).unwrap();
     for i in 1..=n {
         let (entry, at) = nth(i);
         assert_eq!(append(&mut store, &entry, &at), i, "seq counts from 1");
@@ -67,12 +67,15 @@ fn trail(n: i64) -> (TempDir, Store) {
 fn tamper(dir: &TempDir, store: Store, sql: &str) -> Store {
     drop(store);
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    // The tests' key (`crate::key()`, 32 bytes of 7), as SQLCipher takes a raw key.
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", "07".repeat(32)))
+        .unwrap();
     conn.execute_batch(&format!(
         "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; {sql}"
     ))
     .unwrap();
     drop(conn);
-    Store::open(dir.path()).unwrap()
+    Store::open(dir.path(), &crate::key()).unwrap()
 }
 
 fn lines(store: &Store) -> Vec<Line> {
@@ -185,7 +188,7 @@ fn the_hash_is_sha256_of_the_json_array_of_the_previous_hash_and_the_fields() {
 fn a_clean_chain_of_fifty_entries_verifies_after_reopening() {
     let (dir, store) = trail(50);
     drop(store);
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path(), &crate::key()).unwrap();
     let verdict = audit::verify(store.conn()).unwrap();
     assert_eq!(verdict.entries, 50);
     assert!(verdict.is_intact(), "nothing was touched: {verdict:?}");

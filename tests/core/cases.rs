@@ -2,7 +2,7 @@ use mixite_core::error::{ConflictCode, Missing};
 use mixite_core::model::Filing;
 use mixite_core::{Error, NewCase};
 
-use crate::{clock, create, op, problems, temp_register, worker};
+use crate::{clock, create, op, temp_register, worker};
 
 #[test]
 fn a_created_case_reads_back_as_typed_normalised_and_numbered() {

@@ -261,7 +261,7 @@ impl KeyRing {
                 name: s.name.clone(),
             })
             .collect();
-        names.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        names.sort_by_key(|n| n.name.to_lowercase());
         names
     }
 
