@@ -465,10 +465,14 @@ fn the_mrz_and_the_form_guides_answer_through_ipc_with_translated_problems() {
                 .starts_with(&format!("{prefix}{number}-")),
             "{filed}"
         );
-        assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF"));
+        let stored = std::fs::read(&path).unwrap();
         assert!(
-            filed.get("path").is_none(),
-            "no path goes to the UI: {filed}"
+            stored.starts_with(mixite_core::papers::sealed::MAGIC) && !stored.starts_with(b"%PDF"),
+            "the PDF is kept sealed"
+        );
+        assert!(
+            filed.get("path").is_none() && filed.get("pdf").is_none(),
+            "no path and no PDF go to the UI: {filed}"
         );
     }
 
@@ -805,6 +809,70 @@ fn a_procedure_that_needs_a_variant_says_so_in_words_and_paths_never_reach_the_v
     }
     let papers = invoke(&app, "papers_list", json!({ "caseId": case["id"] })).unwrap();
     assert_eq!(papers[0]["file"], file, "the case lists the paper it filed");
+}
+
+#[test]
+fn the_viewer_gets_a_private_copy_outside_the_data_folder_removed_when_the_session_locks_or_ends() {
+    use tauri::Manager;
+    let app = app();
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    let filed = invoke(&app, "papers_render", receipt(&case["id"])).unwrap();
+    let file = filed["file"].as_str().unwrap().to_string();
+    // Only this test sets the variable (and never opens a viewer with it set to a real folder).
+    let runtime = tempfile::tempdir().unwrap();
+    std::env::set_var("XDG_RUNTIME_DIR", runtime.path().join("missing"));
+    let refused = invoke(&app, "papers_open", json!({ "file": file })).unwrap_err();
+    assert_eq!(
+        refused["message"],
+        "Il visualizzatore di PDF non si è aperto: stampare o salvare il documento.",
+        "without a runtime folder the plain PDF is written nowhere: {refused}"
+    );
+    assert!(std::fs::read_dir(runtime.path()).unwrap().next().is_none());
+
+    std::env::set_var("XDG_RUNTIME_DIR", runtime.path());
+    let desk = app._app.state::<Desk>();
+    let pdf = desk
+        .with(|r, _| mixite_core::papers::folder::read(r, &file))
+        .unwrap();
+    let name = file.rsplit('/').next().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let open_to_others = std::fs::Permissions::from_mode(0o755);
+        std::fs::set_permissions(runtime.path(), open_to_others).unwrap();
+        assert!(
+            desk.viewer_copy(name, &pdf).is_err(),
+            "a runtime folder other users can read is no place for the plain PDF"
+        );
+        let private = std::fs::Permissions::from_mode(0o700);
+        std::fs::set_permissions(runtime.path(), private).unwrap();
+    }
+    let copy = |desk: &Desk| desk.viewer_copy(name, &pdf).unwrap();
+    let first = copy(&desk);
+    assert!(first.starts_with(runtime.path()), "{}", first.display());
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        pdf,
+        "the viewer gets the plain PDF"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&first).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only this user reads the copy");
+    }
+    let second = copy(&desk);
+    assert_ne!(first, second, "two copies never share a name");
+    invoke(&app, "access_lock", json!({})).unwrap();
+    assert!(
+        !first.exists() && !second.exists(),
+        "locking the desk removes the viewer's copies"
+    );
+    invoke(&app, "access_unlock_pin", json!({ "pin": "2468" })).unwrap();
+    let third = copy(&desk);
+    invoke(&app, "access_sign_out", json!({})).unwrap();
+    assert!(!third.exists(), "signing out removes them too");
+    assert!(std::fs::read_dir(runtime.path()).unwrap().next().is_none());
 }
 
 #[test]

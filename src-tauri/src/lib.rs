@@ -171,6 +171,13 @@ pub fn run() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let desk = state::Desk::open(data_dir(&args), started);
     setup(tauri::Builder::default(), desk)
-        .run(tauri::generate_context!())
-        .expect("error while running the Sportello Mixitè window");
+        .build(tauri::generate_context!())
+        .expect("error while running the Sportello Mixitè window")
+        .run(|app, event| {
+            // The process ends without dropping its state: the viewer's plain copies go here.
+            if let tauri::RunEvent::Exit = event {
+                use tauri::Manager;
+                app.state::<state::Desk>().forget_viewer_copies();
+            }
+        });
 }

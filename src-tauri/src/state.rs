@@ -1,12 +1,15 @@
 //! What the running app holds: the register of its data folder once an operator has signed in (or why
-//! it could not be opened), the signed-in session, the recovery key waiting to be printed, and the
-//! interface's language. It owns the lock discipline (one `Mutex` each, never held across an `.await`,
-//! the session's taken and released before the register's) and the rule that no command touches the
-//! register without an open session: `with` and `acting` refuse with `no_session` or `session_locked`.
-//! It must not contain domain logic (the core's `access` and `session` decide).
+//! it could not be opened), the signed-in session, the recovery key waiting to be printed, the PDFs the
+//! viewer was given (plain copies in the session's runtime folder, removed when the session locks or
+//! ends and when the app closes), and the interface's language. It owns the lock discipline (one
+//! `Mutex` each, never held across an `.await`, the session's taken and released before the
+//! register's) and the rule that no command touches the register without an open session: `with` and
+//! `acting` refuse with `no_session` or `session_locked`. It must not contain domain logic (the core's
+//! `access` and `session` decide), and never writes a plain PDF anywhere but the runtime folder.
 
-use std::path::PathBuf;
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use mixite_core::error::{AccessCode, FieldCode};
@@ -80,6 +83,11 @@ pub struct Desk {
     recovery: Mutex<Option<RecoveryKey>>,
     /// The recovery sheet opened in the viewer, in the runtime folder, removed with the key.
     recovery_file: Mutex<Option<PathBuf>>,
+    /// The papers opened in the viewer: plain copies in the runtime folder (`viewer_copy`).
+    paper_copies: Mutex<Vec<PathBuf>>,
+    /// Numbers the viewer's copies, so two papers of one name (two cases, the same day) never share
+    /// a copy.
+    copies_made: AtomicU64,
     /// The shipped Noto fonts, loaded lazily by the print engine.
     pub fonts: FontLibrary,
     pub data_dir: PathBuf,
@@ -117,6 +125,8 @@ impl Desk {
             session: Mutex::new(None),
             recovery: Mutex::new(None),
             recovery_file: Mutex::new(None),
+            paper_copies: Mutex::new(Vec::new()),
+            copies_made: AtomicU64::new(0),
             fonts: FontLibrary::new(fonts_dir()),
             data_dir,
             locale: Mutex::new(LOCALES[0].to_string()),
@@ -149,16 +159,22 @@ impl Desk {
         }
     }
 
-    /// The signed-in operator, if the session is open now (an idle one locks itself here).
+    /// The signed-in operator, if the session is open now (an idle one locks itself here, and the
+    /// viewer's copies go).
     pub fn actor(&self) -> Result<Actor, WireError> {
-        let mut session = self.session.lock().expect("session lock");
-        let session = session
-            .as_mut()
-            .ok_or_else(|| self.wire(&Error::Access(AccessCode::NoSession)))?;
-        session
-            .actor(Clock::system().now)
-            .cloned()
-            .map_err(|e| self.wire(&e))
+        let found = {
+            let mut session = self.session.lock().expect("session lock");
+            let session = session
+                .as_mut()
+                .ok_or_else(|| self.wire(&Error::Access(AccessCode::NoSession)))?;
+            session.actor(Clock::system().now).cloned()
+        };
+        found.map_err(|e| {
+            if matches!(e, Error::Access(AccessCode::SessionLocked)) {
+                self.forget_viewer_copies();
+            }
+            self.wire(&e)
+        })
     }
 
     /// Runs `f` on the register for the signed-in operator; without an open session, refused.
@@ -265,7 +281,7 @@ impl Desk {
 
     // ---- access: the first start, signing in and out, the lock ----------------------------------
 
-    /// What the UI shows first.
+    /// What the UI shows first. A session found locked (idle) removes the viewer's copies.
     pub fn access_state(&self) -> AccessState {
         let now = Clock::system().now;
         let session = self
@@ -280,6 +296,9 @@ impl Desk {
                 idle_minutes: s.idle_minutes(),
                 idle_seconds: s.idle().num_seconds(),
             });
+        if session.as_ref().is_some_and(|s| s.locked) {
+            self.forget_viewer_copies();
+        }
         AccessState {
             readiness: readiness(&self.data_dir).unwrap_or(Readiness {
                 needs_setup: false,
@@ -293,8 +312,10 @@ impl Desk {
     }
 
     /// Takes an opened register and starts the session of `actor` with their PIN. A refused PIN closes
-    /// nothing: the register is only kept once the PIN is accepted.
-    fn start(&self, register: Register, actor: Actor, pin: &str) -> Result<(), WireError> {
+    /// nothing: the register is only kept once the PIN is accepted. The papers an earlier version
+    /// printed (plain files in the print folder) are sealed first; a failure there is logged (without
+    /// any applicant's data) and does not keep the operator out: the next sign-in tries again.
+    fn start(&self, mut register: Register, actor: Actor, pin: &str) -> Result<(), WireError> {
         let clock = Clock::system();
         let mut session = Session::new(actor, pin, clock.now, idle_minutes(&register))
             .map_err(|e| self.wire(&e))?;
@@ -313,6 +334,13 @@ impl Desk {
             .filter(|l| LOCALES.contains(&l.as_str()))
         {
             *self.locale.lock().expect("locale lock") = locale;
+        }
+        match mixite_core::papers::sealed::seal_plain_files(&mut register) {
+            Ok(0) => {}
+            Ok(n) => eprintln!("sportello-mixite: {n} printed files of an earlier version sealed"),
+            Err(e) => {
+                eprintln!("sportello-mixite: printed files of an earlier version not sealed: {e}")
+            }
         }
         *self.register.lock().expect("register lock") = Held::Open(Box::new(register));
         *self.session.lock().expect("session lock") = Some(session);
@@ -403,6 +431,7 @@ impl Desk {
         if let Some(before) = self.owner() {
             self.record(&before, Action::SignedOut);
         }
+        self.forget_viewer_copies();
         self.record(session.owner(), Action::SignedIn);
         *self.session.lock().expect("session lock") = Some(session);
         Ok(())
@@ -427,10 +456,12 @@ impl Desk {
             .map(|s| s.owner().clone())
     }
 
+    /// Locks the session; the viewer's copies go (an unlocked desk is needed to open a paper again).
     pub fn lock(&self) {
         if let Some(session) = self.session.lock().expect("session lock").as_mut() {
             session.lock();
         }
+        self.forget_viewer_copies();
         if let Some(owner) = self.owner() {
             self.record(&owner, Action::RegisterLocked);
         }
@@ -489,6 +520,7 @@ impl Desk {
     fn close(&self) {
         *self.session.lock().expect("session lock") = None;
         self.forget_recovery();
+        self.forget_viewer_copies();
         let mut guard = self.register.lock().expect("register lock");
         if matches!(&*guard, Held::Open(_)) {
             *guard = Held::Closed;
@@ -552,33 +584,78 @@ impl Desk {
     /// overwritten and removed).
     pub fn forget_recovery(&self) {
         *self.recovery.lock().expect("recovery lock") = None;
-        if let Some(path) = self
+        self.forget_recovery_file();
+    }
+
+    fn forget_recovery_file(&self) {
+        let taken = self
             .recovery_file
             .lock()
-            .expect("recovery file lock")
-            .take()
-        {
-            if let Err(e) = mixite_core::register::store::shred(&path) {
-                eprintln!(
-                    "sportello-mixite: the recovery sheet's copy was not removed: {:?}",
-                    e.to_string()
-                );
-            }
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(path) = taken {
+            shred_copy(&path);
         }
     }
 
-    /// Writes the recovery sheet for the viewer into the session's runtime folder (in memory on Linux,
-    /// owner-only), never into the data folder or the system's shared temporary folder.
+    /// Writes the recovery sheet for the viewer into the session's runtime folder (see `runtime_copy`).
     pub fn recovery_file(&self, pdf: &[u8]) -> Result<PathBuf, WireError> {
+        let path = self.runtime_copy("sportello-mixite-chiave-di-recupero.pdf", pdf)?;
+        *self.recovery_file.lock().expect("recovery file lock") = Some(path.clone());
+        Ok(path)
+    }
+
+    /// Writes a paper's plain PDF for the viewer into the session's runtime folder (see
+    /// `runtime_copy`), as `sportello-mixite-<process>-<n>-<name>` (`name` is the paper's, which
+    /// names no person). Removed by `forget_viewer_copies`: when the session locks or ends, another
+    /// operator takes over, or the app closes; so only made while a session is open.
+    pub fn viewer_copy(&self, name: &str, pdf: &[u8]) -> Result<PathBuf, WireError> {
+        self.actor()?;
+        let n = self.copies_made.fetch_add(1, Ordering::Relaxed);
+        let file = format!("sportello-mixite-{}-{n}-{name}", std::process::id());
+        let path = self.runtime_copy(&file, pdf)?;
+        self.paper_copies
+            .lock()
+            .expect("paper copies lock")
+            .push(path.clone());
+        Ok(path)
+    }
+
+    /// Overwrites and removes one copy `viewer_copy` made (the viewer did not open it).
+    pub fn forget_viewer_copy(&self, path: &Path) {
+        self.paper_copies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|p| p != path);
+        shred_copy(path);
+    }
+
+    /// Overwrites and removes every copy the viewer was given: the papers, and the recovery sheet
+    /// (whose key stays in memory until `forget_recovery`, so it can be opened again).
+    pub fn forget_viewer_copies(&self) {
+        let taken = std::mem::take(
+            &mut *self
+                .paper_copies
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for path in taken {
+            shred_copy(&path);
+        }
+        self.forget_recovery_file();
+    }
+
+    /// Writes `pdf` as `name` in the session's runtime folder (`XDG_RUNTIME_DIR`: in memory on Linux,
+    /// the user's own), readable by this user only (0600), replacing an earlier copy of that name.
+    /// Never in the data folder or the system's shared temporary folder: without a runtime folder
+    /// (or one others may read) the answer is `viewer_failed` and nothing is written.
+    fn runtime_copy(&self, name: &str, pdf: &[u8]) -> Result<PathBuf, WireError> {
         use std::io::Write;
         let viewer_failed =
             || WireError::shell(crate::wire::ShellCode::ViewerFailed, &self.locale());
-        let dir = std::env::var_os("XDG_RUNTIME_DIR")
-            .map(PathBuf::from)
-            .filter(|d| d.is_dir())
-            .ok_or_else(viewer_failed)?;
-        let path = dir.join("sportello-mixite-chiave-di-recupero.pdf");
-        let _ = std::fs::remove_file(&path);
+        let dir = runtime_dir().ok_or_else(viewer_failed)?;
+        let path = dir.join(name);
+        shred_copy(&path);
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
@@ -588,9 +665,44 @@ impl Desk {
         }
         let written = options.open(&path).and_then(|mut f| f.write_all(pdf));
         if written.is_err() {
+            shred_copy(&path);
             return Err(viewer_failed());
         }
-        *self.recovery_file.lock().expect("recovery file lock") = Some(path.clone());
         Ok(path)
+    }
+}
+
+/// The session's runtime folder (`XDG_RUNTIME_DIR`), when it is set, absolute, a folder, and (on Unix)
+/// closed to other users, as the XDG specification requires of it.
+fn runtime_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var_os("XDG_RUNTIME_DIR")?);
+    let meta = std::fs::metadata(&dir)
+        .ok()
+        .filter(|m| dir.is_absolute() && m.is_dir())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            return None;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
+    Some(dir)
+}
+
+/// Overwrites and removes a copy given to the viewer (nothing when it is gone already). A failure is
+/// logged by its kind only: the copy's path holds no person, but the message stays generic.
+fn shred_copy(path: &Path) {
+    if let Err(e) = mixite_core::register::store::shred(path) {
+        eprintln!("sportello-mixite: a copy given to the viewer was not removed: {e}");
+    }
+}
+
+/// The viewer's copies leave with the desk (the app's own exit path calls `forget_viewer_copies`
+/// too, as the process may end without dropping its state).
+impl Drop for Desk {
+    fn drop(&mut self) {
+        self.forget_viewer_copies();
     }
 }

@@ -10,7 +10,7 @@ use mixite_core::register::session::Session;
 use mixite_core::register::store::DB_FILE;
 use mixite_core::{Clock, Register};
 
-use crate::{clock, create, problems, worker};
+use crate::{clock, create, files, holds, problems, worker};
 
 const FIRST: &str = "una parola lunga 1";
 const SECOND: &str = "un'altra parola 2";
@@ -27,26 +27,6 @@ fn access_code<T>(result: mixite_core::Result<T>) -> AccessCode {
         Err(other) => panic!("expected an access error, got {other:?}"),
         Ok(_) => panic!("expected an access error, got success"),
     }
-}
-
-/// Every file under `dir`, recursively, with its bytes.
-fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push((path.clone(), std::fs::read(&path).unwrap()));
-        }
-    }
-    out
-}
-
-fn holds(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
 }
 
 #[test]

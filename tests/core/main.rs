@@ -103,6 +103,27 @@ pub fn locale_text(area: &str, lang: &str, key: &str) -> Option<String> {
     node.as_str().map(String::from)
 }
 
+/// Every file under `dir`, recursively, with its bytes.
+pub fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
+/// Whether `haystack` holds `needle`'s bytes anywhere (a byte search, as anyone with the file can run).
+pub fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
 /// The text poppler extracts from a PDF with every space removed (boxes print one character each, and
 /// extraction may add or drop spaces).
 pub fn squeezed_text(pdf: &[u8]) -> String {

@@ -200,6 +200,9 @@ pub enum Missing {
     Procedure,
     Form,
     Paper,
+    /// A recorded paper whose file does not open as that paper: altered, damaged, or another case's
+    /// file moved into its place.
+    PaperUnreadable,
     Language,
     PrintFolder,
     Case,

@@ -1,6 +1,8 @@
-//! Where a filed paper goes from the desk: the system's print service (`lp`), the system viewer, and a
-//! copy saved through the platform's dialog. Which file is the core's answer (`papers::Filed`, or a path
-//! the core resolved from a recorded paper); this module must not render, name or find papers itself.
+//! Where a filed paper goes from the desk: the system's print service (`lp`, fed through its standard
+//! input), the system viewer (given a copy in the session's runtime folder, `Desk::viewer_copy`), and a
+//! copy saved through the platform's dialog where the operator chooses. Which PDF is the core's answer
+//! (`papers::Filed`, or the plain bytes of a recorded paper); this module must not render, name or find
+//! papers itself, and never gives anyone a file of the print folder: those are sealed.
 
 use std::path::Path;
 use std::process::Command;
@@ -22,15 +24,12 @@ pub struct Printed {
     pub reason: Option<String>,
 }
 
-/// Sends a filed paper to the default printer with `lp`. No printer is not an error of the document:
-/// the answer says so and the UI offers to open the PDF instead.
+/// Sends a filed paper to the default printer: its plain PDF through `lp`'s standard input, titled with
+/// the paper's name (no person in it). No printer is not an error of the document: the answer says so
+/// and the UI offers to open the PDF instead.
 pub fn print(filed: &Filed) -> Printed {
-    let outcome = Command::new("lp").arg("--").arg(&filed.path).output();
-    let reason = match outcome {
-        Ok(out) if out.status.success() => None,
-        Ok(out) => Some(String::from_utf8_lossy(&out.stderr).trim().to_string()),
-        Err(e) => Some(format!("lp: {e}")),
-    };
+    let title = filed.file.rsplit('/').next();
+    let reason = lp(&filed.pdf, title);
     Printed {
         printed: reason.is_none(),
         file: filed.file.clone(),
@@ -38,7 +37,7 @@ pub fn print(filed: &Filed) -> Printed {
     }
 }
 
-/// Opens a paper the core found in the print folder in the system's viewer.
+/// Opens a PDF copy the desk wrote for the viewer (`Desk::viewer_copy`) in the system's viewer.
 pub fn open<R: tauri::Runtime>(
     desk: &Desk,
     app: &tauri::AppHandle<R>,
@@ -48,14 +47,15 @@ pub fn open<R: tauri::Runtime>(
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
         .map_err(|e| {
-            // The error names the viewer, not the applicant (the path is print/<uuid>/<paper>).
+            // The error names the viewer, not the applicant (the copy is named by the paper only).
             eprintln!("sportello-mixite: the viewer did not open a paper: {e}");
             WireError::shell(ShellCode::ViewerFailed, &desk.locale())
         })
 }
 
 /// Asks where to save a copy of a filed paper (the platform's save dialog, proposing the paper's name
-/// with the case number) and copies it there. `None` when cancelled.
+/// with the case number) and writes its plain PDF there: the operator's explicit choice to take the
+/// paper out of the desk. `None` when cancelled.
 pub fn save<R: tauri::Runtime>(
     desk: &Desk,
     app: &tauri::AppHandle<R>,
@@ -79,16 +79,26 @@ pub fn save<R: tauri::Runtime>(
     let target = target
         .into_path()
         .map_err(|_| failed(std::io::ErrorKind::InvalidInput))?;
-    std::fs::copy(&filed.path, &target).map_err(|e| failed(e.kind()))?;
+    std::fs::write(&target, &filed.pdf).map_err(|e| failed(e.kind()))?;
     Ok(Some(target.display().to_string()))
 }
 
 /// Sends a PDF that must never be written to disk (the recovery sheet) to the default printer through
 /// `lp`'s standard input. `Some(reason)` when the print service refused it.
 pub fn print_bytes(pdf: &[u8]) -> Option<String> {
+    lp(pdf, None)
+}
+
+/// `lp` with the PDF on its standard input (`-`), titled `title` in the print queue when given (else
+/// CUPS calls it `(stdin)`). `Some(reason)` when the print service refused it or could not be run.
+fn lp(pdf: &[u8], title: Option<&str>) -> Option<String> {
     use std::io::Write;
     use std::process::Stdio;
-    let child = Command::new("lp")
+    let mut command = Command::new("lp");
+    if let Some(title) = title {
+        command.arg("-t").arg(title);
+    }
+    let child = command
         .arg("--")
         .arg("-")
         .stdin(Stdio::piped())
@@ -99,14 +109,18 @@ pub fn print_bytes(pdf: &[u8]) -> Option<String> {
         Ok(child) => child,
         Err(e) => return Some(format!("lp: {e}")),
     };
-    if let Some(mut stdin) = child.stdin.take() {
-        if let Err(e) = stdin.write_all(pdf) {
-            return Some(format!("lp: {e}"));
-        }
-    }
-    match child.wait_with_output() {
-        Ok(out) if out.status.success() => None,
-        Ok(out) => Some(String::from_utf8_lossy(&out.stderr).trim().to_string()),
-        Err(e) => Some(format!("lp: {e}")),
+    // Closed once written, so `lp` sees the end of the PDF. A refusing `lp` (no default printer) may
+    // exit before reading it all: then what it said matters, not the broken pipe.
+    let written = child.stdin.take().map(|mut stdin| stdin.write_all(pdf));
+    let out = match child.wait_with_output() {
+        Ok(out) => out,
+        Err(e) => return Some(format!("lp: {e}")),
+    };
+    let said = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    match written {
+        Some(Err(e)) if said.is_empty() => Some(format!("lp: {e}")),
+        Some(Err(_)) => Some(said),
+        _ if out.status.success() => None,
+        _ => Some(said),
     }
 }

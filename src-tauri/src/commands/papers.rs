@@ -1,8 +1,10 @@
 //! The commands every printable paper shares: preview (the checklist's sheet, a guide's rows), render
 //! (file it and answer the name to open it by), print with the system's print service, save through the
 //! platform's dialog, open in the system's viewer, and the list of a case's papers. Which paper and with
-//! what options is `mixite_core::papers::Paper`; rendering, filing and finding a paper are the core's.
-//! These commands must not know any one paper, nor take a path from the UI.
+//! what options is `mixite_core::papers::Paper`; rendering, filing, finding and unsealing a paper are the
+//! core's, which answers plain PDF bytes, never a path. These commands must not know any one paper, take
+//! a path from the UI, or give the viewer a file of the print folder (sealed): it gets a copy in the
+//! session's runtime folder, removed when the session locks or ends.
 
 use mixite_core::papers::checklist::{self, Sheet};
 use mixite_core::papers::forms::{self, Filled, FormChoice};
@@ -87,7 +89,7 @@ pub fn papers_render(desk: State<'_, Desk>, args: PaperArgs) -> Result<Filed, Wi
     file(&desk, &args)
 }
 
-/// Files the paper and sends it to the default printer (no printer: the answer says so, and the UI
+/// Files the paper and sends its PDF to the default printer (no printer: the answer says so, and the UI
 /// offers to open it instead).
 #[tauri::command(async)]
 pub fn papers_print(desk: State<'_, Desk>, args: PaperArgs) -> Result<Printed, WireError> {
@@ -107,15 +109,19 @@ pub async fn papers_save<R: tauri::Runtime>(
 }
 
 /// Opens a paper this desk filed in the system's viewer, by the name `papers_render` or `papers_print`
-/// answered (`<case uuid>/<name>`).
+/// answered (`<case uuid>/<name>`): the core unseals it, and the viewer gets a copy in the session's
+/// runtime folder (without one, `viewer_failed`: the plain PDF is never written to the disk).
 #[tauri::command(async)]
 pub fn papers_open<R: tauri::Runtime>(
     desk: State<'_, Desk>,
     app: tauri::AppHandle<R>,
     file: String,
 ) -> Result<(), WireError> {
-    let path = desk.with(|r, _| papers::folder::path_of(r, &file))?;
-    output::open(&desk, &app, &path)
+    let pdf = desk.with(|r, _| papers::folder::read(r, &file))?;
+    // `read` accepted only `<case uuid>/<paper name>`: the copy is named by the paper.
+    let name = file.rsplit('/').next().unwrap_or_default();
+    let copy = desk.viewer_copy(name, &pdf)?;
+    output::open(&desk, &app, &copy).inspect_err(|_| desk.forget_viewer_copy(&copy))
 }
 
 /// The papers filed for a case.

@@ -1,17 +1,20 @@
 //! The data folder's print folder and the record of what is in it. A paper of a case is the file
-//! `print/<case uuid>/<name>` together with its row in `papers` (name, kind, size, SHA-256, when, who);
-//! the row is what makes the file the case's. This module owns writing a paper (temporary name, sync,
-//! rename, then the record in one transaction), the files that came with an imported case, the papers of
-//! a case for an export, and turning a name the UI sends back into a path.
+//! `print/<case uuid>/<name>` together with its row in `papers` (name, kind, size and SHA-256 of the
+//! plain PDF, when, who); the row is what makes the file the case's. The file itself is sealed
+//! (`sealed`: encrypted under the register's papers key, bound to its path). This module owns writing
+//! a paper (sealed, temporary name, sync, rename, then the record in one transaction), the files that
+//! came with an imported case, the papers of a case for an export, and reading a recorded paper back
+//! by the name the UI sends.
 //!
 //! It must never find a case's papers by a number in a file name (numbers change on import, UUIDs do not),
-//! accept a path from outside (only `<uuid>/<name>` of a recorded paper, checked against the folder), or
-//! put personal data in a name. Files in `print/` that no record names (the flat
-//! `<kind>-<number>-<date>.pdf` files of earlier versions, a file orphaned by a crash before its record)
-//! are left alone and never attached to a case.
+//! accept a path from outside (only `<uuid>/<name>` of a recorded paper, checked against the folder),
+//! hand anyone a path to a paper (only its plain bytes: the shell must never give a sealed file to a
+//! viewer), write a plain PDF into the folder, or put personal data in a name. Files in `print/` that
+//! no record names (the flat `<kind>-<number>-<date>.pdf` files of earlier versions, a file orphaned by
+//! a crash before its record) are sealed like the others (`sealed::seal_plain_files`) but never
+//! attached to a case.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -24,21 +27,35 @@ use crate::exchange::archive::{self, Archive, ArchivedPdf, ImportChoice, ImportR
 use crate::model::CaseView;
 use crate::register::Register;
 
+use super::sealed::{self, Opened, PapersKey};
+
 /// The print folder inside a data folder.
 pub const PRINT_DIR: &str = "print";
 
-/// A paper just filed, for the shell: the name to open it by and the name the save dialog proposes.
-#[derive(Debug, Clone, Serialize)]
+/// A paper just filed, for the shell: the name to open it by, the name the save dialog proposes, and
+/// the plain PDF for the printer or the copy the operator saves (the file on disk is sealed).
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Filed {
-    /// The paper inside the print folder, `<case uuid>/<name>`: what `path_of` takes back.
+    /// The paper inside the print folder, `<case uuid>/<name>`: what `read` takes back.
     pub file: String,
     /// The name the save dialog proposes: the file's name with the case's number here
     /// (`ricevuta-ar-2026-000012-20261204.pdf`), so a saved copy says whose case it is without a name.
     pub suggested_name: String,
-    /// Where it is on disk (for the print service; not sent to the UI).
+    /// The plain PDF (never sent to the UI).
     #[serde(skip)]
-    pub path: PathBuf,
+    pub pdf: Vec<u8>,
+}
+
+/// The PDF is the applicant's data: a `Debug` print (a panic, a log) shows only its size.
+impl std::fmt::Debug for Filed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Filed")
+            .field("file", &self.file)
+            .field("suggested_name", &self.suggested_name)
+            .field("pdf", &format_args!("{} bytes", self.pdf.len()))
+            .finish()
+    }
 }
 
 /// A recorded paper of a case.
@@ -75,27 +92,31 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` as `dir/name`, whole or not at all: a temporary name in the same folder, synced, then
-/// renamed over any earlier file of that name, and the folder synced so the name is on disk.
-fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
-    create_private_dir(dir)?;
+/// Writes `plain` sealed as `<case uuid>/<name>` of the print folder `root`, whole or not at all: the
+/// sealed bytes under a temporary name in the case's folder, synced, then renamed over any earlier
+/// file of that name, and the folder synced so the name is on disk. The plain PDF is never written.
+fn write_sealed(
+    root: &Path,
+    key: &PapersKey,
+    case_uuid: &str,
+    name: &str,
+    plain: &[u8],
+) -> Result<PathBuf> {
+    let sealed = sealed::seal(key, &format!("{case_uuid}/{name}"), plain)?;
+    let dir = root.join(case_uuid);
+    create_private_dir(&dir)?;
     let temp = dir.join(format!(".{name}.{:016x}.tmp", rand::random::<u64>()));
     let target = dir.join(name);
-    let written = (|| -> std::io::Result<()> {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(bytes)?;
+    let written = (|| -> Result<()> {
+        let mut file = sealed::create_private(&temp)?;
+        file.write_all(&sealed)?;
         file.sync_all()?;
         std::fs::rename(&temp, &target)?;
-        #[cfg(unix)]
-        File::open(dir)?.sync_all()?;
-        Ok(())
+        sealed::sync_dir(&dir)
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&temp);
-        return Err(e.into());
+        return Err(e);
     }
     Ok(target)
 }
@@ -143,13 +164,14 @@ fn record(
     Ok(())
 }
 
-/// Files a rendered paper of `case` as `name` (see `papers::file`).
+/// Files a rendered paper of `case` as `name` (see `papers::file`): sealed on disk, recorded with the
+/// plain PDF's size and hash, and the plain PDF handed back for the printer or a saved copy.
 pub(crate) fn put(
     register: &mut Register,
     case: &CaseView,
     name: &str,
     kind: &str,
-    pdf: &[u8],
+    pdf: Vec<u8>,
     operator: &str,
     at: &Clock,
 ) -> Result<Filed> {
@@ -158,10 +180,11 @@ pub(crate) fn put(
     }
     let root = root(register)?;
     create_private_dir(&root)?;
-    let path = write_whole(&root.join(&case.uuid), name, pdf)?;
+    let key = PapersKey::get_or_create(register)?;
+    write_sealed(&root, &key, &case.uuid, name, &pdf)?;
     register
         .store_mut()
-        .write(|tx| record(tx, &case.uuid, name, kind, &Digest::of(pdf), operator, at))?;
+        .write(|tx| record(tx, &case.uuid, name, kind, &Digest::of(&pdf), operator, at))?;
     let (stem, _) = name.rsplit_once('-').unwrap_or((name, ""));
     Ok(Filed {
         file: format!("{}/{name}", case.uuid),
@@ -170,39 +193,65 @@ pub(crate) fn put(
             case.number.replace('/', "-"),
             at.today.format("%Y%m%d")
         ),
-        path,
+        pdf,
     })
+}
+
+/// The plain PDF of the recorded paper `file` (`<case uuid>/<name>`) from the bytes stored for it. A
+/// sealed file opens only under its own path; a plain file (an earlier version's, not sealed yet) is
+/// taken only if it is the very PDF its record describes, so a plain file put in a paper's place
+/// is refused as a sealed one moved there is. Either refusal is `PaperUnreadable`.
+fn plain_of(key: Option<&PapersKey>, file: &str, stored: Vec<u8>, sha256: &str) -> Result<Vec<u8>> {
+    match sealed::open(key, file, stored)? {
+        Opened::Sealed(pdf) => Ok(pdf),
+        Opened::Plain(pdf) if archive::sha256_hex(&pdf) == sha256 => Ok(pdf),
+        Opened::Plain(_) => Err(Error::NotFound(Missing::PaperUnreadable)),
+    }
+}
+
+/// A recorded paper found on disk: its record, where it is and the plain PDF's recorded SHA-256.
+struct OnDisk {
+    paper: PaperFile,
+    path: PathBuf,
+    sha256: String,
 }
 
 /// The recorded papers of a case in the order they were first filed, with their paths; a recorded file that is no longer
 /// on disk (removed by hand, or a register restored from a backup, which carries no PDFs) is left out.
-fn of_uuid(conn: &Connection, root: &Path, uuid: &str) -> Result<Vec<(PaperFile, PathBuf)>> {
+fn of_uuid(conn: &Connection, root: &Path, uuid: &str) -> Result<Vec<OnDisk>> {
     let mut stmt = conn.prepare(
-        "SELECT name, kind, bytes, filed_at FROM papers WHERE case_uuid = ?1 ORDER BY id",
+        "SELECT name, kind, bytes, filed_at, sha256 FROM papers WHERE case_uuid = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([uuid], |r| {
-        Ok(PaperFile {
-            file: String::new(),
-            name: r.get(0)?,
-            kind: r.get(1)?,
-            bytes: r.get::<_, i64>(2)? as u64,
-            filed_at: r.get(3)?,
-        })
+        Ok((
+            PaperFile {
+                file: String::new(),
+                name: r.get(0)?,
+                kind: r.get(1)?,
+                bytes: r.get::<_, i64>(2)? as u64,
+                filed_at: r.get(3)?,
+            },
+            r.get::<_, String>(4)?,
+        ))
     })?;
     let mut found = Vec::new();
     for row in rows {
-        let mut paper = row?;
+        let (mut paper, sha256) = row?;
         let path = root.join(uuid).join(&paper.name);
         if path.is_file() {
             paper.file = format!("{uuid}/{}", paper.name);
-            found.push((paper, path));
+            found.push(OnDisk {
+                paper,
+                path,
+                sha256,
+            });
         }
     }
     Ok(found)
 }
 
 /// The recorded papers of case `case_id` that are on disk, with their paths (none without a folder).
-fn of_case_id(register: &Register, case_id: i64) -> Result<Vec<(PaperFile, PathBuf)>> {
+fn of_case_id(register: &Register, case_id: i64) -> Result<Vec<OnDisk>> {
     let conn = register.store().conn();
     let uuid =
         crate::register::cases::uuid_of(conn, case_id)?.ok_or(Error::NotFound(Missing::Case))?;
@@ -216,27 +265,45 @@ fn of_case_id(register: &Register, case_id: i64) -> Result<Vec<(PaperFile, PathB
 pub fn of_case(register: &Register, case_id: i64) -> Result<Vec<PaperFile>> {
     Ok(of_case_id(register, case_id)?
         .into_iter()
-        .map(|(paper, _)| paper)
+        .map(|found| found.paper)
         .collect())
 }
 
-/// The papers of case `case_id` as an export carries them: exactly the files recorded against its UUID.
+/// The papers of case `case_id` as an export carries them: exactly the files recorded against its
+/// UUID, opened (an archive carries plain PDFs, encrypted as a whole with the archive's passphrase).
+/// A paper whose file does not open (`PaperUnreadable`: altered, or another case's file put in its
+/// place) is left out like a file no longer on disk, so the case can still travel; it can be printed
+/// again from the case.
 pub fn for_export(register: &Register, case_id: i64) -> Result<Vec<Pdf>> {
-    of_case_id(register, case_id)?
-        .into_iter()
-        .map(|(paper, path)| {
-            Ok(Pdf {
-                name: paper.name,
-                bytes: std::fs::read(path)?,
-            })
-        })
-        .collect()
+    let key = PapersKey::existing(register)?;
+    let mut pdfs = Vec::new();
+    for found in of_case_id(register, case_id)? {
+        let stored = std::fs::read(&found.path)?;
+        match plain_of(key.as_ref(), &found.paper.file, stored, &found.sha256) {
+            Ok(bytes) => pdfs.push(Pdf {
+                name: found.paper.name,
+                bytes,
+            }),
+            Err(Error::NotFound(Missing::PaperUnreadable)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(pdfs)
 }
 
-/// The path of a recorded paper from the name the UI got with it (`<case uuid>/<name>`). Anything else
-/// (a path, `..`, a name no record holds, a symbolic link, a file outside the folder) is `not_found`:
-/// the viewer only ever opens a paper this desk filed.
-pub fn path_of(register: &Register, file: &str) -> Result<PathBuf> {
+/// The plain PDF of a recorded paper, by the name the UI got with it (`<case uuid>/<name>`): what the
+/// shell prints, saves or gives the viewer (from a copy outside the data folder), never the sealed
+/// file's path. Anything else (a path, `..`, a name no record holds, a symbolic link, a file outside
+/// the folder) is `Paper` not found; a file that does not open as that paper is `PaperUnreadable`.
+pub fn read(register: &Register, file: &str) -> Result<Vec<u8>> {
+    let (path, sha256) = locate(register, file)?;
+    let key = PapersKey::existing(register)?;
+    plain_of(key.as_ref(), file, std::fs::read(path)?, &sha256)
+}
+
+/// The path of a recorded paper and its plain PDF's recorded SHA-256, from the name the UI got with it
+/// (`<case uuid>/<name>`). Anything else is `not_found`: only a paper this desk filed is ever read.
+fn locate(register: &Register, file: &str) -> Result<(PathBuf, String)> {
     let unknown = Error::NotFound(Missing::Paper);
     let Some((uuid, name)) = file.split_once('/') else {
         return Err(unknown);
@@ -244,28 +311,28 @@ pub fn path_of(register: &Register, file: &str) -> Result<PathBuf> {
     if !archive::canonical_uuid(uuid) || !archive::safe_pdf_name(name) {
         return Err(unknown);
     }
-    let recorded: Option<i64> = register
+    let recorded: Option<String> = register
         .store()
         .conn()
         .query_row(
-            "SELECT id FROM papers WHERE case_uuid = ?1 AND name = ?2",
+            "SELECT sha256 FROM papers WHERE case_uuid = ?1 AND name = ?2",
             [uuid, name],
             |r| r.get(0),
         )
         .optional()?;
-    if recorded.is_none() {
+    let Some(sha256) = recorded else {
         return Err(unknown);
-    }
+    };
     let root = root(register)?;
     let path = root.join(uuid).join(name);
-    // A link could point anywhere; the folder's own files are plain files.
-    let plain = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+    // A link could point anywhere; the folder's own files are regular files.
+    let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
     let inside = match (path.canonicalize(), root.canonicalize()) {
         (Ok(p), Ok(r)) => p.starts_with(r),
         _ => false,
     };
-    if plain && inside {
-        Ok(path)
+    if regular && inside {
+        Ok((path, sha256))
     } else {
         Err(unknown)
     }
@@ -284,7 +351,14 @@ pub fn import_archive(
     if prepared.waits_for_choices() {
         return Ok(prepared.into_report());
     }
-    let incoming = write_incoming(register, archive.pdfs())?;
+    // An in-memory register keeps no papers (and needs no key for them).
+    let incoming = match root(register) {
+        Ok(root) if !archive.pdfs().is_empty() => {
+            let key = PapersKey::get_or_create(register)?;
+            write_incoming(register, &root, &key, archive.pdfs())?
+        }
+        _ => Incoming { files: Vec::new() },
+    };
     let mut report = prepared
         .apply(register, at, |tx| incoming.record(tx, at))
         .inspect_err(|_| incoming.discard())?;
@@ -302,19 +376,21 @@ struct IncomingFile {
     case_uuid: String,
     name: String,
     path: PathBuf,
-    /// Size and hash only: the bytes are already in the archive and on disk.
+    /// The plain PDF's size and hash only: the bytes are already in the archive and, sealed, on disk.
     digest: Digest,
 }
 
-/// Writes the archive's papers into the print folder under their cases' UUIDs, before the import's
-/// transaction. A paper the case already has (same bytes) is not written again; a different paper
-/// with a name the case already uses gets the next free name (`name-2.pdf`), so neither replaces the
-/// other. An in-memory register keeps no papers.
-fn write_incoming(register: &Register, pdfs: &[ArchivedPdf]) -> Result<Incoming> {
+/// Writes the archive's papers, sealed, into the print folder `root` under their cases' UUIDs, before
+/// the import's transaction. A paper the case already has (same plain bytes) is not written again; a
+/// different paper with a name the case already uses gets the next free name (`name-2.pdf`), so
+/// neither replaces the other.
+fn write_incoming(
+    register: &Register,
+    root: &Path,
+    key: &PapersKey,
+    pdfs: &[ArchivedPdf],
+) -> Result<Incoming> {
     let mut incoming = Incoming { files: Vec::new() };
-    let Ok(root) = root(register) else {
-        return Ok(incoming);
-    };
     let mut recorded_of = register
         .store()
         .conn()
@@ -342,7 +418,7 @@ fn write_incoming(register: &Register, pdfs: &[ArchivedPdf]) -> Result<Incoming>
                 .collect();
             let name = free_name(&dir, &pdf.name, &taken)
                 .ok_or(Error::Archive(ArchiveCode::NoFreeName))?;
-            let path = write_whole(&dir, &name, &pdf.bytes)?;
+            let path = write_sealed(root, key, &pdf.case_uuid, &name, &pdf.bytes)?;
             incoming.files.push(IncomingFile {
                 case_uuid: pdf.case_uuid.clone(),
                 name,
@@ -393,7 +469,7 @@ impl Incoming {
         self.files.len()
     }
 
-    /// Removes the written files (the import did not commit).
+    /// Removes the written files (the import did not commit; they are sealed).
     pub(crate) fn discard(&self) {
         for f in &self.files {
             let _ = std::fs::remove_file(&f.path);

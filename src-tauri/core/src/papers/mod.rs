@@ -1,6 +1,7 @@
 //! Every paper the desk prints for a case, behind one API. A `Paper` says which paper and with what
-//! options; `file` renders it for a case, writes it into the data folder's print folder under the case's
-//! UUID and records it against the case (`folder`), in one step. The shell's generic commands (render,
+//! options; `file` renders it for a case, writes it sealed (`sealed`) into the data folder's print folder
+//! under the case's UUID and records it against the case (`folder`), in one step, and hands the plain
+//! PDF back for the printer. The shell's generic commands (render,
 //! print, save, open) call this and know nothing of any one paper: a new paper is a variant here, the
 //! module that lays it out, and its panel in the UI.
 //!
@@ -17,6 +18,7 @@ pub mod forms;
 pub mod print;
 pub mod receipt;
 pub mod recovery;
+pub mod sealed;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -149,9 +151,9 @@ pub fn render(
     }
 }
 
-/// Renders a paper for a case and files it: the PDF goes to `print/<case uuid>/<stem>-<date>.pdf`
+/// Renders a paper for a case and files it: the PDF goes, sealed, to `print/<case uuid>/<stem>-<date>.pdf`
 /// (written whole under a temporary name, synced, then renamed) and is recorded against the case in one
-/// transaction, with the operator and the moment. Printing the same paper again the same day replaces
+/// transaction, with the operator and the moment; the answer carries the plain PDF. Printing the same paper again the same day replaces
 /// the file and its record: a case never has two records of one file.
 pub fn file(
     register: &mut Register,
@@ -164,7 +166,7 @@ pub fn file(
     let case = register.get(case_id, at.today)?;
     let pdf = render(register, fonts, &case, paper, operator, at.today)?;
     let name = format!("{}-{}.pdf", paper.stem(), at.today.format("%Y%m%d"));
-    folder::put(register, &case, &name, paper.kind(), &pdf, operator, at)
+    folder::put(register, &case, &name, paper.kind(), pdf, operator, at)
 }
 
 /// The translated sheet a `Checklist` paper prints, for the panel's preview.
