@@ -636,6 +636,28 @@ fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register
         after_take["data"]["notes"], "",
         "the archive's copy is the case now"
     );
+    // Each desk's audit trail says what left and what came in, naming the archive, not the applicant.
+    let imported = invoke(
+        &other,
+        "audit_list",
+        json!({ "filter": { "action": "case_imported" }, "offset": 0, "limit": 50 }),
+    )
+    .unwrap();
+    let lines = imported["items"].as_array().unwrap();
+    assert!(!lines.is_empty(), "{imported}");
+    assert!(lines.iter().all(|l| l["detail"]["file"]
+        .as_str()
+        .is_some_and(|f| f.ends_with(".mixite") && !f.contains("Perera"))));
+    let exported = invoke(
+        &desk,
+        "audit_list",
+        json!({ "filter": { "action": "case_exported" }, "offset": 0, "limit": 50 }),
+    )
+    .unwrap();
+    assert_eq!(
+        exported["items"][0]["detail"]["encrypted"], true,
+        "{exported}"
+    );
 
     // Restoring over the other desk's cases needs the operator's confirmation, then replaces them
     // and keeps a safety copy.

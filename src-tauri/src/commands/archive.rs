@@ -11,6 +11,8 @@ use mixite_core::exchange::backup;
 use mixite_core::exchange::drives::{self, Drive, FoundFile};
 use mixite_core::papers;
 // Passphrases arrive as secrets: never printed by `Debug`, wiped from memory when dropped.
+use mixite_core::register::audit::{Action, Detail};
+use mixite_core::register::entry;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -126,6 +128,26 @@ pub fn archive_export(desk: State<'_, Desk>, args: ExportArgs) -> Result<ExportD
     let done = packed
         .export_to_folder(&options, Path::new(&args.folder))
         .map_err(|e| WireError::from_core(&e, &desk.locale()))?;
+    let file = done
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let encrypted = args.passphrase.is_some();
+    desk.acting(|r, actor, clock| {
+        for id in &args.case_ids {
+            let detail = Detail {
+                file: file.clone(),
+                encrypted: Some(encrypted),
+                ..Detail::default()
+            };
+            r.record(
+                entry(actor, Action::CaseExported).with(detail),
+                Some(*id),
+                clock,
+            )?;
+        }
+        Ok(())
+    })?;
     Ok(ExportDone {
         path: done.path.display().to_string(),
         size: done.size,
@@ -155,7 +177,32 @@ pub fn archive_import(desk: State<'_, Desk>, args: ImportArgs) -> Result<ImportR
         &reference,
     )
     .map_err(|e| WireError::from_core(&e, &desk.locale()))?;
-    desk.with(|r, clock| papers::folder::import_archive(r, &opened, &args.choices, clock))
+    let file = Path::new(&args.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    desk.acting(|r, actor, clock| {
+        let report = papers::folder::import_archive(r, &opened, &args.choices, clock)?;
+        if report.applied {
+            let touched = report.inserted.iter().map(|c| c.id).collect::<Vec<_>>();
+            let replaced = report
+                .replaced
+                .iter()
+                .filter_map(|uuid| r.case_id_of_uuid(uuid).transpose())
+                .collect::<mixite_core::Result<Vec<_>>>()?;
+            for id in touched.into_iter().chain(replaced) {
+                let detail = Detail {
+                    file: file.clone(),
+                    ..Detail::default()
+                };
+                r.record(
+                    entry(actor, Action::CaseImported).with(detail),
+                    Some(id),
+                    clock,
+                )?;
+            }
+        }
+        Ok(report)
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,7 +223,17 @@ pub fn backup_run(desk: State<'_, Desk>, args: BackupArgs) -> Result<backup::Wri
     let written = snapshot
         .write(Path::new(&args.folder), args.passphrase.expose_secret())
         .map_err(|e| WireError::from_core(&e, &desk.locale()))?;
-    desk.with(|r, _| backup::record(r, &written))?;
+    desk.acting(|r, actor, clock| {
+        backup::record(r, &written)?;
+        let detail = Detail {
+            file: written
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned()),
+            ..Detail::default()
+        };
+        r.record(entry(actor, Action::BackupMade).with(detail), None, clock)
+    })?;
     Ok(written)
 }
 

@@ -105,7 +105,22 @@ pub async fn papers_save<R: tauri::Runtime>(
     args: PaperArgs,
 ) -> Result<Option<String>, WireError> {
     let filed = file(&desk, &args)?;
-    output::save(&desk, &app, &filed)
+    let saved = output::save(&desk, &app, &filed)?;
+    if saved.is_some() {
+        // A plain copy left the data folder by the operator's choice: recorded, without where it went.
+        desk.acting(|r, actor, clock| {
+            let detail = Detail {
+                paper: Some(args.paper.kind().to_string()),
+                ..Detail::default()
+            };
+            r.record(
+                entry(actor, Action::PaperSaved).with(detail),
+                Some(args.case_id),
+                clock,
+            )
+        })?;
+    }
+    Ok(saved)
 }
 
 /// Opens a paper this desk filed in the system's viewer, by the name `papers_render` or `papers_print`

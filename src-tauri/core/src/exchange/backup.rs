@@ -438,7 +438,10 @@ pub struct Restored {
 #[derive(Clone, Copy)]
 pub enum Unlock<'a> {
     /// `id`: the operator's id, or their name as typed (see `KeyRing::resolve`).
-    Operator { id: &'a str, passphrase: &'a str },
+    Operator {
+        id: &'a str,
+        passphrase: &'a str,
+    },
     Recovery(&'a str),
 }
 

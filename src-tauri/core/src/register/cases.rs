@@ -490,3 +490,10 @@ pub fn uuid_of_number(conn: &Connection, query: &str) -> Result<Option<String>> 
         )
         .optional()?)
 }
+
+/// The id of the case with `uuid`.
+pub fn id_of_uuid(conn: &Connection, uuid: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT id FROM cases WHERE uuid = ?1", [uuid], |r| r.get(0))
+        .optional()?)
+}

@@ -274,10 +274,9 @@ impl KeyRing {
             .iter()
             .find(|s| s.id == who)
             .or_else(|| {
-                self.file
-                    .slots
-                    .iter()
-                    .find(|s| s.id != RECOVERY_SLOT && crate::reference::text::fold(&s.name) == folded)
+                self.file.slots.iter().find(|s| {
+                    s.id != RECOVERY_SLOT && crate::reference::text::fold(&s.name) == folded
+                })
             })
             .map_or_else(|| who.to_string(), |s| s.id.clone())
     }

@@ -272,6 +272,11 @@ impl Register {
         cases::number_of_uuid(self.store.conn(), uuid)
     }
 
+    /// The id here of the case with `uuid`, if it is here.
+    pub fn case_id_of_uuid(&self, uuid: &str) -> Result<Option<i64>> {
+        cases::id_of_uuid(self.store.conn(), uuid)
+    }
+
     /// The UUID of the case numbered `number` (or whose UUID is `number`), if it is here.
     pub fn case_uuid_of(&self, number: &str) -> Result<Option<String>> {
         cases::uuid_of_number(self.store.conn(), number)
