@@ -691,6 +691,16 @@ fn a_case_goes_to_a_stick_with_its_papers_and_into_another_desk_and_the_register
     )
     .unwrap();
     let after = invoke(&other, "cases_get", json!({ "id": copy })).unwrap();
+    let restored_line = invoke(
+        &other,
+        "audit_list",
+        json!({ "filter": { "action": "backup_restored" }, "offset": 0, "limit": 5 }),
+    )
+    .unwrap();
+    assert_eq!(
+        restored_line["items"][0]["operator"], BOSS,
+        "the restored register records who restored it: {restored_line}"
+    );
     assert_eq!(
         (&after["data"]["notes"], &after["revision"]),
         (&json!(""), &json!(1)),

@@ -81,6 +81,9 @@ pub struct Desk {
     session: Mutex<Option<Session>>,
     /// The recovery key just issued, until the operator says the sheet is printed.
     recovery: Mutex<Option<RecoveryKey>>,
+    /// Audit entries for the register opened next (a restore, written into the register it brought, at
+    /// the next sign-in).
+    pending_audit: Mutex<Vec<mixite_core::register::audit::Entry>>,
     /// The recovery sheet opened in the viewer, in the runtime folder, removed with the key.
     recovery_file: Mutex<Option<PathBuf>>,
     /// The papers opened in the viewer: plain copies in the runtime folder (`viewer_copy`).
@@ -125,6 +128,7 @@ impl Desk {
             session: Mutex::new(None),
             recovery: Mutex::new(None),
             recovery_file: Mutex::new(None),
+            pending_audit: Mutex::new(Vec::new()),
             paper_copies: Mutex::new(Vec::new()),
             copies_made: AtomicU64::new(0),
             fonts: FontLibrary::new(fonts_dir()),
@@ -238,6 +242,14 @@ impl Desk {
         answer.map_err(|e| self.wire(&e))
     }
 
+    /// Keeps `entry` for the register the next sign-in opens (see `pending_audit`).
+    pub fn audit_at_next_sign_in(&self, entry: mixite_core::register::audit::Entry) {
+        self.pending_audit
+            .lock()
+            .expect("pending audit lock")
+            .push(entry);
+    }
+
     /// Whether a restore may run now: by a responsabile over a register that holds cases only when they
     /// confirmed (`replace`); without a session only on a desk nobody can sign in to (a new one, a
     /// missing key ring, a register that does not open), where the backup's own passphrases decide.
@@ -334,6 +346,11 @@ impl Desk {
             .filter(|l| LOCALES.contains(&l.as_str()))
         {
             *self.locale.lock().expect("locale lock") = locale;
+        }
+        for entry in std::mem::take(&mut *self.pending_audit.lock().expect("pending audit lock")) {
+            if let Err(e) = register.record(entry, None, &clock) {
+                eprintln!("sportello-mixite: an audit entry was not written: {e}");
+            }
         }
         match mixite_core::papers::sealed::seal_plain_files(&mut register) {
             Ok(0) => {}

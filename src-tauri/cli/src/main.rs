@@ -4,6 +4,7 @@
 //! read-only sampling and size queries of the benchmarks, and it must never be pointed at a folder
 //! holding real applicants' data for `seed` or `bench write` (both add invented cases).
 
+mod audit;
 mod bench;
 mod seed;
 mod sign_in;
@@ -45,6 +46,16 @@ enum Command {
         #[arg(long)]
         append: bool,
     },
+    /// Check a data folder's audit trail (signs in as a responsabile; the passphrase is read from
+    /// MIXITE_PASSPHRASE or standard input). Exit code 2 when the trail is broken.
+    AuditVerify {
+        /// The data folder.
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The responsabile's name, as in the sign-in list.
+        #[arg(long)]
+        operator: String,
+    },
     /// Measure the register.
     Bench {
         #[command(subcommand)]
@@ -84,6 +95,10 @@ fn main() -> ExitCode {
             append,
         } => seed::run(&data_dir, count, seed, today, append),
         Command::Bench { what } => bench::run(what),
+        Command::AuditVerify { data_dir, operator } => match audit::verify(&data_dir, &operator) {
+            Ok(code) => return code,
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -300,6 +300,8 @@ pub struct RestoreDone {
 #[tauri::command(async)]
 pub fn backup_restore(desk: State<'_, Desk>, args: RestoreArgs) -> Result<RestoreDone, WireError> {
     desk.may_restore(args.replace)?;
+    // Who restored, when signed in (a desk nobody can sign in to restores with the backup's passphrases).
+    let by = desk.actor().ok();
     let unlock = match &args.recovery_key {
         Some(recovery) => backup::Unlock::Recovery(recovery.expose_secret()),
         None => backup::Unlock::Operator {
@@ -319,6 +321,22 @@ pub fn backup_restore(desk: State<'_, Desk>, args: RestoreArgs) -> Result<Restor
             clock,
         )
     })?;
+    let file = Path::new(&args.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let detail = Detail {
+        file,
+        ..Detail::default()
+    };
+    let restored_entry = match &by {
+        Some(actor) => entry(actor, Action::BackupRestored),
+        None => mixite_core::register::audit::Entry::new(
+            restored.operator_id.as_deref(),
+            "",
+            Action::BackupRestored,
+        ),
+    };
+    desk.audit_at_next_sign_in(restored_entry.with(detail));
     Ok(RestoreDone {
         safety_copy: restored.safety_copy.map(|p| p.display().to_string()),
     })

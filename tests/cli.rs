@@ -1,0 +1,74 @@
+//! The `mixite` command line on real data folders: `audit-verify` signs in as a responsabile (the
+//! passphrase from the environment, never the command line) and reports an intact trail, or the first
+//! broken entry with exit code 2 after the file was edited behind the app's back.
+
+use std::process::Command;
+
+use mixite_core::register::access::readiness;
+use mixite_core::{Clock, Register};
+
+const DEMO_OPERATOR: &str = "Responsabile Demo";
+const DEMO_PASSPHRASE: &str = "frase di prova del banco";
+
+fn mixite(args: &[&str], passphrase: &str) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mixite"))
+        .args(args)
+        .env("MIXITE_PASSPHRASE", passphrase)
+        .output()
+        .expect("mixite runs");
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn audit_verify_reports_an_intact_trail_then_the_first_edited_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let (code, out) = mixite(
+        &["seed", "--data-dir", folder, "--count", "5", "--seed", "7"],
+        "",
+    );
+    assert_eq!(code, 0, "{out}");
+    let verify = [
+        "audit-verify",
+        "--data-dir",
+        folder,
+        "--operator",
+        DEMO_OPERATOR,
+    ];
+    let (code, out) = mixite(&verify, DEMO_PASSPHRASE);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("intact"), "{out}");
+    let (code, out) = mixite(&verify, "non è la sua parola");
+    assert_ne!(code, 0, "a wrong passphrase opens nothing: {out}");
+
+    // Someone with the key edits one entry with the app closed.
+    let id = readiness(dir.path())
+        .unwrap()
+        .operators
+        .into_iter()
+        .find(|o| o.name == DEMO_OPERATOR)
+        .unwrap()
+        .id;
+    {
+        let (register, _) =
+            Register::sign_in(dir.path(), &id, DEMO_PASSPHRASE, &Clock::system()).unwrap();
+        register
+            .store()
+            .conn()
+            .execute_batch(
+                "DROP TRIGGER audit_no_update;
+                 UPDATE audit SET operator = 'Qualcun Altro' WHERE seq = 3;",
+            )
+            .unwrap();
+    }
+    let (code, out) = mixite(&verify, DEMO_PASSPHRASE);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("broken at=3"), "{out}");
+}
