@@ -454,7 +454,7 @@ async fn the_idle_lock_hides_the_applicant_a_colleague_takes_over_and_the_audit_
     app.fill("passphraseRepeat", COLLEAGUE_PASSPHRASE).await;
     app.press(Key::Enter).await;
     app.wait_css(
-        &format!("tr[data-operator-row][data-role=\"operatore\"][data-active=\"true\"]"),
+        "tr[data-operator-row][data-role=\"operatore\"][data-active=\"true\"]",
         "the colleague listed as an active operatore",
     )
     .await;
