@@ -930,6 +930,50 @@ mod tests {
         assert_ne!(run(7), run(8), "another seed must give other data");
     }
 
+    /// The upgrade the issue asks to test on a file made with demo data: a plain register as the version
+    /// before encryption kept it (the same schema code, unencrypted), converted at the first start.
+    #[test]
+    fn a_plain_demo_register_is_converted_at_the_first_start_with_every_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let surname: String;
+        {
+            let mut plain = Register::open_plain(dir.path()).unwrap();
+            fill(&mut plain, 300, 11, today(), |_| {}).unwrap();
+            surname = plain
+                .store()
+                .conn()
+                .query_row("SELECT surname FROM persons ORDER BY id LIMIT 1", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+        }
+        let db = dir.path().join(mixite_core::register::store::DB_FILE);
+        let before = std::fs::read(&db).unwrap();
+        assert!(before.starts_with(b"SQLite format 3\0"));
+        let (register, _, _) = Register::set_up(
+            dir.path(),
+            "Anna Responsabile",
+            "una parola lunga 1",
+            mixite_core::register::keys::Kdf::OWASP,
+            &Clock::at(today()),
+        )
+        .unwrap();
+        assert_eq!(register.case_count().unwrap(), 300, "every case came across");
+        assert!(
+            !register.search(&surname, 0, 5).unwrap().items.is_empty(),
+            "and the search finds them"
+        );
+        drop(register);
+        for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
+            let bytes = std::fs::read(entry.path()).unwrap_or_default();
+            assert!(
+                !bytes.windows(surname.len()).any(|w| w == surname.as_bytes()),
+                "{} still holds a surname in clear",
+                entry.path().display()
+            );
+        }
+    }
+
     #[test]
     fn every_generated_case_is_valid_and_stored() {
         let mut register = Register::in_memory().unwrap();
