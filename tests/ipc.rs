@@ -52,6 +52,24 @@ fn app_without_operator() -> App {
     }
 }
 
+/// The responsabile adds an operatore, Luca Bianchi, who takes over the counter with their passphrase
+/// and PIN; returns the operator as added.
+fn colleague_takes_over(app: &App) -> Value {
+    let added = invoke(
+        app,
+        "operators_add",
+        json!({ "name": "Luca Bianchi", "role": "operatore", "passphrase": "la sua parola 2" }),
+    )
+    .unwrap();
+    invoke(
+        app,
+        "access_switch",
+        json!({ "operatorId": added["id"], "passphrase": "la sua parola 2", "pin": "1357" }),
+    )
+    .unwrap();
+    added
+}
+
 fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
     get_ipc_response(
         &app.window,
@@ -215,18 +233,7 @@ fn commands_refuse_without_a_session_and_record_the_session_s_operator() {
     let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
     assert_eq!(case["steps"][0]["operator"], "Giulia Neri");
     // A second operator takes over at the counter; their steps carry their name.
-    let added = invoke(
-        &app,
-        "operators_add",
-        json!({ "name": "Luca Bianchi", "role": "operatore", "passphrase": "la sua parola 2" }),
-    )
-    .unwrap();
-    invoke(
-        &app,
-        "access_switch",
-        json!({ "operatorId": added["id"], "passphrase": "la sua parola 2", "pin": "1357" }),
-    )
-    .unwrap();
+    let added = colleague_takes_over(&app);
     let args = json!({ "caseId": case["id"], "revision": case["revision"],
                        "step": { "kind": "documents_pending", "date": case["createdAt"].as_str().unwrap()[..10] } });
     let stepped = invoke(&app, "steps_add", args).unwrap();
@@ -1039,18 +1046,7 @@ fn the_audit_trail_names_who_did_what_verifies_and_is_the_responsabile_s_to_read
     assert_eq!(verdict["firstBroken"], Value::Null, "{verdict}");
     assert!(verdict["entries"].as_i64().unwrap() >= 4);
     // An operatore cannot read the trail.
-    let added = invoke(
-        &app,
-        "operators_add",
-        json!({ "name": "Luca Bianchi", "role": "operatore", "passphrase": "la sua parola 2" }),
-    )
-    .unwrap();
-    invoke(
-        &app,
-        "access_switch",
-        json!({ "operatorId": added["id"], "passphrase": "la sua parola 2", "pin": "1357" }),
-    )
-    .unwrap();
+    colleague_takes_over(&app);
     let refused = invoke(
         &app,
         "audit_list",

@@ -33,6 +33,22 @@ fn set_up() -> (tempfile::TempDir, Register, Actor, RecoveryKey) {
     (dir, register, actor, recovery)
 }
 
+/// A desk set up with one case, backed up to a stick, its register closed: the data folder, the stick,
+/// the responsabile, the recovery key and the backup written.
+fn backed_up() -> (
+    tempfile::TempDir,
+    tempfile::TempDir,
+    Actor,
+    RecoveryKey,
+    backup::Written,
+) {
+    let (dir, mut register, actor, recovery) = set_up();
+    create(&mut register, worker());
+    let stick = tempfile::tempdir().unwrap();
+    let written = backup::backup(&mut register, stick.path(), BACKUP, &clock()).unwrap();
+    (dir, stick, actor, recovery, written)
+}
+
 fn as_operator(actor: &Actor) -> Unlock<'_> {
     Unlock::Operator {
         id: &actor.id,
@@ -371,11 +387,7 @@ fn restoring_over_data_keeps_safety_copies_and_refuses_bad_input_without_change(
 
 #[test]
 fn the_recovery_key_from_the_backup_opens_it_when_every_passphrase_is_forgotten() {
-    let (_dir, mut register, actor, recovery) = set_up();
-    create(&mut register, worker());
-    let stick = tempfile::tempdir().unwrap();
-    let written = backup::backup(&mut register, stick.path(), BACKUP, &clock()).unwrap();
-    drop(register);
+    let (_dir, _stick, actor, recovery, written) = backed_up();
 
     let fresh = tempfile::tempdir().unwrap();
     let typed = recovery.text().to_lowercase().replace('-', " ");
@@ -406,11 +418,7 @@ fn the_recovery_key_from_the_backup_opens_it_when_every_passphrase_is_forgotten(
 
 #[test]
 fn a_damaged_database_is_replaced_by_the_backup_and_kept_aside_byte_for_byte() {
-    let (dir, mut register, actor, _recovery) = set_up();
-    create(&mut register, worker());
-    let stick = tempfile::tempdir().unwrap();
-    let written = backup::backup(&mut register, stick.path(), BACKUP, &clock()).unwrap();
-    drop(register);
+    let (dir, _stick, actor, _recovery, written) = backed_up();
     let damaged = dir.path().join(DB_FILE);
     let garbage = vec![0x5Au8; 8192];
     std::fs::write(&damaged, &garbage).unwrap();
@@ -438,11 +446,7 @@ fn a_damaged_database_is_replaced_by_the_backup_and_kept_aside_byte_for_byte() {
 
 #[test]
 fn a_backup_holding_anything_but_its_two_members_is_refused_before_the_folder_is_touched() {
-    let (dir, mut register, actor, _recovery) = set_up();
-    create(&mut register, worker());
-    let stick = tempfile::tempdir().unwrap();
-    let written = backup::backup(&mut register, stick.path(), BACKUP, &clock()).unwrap();
-    drop(register);
+    let (dir, stick, actor, _recovery, written) = backed_up();
     let inside = members(&decrypt(&written.path, BACKUP));
     let (keys, db) = (&inside[0].1[..], &inside[1].1[..]);
     let before = files(dir.path());

@@ -958,7 +958,11 @@ mod tests {
             &Clock::at(today()),
         )
         .unwrap();
-        assert_eq!(register.case_count().unwrap(), 300, "every case came across");
+        assert_eq!(
+            register.case_count().unwrap(),
+            300,
+            "every case came across"
+        );
         assert!(
             !register.search(&surname, 0, 5).unwrap().items.is_empty(),
             "and the search finds them"
@@ -967,7 +971,9 @@ mod tests {
         for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
             let bytes = std::fs::read(entry.path()).unwrap_or_default();
             assert!(
-                !bytes.windows(surname.len()).any(|w| w == surname.as_bytes()),
+                !bytes
+                    .windows(surname.len())
+                    .any(|w| w == surname.as_bytes()),
                 "{} still holds a surname in clear",
                 entry.path().display()
             );
