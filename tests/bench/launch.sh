@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Launch benchmark: builds the app in release, then starts it RUNS times (default 10) under Xvfb on a
 # data folder seeded with 10,000 synthetic cases. For each run it reads `first-paint-ms=<n>` (printed
-# on stderr when MIXITE_REPORT_STARTUP=1 once the first case list is painted), waits 2 s more, sums the
+# on stderr when MIXITE_REPORT_STARTUP=1 once the first screen, sign-in, is painted: the register opens only at sign-in), waits 2 s more, sums the
 # resident memory of the app and all its descendants (WebKitWebProcess, WebKitNetworkProcess…): RSS
 # from /proc/<pid>/status and PSS from /proc/<pid>/smaps_rollup; then stops the app with SIGTERM.
 # Prints each run and the median/p95 of first paint and the median RSS/PSS.

@@ -46,7 +46,7 @@ pub fn app_set_locale(desk: State<'_, Desk>, locale: String) -> Result<AppInfo, 
 
 static FIRST_PAINT: AtomicBool = AtomicBool::new(false);
 
-/// Called by the UI once the first case list is on screen. With `MIXITE_REPORT_STARTUP` set, prints the
+/// Called by the UI once its first screen (sign-in, or the case list) is on screen. With `MIXITE_REPORT_STARTUP` set, prints the
 /// time since launch once, for the launch benchmark (`bench/launch.sh`).
 #[tauri::command(async)]
 pub fn app_first_paint(desk: State<'_, Desk>) {
