@@ -20,7 +20,7 @@ const ENCRYPTING_FILE: &str = "mixite.sqlite3.encrypting";
 /// The plain register a conversion has set aside, overwritten and removed once the copy is in place.
 const PLAIN_FILE: &str = "mixite.sqlite3.plain";
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
-/// How the plain copy a backup encrypts is named in the data folder:
+/// How the copy a backup takes (SQLCipher-encrypted with the register's key) is named in the data folder:
 /// `mixite-backup-<16 hex digits>.sqlite3` (and SQLite's `-journal`, `-wal`, `-shm` beside it). One that
 /// is there when the folder opens was left by a backup that did not finish (a crash, a power cut).
 pub const BACKUP_SCRATCH_PREFIX: &str = "mixite-backup-";
