@@ -544,6 +544,12 @@ fn plain_register(surnames: &[&str], user_version: i64) -> Vec<u8> {
         .unwrap()
         .execute_batch(&format!(
             "DROP TABLE operators; DROP TABLE audit; DELETE FROM settings WHERE key = 'audit.head';
+             DROP INDEX cases_restricted; DROP INDEX cases_anonymised;
+             ALTER TABLE cases DROP COLUMN anonymised_at; ALTER TABLE cases DROP COLUMN restricted_at;
+             ALTER TABLE cases DROP COLUMN restriction_reason;
+             DROP TRIGGER steps_no_update;
+             CREATE TRIGGER steps_no_update BEFORE UPDATE ON steps
+             BEGIN SELECT RAISE(ABORT, 'steps are append-only'); END;
              PRAGMA user_version = {user_version};"
         ))
         .unwrap();

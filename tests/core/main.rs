@@ -19,6 +19,7 @@ mod print;
 mod receipt;
 mod recovery;
 mod reference;
+mod retention;
 mod search;
 mod steps;
 mod storage;

@@ -219,6 +219,20 @@ pub enum ConflictCode {
     StaleRevision,
     OnlyLatestStepCorrectable,
     IntakeNotCorrectable,
+    /// The case's processing is restricted (GDPR art. 18): it is kept, but not changed, and nothing is
+    /// cleared from it until the restriction is lifted (`register::retention`).
+    CaseRestricted,
+    /// The case was anonymised: what is left is statistics, never changed again.
+    CaseAnonymised,
+    /// A retention step (minimising notes, anonymising, an erasure request) needs a closed case: record
+    /// its ending first.
+    CaseNotClosed,
+    /// The period the case must be kept for has not ended: restrict it instead (an erasure request does).
+    RetentionNotOver,
+    /// A deletion receipt is printed for an anonymised case only.
+    CaseNotAnonymised,
+    /// Lifting a restriction the case does not have.
+    CaseNotRestricted,
 }
 
 /// Why a case archive or a backup could not be written, read or trusted: translated as
@@ -402,6 +416,8 @@ pub const FIELD_LABELS: &[&str] = &[
     "recoveryKey",
     "idleMinutes",
     "recovery.key",
+    "retention.months",
+    "retention.finalPayment",
 ];
 
 /// Every translation key the core's errors may need: `errors.kind.<kind>`, `errors.field.<code>`,

@@ -10,7 +10,11 @@
 //!
 //! One paper belongs to no case and is not a `Paper`: the register's recovery sheet (`recovery`), which
 //! holds the register's recovery key and is never filed, only returned as PDF bytes for the printer.
+//! Two belong to a case but are not filed either (`access_report`): the right-of-access report, a copy of
+//! everything held on the applicant, and the deletion receipt of an anonymised case; the same module
+//! removes an anonymised case's print folder, which the register may not touch.
 
+pub mod access_report;
 pub mod checklist;
 pub mod declarations;
 pub mod folder;

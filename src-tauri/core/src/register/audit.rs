@@ -103,16 +103,26 @@ pub enum Action {
     OperatorRoleChanged,
     OperatorPassphraseChanged,
     RecoveryKeyReissued,
-    /// `Detail::count`: cases removed or anonymised by the run.
+    /// `Detail::count`: the retention steps the run took (contacts cleared, notes minimised, cases
+    /// anonymised; each has its own entry too).
     RetentionRun,
+    /// `Detail::fields`: the paths removed; `count`: the papers removed.
     CaseAnonymised,
-    /// Processing restricted (GDPR art. 18).
+    /// Processing restricted (GDPR art. 18); `Detail::reason`: why (`retention::RestrictionReason`).
     CaseRestricted,
     CaseRestrictionLifted,
     /// The applicant's copy of their data printed (GDPR art. 15).
     AccessReportPrinted,
     /// The register converted to an encrypted database.
     RegisterEncrypted,
+    /// A retention setting changed by a responsabile: `Detail::purpose` and the new period in months as
+    /// `count` (none: back to the bundled default); or `purpose` `funder` with the final payment's `date`
+    /// (no date: unknown again), or `no_funder`.
+    RetentionPolicyChanged,
+    /// The reminder contacts removed (`Detail::fields`: their paths).
+    ContactsCleared,
+    /// The free-text notes of a closed case emptied (`Detail::fields`: `notes`, `step.note`).
+    NotesMinimised,
 }
 
 /// What an entry says beyond its action and case. Only identifiers and counts, see the module doc; an
@@ -136,7 +146,8 @@ pub struct Detail {
     /// Whether an archive was encrypted (`false`: the applicant's plain copy).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<bool>,
-    /// How many (cases in an archive, cases a retention run removed).
+    /// How many (cases in an archive, steps a retention run took, papers an anonymisation removed, the
+    /// months of a retention period).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
     /// The operator acted on, by id (operator management).
@@ -145,6 +156,16 @@ pub struct Detail {
     /// A role given to an operator.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// A retention purpose (`contacts`, `notes`, `case`), or `funder` / `no_funder`: what a retention
+    /// setting was about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// A code: why processing was restricted (`erasure_requested`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A date that is nobody's personal data: the funder's final payment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
 }
 
 /// An entry to append: who, what, on which case. The time and the chain are `append`'s.

@@ -152,8 +152,10 @@ pub fn set_renewed_from(tx: &Transaction, id: i64, renewed_from: i64) -> Result<
     Ok(())
 }
 
-/// Replaces a case's data (already validated), bumping its revision.
+/// Replaces a case's data (already validated), bumping its revision. An anonymised or restricted
+/// case is refused (`retention::expect_writable`): neither the form nor an archive rewrites it.
 pub fn update(tx: &Transaction, id: i64, data: &CaseData, at: &Clock) -> Result<()> {
+    crate::register::retention::expect_writable(tx, id)?;
     let p = &data.current_permit;
     tx.prepare_cached(
         "UPDATE cases SET procedure = ?2, motivo_code = ?3, permit_motivo = ?4, permit_number = ?5,

@@ -1,8 +1,9 @@
 //! The case register of one data folder: the encrypted store (`store`) and its key ring (`keys`), the
 //! operators (`operators`) and who may open and manage what (`access`), the signed-in session's PIN and
 //! idle lock (`session`), the cases and their people (`cases`), the append-only step history (`steps`),
-//! search (`search`), the validation of what the operator types (`validate`) and the audit trail of
-//! who did what (`audit`, a hash-chained append-only log), behind the `Register`
+//! search (`search`), the validation of what the operator types (`validate`), the audit trail of
+//! who did what (`audit`, a hash-chained append-only log) and how long what is kept, with the
+//! applicant's rights to erasure and restriction (`retention`), behind the `Register`
 //! façade that runs each use case (create, update, add a step, correct one, renew) as one validated
 //! transaction by a signed-in `Actor`. It must not print or write outside the data folder's database
 //! and key ring (papers and exchange do), and no query lives outside its area modules.
@@ -13,6 +14,7 @@ pub mod cases;
 pub mod choices;
 pub mod keys;
 pub mod operators;
+pub mod retention;
 pub mod search;
 pub mod session;
 pub mod steps;
@@ -108,12 +110,19 @@ pub struct Register {
     reference: Reference,
     fees: fees::FeeTables,
     catalogue: catalogue::Catalogue,
+    /// The retention purposes (`assets/reference/retention.toml`).
+    retention: retention::Table,
     /// The key ring and the database key, when opened by a sign-in (`access`); `None` when opened
     /// with a bare key (tests, benchmarks, the command line) or in memory.
     keys: Option<access::Keys>,
 }
 
-type Tables = (Reference, fees::FeeTables, catalogue::Catalogue);
+type Tables = (
+    Reference,
+    fees::FeeTables,
+    catalogue::Catalogue,
+    retention::Table,
+);
 
 impl Register {
     /// Opens the register of `dir` with its database key, without the key ring: for tests, benchmarks
@@ -146,15 +155,16 @@ impl Register {
         let reference = Reference::bundled()?;
         let fees = fees::FeeTables::bundled()?;
         let catalogue = catalogue::Catalogue::bundled_with(&reference, &fees)?;
-        Ok((reference, fees, catalogue))
+        Ok((reference, fees, catalogue, retention::Table::bundled()?))
     }
 
-    fn assemble(store: Store, (reference, fees, catalogue): Tables) -> Register {
+    fn assemble(store: Store, (reference, fees, catalogue, retention): Tables) -> Register {
         Register {
             store,
             reference,
             fees,
             catalogue,
+            retention,
             keys: None,
         }
     }
@@ -354,6 +364,7 @@ impl Register {
         let operator = by.name.clone();
         self.store.write(|tx| {
             steps::expect_revision(tx, case_id, revision)?;
+            retention::expect_writable(tx, case_id)?;
             steps::append(tx, case_id, &step, at, &operator)?;
             let detail = Detail {
                 step: Some(step.kind.clone()),
@@ -377,6 +388,7 @@ impl Register {
         let operator = by.name.clone();
         self.store.write(|tx| {
             steps::expect_revision(tx, case_id, revision)?;
+            retention::expect_writable(tx, case_id)?;
             steps::correct(tx, case_id, step_id, &reason, at, &operator)?;
             on_case(tx, case_id, entry(by, Action::StepCorrected), at)
         })?;

@@ -3,6 +3,11 @@
 //! number (prefix, through B-tree indexes), and by case number; plus the duplicate-applicant check. It
 //! owns only read queries; it must not write, and it must stay index-backed (the target is p95 ≤ 10 ms at
 //! a million cases), so every query here is bounded by a LIMIT.
+//!
+//! Restricted cases (GDPR art. 18, `retention`) are found by nothing here: every query leaves out the
+//! ids of `cases_restricted`'s small partial index (read once per query). Anonymised cases hold no name
+//! or code to find; the recent list leaves them out too, and only their case number finds them (to print
+//! the deletion receipt again).
 
 use std::collections::HashMap;
 
@@ -29,7 +34,8 @@ pub fn search(conn: &Connection, query: &str, offset: usize, limit: usize) -> Re
     let mut found: HashMap<i64, &'static str> = HashMap::new();
     if query.is_empty() {
         let mut stmt = conn.prepare_cached(
-            "SELECT id FROM cases ORDER BY updated_at DESC, id DESC LIMIT ?1 OFFSET ?2",
+            "SELECT id FROM cases WHERE restricted_at IS NULL AND anonymised_at IS NULL
+             ORDER BY updated_at DESC, id DESC LIMIT ?1 OFFSET ?2",
         )?;
         let ids: Vec<i64> = stmt
             .query_map(params![limit as i64 + 1, offset as i64], |r| r.get(0))?
@@ -60,18 +66,21 @@ pub fn search(conn: &Connection, query: &str, offset: usize, limit: usize) -> Re
             (
                 "SELECT DISTINCT case_id FROM persons
                  WHERE doc_number >= ?1 AND doc_number < ?2 AND doc_number <> ''
+                   AND case_id NOT IN (SELECT id FROM cases WHERE restricted_at IS NOT NULL)
                  ORDER BY case_id DESC LIMIT ?3",
                 "document",
             ),
             (
                 "SELECT DISTINCT case_id FROM steps
                  WHERE assicurata >= ?1 AND assicurata < ?2 AND assicurata <> ''
+                   AND case_id NOT IN (SELECT id FROM cases WHERE restricted_at IS NOT NULL)
                  ORDER BY case_id DESC LIMIT ?3",
                 "assicurata",
             ),
             (
                 "SELECT DISTINCT case_id FROM persons
                  WHERE codice_fiscale >= ?1 AND codice_fiscale < ?2 AND codice_fiscale <> ''
+                   AND case_id NOT IN (SELECT id FROM cases WHERE restricted_at IS NOT NULL)
                  ORDER BY case_id DESC LIMIT ?3",
                 "codice_fiscale",
             ),
@@ -84,7 +93,8 @@ pub fn search(conn: &Connection, query: &str, offset: usize, limit: usize) -> Re
         }
     }
     if let Some(number) = case_number(query) {
-        let mut stmt = conn.prepare_cached("SELECT id FROM cases WHERE number = ?1")?;
+        let mut stmt = conn
+            .prepare_cached("SELECT id FROM cases WHERE number = ?1 AND restricted_at IS NULL")?;
         for id in stmt.query_map([number], |r| r.get::<_, i64>(0))? {
             found.insert(id?, "number");
         }
@@ -121,9 +131,11 @@ fn by_name(conn: &Connection, folded: &str, want: usize) -> Result<Vec<(i64, i64
             .query_row(params![folded, end, DENSE_PREFIX], |r| r.get(0))?;
         let mut stmt = conn.prepare_cached(if dense {
             "SELECT case_id, ord FROM persons NOT INDEXED WHERE name_key >= ?1 AND name_key < ?2
+               AND case_id NOT IN (SELECT id FROM cases WHERE restricted_at IS NOT NULL)
              ORDER BY id DESC LIMIT ?3"
         } else {
             "SELECT case_id, ord FROM persons WHERE name_key >= ?1 AND name_key < ?2
+               AND case_id NOT IN (SELECT id FROM cases WHERE restricted_at IS NOT NULL)
              ORDER BY id DESC LIMIT ?3"
         })?;
         let rows = stmt
@@ -144,7 +156,9 @@ fn by_name(conn: &Connection, folded: &str, want: usize) -> Result<Vec<(i64, i64
         fts.dedup();
         let mut stmt = conn.prepare_cached(
             "SELECT p.case_id, p.ord, p.name_key FROM person_names f JOIN persons p ON p.id = f.rowid
-             WHERE person_names MATCH ?1 ORDER BY f.rowid DESC",
+             WHERE person_names MATCH ?1
+               AND p.case_id NOT IN (SELECT id FROM cases WHERE restricted_at IS NOT NULL)
+             ORDER BY f.rowid DESC",
         )?;
         let mut out = Vec::new();
         let mut rows = stmt.query([fts.join(" AND ")])?;
@@ -194,6 +208,7 @@ pub fn duplicates(
         "SELECT DISTINCT case_id FROM persons
          WHERE ((name_key = ?1 AND birth_date = ?2 AND ?2 <> '') OR (doc_number = ?3 AND ?3 <> ''))
            AND case_id IS NOT ?4
+           AND case_id NOT IN (SELECT id FROM cases WHERE restricted_at IS NOT NULL)
          ORDER BY case_id DESC LIMIT 20",
     )?;
     let ids: Vec<(i64, &'static str)> = stmt
@@ -214,6 +229,8 @@ pub fn household(conn: &Connection, id: i64) -> Result<Vec<CaseSummary>> {
         "SELECT DISTINCT other.case_id FROM persons mine
          JOIN persons other ON other.name_key = mine.name_key AND other.birth_date = mine.birth_date
          WHERE mine.case_id = ?1 AND other.case_id <> ?1 AND mine.birth_date <> ''
+           AND mine.name_key <> ''
+           AND other.case_id NOT IN (SELECT id FROM cases WHERE restricted_at IS NOT NULL)
            AND other.case_id NOT IN (
              SELECT theirs.case_id FROM persons me
              JOIN persons theirs ON theirs.name_key = me.name_key AND theirs.birth_date = me.birth_date

@@ -75,6 +75,10 @@ fn migration_list() -> Vec<M<'static>> {
             env!("CARGO_MANIFEST_DIR"),
             "/migrations/005_operators.sql"
         ))),
+        M::up(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/006_retention.sql"
+        ))),
     ]
 }
 
@@ -127,9 +131,6 @@ impl Store {
                 dir: Some(dir.to_path_buf()),
                 _lock: Some(lock),
             };
-            // Deleted rows are overwritten, not just unlinked: anonymised data must not stay readable
-            // in free pages (to whoever has the key).
-            store.conn.pragma_update(None, "secure_delete", "ON")?;
             store.prepare()?;
             Ok(store)
         })();
@@ -171,6 +172,10 @@ impl Store {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted rows are overwritten with zeros, not just unlinked: anonymised data must not stay
+        // readable in free pages or free space (to whoever has the key, or in a plain register). Set on
+        // every open, plain and in memory included, so retention behaves the same everywhere.
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut self.conn)?;
         Ok(())

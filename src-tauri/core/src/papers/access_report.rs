@@ -1,0 +1,952 @@
+//! The applicant's rights on paper, and the papers' side of forgetting.
+//!
+//! - **The access report** (GDPR art. 15): everything the register holds on the applicant in one case,
+//!   printed for them: the case, every field of the applicant and of each household member with its
+//!   label, the permits, the notes, the whole history (step kinds translated, details, notes, voided
+//!   entries), the papers kept, the audit trail's entries about the case (day, action, operator), and
+//!   each purpose's retention period with the day it ends for this case.
+//! - **The deletion receipt** of an anonymised case: what was removed and what was kept (as categories,
+//!   never a removed value), when, by whom, the case number and the legal basis.
+//! - **The papers of an anonymised case**: `anonymise`, `erasure_request` and `apply_retention` run the
+//!   register's use case and then remove the case's print folder (`print/<uuid>/`, each file overwritten
+//!   before it is unlinked), which the register may not touch; `remove_anonymised_papers` sweeps what a
+//!   crash between the commit and the removal left. The shell calls these, not the `Register` methods.
+//!
+//! **Languages.** Italian is always printed. The texts of these papers are `retention.*`, `fields.*`,
+//! `labels.*` and `audit.action.*` of `locales/core/<lang>.yml`, which exist in the operator languages
+//! (Italian, English) only: for an applicant who reads English, English stands beside the Italian; for
+//! any other language English stands in beside the Italian and a line (in both) says the translation is
+//! not available, while what the checklist translations hold in the applicant's own language (the step
+//! kinds, `receipt.step.*`, and the statement of rights, `privacy.rights`) is printed in it.
+//!
+//! Neither paper is filed: both are returned as PDF bytes for the printer (like the recovery sheet). A
+//! copy of everything held on a person does not belong in the print folder (it would be exported with
+//! the case, and outlive an anonymisation), and a receipt belongs to a case that no longer has papers.
+//! Printing each is recorded in the audit trail. This module must not decide what is kept or removed
+//! (`register::retention` does) nor print a removed value on the receipt.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::clock::Clock;
+use crate::error::{ConflictCode, Error, FieldCode, FieldError, Result};
+use crate::exchange::archive::canonical_uuid;
+use crate::model::{CaseView, Permit};
+use crate::papers::checklist::{available_languages, params, text};
+use crate::papers::folder::{self, PRINT_DIR};
+use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
+use crate::reference::catalogue::{parse_locale, Strings};
+use crate::reference::text::italian_date;
+use crate::register::audit::{self, Action, Detail, Filter};
+use crate::register::operators::Actor;
+use crate::register::retention::{
+    self, Anonymised, CaseRetention, Erasure, Policy, RunReport, KEPT, REMOVED_CATEGORIES,
+};
+use crate::register::search::MAX_PAGE;
+use crate::register::store::shred;
+use crate::register::{entry, Register};
+
+/// The operator languages' texts (`locales/core/<lang>.yml`).
+const LOCALES: [(&str, &str, &str); 2] = [
+    (
+        "it",
+        "locales/core/it.yml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../locales/core/it.yml"
+        )),
+    ),
+    (
+        "en",
+        "locales/core/en.yml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../locales/core/en.yml"
+        )),
+    ),
+];
+
+/// What an empty field prints as: every field is listed, held or not.
+const EMPTY: &str = "—";
+
+/// One operator language's texts.
+struct Texts {
+    code: &'static str,
+    file: &'static str,
+    strings: Strings,
+}
+
+impl Texts {
+    fn load(code: &str) -> Result<Texts> {
+        let (code, file, text) = LOCALES
+            .iter()
+            .find(|(c, _, _)| *c == code)
+            .copied()
+            .expect("an operator language");
+        Ok(Texts {
+            code,
+            file,
+            strings: parse_locale((file, text))?,
+        })
+    }
+
+    /// The text at full key `key` with its `%{name}` placeholders filled; a missing text is a data
+    /// error naming the file.
+    fn get(&self, key: &str, values: &BTreeMap<String, String>) -> Result<String> {
+        let (text, _) = self.strings.get(key).ok_or_else(|| Error::Data {
+            file: self.file.to_string(),
+            line: 0,
+            message: format!("{key} is missing ({})", self.code),
+        })?;
+        Ok(values.iter().fold(text.clone(), |out, (name, value)| {
+            out.replace(&format!("%{{{name}}}"), value)
+        }))
+    }
+}
+
+/// The languages a paper speaks (see the module doc).
+struct Voice {
+    it: Texts,
+    /// English beside the Italian: the applicant's own language, or standing in for it.
+    en: Option<Texts>,
+    en_lang: Lang,
+    /// The applicant's language when it is neither Italian nor English and the checklist translations
+    /// have it: its code and how it is set.
+    own: Option<(String, Lang)>,
+    /// The applicant's language's Italian and English names, when English stands in for it.
+    stand_in: Option<(String, String)>,
+}
+
+fn none() -> BTreeMap<String, String> {
+    BTreeMap::new()
+}
+
+impl Voice {
+    /// The voice for an applicant's `language` (a code of `languages.toml`); any other is refused on
+    /// the `language` field.
+    fn new(register: &Register, language: &str) -> Result<Voice> {
+        let known = register.reference().language(language).ok_or_else(|| {
+            Error::Invalid(vec![FieldError::new("language", FieldCode::UnknownCode)])
+        })?;
+        let it = Texts::load("it")?;
+        let en_lang = Lang::new("en", "Latn", "ltr")?;
+        if known.code == "it" {
+            return Ok(Voice {
+                it,
+                en: None,
+                en_lang,
+                own: None,
+                stand_in: None,
+            });
+        }
+        let own = (known.code != "en" && available_languages().contains(&known.code))
+            .then(|| Lang::try_from(known).map(|lang| (known.code.clone(), lang)))
+            .transpose()?;
+        Ok(Voice {
+            it,
+            en: Some(Texts::load("en")?),
+            en_lang,
+            own,
+            stand_in: (known.code != "en").then(|| (known.name_it.clone(), known.name_en.clone())),
+        })
+    }
+
+    /// `key` in Italian, and ` / ` English beside it when English is printed and says something else
+    /// (`Codice fiscale` is the same in both): a label.
+    fn label(&self, key: &str) -> Result<String> {
+        let italian = self.it.get(key, &none())?;
+        Ok(match &self.en {
+            Some(en) => match en.get(key, &none())? {
+                english if english == italian => italian,
+                english => format!("{italian} / {english}"),
+            },
+            None => italian,
+        })
+    }
+
+    /// `key` as a paragraph in Italian, with English beside it when English is printed.
+    fn say(
+        &self,
+        doc: &mut Document,
+        key: &str,
+        values: &BTreeMap<String, String>,
+        style: Style,
+    ) -> Result<()> {
+        let italian = self.it.get(key, values)?;
+        match &self.en {
+            Some(en) => doc.parallel(
+                &italian,
+                Some((&en.get(key, values)?, &self.en_lang)),
+                style,
+            )?,
+            None => doc.paragraph(&italian, &Lang::italian(), style)?,
+        }
+        Ok(())
+    }
+
+    /// A checklist text (`checklist.<key>`) in Italian with the applicant's own language beside it (or
+    /// English, for an applicant who reads English).
+    fn checklist(
+        &self,
+        doc: &mut Document,
+        key: &str,
+        values: &BTreeMap<String, String>,
+        style: Style,
+    ) -> Result<()> {
+        let italian = text(key, "it", values);
+        match (&self.own, &self.en) {
+            (Some((code, lang)), _) => {
+                doc.parallel(&italian, Some((&text(key, code, values), lang)), style)?
+            }
+            (None, Some(_)) => doc.parallel(
+                &italian,
+                Some((&text(key, "en", values), &self.en_lang)),
+                style,
+            )?,
+            (None, None) => doc.paragraph(&italian, &Lang::italian(), style)?,
+        }
+        Ok(())
+    }
+
+    /// The line that says English stands in for the applicant's language, in Italian and English.
+    fn stand_in_note(&self, doc: &mut Document) -> Result<()> {
+        let Some((name_it, name_en)) = &self.stand_in else {
+            return Ok(());
+        };
+        let style = Style::body().size(8.5);
+        let italian = self.it.get(
+            "retention.report.labels_note",
+            &params([("language", name_it.to_lowercase())]),
+        )?;
+        let english = match &self.en {
+            Some(en) => en.get(
+                "retention.report.labels_note",
+                &params([("language", name_en.clone())]),
+            )?,
+            None => String::new(),
+        };
+        doc.parallel(&italian, Some((&english, &self.en_lang)), style)?;
+        Ok(())
+    }
+}
+
+/// An A4 document (`page`) headed, on every page, with the Comune, the case number and the day.
+fn document<'f>(
+    fonts: &'f FontLibrary,
+    page: PageSetup,
+    number: &str,
+    today: NaiveDate,
+) -> Result<Document<'f>> {
+    let setup = page.headed(format!(
+        "{} · {} · {}",
+        text("layout.comune", "it", &none()),
+        text(
+            "layout.case_number",
+            "it",
+            &params([("number", number.to_string())])
+        ),
+        text(
+            "layout.date",
+            "it",
+            &params([("date", today.format("%d/%m/%Y").to_string())])
+        )
+    ));
+    Ok(Document::new(fonts, setup)?)
+}
+
+fn title(voice: &Voice, doc: &mut Document, key: &str) -> Result<()> {
+    doc.paragraph(
+        &voice.it.get(key, &none())?,
+        &Lang::italian(),
+        Style::title().size(14.0),
+    )?;
+    if let Some(en) = &voice.en {
+        doc.paragraph(
+            &en.get(key, &none())?,
+            &voice.en_lang,
+            Style::title().size(12.0),
+        )?;
+    }
+    Ok(())
+}
+
+fn heading(voice: &Voice, doc: &mut Document, key: &str) -> Result<()> {
+    doc.space(3.0);
+    doc.paragraph(
+        &voice.label(key)?,
+        &Lang::italian(),
+        Style::body().bold().size(11.0),
+    )?;
+    doc.rule();
+    Ok(())
+}
+
+/// `YYYY-MM-DD…` (a date, or the date of an RFC 3339 moment) the Italian way; a month or a year (an
+/// anonymised date) and anything else as stored.
+fn day(value: &str) -> String {
+    italian_date(value.get(..10).unwrap_or(value))
+}
+
+/// The right-of-access report of case `case_id` (see the module doc) as an A4 PDF, in Italian and
+/// beside it English or the applicant's `language` (a code of `languages.toml`; any other is `invalid`
+/// on `language`). A value no shipped font can draw is `invalid` (`missing_glyphs`). Read only: the
+/// shell prints with `access_report`, which records it.
+pub fn render_access_report(
+    register: &Register,
+    fonts: &FontLibrary,
+    case_id: i64,
+    language: &str,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    let voice = Voice::new(register, language)?;
+    let case = register.get(case_id, today)?;
+    let retention = register.case_retention(case_id, today)?;
+    let policy = register.retention_policy()?;
+    let mut doc = document(fonts, PageSetup::a4(), &case.number, today)?;
+    Report {
+        register,
+        voice: &voice,
+        case: &case,
+    }
+    .write(&mut doc, &retention, &policy, today)?;
+    Ok(doc.render()?)
+}
+
+/// Prints the right-of-access report (see `render_access_report`) and records it in the audit trail
+/// (`access_report_printed`) by `by`. Any operator may: the applicant asks at the counter.
+pub fn access_report(
+    register: &mut Register,
+    fonts: &FontLibrary,
+    by: &Actor,
+    case_id: i64,
+    language: &str,
+    at: &Clock,
+) -> Result<Vec<u8>> {
+    let pdf = render_access_report(register, fonts, case_id, language, at.today)?;
+    register.record(entry(by, Action::AccessReportPrinted), Some(case_id), at)?;
+    Ok(pdf)
+}
+
+struct Report<'a> {
+    register: &'a Register,
+    voice: &'a Voice,
+    case: &'a CaseView,
+}
+
+impl Report<'_> {
+    fn body() -> Style {
+        Style::body().size(9.5)
+    }
+
+    /// `label: value` (an empty value as a dash).
+    fn field(&self, doc: &mut Document, key: &str, value: &str) -> Result<()> {
+        let value = if value.trim().is_empty() {
+            EMPTY
+        } else {
+            value
+        };
+        doc.paragraph(
+            &format!("{}: {value}", self.voice.label(key)?),
+            &Lang::italian(),
+            Self::body(),
+        )?;
+        Ok(())
+    }
+
+    /// A code by its label `labels.<group>.<code>` (Italian / English), or as stored when it has none.
+    fn coded(&self, group: &str, code: &str) -> String {
+        if code.is_empty() {
+            return String::new();
+        }
+        self.voice
+            .label(&format!("labels.{group}.{code}"))
+            .unwrap_or_else(|_| code.to_string())
+    }
+
+    fn country(&self, code: &str) -> String {
+        match self.register.reference().country(code) {
+            Some(c) => format!("{code} — {}", c.name_it),
+            None => code.to_string(),
+        }
+    }
+
+    fn motivo(&self, code: &str) -> String {
+        match self.register.reference().motivo(code) {
+            Some(m) => format!("{code} — {}", m.label_it),
+            None => code.to_string(),
+        }
+    }
+
+    fn permit(&self, doc: &mut Document, prefix: &str, permit: &Permit) -> Result<()> {
+        self.field(
+            doc,
+            &format!("{prefix}.motivoCode"),
+            &self.motivo(&permit.motivo_code),
+        )?;
+        self.field(doc, &format!("{prefix}.number"), &permit.number)?;
+        self.field(
+            doc,
+            &format!("{prefix}.expiryDate"),
+            &day(&permit.expiry_date),
+        )
+    }
+
+    fn write(
+        &self,
+        doc: &mut Document,
+        retention: &CaseRetention,
+        policy: &Policy,
+        today: NaiveDate,
+    ) -> Result<()> {
+        let (v, case) = (self.voice, self.case);
+        let body = Self::body();
+        title(v, doc, "retention.report.title")?;
+        doc.space(2.0);
+        v.say(
+            doc,
+            "retention.report.intro",
+            &params([
+                ("number", case.number.clone()),
+                ("date", today.format("%d/%m/%Y").to_string()),
+            ]),
+            body,
+        )?;
+        v.stand_in_note(doc)?;
+        doc.space(1.5);
+        if let Some(at) = &retention.anonymised_at {
+            v.say(
+                doc,
+                "retention.report.anonymised",
+                &params([("date", day(at))]),
+                body.bold(),
+            )?;
+        }
+        if let Some(at) = &retention.restricted_at {
+            let reason = |t: &Texts| {
+                retention
+                    .restriction
+                    .map(|r| t.get(&format!("retention.reason.{r}"), &none()))
+                    .transpose()
+                    .map(Option::unwrap_or_default)
+            };
+            let values = |t: &Texts| -> Result<BTreeMap<String, String>> {
+                Ok(params([("date", day(at)), ("reason", reason(t)?)]))
+            };
+            let italian = v.it.get("retention.report.restricted", &values(&v.it)?)?;
+            match &v.en {
+                Some(en) => doc.parallel(
+                    &italian,
+                    Some((
+                        &en.get("retention.report.restricted", &values(en)?)?,
+                        &v.en_lang,
+                    )),
+                    body.bold(),
+                )?,
+                None => doc.paragraph(&italian, &Lang::italian(), body.bold())?,
+            }
+        }
+
+        heading(v, doc, "retention.report.case")?;
+        self.field(doc, "retention.report.case", &case.number)?;
+        self.field(
+            doc,
+            "retention.report.status",
+            &self.coded("step", &case.status),
+        )?;
+        self.field(doc, "retention.report.opened", &day(&case.created_at))?;
+        if let Some(from) = &case.renewed_from {
+            self.field(doc, "retention.report.renewed_from", &from.number)?;
+        }
+        let request = &case.data.request;
+        self.field(
+            doc,
+            "fields.request.procedure",
+            &self.coded("procedure", &request.procedure),
+        )?;
+        self.field(
+            doc,
+            "fields.request.motivoCode",
+            &self.motivo(&request.motivo_code),
+        )?;
+
+        heading(v, doc, "retention.report.applicant")?;
+        let a = &case.data.applicant;
+        let language = self.register.reference().language(&a.language).map_or_else(
+            || a.language.clone(),
+            |l| format!("{} — {}", l.code, l.name_it),
+        );
+        let citizenships: Vec<String> = a.citizenships.iter().map(|c| self.country(c)).collect();
+        let (d, addr) = (&a.document, &a.address);
+        for (key, value) in [
+            ("applicant.surname", a.surname.clone()),
+            ("applicant.givenNames", a.given_names.clone()),
+            ("applicant.sex", self.coded("sex", &a.sex)),
+            ("applicant.birthDate", day(&a.birth_date)),
+            ("applicant.birthPlace", a.birth_place.clone()),
+            ("applicant.birthCountry", self.country(&a.birth_country)),
+            ("applicant.citizenships", citizenships.join(", ")),
+            ("applicant.codiceFiscale", a.codice_fiscale.clone()),
+            (
+                "applicant.document.kind",
+                self.coded("document_kind", &d.kind),
+            ),
+            ("applicant.document.number", d.number.clone()),
+            ("applicant.document.authority", d.authority.clone()),
+            ("applicant.document.issueDate", day(&d.issue_date)),
+            ("applicant.document.expiryDate", day(&d.expiry_date)),
+            ("applicant.phone", a.phone.clone()),
+            ("applicant.email", a.email.clone()),
+            ("applicant.address.street", addr.street.clone()),
+            ("applicant.address.houseNumber", addr.house_number.clone()),
+            ("applicant.address.postcode", addr.postcode.clone()),
+            ("applicant.address.comune", addr.comune.clone()),
+            ("applicant.address.province", addr.province.clone()),
+            ("applicant.language", language),
+        ] {
+            self.field(doc, &format!("fields.{key}"), &value)?;
+        }
+
+        heading(v, doc, "retention.report.household")?;
+        if case.data.household.is_empty() {
+            v.say(doc, "retention.report.none", &none(), body)?;
+        }
+        for (i, m) in case.data.household.iter().enumerate() {
+            doc.space(1.0);
+            v.say(
+                doc,
+                "retention.report.member",
+                &params([("n", (i + 1).to_string())]),
+                body.bold(),
+            )?;
+            for (key, value) in [
+                ("household.relation", self.coded("relation", &m.relation)),
+                ("household.surname", m.surname.clone()),
+                ("household.givenNames", m.given_names.clone()),
+                ("household.sex", self.coded("sex", &m.sex)),
+                ("household.birthDate", day(&m.birth_date)),
+                ("household.citizenship", self.country(&m.citizenship)),
+                ("household.codiceFiscale", m.codice_fiscale.clone()),
+            ] {
+                self.field(doc, &format!("fields.{key}"), &value)?;
+            }
+        }
+
+        heading(v, doc, "retention.report.permit")?;
+        self.permit(doc, "fields.currentPermit", &case.data.current_permit)?;
+        if let Some(issued) = &case.issued_permit {
+            self.permit(doc, "fields.step.details.issuedPermit", issued)?;
+        }
+        self.field(doc, "fields.notes", &case.data.notes)?;
+
+        self.steps(doc)?;
+        self.papers(doc)?;
+        self.audit(doc)?;
+
+        heading(v, doc, "retention.report.retention")?;
+        for period in &retention.periods {
+            let p = policy.period(period.purpose);
+            let line = |t: &Texts| -> Result<String> {
+                let anchor = t.get(&format!("retention.anchor.{}", p.anchor), &none())?;
+                let span = t.get(
+                    "retention.period",
+                    &params([("months", period.months.to_string()), ("anchor", anchor)]),
+                )?;
+                let end = match period.kept_until {
+                    Some(date) => t.get(
+                        "retention.report.kept_until",
+                        &params([("date", date.format("%d/%m/%Y").to_string())]),
+                    )?,
+                    None => t.get("retention.report.kept_unknown", &none())?,
+                };
+                let mut line = format!(
+                    "{}: {span}; {end}. {}.",
+                    t.get(&format!("retention.purpose.{}", period.purpose), &none())?,
+                    p.basis
+                );
+                if period.verify {
+                    line.push_str(&format!(
+                        " ({})",
+                        t.get("retention.report.verify", &none())?
+                    ));
+                }
+                Ok(line)
+            };
+            let italian = line(&v.it)?;
+            match &v.en {
+                Some(en) => doc.parallel(&italian, Some((&line(en)?, &v.en_lang)), body)?,
+                None => doc.paragraph(&italian, &Lang::italian(), body)?,
+            }
+            doc.space(1.0);
+        }
+        doc.space(3.0);
+        v.checklist(doc, "privacy.rights", &none(), body)?;
+        Ok(())
+    }
+
+    fn steps(&self, doc: &mut Document) -> Result<()> {
+        let (v, body) = (self.voice, Self::body());
+        heading(v, doc, "retention.report.steps")?;
+        for step in &self.case.steps {
+            doc.space(1.0);
+            let when = day(&step.date);
+            if step.kind == "correction" {
+                let label = v.label("labels.step.correction")?;
+                doc.paragraph(&format!("{when} — {label}"), &Lang::italian(), body.bold())?;
+            } else {
+                let italian = format!(
+                    "{when} — {}",
+                    text(&format!("receipt.step.{}", step.kind), "it", &none())
+                );
+                let key = format!("receipt.step.{}", step.kind);
+                match (&v.own, &v.en) {
+                    (Some((code, lang)), _) => doc.parallel(
+                        &italian,
+                        Some((&format!("{when} — {}", text(&key, code, &none())), lang)),
+                        body.bold(),
+                    )?,
+                    (None, Some(_)) => doc.parallel(
+                        &italian,
+                        Some((
+                            &format!("{when} — {}", text(&key, "en", &none())),
+                            &v.en_lang,
+                        )),
+                        body.bold(),
+                    )?,
+                    (None, None) => doc.paragraph(&italian, &Lang::italian(), body.bold())?,
+                }
+            }
+            v.say(
+                doc,
+                "retention.report.recorded",
+                &params([
+                    ("date", day(&step.recorded_at)),
+                    ("operator", step.operator.clone()),
+                ]),
+                body,
+            )?;
+            let d = &step.details;
+            for (key, value) in [
+                ("step.details.assicurata", d.assicurata.clone()),
+                ("step.details.appointmentDate", day(&d.appointment_date)),
+                ("step.details.appointmentTime", d.appointment_time.clone()),
+                ("step.details.referredTo", d.referred_to.clone()),
+                (
+                    "step.details.issuedPermit.motivoCode",
+                    self.motivo(&d.issued_permit.motivo_code),
+                ),
+                (
+                    "step.details.issuedPermit.number",
+                    d.issued_permit.number.clone(),
+                ),
+                (
+                    "step.details.issuedPermit.expiryDate",
+                    day(&d.issued_permit.expiry_date),
+                ),
+                ("step.note", step.note.clone()),
+            ] {
+                // A step shows what it holds; the kinds that hold nothing there leave it out.
+                if !value.trim().is_empty() {
+                    self.field(doc, &format!("fields.{key}"), &value)?;
+                }
+            }
+            if step.voided {
+                v.say(doc, "retention.report.voided", &none(), body)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn papers(&self, doc: &mut Document) -> Result<()> {
+        let (v, body) = (self.voice, Self::body());
+        heading(v, doc, "retention.report.papers")?;
+        let papers = folder::of_case(self.register, self.case.id)?;
+        if papers.is_empty() {
+            v.say(doc, "retention.report.none", &none(), body)?;
+        }
+        for paper in papers {
+            v.say(
+                doc,
+                "retention.report.paper_line",
+                &params([
+                    ("name", paper.name),
+                    ("kind", paper.kind),
+                    ("date", day(&paper.filed_at)),
+                ]),
+                body,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The audit trail's entries about the case, oldest first.
+    fn audit(&self, doc: &mut Document) -> Result<()> {
+        let (v, body) = (self.voice, Self::body());
+        heading(v, doc, "retention.report.audit")?;
+        let filter = Filter {
+            case_uuid: Some(self.case.uuid.clone()),
+            ..Filter::default()
+        };
+        let conn = self.register.store().conn();
+        let mut lines = Vec::new();
+        loop {
+            let page = audit::list(conn, &filter, lines.len(), MAX_PAGE)?;
+            lines.extend(page.items);
+            if !page.has_more {
+                break;
+            }
+        }
+        lines.reverse();
+        for line in lines {
+            let action = |t: &Texts| {
+                t.get(&format!("audit.action.{}", line.action), &none())
+                    .unwrap_or_else(|_| line.action.clone())
+            };
+            let values = |t: &Texts| {
+                params([
+                    ("date", day(&line.day)),
+                    ("action", action(t)),
+                    ("operator", line.operator.clone()),
+                ])
+            };
+            let italian = v.it.get("retention.report.audit_line", &values(&v.it))?;
+            match &v.en {
+                Some(en) => doc.parallel(
+                    &italian,
+                    Some((
+                        &en.get("retention.report.audit_line", &values(en))?,
+                        &v.en_lang,
+                    )),
+                    body,
+                )?,
+                None => doc.paragraph(&italian, &Lang::italian(), body)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The deletion receipt of anonymised case `case_id` (see the module doc) as an A4 PDF, in Italian and
+/// beside it English or the applicant's `language` (the language the case had: `Anonymised::language`).
+/// `case_not_anonymised` for a case that still holds personal data. Read only: the shell prints with
+/// `deletion_receipt`, which records it.
+pub fn render_deletion_receipt(
+    register: &Register,
+    fonts: &FontLibrary,
+    case_id: i64,
+    language: &str,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    let voice = Voice::new(register, language)?;
+    let case = register.get(case_id, today)?;
+    let retention = register.case_retention(case_id, today)?;
+    if retention.anonymised_at.is_none() {
+        return Err(Error::Conflict(ConflictCode::CaseNotAnonymised));
+    }
+    let filter = Filter {
+        case_uuid: Some(case.uuid.clone()),
+        action: Some(Action::CaseAnonymised),
+        ..Filter::default()
+    };
+    let done = audit::list(register.store().conn(), &filter, 0, 1)?
+        .items
+        .into_iter()
+        .next();
+    let (when, operator, papers) = match &done {
+        Some(line) => (
+            day(&line.day),
+            line.operator.clone(),
+            serde_json::from_str::<Detail>(&line.detail)
+                .ok()
+                .and_then(|d| d.count)
+                .unwrap_or(0),
+        ),
+        None => (
+            day(retention.anonymised_at.as_deref().unwrap_or_default()),
+            String::new(),
+            0,
+        ),
+    };
+    let policy = register.retention_policy()?;
+    let v = &voice;
+    let body = Style::body().size(10.0);
+    // Tight margins: the receipt, with English beside the Italian, fits one page.
+    let mut doc = document(fonts, PageSetup::a4_tight(), &case.number, today)?;
+    title(v, &mut doc, "retention.receipt.title")?;
+    doc.space(2.0);
+    v.stand_in_note(&mut doc)?;
+    doc.space(1.5);
+    v.say(
+        &mut doc,
+        "retention.receipt.done",
+        &params([
+            ("number", case.number.clone()),
+            ("date", when),
+            ("operator", operator),
+        ]),
+        body,
+    )?;
+    heading(v, &mut doc, "retention.receipt.removed")?;
+    for code in REMOVED_CATEGORIES {
+        doc.paragraph(
+            &format!("• {}", v.label(&format!("retention.removed.{code}"))?),
+            &Lang::italian(),
+            body,
+        )?;
+    }
+    doc.space(1.0);
+    v.say(
+        &mut doc,
+        "retention.receipt.papers",
+        &params([("count", papers.to_string())]),
+        body,
+    )?;
+    heading(v, &mut doc, "retention.receipt.kept")?;
+    for code in KEPT {
+        doc.paragraph(
+            &format!("• {}", v.label(&format!("retention.kept.{code}"))?),
+            &Lang::italian(),
+            body,
+        )?;
+    }
+    heading(v, &mut doc, "retention.receipt.basis")?;
+    v.say(&mut doc, "retention.receipt.gdpr", &none(), body)?;
+    doc.space(1.0);
+    v.say(
+        &mut doc,
+        "retention.receipt.statistics",
+        &params([(
+            "basis",
+            policy.period(retention::Purpose::Case).basis.clone(),
+        )]),
+        body,
+    )?;
+    doc.space(3.0);
+    v.say(&mut doc, "retention.receipt.no_data", &none(), body.bold())?;
+    doc.space(2.0);
+    v.checklist(&mut doc, "privacy.rights", &none(), Style::body().size(9.0))?;
+    doc.space(8.0);
+    doc.paragraph(
+        &v.label("retention.receipt.signature")?,
+        &Lang::italian(),
+        body,
+    )?;
+    doc.space(8.0);
+    doc.paragraph(&"_".repeat(48), &Lang::italian(), body)?;
+    Ok(doc.render()?)
+}
+
+/// Prints the deletion receipt (see `render_deletion_receipt`) and records it in the audit trail
+/// (`paper_printed`, paper `deletion_receipt`) by `by`.
+pub fn deletion_receipt(
+    register: &mut Register,
+    fonts: &FontLibrary,
+    by: &Actor,
+    case_id: i64,
+    language: &str,
+    at: &Clock,
+) -> Result<Vec<u8>> {
+    let pdf = render_deletion_receipt(register, fonts, case_id, language, at.today)?;
+    let detail = Detail {
+        paper: Some("deletion_receipt".into()),
+        ..Detail::default()
+    };
+    register.record(
+        entry(by, Action::PaperPrinted).with(detail),
+        Some(case_id),
+        at,
+    )?;
+    Ok(pdf)
+}
+
+/// Removes `print/<uuid>/` under `root`: each file overwritten with zeros and removed (`store::shred`;
+/// a link is removed, never followed), then the folder. Returns how many files; nothing when there is
+/// no such folder, or the name is not a UUID.
+fn remove_folder(root: &Path, uuid: &str) -> Result<usize> {
+    if !canonical_uuid(uuid) {
+        return Ok(0);
+    }
+    let dir = root.join(uuid);
+    match std::fs::symlink_metadata(&dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            std::fs::remove_file(&dir)?;
+            return Ok(0);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e.into()),
+    }
+    let mut removed = 0;
+    for item in std::fs::read_dir(&dir)? {
+        let path = item?.path();
+        let meta = std::fs::symlink_metadata(&path)?;
+        if meta.is_file() {
+            shred(&path)?;
+            removed += 1;
+        } else if meta.is_dir() {
+            std::fs::remove_dir_all(&path)?;
+        } else {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    std::fs::remove_dir(&dir)?;
+    Ok(removed)
+}
+
+/// The data folder's print folder, if the register has a data folder.
+fn print_root(register: &Register) -> Option<std::path::PathBuf> {
+    register.store().dir().map(|d| d.join(PRINT_DIR))
+}
+
+/// Removes the print folder of every anonymised case (what a crash between an anonymisation's commit
+/// and its files' removal left); returns how many files. The shell calls it after signing in.
+pub fn remove_anonymised_papers(register: &Register) -> Result<usize> {
+    let Some(root) = print_root(register) else {
+        return Ok(0);
+    };
+    let mut removed = 0;
+    for uuid in register.anonymised_uuids()? {
+        removed += remove_folder(&root, &uuid)?;
+    }
+    Ok(removed)
+}
+
+/// Anonymises case `case_id` (`Register::anonymise`) and then removes its papers' files. If the
+/// removal fails the anonymisation has still committed: the error says so much only as `internal`, and
+/// `remove_anonymised_papers` finishes the job.
+pub fn anonymise(
+    register: &mut Register,
+    by: &Actor,
+    case_id: i64,
+    at: &Clock,
+) -> Result<Anonymised> {
+    let done = register.anonymise(by, case_id, at)?;
+    if let Some(root) = print_root(register) {
+        remove_folder(&root, &done.uuid)?;
+    }
+    Ok(done)
+}
+
+/// Answers an erasure request (`Register::erasure_request`) and, when the case was anonymised, removes
+/// its papers' files.
+pub fn erasure_request(
+    register: &mut Register,
+    by: &Actor,
+    case_id: i64,
+    at: &Clock,
+) -> Result<Erasure> {
+    let outcome = register.erasure_request(by, case_id, at)?;
+    if let (Erasure::Anonymised(done), Some(root)) = (&outcome, print_root(register)) {
+        remove_folder(&root, &done.uuid)?;
+    }
+    Ok(outcome)
+}
+
+/// Runs the retention (`Register::apply_retention`) and then removes the papers of every anonymised
+/// case.
+pub fn apply_retention(register: &mut Register, by: &Actor, at: &Clock) -> Result<RunReport> {
+    let report = register.apply_retention(by, at)?;
+    remove_anonymised_papers(register)?;
+    Ok(report)
+}
