@@ -352,6 +352,10 @@ impl Desk {
                 eprintln!("sportello-mixite: an audit entry was not written: {e}");
             }
         }
+        // Papers an anonymisation could not remove before a crash are removed now.
+        if let Err(e) = mixite_core::papers::access_report::remove_anonymised_papers(&register) {
+            eprintln!("sportello-mixite: papers of anonymised cases not removed: {e}");
+        }
         match mixite_core::papers::sealed::seal_plain_files(&mut register) {
             Ok(0) => {}
             Ok(n) => eprintln!("sportello-mixite: {n} printed files of an earlier version sealed"),

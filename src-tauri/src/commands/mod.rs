@@ -8,4 +8,5 @@ pub mod audit;
 pub mod cases;
 pub mod output;
 pub mod papers;
+pub mod retention;
 pub mod steps;

@@ -124,3 +124,37 @@ fn lp(pdf: &[u8], title: Option<&str>) -> Option<String> {
         _ => Some(said),
     }
 }
+
+/// What happened to a PDF that is handed out but never filed (a report, a receipt, the recovery sheet).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Handed {
+    /// Whether the print service accepted it (`false` when opened in the viewer instead).
+    pub printed: bool,
+    /// What `lp` said when it refused.
+    pub reason: Option<String>,
+}
+
+/// Sends an unfiled PDF to the printer (`action` "print", through `lp`'s standard input) or opens it in
+/// the viewer from a private copy in the session's runtime folder ("open"), named `name`.
+pub fn hand_out<R: tauri::Runtime>(
+    desk: &Desk,
+    app: &tauri::AppHandle<R>,
+    pdf: &[u8],
+    name: &str,
+    action: &str,
+) -> Result<Handed, WireError> {
+    if action == "open" {
+        let path = desk.viewer_copy(name, pdf)?;
+        open(desk, app, &path)?;
+        return Ok(Handed {
+            printed: false,
+            reason: None,
+        });
+    }
+    let reason = print_bytes(pdf);
+    Ok(Handed {
+        printed: reason.is_none(),
+        reason,
+    })
+}
