@@ -1055,3 +1055,97 @@ fn the_audit_trail_names_who_did_what_verifies_and_is_the_responsabile_s_to_read
     .unwrap_err();
     assert_eq!(refused["code"], "not_allowed");
 }
+
+#[test]
+fn an_erasure_request_within_the_funder_s_period_restricts_the_case_and_says_until_when() {
+    let app = app();
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    let today = case["createdAt"].as_str().unwrap()[..10].to_string();
+    invoke(
+        &app,
+        "steps_add",
+        json!({ "caseId": case["id"], "revision": case["revision"],
+                "step": { "kind": "closed", "date": today } }),
+    )
+    .unwrap();
+    let policy = invoke(
+        &app,
+        "retention_set_funder",
+        json!({ "funder": { "kind": "no_funder" } }),
+    )
+    .unwrap();
+    assert_eq!(policy["funder"]["kind"], "no_funder", "{policy}");
+    let due = invoke(&app, "retention_due", json!({})).unwrap();
+    assert_eq!(due, json!([]), "a case closed today is not due");
+
+    let answer = invoke(
+        &app,
+        "retention_erasure_request",
+        json!({ "caseId": case["id"] }),
+    )
+    .unwrap();
+    assert_eq!(answer["outcome"], "restricted", "{answer}");
+    let why = answer["whyText"].as_str().unwrap();
+    let until = answer["keptUntil"].as_str().unwrap();
+    assert!(
+        why.contains(&format!(
+            "{}/{}/{}",
+            &until[8..10],
+            &until[5..7],
+            &until[..4]
+        )),
+        "the applicant is told until when: {why}"
+    );
+    let found = invoke(
+        &app,
+        "cases_search",
+        json!({ "query": "Perera", "offset": 0, "limit": 10 }),
+    )
+    .unwrap();
+    assert_eq!(
+        found["items"],
+        json!([]),
+        "a restricted case is hidden from search"
+    );
+    let restricted = invoke(&app, "retention_restricted", json!({})).unwrap();
+    assert_eq!(restricted[0]["number"], case["number"]);
+    assert_eq!(restricted[0]["reason"], "erasure_requested");
+
+    // The right of access still answers for the case, and the print is recorded.
+    let handed = invoke(
+        &app,
+        "retention_access_report",
+        json!({ "caseId": case["id"], "language": "sq", "action": "print" }),
+    )
+    .unwrap();
+    assert!(handed["printed"].is_boolean(), "{handed}");
+    let printed = invoke(
+        &app,
+        "audit_list",
+        json!({ "filter": { "action": "access_report_printed" }, "offset": 0, "limit": 5 }),
+    )
+    .unwrap();
+    assert_eq!(printed["items"][0]["caseNumber"], case["number"]);
+
+    invoke(&app, "retention_lift", json!({ "caseId": case["id"] })).unwrap();
+    let back = invoke(
+        &app,
+        "cases_search",
+        json!({ "query": "Perera", "offset": 0, "limit": 10 }),
+    )
+    .unwrap();
+    assert_eq!(
+        back["items"].as_array().unwrap().len(),
+        1,
+        "lifted: found again"
+    );
+    // An operatore may not restrict.
+    colleague_takes_over(&app);
+    let refused = invoke(
+        &app,
+        "retention_restrict",
+        json!({ "caseId": case["id"], "reason": "objection" }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "not_allowed", "{refused}");
+}
