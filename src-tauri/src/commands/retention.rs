@@ -54,7 +54,7 @@ pub fn retention_restricted(desk: State<'_, Desk>) -> Result<Vec<RestrictedCase>
 /// Does everything due: contacts cleared, notes minimised, cases anonymised (their papers removed).
 #[tauri::command(async)]
 pub fn retention_apply(desk: State<'_, Desk>) -> Result<RunReport, WireError> {
-    desk.acting(|r, actor, clock| access_report::apply_retention(r, actor, clock))
+    desk.acting(access_report::apply_retention)
 }
 
 #[tauri::command(async)]
