@@ -1107,6 +1107,14 @@ fn an_erasure_request_within_the_funder_s_period_restricts_the_case_and_says_unt
         json!([]),
         "a restricted case is hidden from search"
     );
+    // Restricted: kept, but nothing is printed for it and it leaves on no stick.
+    let print = invoke(
+        &app,
+        "papers_render",
+        json!({ "args": { "caseId": case["id"], "paper": { "kind": "ricevuta", "options": { "language": "si" } } } }),
+    )
+    .unwrap_err();
+    assert_eq!(print["kind"], "conflict", "{print}");
     let restricted = invoke(&app, "retention_restricted", json!({})).unwrap();
     assert_eq!(restricted[0]["number"], case["number"]);
     assert_eq!(restricted[0]["reason"], "erasure_requested");

@@ -168,6 +168,7 @@ pub fn file(
     at: &Clock,
 ) -> Result<Filed> {
     let case = register.get(case_id, at.today)?;
+    register.expect_in_use(case_id)?;
     let pdf = render(register, fonts, &case, paper, operator, at.today)?;
     let name = format!("{}-{}.pdf", paper.stem(), at.today.format("%Y%m%d"));
     folder::put(register, &case, &name, paper.kind(), pdf, operator, at)

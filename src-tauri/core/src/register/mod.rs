@@ -292,6 +292,12 @@ impl Register {
         cases::uuid_of_number(self.store.conn(), number)
     }
 
+    /// Refuses to use a case that is restricted or anonymised (`Conflict`): nothing is printed for it and
+    /// it leaves the desk on no stick. Its screen and the right-of-access report still show it.
+    pub fn expect_in_use(&self, case_id: i64) -> Result<()> {
+        retention::expect_writable(self.store.conn(), case_id)
+    }
+
     /// How many cases the register holds.
     pub fn case_count(&self) -> Result<i64> {
         cases::count(self.store.conn())

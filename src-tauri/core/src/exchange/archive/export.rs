@@ -101,6 +101,7 @@ pub fn pack(register: &Register, selection: &[ExportCase], today: NaiveDate) -> 
             return Err(archive_err(ArchiveCode::DuplicateCase));
         }
         let view = register.get(item.id, today)?;
+        register.expect_in_use(item.id)?;
         let mut case = archived_of(register, &view)?;
         let mut names = HashSet::new();
         for pdf in &item.pdfs {
