@@ -54,7 +54,15 @@ pub fn retention_restricted(desk: State<'_, Desk>) -> Result<Vec<RestrictedCase>
 /// Does everything due: contacts cleared, notes minimised, cases anonymised (their papers removed).
 #[tauri::command(async)]
 pub fn retention_apply(desk: State<'_, Desk>) -> Result<RunReport, WireError> {
-    desk.acting(access_report::apply_retention)
+    let report = desk.acting(access_report::apply_retention)?;
+    forget_layouts(&desk);
+    Ok(report)
+}
+
+/// The print engine's memo keeps laid-out lines of recent papers in memory: after an anonymisation
+/// none of the removed names may stay there either.
+fn forget_layouts(desk: &Desk) {
+    desk.fonts.clear_memo();
 }
 
 #[tauri::command(async)]
@@ -74,7 +82,9 @@ pub fn retention_minimise_notes(desk: State<'_, Desk>, case_id: i64) -> Result<(
 
 #[tauri::command(async)]
 pub fn retention_anonymise(desk: State<'_, Desk>, case_id: i64) -> Result<Anonymised, WireError> {
-    desk.acting(|r, actor, clock| access_report::anonymise(r, actor, case_id, clock))
+    let done = desk.acting(|r, actor, clock| access_report::anonymise(r, actor, case_id, clock))?;
+    forget_layouts(&desk);
+    Ok(done)
 }
 
 #[tauri::command(async)]
