@@ -1,11 +1,16 @@
 //! `mixite bench`: figures about a data folder: search latency (`search`), the real write path
-//! (`write`), storage size (`size`), the full backup and its restore (`backup`) and the search box's
-//! latency while a backup runs (`search-during-backup`). It owns the subcommand definitions and the shared helpers
-//! (percentiles, file sizes); it must not change how the core searches or writes, only measure it.
+//! (`write`), storage size (`size`), the full backup and its restore (`backup`), the search box's
+//! latency while a backup runs (`search-during-backup`), and what encryption costs: search and writes
+//! encrypted against plain in one run (`crypto-compare`), signing in (`sign-in`) and the conversion of a
+//! plain register at the first start (`convert`). It owns the subcommand definitions and the shared
+//! helpers (percentiles, file sizes); it must not change how the core searches or writes, only measure it.
 
 mod backup;
+mod convert;
+mod crypto_compare;
 mod during_backup;
 mod search;
+mod sign_in_time;
 mod size;
 mod write;
 
@@ -74,6 +79,59 @@ pub enum What {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Search latency (p50/p95 per kind and over the mix) and writes per second, encrypted against
+    /// plain, on two folders of the same demo cases under `--work-dir` (`plain-<count>`,
+    /// `encrypted-<count>`, seeded when missing, reused after), with the ratios.
+    CryptoCompare {
+        /// Where the two folders are kept (invented cases only).
+        #[arg(long)]
+        work_dir: PathBuf,
+        /// Cases in each folder.
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        /// Timed queries per kind, on each register.
+        #[arg(long, default_value_t = 500)]
+        queries: usize,
+        /// Cases created (and steps recorded) in a copy of each folder; 0 for none.
+        #[arg(long, default_value_t = 1000)]
+        writes: usize,
+        /// Demo-data seed of both folders.
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
+        seed: u64,
+        /// Seed for picking the queries.
+        #[arg(long, default_value_t = 7)]
+        query_seed: u64,
+        /// Rounds the searches and writes are cut into, the flavour going first alternating.
+        #[arg(long, default_value_t = 4)]
+        rounds: usize,
+        /// Not as the app: the encrypted register's page cache in MiB for the timed work (what a
+        /// larger cache would buy back); default: as the app opens it.
+        #[arg(long)]
+        encrypted_cache_mib: Option<u32>,
+    },
+    /// Sign-in time at the slots' Argon2id cost (min/p50/max of `--runs`), and the key derivation
+    /// alone with the right passphrase, a wrong one and an unknown operator.
+    SignIn {
+        /// A demo folder (set up first when it has no operator); default: a scratch folder.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
+    /// The first start on a plain register: a copy of `plain-<count>` under `--work-dir` (seeded when
+    /// missing) converted by `Register::set_up`; seconds, sizes before and after.
+    Convert {
+        #[arg(long)]
+        work_dir: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        /// Demo-data seed, should the plain folder be seeded.
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
+        seed: u64,
+        /// Keep the converted folder (`converted-<count>`, a demo folder the CLI signs in to).
+        #[arg(long)]
+        keep: bool,
+    },
 }
 
 pub fn run(what: What) -> Result<()> {
@@ -102,6 +160,32 @@ pub fn run(what: What) -> Result<()> {
             every_ms,
             seed,
         } => during_backup::run(&data_dir, &stick, &passphrase, pattern, every_ms, seed),
+        What::CryptoCompare {
+            work_dir,
+            count,
+            queries,
+            writes,
+            seed,
+            query_seed,
+            rounds,
+            encrypted_cache_mib,
+        } => crypto_compare::run(&crypto_compare::Options {
+            work: work_dir,
+            encrypted_cache_mib,
+            count,
+            queries,
+            writes,
+            rounds,
+            seed,
+            query_seed,
+        }),
+        What::SignIn { data_dir, runs } => sign_in_time::run(data_dir.as_deref(), runs),
+        What::Convert {
+            work_dir,
+            count,
+            seed,
+            keep,
+        } => convert::run(&work_dir, count, seed, keep),
     }
 }
 

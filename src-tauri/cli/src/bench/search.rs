@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::percentiles;
 use crate::Result;
 
-const KINDS: [&str; 10] = [
+pub(super) const KINDS: [&str; 10] = [
     "name_fragment",
     "short_prefix",
     "full_name",
@@ -28,8 +28,8 @@ const KINDS: [&str; 10] = [
     "empty",
     "no_match",
 ];
-const WARM_UP: usize = 30;
-const PAGE: usize = 25;
+pub(super) const WARM_UP: usize = 30;
+pub(super) const PAGE: usize = 25;
 
 pub fn run(dir: &Path, per_kind: usize, seed: u64) -> Result<()> {
     let (register, _) = crate::sign_in::open(dir)?;
