@@ -20,6 +20,8 @@ const ENCRYPTING_FILE: &str = "mixite.sqlite3.encrypting";
 /// The plain register a conversion has set aside, overwritten and removed once the copy is in place.
 const PLAIN_FILE: &str = "mixite.sqlite3.plain";
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+/// The register's page cache, in KiB (see `Store::prepare`).
+pub const REGISTER_CACHE_KIB: u32 = 32 * 1024;
 /// How the copy a backup takes (SQLCipher-encrypted with the register's key) is named in the data folder:
 /// `mixite-backup-<16 hex digits>.sqlite3` (and SQLite's `-journal`, `-wal`, `-shm` beside it). One that
 /// is there when the folder opens was left by a backup that did not finish (a crash, a power cut).
@@ -176,6 +178,12 @@ impl Store {
         // readable in free pages or free space (to whoever has the key, or in a plain register). Set on
         // every open, plain and in memory included, so retention behaves the same everywhere.
         self.conn.pragma_update(None, "secure_delete", "ON")?;
+        // A 32 MiB page cache (SQLite's default is 2 MiB): SQLCipher decrypts every page it reads from
+        // the file (about 11 µs against 2.5 µs plain), so the pages a search keeps coming back to stay
+        // decrypted in memory. `mixite bench crypto-compare`: search p95 at 100 k cases ×2.2 slower than
+        // plain with the default cache, ×1.17 with this one. Filled only as pages are read.
+        self.conn
+            .pragma_update(None, "cache_size", -(REGISTER_CACHE_KIB as i64))?;
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut self.conn)?;
         Ok(())
