@@ -120,3 +120,29 @@ export const auditList = (filter, offset, limit) => call('audit_list', { filter,
 export const auditVerify = () => call('audit_verify');
 export const auditExport = (filter) => call('audit_export', { filter });
 export const auditCase = (caseId) => call('audit_case', { caseId });
+
+// Retention and the applicant's rights (ARCHITECTURE.md, "Retention and the applicant's rights"). A Policy is
+// { periods: [{ purpose, anchor, months, defaultMonths, overridden, minMonths, maxMonths, basis, source,
+// verify }], funder: { kind, date? }, funderKeptUntil }; the settings, the due list, the restricted list,
+// a run, anonymising, restricting and lifting are a responsabile's (the backend refuses anyone else).
+export const retentionPolicy = () => call('retention_policy');
+/** `months` null: back to the bundled default. */
+export const retentionSetMonths = (purpose, months) => call('retention_set_months', { purpose, months: months ?? null });
+/** `funder`: { kind: 'final_payment', date } | { kind: 'no_funder' } | { kind: 'unknown' }. */
+export const retentionSetFunder = (funder) => call('retention_set_funder', { funder });
+export const retentionDue = () => call('retention_due');
+export const retentionRestricted = () => call('retention_restricted');
+export const retentionApply = () => call('retention_apply');
+export const retentionCase = (caseId) => call('retention_case', { caseId });
+export const retentionClearContacts = (caseId) => call('retention_clear_contacts', { caseId });
+export const retentionMinimiseNotes = (caseId) => call('retention_minimise_notes', { caseId });
+export const retentionAnonymise = (caseId) => call('retention_anonymise', { caseId });
+export const retentionRestrict = (caseId, reason) => call('retention_restrict', { caseId, reason });
+export const retentionLift = (caseId) => call('retention_lift', { caseId });
+/** { outcome: 'anonymised', …Anonymised } or { outcome: 'restricted', keptUntil, why, cleared, whyText }. */
+export const retentionErasureRequest = (caseId) => call('retention_erasure_request', { caseId });
+// The two papers handed to the applicant, never filed: `action` 'print' (→ { printed, reason }) or 'open'.
+export const retentionAccessReport = (caseId, language, action) =>
+  call('retention_access_report', { caseId, language, action });
+export const retentionDeletionReceipt = (caseId, language, action) =>
+  call('retention_deletion_receipt', { caseId, language, action });

@@ -18,9 +18,10 @@ import * as caseDetail from './views/case-detail.js';
 import * as usb from './views/usb.js';
 import * as operators from './views/operators.js';
 import * as audit from './views/audit.js';
+import * as retention from './views/retention.js';
 
 // #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew · #/usb · #/usb/12,15 (export)
-// #/operators · #/audit  (a responsabile's)
+// #/operators · #/audit · #/retention  (a responsabile's)
 const ROUTES = [
   [/^#?\/?$/, () => ['list', casesList, {}]],
   [/^#\/new$/, () => ['form', caseForm, { mode: 'new' }]],
@@ -29,6 +30,7 @@ const ROUTES = [
   [/^#\/usb(?:\/(\d+(?:,\d+)*))?$/, (m) => ['usb', usb, { caseIds: m[1] ? m[1].split(',').map(Number) : [] }]],
   [/^#\/operators$/, () => ['operators', operators, {}]],
   [/^#\/audit$/, () => ['audit', audit, {}]],
+  [/^#\/retention$/, () => ['retention', retention, {}]],
 ];
 
 const header = document.querySelector('[data-app-header]');

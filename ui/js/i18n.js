@@ -34,14 +34,18 @@ export function translate(root = document) {
   }
 }
 
-/** "2025-03-07" → "07/03/2025"; anything else is shown as it is. */
+/** "2025-03-07" → "07/03/2025", "2025-03" (an anonymised case keeps only the month) → "03/2025"; anything
+ *  else is shown as it is. */
 export function fmtDate(iso) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso || '';
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(iso || '');
+  if (!m) return iso || '';
+  return m[3] ? `${m[3]}/${m[2]}/${m[1]}` : `${m[2]}/${m[1]}`;
 }
 
-/** An RFC 3339 instant → local date and time in the operator's language. */
+/** An RFC 3339 instant → local date and time in the operator's language. A month alone (the recording time
+ *  of an anonymised case's step) stays a month: it must not turn into a made-up day and hour. */
 export function fmtDateTime(rfc3339) {
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(rfc3339 || '')) return fmtDate(rfc3339);
   const d = new Date(rfc3339);
   if (Number.isNaN(d.getTime())) return rfc3339 || '';
   return new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', {

@@ -2,7 +2,8 @@
 //! name, open a new case (Alt+N), fill it in by typing and tabbing, meet a validation error, save, find the
 //! case again by a folded part of the surname (Ctrl+K, ↓, Enter), record the next step, quit, relaunch on the
 //! same data folder and find everything still there. A second test opens the same folder twice; a third scans a
-//! passport's MRZ into a new case, first misread, then right.
+//! passport's MRZ into a new case, first misread, then right; others follow the idle lock and a colleague taking
+//! over, and an applicant's erasure request that the funder's period turns into a restriction.
 //!
 //! Run with `make test-e2e` (builds the app, installs tauri-driver, runs this under Xvfb).
 
@@ -531,5 +532,149 @@ async fn the_idle_lock_hides_the_applicant_a_colleague_takes_over_and_the_audit_
     app.js("document.querySelector('[data-audit-verify]').click(); return true;").await;
     app.wait_css("[data-verdict=\"ok\"]", "the verified, unbroken chain").await;
     app.screenshot("31-audit-trail").await;
+    app.quit().await;
+}
+
+/// The applicant asks for erasure while the funder's period still holds the case. The responsabile says on
+/// the retention screen that the desk has no funder (a case is then kept 60 months from the end of its closing
+/// year): nothing is due yet, and the screen says why. On the closed case the erasure request, confirmed in a
+/// dialog, answers that the case is restricted until 31 December five years on: it leaves the search, its
+/// contacts are gone, and the retention screen lists it as restricted. Lifting the restriction there brings it
+/// back into the search.
+#[tokio::test]
+async fn an_erasure_request_within_the_funders_period_restricts_the_case_until_the_period_ends() {
+    const SURNAME: &str = "Hoxhallari";
+    const PHONE: &str = "3471234567";
+    let data = temp_data_dir();
+    let year = current_year();
+    let app = App::launch(data.path(), "retention").await;
+    app.set_up_and_sign_in().await;
+
+    // A case with a phone number, closed today with a note, through the backend the screens use.
+    let made = app
+        .js("window.__made = null;
+             const core = window.__TAURI__.core;
+             const d = new Date();
+             const today = [d.getFullYear(), d.getMonth() + 1, d.getDate()].map(n => String(n).padStart(2, '0')).join('-');
+             core.invoke('cases_create', { data: {
+               applicant: { surname: 'Hoxhallari', givenNames: 'Drita', sex: 'F', birthDate: '1988-07-21',
+                 birthPlace: 'Valona', birthCountry: 'ALB', citizenships: ['ALB'], phone: '3471234567',
+                 document: { kind: 'passport', number: 'BC7654321', expiryDate: '2031-01-01' }, language: 'sq' },
+               household: [], currentPermit: { motivoCode: '16', expiryDate: '2027-01-10' },
+               request: { procedure: 'rinnovo', motivoCode: '16' } } })
+               .then(c => core.invoke('steps_add', { caseId: c.id, revision: c.revision,
+                                                     step: { kind: 'closed', date: today, note: 'Trasferita a Bologna' } }))
+               .then(v => { window.__made = v.status === 'closed' ? v.id : 'status ' + v.status; },
+                     e => { window.__made = 'error ' + JSON.stringify(e); });
+             return true;")
+        .await;
+    assert_eq!(made, Value::Bool(true));
+    let id = app.wait_js("window.__made", "the case created and closed").await;
+    let id = id.as_i64().unwrap_or_else(|| panic!("creating and closing the case failed: {id}"));
+    let number = format!("{year}/000001");
+    app.wait_js("document.activeElement?.matches('[data-search]')", "the list's search box focused").await;
+    search(&app, SURNAME, &[id]).await;
+
+    // The retention screen, from the responsabile's menu; the focus on its heading.
+    app.js("document.querySelector('[data-operator-menu] summary').click(); return true;").await;
+    app.wait_js("document.querySelector('[data-operator-menu]').open", "the operator's menu open").await;
+    assert!(app.visible("[data-retention-link]").await, "a responsabile's menu offers the retention screen");
+    app.js("document.querySelector('[data-retention-link]').focus(); return true;").await;
+    app.press(Key::Enter).await;
+    app.wait_screen("retention", "the menu's link opens the retention screen").await;
+    app.wait_css(
+        "tr[data-policy-row][data-purpose=\"case\"][data-months=\"60\"]",
+        "the case's 60 months in the policy",
+    )
+    .await;
+    assert!(app.focus_is("[data-retention-heading]").await, "the screen opens with the focus on its heading");
+    assert!(app.count("tr[data-policy-row] [data-verify]").await > 0, "periods the table marks are shown as to verify");
+    app.wait_css("[data-funder-state=\"unknown\"]", "a new desk does not know its funder yet").await;
+    assert!(app.visible("[data-funder-unknown]").await, "the screen says plainly that nothing is anonymised meanwhile");
+
+    // "No funder", with the keyboard: Tab to the chosen radio, ↑ to the one above it, Tab to save, Enter.
+    app.tab_to("[data-funder-kind=\"unknown\"]", 30).await;
+    app.press(Key::Up).await;
+    assert!(
+        app.focus_is("[data-funder-kind=\"no_funder\"]:checked").await,
+        "↑ in the radio group chooses \"no funder\""
+    );
+    app.tab_to("[data-funder-save]", 3).await;
+    app.press(Key::Enter).await;
+    app.wait_css("[data-funder-state=\"no_funder\"]", "the funder setting saved and read again").await;
+    app.wait_css("[data-retention-done]", "the saved setting announced").await;
+    // Closed today: its notes go tomorrow, its contacts a year after the permit, the case at the end of the
+    // closing year plus 60 months. Nothing is due today, and the empty list says why.
+    let empty = app.text("[data-retention-due-empty][data-why=\"periods_running\"]").await;
+    assert!(!empty.is_empty(), "the empty due list explains itself");
+    assert_eq!(app.count("tr[data-due-row]").await, 0, "nothing is due on the day the case closed");
+    assert_eq!(app.count("[data-retention-apply]").await, 0, "nothing to apply");
+    app.wait_css("[data-restricted-none]", "no restricted case yet").await;
+    app.screenshot("40-retention-no-funder").await;
+
+    // The erasure request on the case screen: Esc first cancels the dialog (and stays on the case), then
+    // the request is confirmed.
+    app.js(&format!("location.hash = '#/case/{id}'; return true;")).await;
+    app.wait_css("[data-rights] [data-retention-state=\"closed\"]", "the case's rights section, closed").await;
+    let contacts = "document.querySelector('[data-section=\"contacts\"]').textContent";
+    assert_eq!(app.js(&format!("return {contacts}.includes('{PHONE}');")).await, Value::Bool(true), "the phone shown");
+    app.js("document.querySelector('[data-rights-heading]').focus(); return true;").await;
+    app.tab_to("[data-erasure-request]", 20).await;
+    app.press(Key::Enter).await;
+    app.wait_css("dialog[data-confirm-dialog=\"erasure\"][open]", "the erasure request's confirmation").await;
+    assert!(
+        app.focus_is("[data-confirm-cancel]").await,
+        "the dialog opens on Annulla; focus is on {}",
+        app.focused().await
+    );
+    app.press(Key::Escape).await;
+    app.wait_js("!document.querySelector('dialog[data-confirm-dialog]')", "Esc closes the dialog").await;
+    assert_eq!(app.screen().await, "detail", "Esc in the dialog does not leave the case");
+    assert!(app.focus_is("[data-erasure-request]").await, "the focus goes back to the button that opened the dialog");
+    app.press(Key::Enter).await;
+    app.wait_css("dialog[data-confirm-dialog=\"erasure\"][open]", "the confirmation again").await;
+    shift_tab_to(&app, "[data-confirm-ok]", 3, "from Annulla to the confirming button").await;
+    app.screenshot("41-erasure-confirm").await;
+    app.press(Key::Enter).await;
+    let why = app.text("[data-erasure-outcome=\"restricted\"] [data-why-text]").await;
+    let until = format!("31/12/{}", year + 5);
+    assert!(why.contains(&until), "the applicant is told the case is kept, restricted, until {until}: {why:?}");
+    assert!(
+        app.focus_is("[data-rights-notice]").await,
+        "the outcome takes the focus; it is on {}",
+        app.focused().await
+    );
+    app.wait_css("[data-retention-banner=\"restricted\"]", "the case marked restricted").await;
+    assert_eq!(app.count("[data-edit]").await, 0, "a restricted case offers no change");
+    assert_eq!(
+        app.js(&format!("return {contacts}.includes('{PHONE}');")).await,
+        Value::Bool(false),
+        "contacts cleared"
+    );
+    app.screenshot("42-erasure-restricted").await;
+
+    // Gone from the search.
+    app.js("location.hash = '#/'; return true;").await;
+    app.wait_screen("list", "back to the list").await;
+    app.wait_js("document.activeElement?.matches('[data-search]')", "the search box focused").await;
+    search(&app, SURNAME, &[]).await;
+
+    // Listed as restricted on the retention screen; lifted there with the keyboard.
+    app.js("location.hash = '#/retention'; return true;").await;
+    let row = format!("tr[data-restricted-row][data-case-id=\"{id}\"][data-reason=\"erasure_requested\"]");
+    app.wait_css(&row, "the case among the restricted ones, for the erasure request").await;
+    assert!(app.text(&row).await.contains(&until), "the restricted row says until when it is kept");
+    assert_eq!(app.count("tr[data-due-row]").await, 0, "still nothing due");
+    app.tab_to(&format!("{row} [data-restricted-lift]"), 60).await;
+    app.press(Key::Enter).await;
+    app.wait_css("[data-restricted-none]", "no restricted case once lifted").await;
+    let done = app.text("[data-retention-done]").await;
+    assert!(done.contains(&number), "the lifting is announced with the case's number: {done:?}");
+
+    // Back in the search.
+    app.js("location.hash = '#/'; return true;").await;
+    app.wait_screen("list", "back to the list").await;
+    app.wait_js("document.activeElement?.matches('[data-search]')", "the search box focused").await;
+    search(&app, SURNAME, &[id]).await;
     app.quit().await;
 }

@@ -1,6 +1,8 @@
 // The case detail: the case's data as the backend returns it (with each household member's filing), the step
 // timeline (newest first; voided entries struck through), the next-action panel with its step form, the
-// correction of the latest step, and the case's audit entries (read when their section is opened). After every
+// correction of the latest step, the applicant's rights and the case's retention (retention.js's section), and
+// the case's audit entries (read when their section is opened). A restricted or anonymised case is shown
+// without the actions that would change, print or export it (the backend refuses changes anyway). After every
 // change it re-fetches the case: it must keep no copy of its own.
 
 import * as api from '../api.js';
@@ -9,6 +11,7 @@ import { t, fmtDate, fmtDateTime } from '../i18n.js';
 import * as ref from '../reference.js';
 import { mountChecklist } from './checklist-panel.js';
 import { mountCaseActivity } from './audit.js';
+import { mountCaseRights, caseState, caseStateText } from './retention.js';
 import { field, readForm, malformedFields, showErrors, todayIso } from '../forms.js';
 
 function dl(rows) {
@@ -104,9 +107,9 @@ const correctable = (steps) => {
   return last && last.kind !== 'intake' ? last : undefined;
 };
 
-function timeline(v) {
+function timeline(v, frozen) {
   const steps = [...v.steps].sort((a, b) => b.id - a.id);
-  const last = correctable(v.steps);
+  const last = frozen ? undefined : correctable(v.steps);
   const byId = new Map(v.steps.map((s) => [s.id, s]));
   if (!steps.length) return html`<p class="text-muted">${t('detail.no_steps')}</p>`;
   return html`<ol class="timeline list-unstyled mb-0" data-timeline>
@@ -189,47 +192,59 @@ function stepFormHtml(kind) {
 const conflictExtra = () =>
   html`<button type="button" class="btn btn-sm btn-outline-danger mt-2" data-reload>${t('form.reload')}</button>`;
 
-/** params: { id, focus: 'next' } */
+/** params: { id, access: AccessState, focus: 'next' | 'rights', notice, receiptLanguage (see mountCaseRights) } */
 export async function mount(root, params) {
   const id = Number(params.id);
-  const reload = (focus) => mount(root, { id, focus });
-  let v;
-  try {
-    v = await api.casesGet(id);
-  } catch (err) {
-    render(root, html`<div class="container py-3"><div class="alert alert-danger" role="alert" data-load-error>${err.message}</div>
+  const reload = (focus, extra = {}) => mount(root, { id, access: params.access, focus, ...extra });
+  const [got, ret] = await Promise.allSettled([api.casesGet(id), api.retentionCase(id)]);
+  if (got.status === 'rejected') {
+    render(root, html`<div class="container py-3"><div class="alert alert-danger" role="alert" data-load-error>${got.reason.message}</div>
       <a href="#/" class="btn btn-outline-secondary" data-back>${t('nav.back_to_list')}</a></div>`);
     return { onKey: listOnEsc };
   }
+  const v = got.value;
+  const retention = ret.status === 'fulfilled' ? ret.value : null;
+  const state = retention ? caseState(retention) : '';
+  // Restricted (art. 18) or anonymised: kept, not changed, printed or carried away.
+  const frozen = state === 'restricted' || state === 'anonymised';
+  const boss = params.access?.session?.operator.role === 'responsabile';
   const a = v.data.applicant;
-  const collected = v.status === 'collected';
+  const collected = !frozen && v.status === 'collected';
   render(root, html`<div class="container py-3" data-case-detail data-case-id="${v.id}" data-revision="${v.revision}">
     <div class="d-flex flex-wrap justify-content-between align-items-start gap-2 mb-3">
       <div>
-        <h1 class="h3 mb-1" data-case-heading tabindex="-1">${t('detail.title', { number: v.number, name: join(a.surname, a.givenNames) })}</h1>
+        <h1 class="h3 mb-1" data-case-heading tabindex="-1">${t('detail.title', {
+          number: v.number, name: join(a.surname, a.givenNames) || (state === 'anonymised' ? t('rights.anonymised_name') : '') })}</h1>
         <span class="badge bg-primary" data-status="${v.status}">${ref.stepLabel(v.status)}</span>
         ${v.renewedFrom
           ? html`<span class="ms-2">${t('detail.renewal_of')} <a href="#/case/${v.renewedFrom.id}" data-renewed-from>${v.renewedFrom.number}</a></span>`
           : ''}
       </div>
       <div class="d-flex flex-wrap gap-2">
-        <a href="#/case/${v.id}/edit" class="btn btn-outline-primary" data-edit title="${t('detail.edit_hint')}">${t('detail.edit')}</a>
+        ${frozen ? '' : html`<a href="#/case/${v.id}/edit" class="btn btn-outline-primary" data-edit title="${t('detail.edit_hint')}">${t('detail.edit')}</a>
         <a href="#/case/${v.id}/renew" class="btn ${collected ? 'btn-primary' : 'btn-outline-primary'}" data-renew
           title="${t('detail.renew_hint')}">${t('detail.renew')}</a>
-        <a href="#/usb/${v.id}" class="btn btn-outline-primary" data-to-stick title="${t('detail.to_stick_hint')}">${t('detail.to_stick')}</a>
+        <a href="#/usb/${v.id}" class="btn btn-outline-primary" data-to-stick title="${t('detail.to_stick_hint')}">${t('detail.to_stick')}</a>`}
         <a href="#/" class="btn btn-outline-secondary" data-back title="${t('nav.back_hint')}">${t('nav.back_to_list')}</a>
       </div>
     </div>
+    ${frozen
+      ? html`<div class="alert alert-warning" data-retention-banner="${state}">
+          <p class="fw-semibold mb-1">${caseStateText(retention)}</p>
+          <p class="mb-0">${t('rights.frozen_note')}</p>
+        </div>`
+      : ''}
     ${collected ? html`<div class="alert alert-info" data-renew-offer>${t('detail.renew_offer')}</div>` : ''}
     <div class="row">
       <div class="col-lg-7">${dataCards(v)}</div>
       <div class="col-lg-5">
-        ${nextPanel(v)}
+        ${frozen ? '' : nextPanel(v)}
         <section class="border rounded p-3 mb-3" data-history>
           <h2 class="h5">${t('detail.timeline')}</h2>
-          ${timeline(v)}
+          ${timeline(v, frozen)}
         </section>
-        <div data-checklist-slot></div>
+        ${frozen ? '' : html`<div data-checklist-slot></div>`}
+        <section class="border rounded p-3 mb-3" data-rights aria-labelledby="rights-title"></section>
         <details class="border rounded p-3 mb-3" data-case-activity>
           <summary class="h5 mb-0">${t('detail.activity')}</summary>
           <div class="mt-3" data-case-activity-slot></div>
@@ -237,7 +252,16 @@ export async function mount(root, params) {
       </div>
     </div>
   </div>`);
-  mountChecklist($(root, '[data-checklist-slot]'), v.id);
+  if (!frozen) mountChecklist($(root, '[data-checklist-slot]'), v.id);
+  mountCaseRights($(root, '[data-rights]'), {
+    caseView: v,
+    state: retention,
+    error: ret.reason,
+    boss,
+    notice: params.notice,
+    receiptLanguage: params.receiptLanguage,
+    reload: (extra) => reload('rights', extra),
+  });
   // Read each time the section opens: what was just recorded on this case is there too.
   const activity = $(root, '[data-case-activity]');
   activity.addEventListener('toggle', () => {
@@ -330,7 +354,13 @@ export async function mount(root, params) {
     });
   });
 
-  if (params.focus === 'next') ($(root, '[data-next-step]') || $(root, '[data-next-panel]')).focus();
+  if (params.focus === 'next') ($(root, '[data-next-step]') || $(root, '[data-next-panel]') || $(root, '[data-case-heading]')).focus();
+  else if (params.focus === 'rights') {
+    // The outcome of what was just done, centred: the section sits low on a long case.
+    const to = $(root, '[data-rights-notice]') || $(root, '[data-rights-heading]');
+    to.focus({ preventScroll: true });
+    to.scrollIntoView({ block: 'center', behavior: 'instant' });
+  }
   else $(root, '[data-case-heading]').focus();
 
   return {
@@ -342,10 +372,11 @@ export async function mount(root, params) {
         // (look the buttons up now: a reload may have replaced the elements this closure was made with)
         if (open) $(open, '[data-step-cancel], [data-correct-cancel]').click();
         else location.hash = '#/';
-      } else if (e.altKey && e.code === 'KeyM') {
+      } else if (e.altKey && e.code === 'KeyM' && $(root, '[data-edit]')) {
+        // (only where the screen offers it: a restricted or anonymised case is not changed)
         e.preventDefault();
         location.hash = `#/case/${id}/edit`;
-      } else if (e.altKey && e.code === 'KeyR') {
+      } else if (e.altKey && e.code === 'KeyR' && $(root, '[data-renew]')) {
         e.preventDefault();
         location.hash = `#/case/${id}/renew`;
       } else if (e.altKey && e.code === 'KeyP') {
