@@ -325,6 +325,7 @@ impl Register {
     /// failing that, the one held before) as the current permit, procedure `rinnovo`.
     pub fn renewal_draft(&self, id: i64, today: NaiveDate) -> Result<RenewalDraft> {
         let old = self.get(id, today)?;
+        self.expect_in_use(id)?;
         let mut data = old.data.clone();
         if let Some(issued) = &old.issued_permit {
             data.current_permit = issued.clone();
