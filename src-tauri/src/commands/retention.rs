@@ -137,6 +137,43 @@ pub fn retention_erasure_request(
     Ok(ErasureDone { erasure, why_text })
 }
 
+/// Which of the two papers handed to the applicant.
+#[derive(Clone, Copy)]
+enum Handout {
+    AccessReport,
+    DeletionReceipt,
+}
+
+/// Renders `which` for case `case_id` in Italian beside `language` (recorded in the audit trail by the
+/// core), then prints or opens it (`action`).
+fn hand_to_applicant<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    desk: &Desk,
+    which: Handout,
+    case_id: i64,
+    language: &str,
+    action: &str,
+) -> Result<Handed, WireError> {
+    type Render = fn(
+        &mut mixite_core::Register,
+        &mixite_core::papers::print::FontLibrary,
+        &mixite_core::register::operators::Actor,
+        i64,
+        &str,
+        &mixite_core::Clock,
+    ) -> mixite_core::Result<Vec<u8>>;
+    let (render, name): (Render, &str) = match which {
+        Handout::AccessReport => (access_report::access_report, "accesso-ai-dati.pdf"),
+        Handout::DeletionReceipt => (
+            access_report::deletion_receipt,
+            "ricevuta-di-cancellazione.pdf",
+        ),
+    };
+    let pdf =
+        desk.acting(|r, actor, clock| render(r, &desk.fonts, actor, case_id, language, clock))?;
+    hand_out(desk, app, &pdf, name, action)
+}
+
 /// The right-of-access report (GDPR art. 15) of a case, Italian beside `language`: printed or opened.
 #[tauri::command(async)]
 pub fn retention_access_report<R: tauri::Runtime>(
@@ -146,10 +183,14 @@ pub fn retention_access_report<R: tauri::Runtime>(
     language: String,
     action: String,
 ) -> Result<Handed, WireError> {
-    let pdf = desk.acting(|r, actor, clock| {
-        access_report::access_report(r, &desk.fonts, actor, case_id, &language, clock)
-    })?;
-    hand_out(&desk, &app, &pdf, "accesso-ai-dati.pdf", &action)
+    hand_to_applicant(
+        &app,
+        &desk,
+        Handout::AccessReport,
+        case_id,
+        &language,
+        &action,
+    )
 }
 
 /// The deletion receipt of an anonymised case, Italian beside `language`: printed or opened.
@@ -161,8 +202,12 @@ pub fn retention_deletion_receipt<R: tauri::Runtime>(
     language: String,
     action: String,
 ) -> Result<Handed, WireError> {
-    let pdf = desk.acting(|r, actor, clock| {
-        access_report::deletion_receipt(r, &desk.fonts, actor, case_id, &language, clock)
-    })?;
-    hand_out(&desk, &app, &pdf, "ricevuta-di-cancellazione.pdf", &action)
+    hand_to_applicant(
+        &app,
+        &desk,
+        Handout::DeletionReceipt,
+        case_id,
+        &language,
+        &action,
+    )
 }
