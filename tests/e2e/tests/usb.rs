@@ -238,7 +238,12 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
         .await;
     assert!(app.count("[data-restore-done]").await == 1, "the backup restored over the damaged database: {outcome}");
     app.screenshot("23-usb-restored-at-startup").await;
-    click(&app, "[data-restart]").await;
+    // The restart button is below the fold of the long restore page and takes the focus when it
+    // appears: Enter, as the operator would, and not a pointer click (WebKitWebDriver refused one as
+    // "not interactable" once, on the button not yet scrolled into view).
+    app.wait_css("[data-restart]", "the button that opens the restored register").await;
+    app.wait_js("document.activeElement?.matches('[data-restart]')", "the focus on the restart button").await;
+    app.press(Key::Enter).await;
     app.sign_in(RESPONSABILE, RESPONSABILE_PASSPHRASE, RESPONSABILE_PIN).await;
     app.wait_screen("list", "the restored register opens on its case list").await;
     assert_eq!(
