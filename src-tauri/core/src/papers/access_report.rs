@@ -48,25 +48,8 @@ use crate::register::search::MAX_PAGE;
 use crate::register::store::shred;
 use crate::register::{entry, Register};
 
-/// The operator languages' texts (`locales/core/<lang>.yml`).
-const LOCALES: [(&str, &str, &str); 2] = [
-    (
-        "it",
-        "locales/core/it.yml",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../locales/core/it.yml"
-        )),
-    ),
-    (
-        "en",
-        "locales/core/en.yml",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../locales/core/en.yml"
-        )),
-    ),
-];
+/// The operator languages' texts: the same table the recovery sheet reads.
+use crate::papers::recovery::LOCALES;
 
 /// What an empty field prints as: every field is listed, held or not.
 const EMPTY: &str = "—";
