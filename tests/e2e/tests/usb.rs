@@ -59,8 +59,13 @@ async fn type_into(app: &App, css: &str, text: &str) {
     app.type_keys(text).await;
 }
 
+/// Clicks `css` after scrolling it into view: the USB screen's forms run below the fold, and
+/// WebKitWebDriver refuses a click on an element outside the viewport as "not interactable".
 async fn click(app: &App, css: &str) {
-    app.wait_css(css, css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e:?}"));
+    let el = app.wait_css(css, css).await;
+    app.js(&format!("document.querySelector({}).scrollIntoView({{ block: 'center' }}); return true;", json!(css)))
+        .await;
+    el.click().await.unwrap_or_else(|e| panic!("click {css}: {e:?}"));
 }
 
 /// Ticks a radio button or checkbox the keyboard way: focus, then Space (Bootstrap Italia draws its own
