@@ -59,13 +59,13 @@ async fn type_into(app: &App, css: &str, text: &str) {
     app.type_keys(text).await;
 }
 
-/// Clicks `css` after scrolling it into view: the USB screen's forms run below the fold, and
-/// WebKitWebDriver refuses a click on an element outside the viewport as "not interactable".
+/// Activates the button or link `css` the keyboard way, focus then Enter: the USB screen's forms run
+/// below the fold, and WebKitWebDriver refused pointer clicks there as "not interactable" in CI.
 async fn click(app: &App, css: &str) {
-    let el = app.wait_css(css, css).await;
-    app.js(&format!("document.querySelector({}).scrollIntoView({{ block: 'center' }}); return true;", json!(css)))
-        .await;
-    el.click().await.unwrap_or_else(|e| panic!("click {css}: {e:?}"));
+    app.wait_css(css, css).await;
+    app.js(&format!("document.querySelector({}).focus(); return true;", json!(css))).await;
+    assert!(app.focus_is(css).await, "{css} cannot take the focus");
+    app.press(Key::Enter).await;
 }
 
 /// Ticks a radio button or checkbox the keyboard way: focus, then Space (Bootstrap Italia draws its own
