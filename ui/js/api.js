@@ -46,7 +46,7 @@ async function call(command, args) {
 
 export const appInfo = () => call('app_info');
 export const appSetLocale = (locale) => call('app_set_locale', { locale });
-export const appFirstPaint = () => call('app_first_paint');
+export const appFirstPaint = (screen) => call('app_first_paint', { screen });
 export const i18nUi = (locale) => call('i18n_ui', { locale });
 export const referenceGet = () => call('reference_get');
 

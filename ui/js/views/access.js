@@ -246,7 +246,7 @@ export function mountSignIn(root, { state, onState }) {
   });
   firstField(form);
   // The launch benchmark's signal: at start-up the sign-in screen is what the operator sees first.
-  requestAnimationFrame(() => setTimeout(() => api.appFirstPaint().catch(() => {}), 0));
+  requestAnimationFrame(() => setTimeout(() => api.appFirstPaint('signin').catch(() => {}), 0));
 }
 
 /** Access with the recovery key: the key, a responsabile, their new passphrase twice, a PIN. */

@@ -55,7 +55,7 @@ function signalFirstPaint() {
   if (firstPaintSent) return;
   firstPaintSent = true;
   // rAF runs just before the frame is painted; the timeout lets the paint happen first.
-  requestAnimationFrame(() => setTimeout(() => api.appFirstPaint().catch(() => {}), 0));
+  requestAnimationFrame(() => setTimeout(() => api.appFirstPaint('cases').catch(() => {}), 0));
 }
 
 export async function mount(root) {
