@@ -186,3 +186,360 @@ fn a_provenance_table_missing_a_language_or_naming_an_unknown_review_is_refused_
         "a native review counts only for the area and languages that list it"
     );
 }
+
+// ------------------------------------------------------------------ what a translation must keep
+//
+// A translation that drops a number, a placeholder or a negation of the Italian, or adds a negation to
+// an instruction, changes what the applicant does. The December 2026 review found Tamil and Sinhala
+// telling applicants to bring the documents "not on" the list (`receipt.next_documents`).
+
+/// How a language says "not": whole words, words beginning or ending so, and (for a script without
+/// spaces between words) any substring.
+struct Negation {
+    words: &'static [&'static str],
+    prefixes: &'static [&'static str],
+    suffixes: &'static [&'static str],
+    substrings: &'static [&'static str],
+}
+
+const NONE: &[&str] = &[];
+
+fn negation(lang: &str) -> Negation {
+    let words = |words| Negation {
+        words,
+        prefixes: NONE,
+        suffixes: NONE,
+        substrings: NONE,
+    };
+    match lang {
+        "it" => words(&[
+            "non", "senza", "nessun", "nessuno", "nessuna", "né", "mai", "no",
+        ]),
+        "en" => words(&[
+            "not", "no", "without", "never", "none", "nor", "neither", "cannot", "nothing",
+        ]),
+        "fr" => Negation {
+            words: &[
+                "ne", "pas", "sans", "aucun", "aucune", "jamais", "ni", "non", "rien",
+            ],
+            prefixes: &["n'"],
+            ..words(NONE)
+        },
+        "es" => words(&[
+            "no", "sin", "ningún", "ninguno", "ninguna", "nunca", "ni", "nada",
+        ]),
+        "ro" => words(&[
+            "nu",
+            "fără",
+            "niciun",
+            "nicio",
+            "niciuna",
+            "niciunul",
+            "niciodată",
+            "nici",
+        ]),
+        "sq" => words(&["nuk", "mos", "pa", "asnjë", "kurrë", "jo", "s'"]),
+        "ru" => words(&["не", "нет", "без", "ни", "никогда", "нельзя", "запрещены"]),
+        "uk" => words(&[
+            "не",
+            "немає",
+            "без",
+            "ні",
+            "ніколи",
+            "жодних",
+            "жоден",
+            "заборонені",
+        ]),
+        "zh" => Negation {
+            substrings: &["不", "没", "无", "未", "非", "勿", "别", "禁止"],
+            ..words(NONE)
+        },
+        "ar" => words(&["لا", "لم", "لن", "ليس", "ليست", "غير", "بدون", "دون", "عدم"]),
+        "ur" => words(&["نہیں", "نہ", "بغیر", "مت", "غیر"]),
+        "hi" => words(&["नहीं", "न", "बिना", "मत", "ग़ैर", "गैर"]),
+        "pa" => words(&["ਨਹੀਂ", "ਨਾ", "ਬਿਨਾਂ", "ਬਿਨਾ", "ਮਤ", "ਗੈਰ"]),
+        "bn" => Negation {
+            words: &["না", "নয়", "নেই", "নই", "নন", "হয়নি", "করেননি", "ছাড়া", "বিনা"],
+            ..words(NONE)
+        },
+        "ta" => Negation {
+            words: &[
+                "இல்லை",
+                "இல்லாத",
+                "இல்லாமல்",
+                "அல்ல",
+                "முடியாது",
+                "வேண்டாம்",
+                "கூடாது",
+                "இன்றி",
+            ],
+            prefixes: &["இல்லா", "இல்லை"],
+            suffixes: &["இல்லை", "ில்லை", "ில்லாத", "ாது", "ாத", "ாமல்"],
+            ..words(NONE)
+        },
+        "si" => Negation {
+            words: &[
+                "නැත",
+                "නැති",
+                "නොවේ",
+                "එපා",
+                "බැහැ",
+                "බැරි",
+                "නැහැ",
+                "නැතිව",
+                "නොහැක",
+            ],
+            prefixes: &["නො", "නැත"],
+            suffixes: &["නැත", "නැති", "නොවේ", "නොහැක"],
+            ..words(NONE)
+        },
+        other => panic!("no negation words for {other}: add them with the language"),
+    }
+}
+
+/// The text without placeholders and without the Italian terms the translations keep that look like
+/// a negation ("nulla osta" is a permit, "Case no." an abbreviation).
+fn plain(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("%{") {
+        out.push_str(&rest[..at]);
+        rest = rest[at..].split_once('}').map_or("", |(_, r)| r);
+    }
+    out.push_str(rest);
+    out.to_lowercase()
+        .replace("nulla osta", " ")
+        .replace("no. ", " ")
+}
+
+fn negated(lang: &str, text: &str) -> bool {
+    let n = negation(lang);
+    let text = plain(text);
+    if n.substrings.iter().any(|s| text.contains(s)) {
+        return true;
+    }
+    let found = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || is_mark(c)))
+        .filter(|w| !w.is_empty())
+        .flat_map(|w| {
+            // Arabic and Urdu write "and"/"so" (و, ف) joined to the next word.
+            let bare = w
+                .strip_prefix(['و', 'ف'])
+                .filter(|_| matches!(lang, "ar" | "ur"));
+            [Some(w), bare].into_iter().flatten()
+        })
+        .any(|w| {
+            n.words.contains(&w)
+                || n.prefixes.iter().any(|p| w.starts_with(p) && w != *p)
+                || n.suffixes.iter().any(|s| w.ends_with(s) && w != *s)
+        });
+    found
+}
+
+/// Combining marks (Indic vowel signs, viramas, Arabic harakat) belong to their word.
+fn is_mark(c: char) -> bool {
+    let danda = matches!(c, '\u{0964}' | '\u{0965}');
+    !danda
+        && matches!(c as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0670 | 0x0900..=0x0DFF | 0x200C | 0x200D)
+}
+
+/// The numbers of a text, `1.040`, `1,040` and `1040` alike (a thousands mark joins three digits),
+/// placeholders left out.
+fn numbers(text: &str) -> Vec<String> {
+    let chars: Vec<char> = plain(text).chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_digit() {
+            current.push(*c);
+        } else if matches!(c, '.' | ',' | '\u{202f}' | '\u{a0}')
+            && !current.is_empty()
+            && chars[i + 1..]
+                .iter()
+                .take(3)
+                .filter(|c| c.is_ascii_digit())
+                .count()
+                == 3
+            && chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+        {
+            continue;
+        } else if !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out.sort();
+    out
+}
+
+/// The keys whose added negation is checked too: the lines that tell the applicant what to do next
+/// and the sheet's frame. Elsewhere a translator may rightly say a positive Italian word with a
+/// negation ("esente": "no fee"), and the check the other way still holds there.
+fn instruction(key: &str) -> bool {
+    [
+        "checklist.receipt.",
+        "checklist.next.",
+        "checklist.layout.",
+        "checklist.when.",
+    ]
+    .iter()
+    .any(|p| key.starts_with(p))
+}
+
+/// Lines allowed to differ from the rule, with the reason.
+const EXCEPTIONS: &[(&str, &str, &str)] = &[
+    (
+        "zh",
+        "checklist.next.post_office",
+        "未封口的信封 is \"an unsealed envelope\", the Italian \"busta aperta\"",
+    ),
+    (
+        "en",
+        "checklist.note.sign_and_section_2_last",
+        "\"senza firma\" is \"unsigned\": the negation is the prefix un-",
+    ),
+    (
+        "en",
+        "papers.labels.sex.X",
+        "\"non specificato\" is \"unspecified\" (un-), the operator's English label",
+    ),
+    (
+        "en",
+        "checklist.proc.minore_eta",
+        "\"non accompagnato\" is \"unaccompanied\" (un-)",
+    ),
+    (
+        "sq",
+        "checklist.proc.minore_eta",
+        "\"non accompagnato\" is \"i pashoqëruar\" (pa-)",
+    ),
+    (
+        "ro",
+        "checklist.proc.minore_eta",
+        "\"non accompagnato\" is \"neînsoțit\" (ne-)",
+    ),
+    (
+        "fr",
+        "checklist.note.income_autonomo",
+        "\"non inferiore\" said positively: \"au moins égal\"",
+    ),
+    (
+        "fr",
+        "checklist.note.income_household",
+        "\"non inferiore\" said positively: \"au moins égal\"",
+    ),
+    (
+        "ro",
+        "checklist.note.income_autonomo",
+        "\"non inferiore\" said positively: \"cel puțin egal\"",
+    ),
+    (
+        "ro",
+        "checklist.note.income_household",
+        "\"non inferiore\" said positively: \"cel puțin egal\"",
+    ),
+];
+
+/// Every problem of `lang`'s `area` file against the Italian, as `key: problem`.
+fn keeping_problems(
+    italian: &BTreeMap<String, String>,
+    lang: &str,
+    other: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (key, it) in italian {
+        let Some(text) = other.get(key) else {
+            problems.push(format!("{key}: missing"));
+            continue;
+        };
+        if EXCEPTIONS.iter().any(|(l, k, _)| *l == lang && k == key) {
+            continue;
+        }
+        if placeholders(it) != placeholders(text) {
+            problems.push(format!("{key}: placeholders"));
+        }
+        let theirs = numbers(text);
+        let missing: Vec<String> = numbers(it)
+            .into_iter()
+            .filter(|n| !theirs.contains(n))
+            .collect();
+        if !missing.is_empty() {
+            problems.push(format!("{key}: numbers {missing:?} dropped"));
+        }
+        match (negated("it", it), negated(lang, text)) {
+            (true, false) => problems.push(format!("{key}: the Italian's negation is lost")),
+            (false, true) if instruction(key) => {
+                problems.push(format!("{key}: a negation the Italian does not have"))
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
+#[test]
+fn no_translation_drops_a_number_a_placeholder_or_a_negation_of_the_italian() {
+    for area in ["checklist", "papers"] {
+        let italian = read(area, "it");
+        let mut all = Vec::new();
+        for lang in codes().iter().filter(|l| *l != "it") {
+            all.extend(
+                keeping_problems(&italian, lang, &read(area, lang))
+                    .into_iter()
+                    .map(|p| format!("{area}/{lang} {p}")),
+            );
+        }
+        assert!(
+            all.is_empty(),
+            "{} problems:\n{}",
+            all.len(),
+            all.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_check_catches_the_tamil_and_sinhala_flip_and_a_dropped_number_or_negation() {
+    let italian = read("checklist", "it");
+    // The lines as the review found them.
+    for (lang, flipped) in [
+        (
+            "ta",
+            "கொடுக்கப்பட்ட பட்டியலில் இல்லாத ஆவணங்களை சாளரத்திற்குக் கொண்டு வாருங்கள்.",
+        ),
+        ("si", "ඔබට දුන් ලැයිස්තුවේ නැති ලේඛන කවුළුවට ගෙනෙන්න."),
+    ] {
+        let mut damaged = read("checklist", lang);
+        damaged.insert("checklist.receipt.next_documents".into(), flipped.into());
+        assert_eq!(
+            keeping_problems(&italian, lang, &damaged),
+            ["checklist.receipt.next_documents: a negation the Italian does not have"],
+            "{lang}: the flip is caught"
+        );
+    }
+    let mut damaged = read("checklist", "zh");
+    let key = "checklist.note.student_work_limit";
+    let dropped = damaged[key].replace("1040", "104");
+    damaged.insert(key.into(), dropped);
+    assert_eq!(
+        keeping_problems(&italian, "zh", &damaged),
+        [format!("{key}: numbers [\"1040\"] dropped")]
+    );
+    let mut damaged = read("checklist", "fr");
+    let key = "checklist.next.sixty_days";
+    damaged.insert(
+        key.into(),
+        "Demandez le renouvellement 60 jours avant; 60 jours après.".into(),
+    );
+    assert_eq!(
+        keeping_problems(&italian, "fr", &damaged),
+        [format!("{key}: the Italian's negation is lost")]
+    );
+    assert_eq!(
+        numbers("1.040 ore, 1,040 h, 1040 — € 7.002,97"),
+        ["1040", "1040", "1040", "7002", "97"],
+        "a thousands mark joins, a decimal mark separates"
+    );
+}

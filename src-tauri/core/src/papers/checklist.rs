@@ -109,6 +109,9 @@ pub fn available_languages() -> Vec<String> {
         .collect()
 }
 
+/// Between a qualifier and its line: the translations hold the qualifier without punctuation.
+pub const QUALIFIER_SEPARATOR: &str = ": ";
+
 /// Builds lines in Italian and, unless Italian-only, in `other`.
 struct Writer<'a> {
     other: Option<&'a str>,
@@ -134,16 +137,17 @@ impl Writer<'_> {
         self.line(key, params, false, false)
     }
 
-    /// A catalogue line, with its qualifier ("Solo se lavora: …") in front.
+    /// A catalogue line, with its qualifier ("Solo se lavora: …") in front. The colon is put here, once
+    /// for every language, so no translation runs the qualifier into the line.
     fn resolved(&self, row: &ResolvedLine, check: bool) -> Line {
         let mut line = self.line(&row.text, &row.params, check, row.verify);
         if let Some(q) = &row.qualifier {
             let prefix = self.plain(q, &BTreeMap::new());
-            line.italian = format!("{} {}", prefix.italian, line.italian);
+            line.italian = format!("{}{QUALIFIER_SEPARATOR}{}", prefix.italian, line.italian);
             line.other = line
                 .other
                 .zip(prefix.other)
-                .map(|(l, p)| format!("{p} {l}"));
+                .map(|(l, p)| format!("{p}{QUALIFIER_SEPARATOR}{l}"));
         }
         line
     }
