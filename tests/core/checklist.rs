@@ -369,3 +369,77 @@ fn arabic_urdu_bengali_and_chinese_checklists_extract_in_logical_order() {
         }
     }
 }
+
+#[test]
+fn the_only_if_working_qualifier_ends_with_one_colon_in_every_language() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let study = Selection {
+        procedure: "rinnovo_studio",
+        variant: None,
+        duration: None,
+    };
+    for entry in std::fs::read_dir(locales_dir()).unwrap() {
+        let lang = entry
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let qualifier =
+            crate::locale_text("checklist", &lang, "checklist.when.if_working").unwrap();
+        assert!(
+            !qualifier.trim_end().ends_with([':', '：', '؛']),
+            "{lang}: the file holds the qualifier without punctuation (the checklist adds it)"
+        );
+        let request = Request {
+            selection: study,
+            language: &lang,
+            italian_only: false,
+        };
+        let sheet = checklist::for_case(&register, case.id, &request, clock().today).unwrap();
+        let line = sheet
+            .sections
+            .iter()
+            .flat_map(|s| &s.lines)
+            .find(|l| l.italian.starts_with("Solo se lavora"))
+            .expect("the student's Modulo 2 is qualified");
+        assert!(
+            line.italian.starts_with("Solo se lavora: Modulo 2"),
+            "{}",
+            line.italian
+        );
+        let other = line.other.as_deref().unwrap();
+        assert!(
+            other.starts_with(&format!("{qualifier}{}", checklist::QUALIFIER_SEPARATOR))
+                && !other.contains("::"),
+            "{lang}: {other}"
+        );
+    }
+}
+
+#[test]
+fn amounts_stay_italian_and_readers_of_the_decimal_point_get_a_legend_under_the_title() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let fonts = fonts();
+    for (language, legend) in [("en", true), ("zh", true), ("fr", false), ("it", false)] {
+        let request = Request {
+            selection: renewal(),
+            language,
+            italian_only: false,
+        };
+        let pdf = checklist::render(&register, &fonts, case.id, &request, clock().today).unwrap();
+        let text: String = pdftotext(&pdf).split_whitespace().collect();
+        let expected: String = crate::locale_text("papers", language, "papers.amounts.legend")
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        assert_eq!(text.contains(&expected), legend, "{language}: the legend");
+        assert!(
+            text.contains("€156,92"),
+            "{language}: the total the Italian way:\n{text}"
+        );
+    }
+}

@@ -5,7 +5,8 @@
 //! names the papers keep in Italian (`papers.glossary.*`), and the mark of a translation no native
 //! speaker has reviewed (`papers.provenance.unreviewed`). It owns reading those files (embedded, read
 //! with the catalogue's `parse_locale`) and the `Preface` every paper in the applicant's language
-//! prints under its title: the glossary and, when `translations.toml` says so, the mark.
+//! prints under its title: the glossary, the legend of the Italian amounts for readers whose decimal
+//! mark is the point (`papers.amounts.legend`), and, when `translations.toml` says so, the mark.
 //!
 //! It must not decide whether a translation is reviewed (`reference::provenance` does) nor lay out a
 //! paper beyond the preface's two small paragraphs.
@@ -105,6 +106,9 @@ impl Texts {
 #[serde(rename_all = "camelCase")]
 pub struct Preface {
     pub glossary: Option<String>,
+    /// How to read the Italian amounts, for a reader whose decimal mark is the point, on a paper
+    /// with amounts.
+    pub amounts: Option<String>,
     /// `[Italian, the applicant's language]`.
     pub unreviewed: Option<[String; 2]>,
 }
@@ -135,6 +139,12 @@ impl Preface {
             .iter()
             .all(|area| reference.provenance.native_reviewed(area, code));
         let mark = "provenance.unreviewed";
+        let point = reference
+            .language(code)
+            .is_some_and(|l| l.decimal_mark == "point");
+        let amounts = (point && italian.is_some_and(|text| text.contains('€')))
+            .then(|| own.get("amounts.legend", &none))
+            .transpose()?;
         Ok(Preface {
             glossary: (!glossary.is_empty())
                 .then(|| {
@@ -145,20 +155,22 @@ impl Preface {
                     ))
                 })
                 .transpose()?,
+            amounts,
             unreviewed: (!reviewed)
                 .then(|| Ok::<_, Error>([it.get(mark, &none)?, own.get(mark, &none)?]))
                 .transpose()?,
         })
     }
 
-    /// Prints the preface in small type: the mark (Italian beside the language), then the glossary.
+    /// Prints the preface in small type: the mark (Italian beside the language), the glossary, the
+    /// amounts' legend.
     pub fn print(&self, doc: &mut Document, lang: &Lang) -> Result<()> {
         let small = Style::body().size(7.5);
         if let Some([italian, own]) = &self.unreviewed {
             doc.parallel(italian, Some((own, lang)), small)?;
         }
-        if let Some(glossary) = &self.glossary {
-            doc.paragraph(glossary, lang, small)?;
+        for text in [&self.glossary, &self.amounts].into_iter().flatten() {
+            doc.paragraph(text, lang, small)?;
         }
         Ok(())
     }

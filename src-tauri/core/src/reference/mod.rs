@@ -102,6 +102,9 @@ pub struct Language {
     pub dir: String,
     pub script: String,
     pub tier: u8,
+    /// `point` or `comma`: how the language's readers mark decimals. Papers print amounts the Italian
+    /// way (the Poste clerk's figure) and explain it to readers of the point.
+    pub decimal_mark: String,
     /// Whether a native speaker has reviewed its checklist translation (or it is the Italian): set from
     /// `translations.toml` (`provenance`), never written in `languages.toml`.
     #[serde(default, skip_deserializing)]
@@ -234,6 +237,13 @@ impl Reference {
                     languages,
                     &format!("code = \"{}\"", l.code),
                     format!("language {}: dir must be ltr or rtl", l.code),
+                ));
+            }
+            if !matches!(l.decimal_mark.as_str(), "point" | "comma") {
+                return Err(data_error(
+                    languages,
+                    &format!("code = \"{}\"", l.code),
+                    format!("language {}: decimal_mark must be point or comma", l.code),
                 ));
             }
         }
