@@ -1407,12 +1407,19 @@ fn every_retention_code_has_its_italian_and_english_text() {
             .iter()
             .map(|a| format!("retention.anchor.{a}")),
     );
-    keys.extend(KEPT.iter().map(|k| format!("retention.kept.{k}")));
-    keys.extend(
-        REMOVED_CATEGORIES
-            .iter()
-            .map(|k| format!("retention.removed.{k}")),
-    );
+    // What the deletion receipt lists is printed for the applicant, in every language.
+    for code in KEPT
+        .iter()
+        .map(|k| format!("kept.{k}"))
+        .chain(REMOVED_CATEGORIES.iter().map(|k| format!("removed.{k}")))
+    {
+        for lang in ["it", "en", "ar", "ta", "zh"] {
+            assert!(
+                locale_text("papers", lang, &format!("papers.retention.{code}")).is_some(),
+                "{lang}: {code} is printed"
+            );
+        }
+    }
     for key in keys {
         for lang in ["it", "en"] {
             assert!(
