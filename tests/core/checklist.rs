@@ -317,9 +317,12 @@ fn arabic_urdu_bengali_and_chinese_checklists_extract_in_logical_order() {
         eprintln!("{language}: {} bytes", pdf.len());
         artifacts(&format!("checklist-{language}"), &pdf);
         // The target: 80 KB with subset fonts. Two pages for a renewal, the applicant's fold;
-        // Urdu takes three, Nastaliq lines being half again as tall as Naskh ones.
+        // Urdu takes three, Nastaliq lines being half again as tall as Naskh ones. Urdu gets 85 KB:
+        // the preface (the Italian office names explained, the amounts' legend, the unreviewed mark)
+        // adds about 5 KB of Nastaliq glyphs, whose contextual forms are many.
+        let limit = if language == "ur" { 85_000 } else { 80_000 };
         assert!(
-            pdf.len() <= 80_000,
+            pdf.len() <= limit,
             "{language}: subset fonts keep the checklist small ({} bytes)",
             pdf.len()
         );
@@ -364,5 +367,79 @@ fn arabic_urdu_bengali_and_chinese_checklists_extract_in_logical_order() {
                 "{language}: {heading:?} not found in logical order"
             );
         }
+    }
+}
+
+#[test]
+fn the_only_if_working_qualifier_ends_with_one_colon_in_every_language() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let study = Selection {
+        procedure: "rinnovo_studio",
+        variant: None,
+        duration: None,
+    };
+    for entry in std::fs::read_dir(locales_dir()).unwrap() {
+        let lang = entry
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let qualifier =
+            crate::locale_text("checklist", &lang, "checklist.when.if_working").unwrap();
+        assert!(
+            !qualifier.trim_end().ends_with([':', '：', '؛']),
+            "{lang}: the file holds the qualifier without punctuation (the checklist adds it)"
+        );
+        let request = Request {
+            selection: study,
+            language: &lang,
+            italian_only: false,
+        };
+        let sheet = checklist::for_case(&register, case.id, &request, clock().today).unwrap();
+        let line = sheet
+            .sections
+            .iter()
+            .flat_map(|s| &s.lines)
+            .find(|l| l.italian.starts_with("Solo se lavora"))
+            .expect("the student's Modulo 2 is qualified");
+        assert!(
+            line.italian.starts_with("Solo se lavora: Modulo 2"),
+            "{}",
+            line.italian
+        );
+        let other = line.other.as_deref().unwrap();
+        assert!(
+            other.starts_with(&format!("{qualifier}{}", checklist::QUALIFIER_SEPARATOR))
+                && !other.contains("::"),
+            "{lang}: {other}"
+        );
+    }
+}
+
+#[test]
+fn amounts_stay_italian_and_readers_of_the_decimal_point_get_a_legend_under_the_title() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let fonts = fonts();
+    for (language, legend) in [("en", true), ("zh", true), ("fr", false), ("it", false)] {
+        let request = Request {
+            selection: renewal(),
+            language,
+            italian_only: false,
+        };
+        let pdf = checklist::render(&register, &fonts, case.id, &request, clock().today).unwrap();
+        let text: String = pdftotext(&pdf).split_whitespace().collect();
+        let expected: String = crate::locale_text("papers", language, "papers.amounts.legend")
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        assert_eq!(text.contains(&expected), legend, "{language}: the legend");
+        assert!(
+            text.contains("€156,92"),
+            "{language}: the total the Italian way:\n{text}"
+        );
     }
 }

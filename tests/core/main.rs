@@ -23,6 +23,7 @@ mod retention;
 mod search;
 mod steps;
 mod storage;
+mod translations;
 mod validation;
 
 use chrono::NaiveDate;

@@ -49,7 +49,7 @@ fn the_receipt_tells_what_was_done_today_and_what_comes_next_in_both_languages()
     let next_in_italian = squeezed(&translated("it", "next.questura_date"));
     for (language, title) in [
         ("en", "Receipt:yourcasehasbeentakenon"),
-        ("zh", "案件受理回执"),
+        ("zh", "档案受理回执"),
         ("ar", "إيصال"),
     ] {
         // The applicant's next step as the translators wrote it (a kit sent: the Questura's appointment),

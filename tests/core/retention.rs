@@ -1175,16 +1175,16 @@ fn the_deletion_receipt_says_what_was_removed_and_kept_and_shows_no_removed_valu
     let text = squeezed_text(&pdf);
     for expected in [
         "Ricevutadicancellazionedeidatipersonali",
-        "Receiptoftheerasureofpersonaldata",
+        "Dëftesëefshirjessëtëdhënavepersonale",
         &case.number,
         "02/01/2027",
         "ResponsabileRossi",
-        "Cognomienomi/Surnamesandgivennames",
-        "Cittadinanza/Citizenship",
-        "Annodinascita/Yearofbirth",
+        "Cognomienomi/Mbiemratdheemrat",
+        "Cittadinanza/Shtetësia",
+        "Annodinascita/Vitiilindjes",
         "2021/1060",
         "2016/679",
-        "Etichetteinitalianoeininglese",
+        "Traduzionenonancorarivistadaunmadrelingua.",
     ] {
         assert!(
             text.contains(expected),
@@ -1209,8 +1209,8 @@ fn the_deletion_receipt_says_what_was_removed_and_kept_and_shows_no_removed_valu
     }
     for code in REMOVED_CATEGORIES.iter().chain(KEPT) {
         assert!(
-            locale_text("core", "en", &format!("retention.removed.{code}"))
-                .or_else(|| locale_text("core", "en", &format!("retention.kept.{code}")))
+            locale_text("papers", "sq", &format!("papers.retention.removed.{code}"))
+                .or_else(|| locale_text("papers", "sq", &format!("papers.retention.kept.{code}")))
                 .is_some(),
             "{code} has its label"
         );
@@ -1223,7 +1223,8 @@ fn the_deletion_receipt_says_what_was_removed_and_kept_and_shows_no_removed_valu
 }
 
 #[test]
-fn the_access_report_prints_everything_held_with_the_labels_in_both_languages() {
+fn the_access_report_prints_everything_held_with_the_labels_in_italian_and_the_applicants_language()
+{
     let (_dir, mut register) = temp_register();
     let case = collected(&mut register);
     let fonts = fonts();
@@ -1277,11 +1278,11 @@ fn the_access_report_prints_everything_held_with_the_labels_in_both_languages() 
     crate::checklist::artifacts("access-report-sq", &pdf);
     let text = squeezed_text(&pdf);
     for expected in [
-        "Cognome/Surname:Qwzyx",
-        "Numerodeldocumento/Documentnumber:BA1234567",
-        "Codicefiscale:HXHRBN90D15Z100Z",
-        "Tipodidocumento/Documenttype:Passaporto/Passport",
-        "Etichetteinitalianoeininglese:latraduzioneinalbanesenonèdisponibile.",
+        "Cognome/Mbiemri:Qwzyx",
+        "Codicefiscale/Codicefiscale(kodifiskal):HXHRBN90D15Z100Z",
+        "Tipodidocumento/Llojiidokumentit:Passaporto/Pasaportë",
+        "Numerodeldocumento/Numriidokumentit:BA1234567",
+        "Traduzionenonancorarivistadaunmadrelingua.",
     ] {
         assert!(
             text.contains(expected),
@@ -1295,21 +1296,74 @@ fn the_access_report_prints_everything_held_with_the_labels_in_both_languages() 
         "the step kinds are in Albanian beside the Italian"
     );
 
-    let pdf =
-        access_report::render_access_report(&register, &fonts, case.id, "ar", day("2026-11-26"))
-            .unwrap();
-    crate::checklist::artifacts("access-report-ar", &pdf);
-    let text = squeezed_text(&pdf);
-    assert!(
-        text.contains("Cognome/Surname:Qwzyx"),
-        "Arabic has no core labels: Italian and English stand in"
-    );
-    assert!(
-        text.contains(&squeezed(
-            &locale_text("checklist", "ar", "checklist.receipt.step.intake").unwrap()
-        )),
-        "the step kinds are in Arabic beside the Italian"
-    );
+    // Arabic (right to left) and Tamil (an Indic script): every label in Italian and beside it in the
+    // applicant's language, the title and a sentence in both, and the preface in that language.
+    for lang in ["ar", "ta"] {
+        let pdf = access_report::render_access_report(
+            &register,
+            &fonts,
+            case.id,
+            lang,
+            day("2026-11-26"),
+        )
+        .unwrap();
+        crate::checklist::artifacts(&format!("access-report-{lang}"), &pdf);
+        let text = squeezed_text(&pdf);
+        // Without the final stop, which right-to-left extraction moves to the front.
+        let papers = |key: &str| {
+            squeezed(&locale_text("papers", lang, key).unwrap())
+                .trim_end_matches('.')
+                .to_string()
+        };
+        for (italian, key) in [
+            ("Cognome", "papers.fields.applicant.surname"),
+            (
+                "Numerodeldocumento",
+                "papers.fields.applicant.document.number",
+            ),
+            (
+                "Datipersonaliconservatidallosportello",
+                "papers.retention.report.title",
+            ),
+            ("Passidellapratica", "papers.retention.report.steps"),
+            (
+                "Finalitàetempidiconservazione",
+                "papers.retention.report.retention",
+            ),
+        ] {
+            assert!(
+                text.contains(italian),
+                "{lang}: {italian} in Italian:\n{text}"
+            );
+            assert!(
+                text.contains(&papers(key)),
+                "{lang}: {key} in the applicant's language:\n{text}"
+            );
+        }
+        assert!(
+            text.contains("Qwzyx") && text.contains("BA1234567"),
+            "{lang}: the values"
+        );
+        assert!(
+            text.contains(&papers("papers.glossary.title")),
+            "{lang}: the Italian office names are explained in the applicant's language"
+        );
+        assert!(
+            text.contains(&papers("papers.provenance.unreviewed"))
+                && text.contains("Traduzionenonancorarivistadaunmadrelingua."),
+            "{lang}: the unreviewed mark in Italian and in the language"
+        );
+        assert!(
+            text.contains(&squeezed(
+                &locale_text("checklist", lang, "checklist.receipt.step.intake").unwrap()
+            )),
+            "{lang}: the step kinds in the checklist's words"
+        );
+        assert!(
+            !text.contains("Surname"),
+            "{lang}: English no longer stands in for the applicant's language"
+        );
+    }
     assert_eq!(
         problems(
             access_report::render_access_report(
@@ -1353,12 +1407,19 @@ fn every_retention_code_has_its_italian_and_english_text() {
             .iter()
             .map(|a| format!("retention.anchor.{a}")),
     );
-    keys.extend(KEPT.iter().map(|k| format!("retention.kept.{k}")));
-    keys.extend(
-        REMOVED_CATEGORIES
-            .iter()
-            .map(|k| format!("retention.removed.{k}")),
-    );
+    // What the deletion receipt lists is printed for the applicant, in every language.
+    for code in KEPT
+        .iter()
+        .map(|k| format!("kept.{k}"))
+        .chain(REMOVED_CATEGORIES.iter().map(|k| format!("removed.{k}")))
+    {
+        for lang in ["it", "en", "ar", "ta", "zh"] {
+            assert!(
+                locale_text("papers", lang, &format!("papers.retention.{code}")).is_some(),
+                "{lang}: {code} is printed"
+            );
+        }
+    }
     for key in keys {
         for lang in ["it", "en"] {
             assert!(

@@ -12,12 +12,15 @@
 //!   before it is unlinked), which the register may not touch; `remove_anonymised_papers` sweeps what a
 //!   crash between the commit and the removal left. The shell calls these, not the `Register` methods.
 //!
-//! **Languages.** Italian is always printed. The texts of these papers are `retention.*`, `fields.*`,
-//! `labels.*` and `audit.action.*` of `locales/core/<lang>.yml`, which exist in the operator languages
-//! (Italian, English) only: for an applicant who reads English, English stands beside the Italian; for
-//! any other language English stands in beside the Italian and a line (in both) says the translation is
-//! not available, while what the checklist translations hold in the applicant's own language (the step
-//! kinds, `receipt.step.*`, and the statement of rights, `privacy.rights`) is printed in it.
+//! **Languages.** Italian is always printed, and the applicant's language (any of `languages.toml`)
+//! beside it: every label (`Cognome / Surname`, `Cognome / 姓`), sentence and line. The texts are the
+//! `papers` locale area (`papers::wording`, `locales/papers/<lang>.yml`: `fields.*`, `labels.*`,
+//! `audit.action.*`, `retention.*`, whose Italian and English are the operator texts of
+//! `locales/core`), and the checklist translations for what the checklist and the receipt already say
+//! (the step kinds, `receipt.step.*`, and the statement of rights, `privacy.rights`), so that the
+//! papers an applicant holds use the same words. Under the title, the preface explains the Italian
+//! office names in the applicant's language and, while no native speaker has reviewed these texts
+//! (`assets/reference/translations.toml`), says so in Italian and in that language.
 //!
 //! Neither paper is filed: both are returned as PDF bytes for the printer (like the recovery sheet). A
 //! copy of everything held on a person does not belong in the print folder (it would be exported with
@@ -34,10 +37,10 @@ use crate::clock::Clock;
 use crate::error::{ConflictCode, Error, FieldCode, FieldError, Result};
 use crate::exchange::archive::canonical_uuid;
 use crate::model::{CaseView, Permit};
-use crate::papers::checklist::{available_languages, params, text};
+use crate::papers::checklist::{params, text};
 use crate::papers::folder::{self, PRINT_DIR};
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
-use crate::reference::catalogue::{parse_locale, Strings};
+use crate::papers::wording::{Preface, Texts};
 use crate::reference::text::italian_date;
 use crate::register::audit::{self, Action, Detail, Filter};
 use crate::register::operators::Actor;
@@ -48,58 +51,15 @@ use crate::register::search::MAX_PAGE;
 use crate::register::store::shred;
 use crate::register::{entry, Register};
 
-/// The operator languages' texts: the same table the recovery sheet reads.
-use crate::papers::recovery::LOCALES;
-
 /// What an empty field prints as: every field is listed, held or not.
 const EMPTY: &str = "—";
 
-/// One operator language's texts.
-struct Texts {
-    code: &'static str,
-    file: &'static str,
-    strings: Strings,
-}
-
-impl Texts {
-    fn load(code: &str) -> Result<Texts> {
-        let (code, file, text) = LOCALES
-            .iter()
-            .find(|(c, _, _)| *c == code)
-            .copied()
-            .expect("an operator language");
-        Ok(Texts {
-            code,
-            file,
-            strings: parse_locale((file, text))?,
-        })
-    }
-
-    /// The text at full key `key` with its `%{name}` placeholders filled; a missing text is a data
-    /// error naming the file.
-    fn get(&self, key: &str, values: &BTreeMap<String, String>) -> Result<String> {
-        let (text, _) = self.strings.get(key).ok_or_else(|| Error::Data {
-            file: self.file.to_string(),
-            line: 0,
-            message: format!("{key} is missing ({})", self.code),
-        })?;
-        Ok(values.iter().fold(text.clone(), |out, (name, value)| {
-            out.replace(&format!("%{{{name}}}"), value)
-        }))
-    }
-}
-
-/// The languages a paper speaks (see the module doc).
+/// The languages a paper speaks: Italian, and the applicant's language beside it when that is not
+/// Italian (see the module doc).
 struct Voice {
     it: Texts,
-    /// English beside the Italian: the applicant's own language, or standing in for it.
-    en: Option<Texts>,
-    en_lang: Lang,
-    /// The applicant's language when it is neither Italian nor English and the checklist translations
-    /// have it: its code and how it is set.
-    own: Option<(String, Lang)>,
-    /// The applicant's language's Italian and English names, when English stands in for it.
-    stand_in: Option<(String, String)>,
+    other: Option<(Texts, Lang)>,
+    preface: Preface,
 }
 
 fn none() -> BTreeMap<String, String> {
@@ -113,43 +73,45 @@ impl Voice {
         let known = register.reference().language(language).ok_or_else(|| {
             Error::Invalid(vec![FieldError::new("language", FieldCode::UnknownCode)])
         })?;
-        let it = Texts::load("it")?;
-        let en_lang = Lang::new("en", "Latn", "ltr")?;
-        if known.code == "it" {
-            return Ok(Voice {
-                it,
-                en: None,
-                en_lang,
-                own: None,
-                stand_in: None,
-            });
-        }
-        let own = (known.code != "en" && available_languages().contains(&known.code))
-            .then(|| Lang::try_from(known).map(|lang| (known.code.clone(), lang)))
+        let other = (known.code != "it")
+            .then(|| Ok::<_, Error>((Texts::load(&known.code)?, Lang::try_from(known)?)))
             .transpose()?;
         Ok(Voice {
-            it,
-            en: Some(Texts::load("en")?),
-            en_lang,
-            own,
-            stand_in: (known.code != "en").then(|| (known.name_it.clone(), known.name_en.clone())),
+            it: Texts::load("it")?,
+            preface: Preface::new(register.reference(), &known.code, &AREAS, None)?,
+            other,
         })
     }
 
-    /// `key` in Italian, and ` / ` English beside it when English is printed and says something else
-    /// (`Codice fiscale` is the same in both): a label.
+    /// `key` in Italian, and ` / ` the applicant's language beside it when that says something else
+    /// (`Codice fiscale` may be the same in both): a label.
     fn label(&self, key: &str) -> Result<String> {
         let italian = self.it.get(key, &none())?;
-        Ok(match &self.en {
-            Some(en) => match en.get(key, &none())? {
-                english if english == italian => italian,
-                english => format!("{italian} / {english}"),
+        Ok(match &self.other {
+            Some((t, _)) => match t.get(key, &none())? {
+                own if own == italian => italian,
+                own => format!("{italian} / {own}"),
             },
             None => italian,
         })
     }
 
-    /// `key` as a paragraph in Italian, with English beside it when English is printed.
+    /// Prints what `make` writes in Italian and, beside it, in the applicant's language.
+    fn print(
+        &self,
+        doc: &mut Document,
+        style: Style,
+        make: impl Fn(&Texts) -> Result<String>,
+    ) -> Result<()> {
+        let italian = make(&self.it)?;
+        match &self.other {
+            Some((t, lang)) => doc.parallel(&italian, Some((&make(t)?, lang)), style)?,
+            None => doc.paragraph(&italian, &Lang::italian(), style)?,
+        }
+        Ok(())
+    }
+
+    /// `key` as a paragraph in Italian, with the applicant's language beside it.
     fn say(
         &self,
         doc: &mut Document,
@@ -157,20 +119,11 @@ impl Voice {
         values: &BTreeMap<String, String>,
         style: Style,
     ) -> Result<()> {
-        let italian = self.it.get(key, values)?;
-        match &self.en {
-            Some(en) => doc.parallel(
-                &italian,
-                Some((&en.get(key, values)?, &self.en_lang)),
-                style,
-            )?,
-            None => doc.paragraph(&italian, &Lang::italian(), style)?,
-        }
-        Ok(())
+        self.print(doc, style, |t| t.get(key, values))
     }
 
-    /// A checklist text (`checklist.<key>`) in Italian with the applicant's own language beside it (or
-    /// English, for an applicant who reads English).
+    /// A checklist text (`checklist.<key>`, the same words the checklist and the receipt print) in
+    /// Italian with the applicant's language beside it.
     fn checklist(
         &self,
         doc: &mut Document,
@@ -178,42 +131,20 @@ impl Voice {
         values: &BTreeMap<String, String>,
         style: Style,
     ) -> Result<()> {
-        let italian = text(key, "it", values);
-        match (&self.own, &self.en) {
-            (Some((code, lang)), _) => {
-                doc.parallel(&italian, Some((&text(key, code, values), lang)), style)?
-            }
-            (None, Some(_)) => doc.parallel(
-                &italian,
-                Some((&text(key, "en", values), &self.en_lang)),
-                style,
-            )?,
-            (None, None) => doc.paragraph(&italian, &Lang::italian(), style)?,
+        self.print(doc, style, |t| Ok(text(key, t.code, values)))
+    }
+
+    /// The preface (the mark of an unreviewed translation, the glossary) in the applicant's language.
+    fn preface(&self, doc: &mut Document) -> Result<()> {
+        if let Some((_, lang)) = &self.other {
+            self.preface.print(doc, lang)?;
         }
         Ok(())
     }
-
-    /// The line that says English stands in for the applicant's language, in Italian and English.
-    fn stand_in_note(&self, doc: &mut Document) -> Result<()> {
-        let Some((name_it, name_en)) = &self.stand_in else {
-            return Ok(());
-        };
-        let style = Style::body().size(8.5);
-        let italian = self.it.get(
-            "retention.report.labels_note",
-            &params([("language", name_it.to_lowercase())]),
-        )?;
-        let english = match &self.en {
-            Some(en) => en.get(
-                "retention.report.labels_note",
-                &params([("language", name_en.clone())]),
-            )?,
-            None => String::new(),
-        };
-        doc.parallel(&italian, Some((&english, &self.en_lang)), style)?;
-        Ok(())
-    }
 }
+
+/// The locale areas these papers print from: their own, and the checklist's (step kinds, rights).
+const AREAS: [&str; 2] = ["papers", "checklist"];
 
 /// An A4 document (`page`) headed, on every page, with the Comune, the case number and the day.
 fn document<'f>(
@@ -239,20 +170,17 @@ fn document<'f>(
     Ok(Document::new(fonts, setup)?)
 }
 
+/// The title in Italian and, under it, in the applicant's language; then the preface.
 fn title(voice: &Voice, doc: &mut Document, key: &str) -> Result<()> {
     doc.paragraph(
         &voice.it.get(key, &none())?,
         &Lang::italian(),
         Style::title().size(14.0),
     )?;
-    if let Some(en) = &voice.en {
-        doc.paragraph(
-            &en.get(key, &none())?,
-            &voice.en_lang,
-            Style::title().size(12.0),
-        )?;
+    if let Some((t, lang)) = &voice.other {
+        doc.paragraph(&t.get(key, &none())?, lang, Style::title().size(12.0))?;
     }
-    Ok(())
+    voice.preface(doc)
 }
 
 fn heading(voice: &Voice, doc: &mut Document, key: &str) -> Result<()> {
@@ -396,7 +324,6 @@ impl Report<'_> {
             ]),
             body,
         )?;
-        v.stand_in_note(doc)?;
         doc.space(1.5);
         if let Some(at) = &retention.anonymised_at {
             v.say(
@@ -417,18 +344,9 @@ impl Report<'_> {
             let values = |t: &Texts| -> Result<BTreeMap<String, String>> {
                 Ok(params([("date", day(at)), ("reason", reason(t)?)]))
             };
-            let italian = v.it.get("retention.report.restricted", &values(&v.it)?)?;
-            match &v.en {
-                Some(en) => doc.parallel(
-                    &italian,
-                    Some((
-                        &en.get("retention.report.restricted", &values(en)?)?,
-                        &v.en_lang,
-                    )),
-                    body.bold(),
-                )?,
-                None => doc.paragraph(&italian, &Lang::italian(), body.bold())?,
-            }
+            v.print(doc, body.bold(), |t| {
+                t.get("retention.report.restricted", &values(t)?)
+            })?;
         }
 
         heading(v, doc, "retention.report.case")?;
@@ -556,11 +474,7 @@ impl Report<'_> {
                 }
                 Ok(line)
             };
-            let italian = line(&v.it)?;
-            match &v.en {
-                Some(en) => doc.parallel(&italian, Some((&line(en)?, &v.en_lang)), body)?,
-                None => doc.paragraph(&italian, &Lang::italian(), body)?,
-            }
+            v.print(doc, body, line)?;
             doc.space(1.0);
         }
         doc.space(3.0);
@@ -578,27 +492,10 @@ impl Report<'_> {
                 let label = v.label("labels.step.correction")?;
                 doc.paragraph(&format!("{when} — {label}"), &Lang::italian(), body.bold())?;
             } else {
-                let italian = format!(
-                    "{when} — {}",
-                    text(&format!("receipt.step.{}", step.kind), "it", &none())
-                );
                 let key = format!("receipt.step.{}", step.kind);
-                match (&v.own, &v.en) {
-                    (Some((code, lang)), _) => doc.parallel(
-                        &italian,
-                        Some((&format!("{when} — {}", text(&key, code, &none())), lang)),
-                        body.bold(),
-                    )?,
-                    (None, Some(_)) => doc.parallel(
-                        &italian,
-                        Some((
-                            &format!("{when} — {}", text(&key, "en", &none())),
-                            &v.en_lang,
-                        )),
-                        body.bold(),
-                    )?,
-                    (None, None) => doc.paragraph(&italian, &Lang::italian(), body.bold())?,
-                }
+                v.print(doc, body.bold(), |t| {
+                    Ok(format!("{when} — {}", text(&key, t.code, &none())))
+                })?;
             }
             v.say(
                 doc,
@@ -693,18 +590,9 @@ impl Report<'_> {
                     ("operator", line.operator.clone()),
                 ])
             };
-            let italian = v.it.get("retention.report.audit_line", &values(&v.it))?;
-            match &v.en {
-                Some(en) => doc.parallel(
-                    &italian,
-                    Some((
-                        &en.get("retention.report.audit_line", &values(en))?,
-                        &v.en_lang,
-                    )),
-                    body,
-                )?,
-                None => doc.paragraph(&italian, &Lang::italian(), body)?,
-            }
+            v.print(doc, body, |t| {
+                t.get("retention.report.audit_line", &values(t))
+            })?;
         }
         Ok(())
     }
@@ -757,8 +645,6 @@ pub fn render_deletion_receipt(
     // Tight margins: the receipt, with English beside the Italian, fits one page.
     let mut doc = document(fonts, PageSetup::a4_tight(), &case.number, today)?;
     title(v, &mut doc, "retention.receipt.title")?;
-    doc.space(2.0);
-    v.stand_in_note(&mut doc)?;
     doc.space(1.5);
     v.say(
         &mut doc,

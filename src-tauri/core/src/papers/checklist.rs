@@ -3,7 +3,8 @@
 //! language. It owns turning a resolved checklist (`catalogue`) into a `Sheet` of translated lines (the
 //! UI's preview shows exactly that) and printing a sheet through the print engine. It must not decide
 //! which documents or amounts apply (that is `catalogue` and `fees`) nor hold any text: every word comes
-//! from `locales/checklist/<lang>.yml`.
+//! from `locales/checklist/<lang>.yml`, except the preface under the title (the Italian office names
+//! explained, the mark of an unreviewed translation), which is `papers::wording`'s.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,7 @@ use serde::Serialize;
 use crate::error::{Error, FieldCode, FieldError, Missing, Result};
 use crate::model::CaseView;
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, PrintError, Style};
+use crate::papers::wording::Preface;
 use crate::reference::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
 use crate::register::choices::LanguageChoice;
 use crate::register::Register;
@@ -58,6 +60,9 @@ pub struct Sheet {
     pub sections: Vec<Section>,
     /// Whether any line is marked "to verify" (a footnote then says so).
     pub verify: bool,
+    /// Under the title: the Italian office names explained and the mark of an unreviewed translation
+    /// (`wording::Preface`); empty on the Italian-only copy.
+    pub preface: Preface,
 }
 
 /// `1234567` → `12.345,67`: amounts are written the Italian way in both languages, so the applicant's line
@@ -92,6 +97,10 @@ pub fn title(key: &str) -> String {
     text(key, "it", &BTreeMap::new())
 }
 
+/// The locale areas the applicant's papers print from (the checklist's lines, the receipt and the
+/// privacy notice take their preface from `papers`).
+pub(crate) const AREAS: [&str; 2] = ["checklist", "papers"];
+
 /// Languages that have a checklist translation (a `locales/checklist/<code>.yml`).
 pub fn available_languages() -> Vec<String> {
     rust_i18n::available_locales!()
@@ -99,6 +108,9 @@ pub fn available_languages() -> Vec<String> {
         .map(String::from)
         .collect()
 }
+
+/// Between a qualifier and its line: the translations hold the qualifier without punctuation.
+pub const QUALIFIER_SEPARATOR: &str = ": ";
 
 /// Builds lines in Italian and, unless Italian-only, in `other`.
 struct Writer<'a> {
@@ -125,16 +137,17 @@ impl Writer<'_> {
         self.line(key, params, false, false)
     }
 
-    /// A catalogue line, with its qualifier ("Solo se lavora: …") in front.
+    /// A catalogue line, with its qualifier ("Solo se lavora: …") in front. The colon is put here, once
+    /// for every language, so no translation runs the qualifier into the line.
     fn resolved(&self, row: &ResolvedLine, check: bool) -> Line {
         let mut line = self.line(&row.text, &row.params, check, row.verify);
         if let Some(q) = &row.qualifier {
             let prefix = self.plain(q, &BTreeMap::new());
-            line.italian = format!("{} {}", prefix.italian, line.italian);
+            line.italian = format!("{}{QUALIFIER_SEPARATOR}{}", prefix.italian, line.italian);
             line.other = line
                 .other
                 .zip(prefix.other)
-                .map(|(l, p)| format!("{p} {l}"));
+                .map(|(l, p)| format!("{p}{QUALIFIER_SEPARATOR}{l}"));
         }
         line
     }
@@ -320,6 +333,7 @@ pub fn sheet(
         title,
         sections,
         verify,
+        preface: Preface::default(),
     }
 }
 
@@ -428,6 +442,20 @@ fn sheet_of(
         request.italian_only,
         today,
     );
+    if !request.italian_only {
+        let italian: String = std::iter::once(&sheet.title)
+            .chain(sheet.header.iter())
+            .chain(
+                sheet
+                    .sections
+                    .iter()
+                    .flat_map(|s| std::iter::once(&s.heading).chain(&s.lines)),
+            )
+            .map(|l| l.italian.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        sheet.preface = Preface::new(register.reference(), &language.code, &AREAS, Some(&italian))?;
+    }
     sheet.dir = if request.italian_only {
         "ltr".into()
     } else {
@@ -512,6 +540,7 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
     if let Some((t, l)) = other(&sheet.title, lang) {
         doc.paragraph(t, l, Style::title().size(13.0))?;
     }
+    sheet.preface.print(&mut doc, lang)?;
     for section in &sheet.sections {
         doc.space(2.5);
         doc.parallel(

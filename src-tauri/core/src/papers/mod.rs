@@ -23,6 +23,7 @@ pub mod print;
 pub mod receipt;
 pub mod recovery;
 pub mod sealed;
+pub mod wording;
 
 use chrono::NaiveDate;
 use serde::Deserialize;

@@ -3,7 +3,8 @@
 //! appointment, the next step, the reminder to bring it back) and the privacy notice with its consent
 //! boxes (GDPR art. 13; who the controller is and how long data is kept come from
 //! `assets/reference/privacy.toml`). Texts are the checklist translations (`locales/checklist/<lang>.yml`,
-//! `receipt.*`, `privacy.*`, `next.*`), printed through the print engine.
+//! `receipt.*`, `privacy.*`, `next.*`), printed through the print engine, with the same preface as the
+//! checklist under the title (`wording::Preface`).
 //!
 //! It must not decide the case's course (the next step follows the status the register computed) and
 //! never prints a voided step.
@@ -14,8 +15,9 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::model::CaseView;
-use crate::papers::checklist::{available_languages, check_glyphs, params, text};
+use crate::papers::checklist::{available_languages, check_glyphs, params, text, AREAS};
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
+use crate::papers::wording::Preface;
 use crate::reference::text::italian_date;
 use crate::register::Register;
 
@@ -140,6 +142,7 @@ pub fn ricevuta(
     let title = pair("receipt.title", &code, &none);
     doc.paragraph(&title.italian, &it, Style::title().size(14.0))?;
     doc.paragraph(&title.other, &lang, Style::title().size(14.0))?;
+    Preface::new(register.reference(), &code, &AREAS, None)?.print(&mut doc, &lang)?;
     let applicant = format!(
         "{} {}",
         case.data.applicant.surname, case.data.applicant.given_names
@@ -262,6 +265,7 @@ pub fn informativa(
     let title = pair("privacy.title", &code, &none);
     doc.paragraph(&title.italian, &it, Style::title().size(13.0))?;
     doc.paragraph(&title.other, &lang, Style::title().size(13.0))?;
+    Preface::new(register.reference(), &code, &AREAS, None)?.print(&mut doc, &lang)?;
     doc.paragraph(
         &text(
             "layout.applicant",

@@ -39,9 +39,8 @@ pub struct RecoverySheet<'a> {
     pub comune: &'a str,
 }
 
-/// The operator languages the sheet is written in, with their texts (`locales/core/<locale>.yml`),
-/// embedded once for every paper that prints core texts (the access report and deletion receipt too).
-pub(crate) const LOCALES: [(&str, &str, &str); 2] = [
+/// The operator languages the sheet is written in, with their texts (`locales/core/<locale>.yml`).
+const LOCALES: [(&str, &str, &str); 2] = [
     (
         "it",
         "locales/core/it.yml",

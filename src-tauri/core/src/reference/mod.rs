@@ -1,5 +1,5 @@
-//! The dated reference tables bundled in `assets/reference/`: motivo codes, applicant languages and
-//! countries. It owns loading and validating them (every problem reported with file and line) and
+//! The dated reference tables bundled in `assets/reference/`: motivo codes, applicant languages,
+//! countries, and the translations' provenance (`provenance`). It owns loading and validating them (every problem reported with file and line) and
 //! answering "is this code valid on that day". It must not hold any code, amount or label itself: those
 //! are data, edited in the asset files with their sources. Beside them: `data` (reading any bundled
 //! file), `choices` (the tables as the forms' lists), `codice_fiscale`, `mrz` and `text` (the rules for
@@ -10,6 +10,7 @@ pub mod codice_fiscale;
 pub mod data;
 pub mod fees;
 pub mod mrz;
+pub mod provenance;
 pub mod text;
 
 use chrono::NaiveDate;
@@ -18,6 +19,7 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 use crate::reference::data::{line_of, parse_toml};
+use crate::reference::provenance::{Provenance, TRANSLATIONS};
 
 const MOTIVI: (&str, &str) = (
     "assets/reference/motivi.toml",
@@ -100,7 +102,12 @@ pub struct Language {
     pub dir: String,
     pub script: String,
     pub tier: u8,
-    /// Whether a native speaker has reviewed the translations.
+    /// `point` or `comma`: how the language's readers mark decimals. Papers print amounts the Italian
+    /// way (the Poste clerk's figure) and explain it to readers of the point.
+    pub decimal_mark: String,
+    /// Whether a native speaker has reviewed its checklist translation (or it is the Italian): set from
+    /// `translations.toml` (`provenance`), never written in `languages.toml`.
+    #[serde(default, skip_deserializing)]
     pub reviewed: bool,
 }
 
@@ -155,6 +162,8 @@ pub struct Reference {
     pub motivi: Vec<Motivo>,
     pub languages: Vec<Language>,
     pub countries: Vec<Country>,
+    /// Who wrote and reviewed each language's printed texts (`translations.toml`).
+    pub provenance: Provenance,
     motivo_index: HashMap<String, usize>,
     country_index: HashMap<String, usize>,
 }
@@ -230,10 +239,23 @@ impl Reference {
                     format!("language {}: dir must be ltr or rtl", l.code),
                 ));
             }
+            if !matches!(l.decimal_mark.as_str(), "point" | "comma") {
+                return Err(data_error(
+                    languages,
+                    &format!("code = \"{}\"", l.code),
+                    format!("language {}: decimal_mark must be point or comma", l.code),
+                ));
+            }
+        }
+        let provenance = Provenance::from_source(TRANSLATIONS, &languages_file.language)?;
+        let mut languages = languages_file.language;
+        for l in &mut languages {
+            l.reviewed = provenance.native_reviewed("checklist", &l.code);
         }
         Ok(Reference {
             motivi: motivi_file.motivo,
-            languages: languages_file.language,
+            languages,
+            provenance,
             countries: countries_file.countries,
             motivo_index,
             country_index,

@@ -577,7 +577,7 @@ pub const REMOVED: &[&str] = &[
     "step.details.issuedPermit.expiryDate",
 ];
 
-/// What anonymisation keeps, as categories (translated as `retention.kept.<code>`).
+/// What anonymisation keeps, as categories (printed as `papers.retention.kept.<code>`).
 pub const KEPT: &[&str] = &[
     "citizenship",
     "sex",
@@ -590,7 +590,7 @@ pub const KEPT: &[&str] = &[
     "case_number",
 ];
 
-/// What anonymisation removes, as categories (translated as `retention.removed.<code>`).
+/// What anonymisation removes, as categories (printed as `papers.retention.removed.<code>`).
 pub const REMOVED_CATEGORIES: &[&str] = &[
     "names",
     "birth",
