@@ -13,7 +13,8 @@ use serde::Serialize;
 use crate::error::{Error, FieldCode, FieldError, Missing, Result};
 use crate::model::CaseView;
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, PrintError, Style};
-use crate::reference::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
+use crate::reference::catalogue::{FeeLine, ResolvedChecklist, ResolvedLine, Selection};
+use crate::reference::data::ReadOn;
 use crate::register::choices::LanguageChoice;
 use crate::register::Register;
 
@@ -37,6 +38,43 @@ pub struct Line {
     pub check: bool,
     /// Marked "to verify" in the data.
     pub verify: bool,
+    /// For the operator's preview only, never printed: where the line comes from, how strong that is,
+    /// and the reason it is flagged (both readings of a conflict).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<Operator>,
+}
+
+/// What the operator's screen shows beside a catalogue line (never on the applicant's paper).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Operator {
+    pub source: String,
+    /// The source is an official page (Questura, Prefettura, Poste, Ministero, Regione, Comune, …).
+    pub official: bool,
+    /// When the source was read (`2026`, `2026-12`, `2026-12-05`).
+    pub read_on: String,
+    /// Why the line is flagged; for a conflict, both readings.
+    pub note: Option<String>,
+}
+
+impl Operator {
+    fn of(
+        source: &str,
+        official: bool,
+        read_on: ReadOn,
+        note: &Option<String>,
+    ) -> Option<Operator> {
+        Some(Operator {
+            source: source.to_string(),
+            official,
+            read_on: read_on.to_string(),
+            note: note.clone(),
+        })
+    }
+
+    fn of_fee(fee: &FeeLine) -> Option<Operator> {
+        Operator::of(&fee.source, fee.official, fee.read_on, &fee.note)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,6 +96,17 @@ pub struct Sheet {
     pub sections: Vec<Section>,
     /// Whether any line is marked "to verify" (a footnote then says so).
     pub verify: bool,
+    /// When the procedure's data was last checked, printed small at the end.
+    pub checked_on: Line,
+}
+
+/// A date as precise as it is known, the Italian way: `05/12/2026`, `12/2026` or `2026`.
+pub fn read_on_text(date: ReadOn) -> String {
+    match (date.month, date.day) {
+        (Some(m), Some(d)) => format!("{d:02}/{m:02}/{:04}", date.year),
+        (Some(m), None) => format!("{m:02}/{:04}", date.year),
+        _ => format!("{:04}", date.year),
+    }
 }
 
 /// `1234567` → `12.345,67`: amounts are written the Italian way in both languages, so the applicant's line
@@ -118,6 +167,7 @@ impl Writer<'_> {
             other: self.other.map(|lang| text(key, lang, params)),
             check,
             verify,
+            operator: None,
         }
     }
 
@@ -128,6 +178,7 @@ impl Writer<'_> {
     /// A catalogue line, with its qualifier ("Solo se lavora: …") in front.
     fn resolved(&self, row: &ResolvedLine, check: bool) -> Line {
         let mut line = self.line(&row.text, &row.params, check, row.verify);
+        line.operator = Operator::of(&row.source, row.official, row.read_on, &row.note);
         if let Some(q) = &row.qualifier {
             let prefix = self.plain(q, &BTreeMap::new());
             line.italian = format!("{} {}", prefix.italian, line.italian);
@@ -216,6 +267,7 @@ pub fn sheet(
                     }),
                     check: false,
                     verify: fee.verify,
+                    operator: Operator::of_fee(fee),
                 }
             } else {
                 let numbers = |lang: &str| {
@@ -231,6 +283,7 @@ pub fn sheet(
                     other: w.other.map(|l| text("layout.fee_line", l, &numbers(l))),
                     check: true,
                     verify: fee.verify,
+                    operator: Operator::of_fee(fee),
                 }
             };
             lines.push(line);
@@ -241,6 +294,7 @@ pub fn sheet(
                     other: w.other.map(|l| text("layout.how_to_pay", l, &how(l))),
                     check: false,
                     verify: false,
+                    operator: None,
                 });
             }
         }
@@ -248,6 +302,14 @@ pub fn sheet(
             "layout.total",
             &params([("total", euros(resolved.total_cents))]),
         ));
+        // What the applicant's own bollettino carries (the card and the contribution together), the
+        // figure the Poste clerk asks for.
+        for slip in &resolved.slips {
+            lines.push(w.plain(
+                "layout.slip_applicant",
+                &params([("amount", euros(slip.cents))]),
+            ));
+        }
         sections.push(Section {
             heading: w.plain("layout.fees", &none),
             lines,
@@ -320,6 +382,10 @@ pub fn sheet(
         title,
         sections,
         verify,
+        checked_on: w.plain(
+            "layout.checked_on",
+            &params([("date", read_on_text(resolved.checked_on))]),
+        ),
     }
 }
 
@@ -545,6 +611,12 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
         if let Some(t) = note.other {
             doc.paragraph(&format!("* {t}"), lang, small)?;
         }
+    }
+    doc.space(1.5);
+    let small = Style::body().size(7.0);
+    doc.paragraph(&sheet.checked_on.italian, &it, small)?;
+    if let Some((t, l)) = other(&sheet.checked_on, lang) {
+        doc.paragraph(t, l, small)?;
     }
     Ok(doc.render()?)
 }
