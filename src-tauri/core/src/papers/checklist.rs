@@ -407,6 +407,11 @@ pub struct ProcedureChoice {
     pub label: String,
     pub variants: Vec<Choice>,
     pub variant_required: bool,
+    /// The bands of the procedure's banded fee (the requested permit's length for the contribution,
+    /// the payer for voluntary SSN), for the operator to pick; empty if none.
+    pub bands: Vec<Choice>,
+    /// The band used when the operator picks none (the procedure's `contribution_band`).
+    pub band: Option<String>,
     pub channel: String,
     /// The procedure the case asks for (offered first).
     pub matches: bool,
@@ -451,6 +456,17 @@ pub fn options(register: &Register, case_id: i64, today: NaiveDate) -> Result<Op
                 })
                 .collect(),
             variant_required: p.variant_required,
+            bands: p
+                .fees
+                .iter()
+                .filter_map(|f| register.fees().fee(f))
+                .flat_map(|f| &f.bands)
+                .map(|b| Choice {
+                    id: b.id.clone(),
+                    label: title(&b.label),
+                })
+                .collect(),
+            band: p.contribution_band.clone(),
             channel: p.channel.clone(),
             matches: p.matches(&case.data.request),
         })

@@ -8,9 +8,11 @@
 //! a locale), or read the clock (`today` is a parameter).
 
 mod load;
+mod report;
 mod resolve;
 
 pub use load::{parse_locale, Strings};
+pub use report::{CatalogueReport, ProcedureReport, ReportLine, RowCounts};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
