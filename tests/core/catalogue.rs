@@ -784,7 +784,7 @@ fn every_procedure_costs_its_hand_computed_total() {
     let mut minor = alone();
     minor.applicant.birth_date = "2011-02-01".into();
     let adult = alone();
-    let cases: [(&str, Option<&str>, &CaseData, i64); 36] = [
+    let cases: [(&str, Option<&str>, &CaseData, i64); 37] = [
         ("rinnovo_lavoro_subordinato", None, &adult, 12646), // 16 + 30.46 + 50 + 30
         ("rinnovo_lavoro_autonomo", None, &adult, 12646),
         ("rinnovo_attesa_occupazione", None, &adult, 11646), // 16 + 30.46 + 40 + 30
@@ -795,6 +795,7 @@ fn every_procedure_costs_its_hand_computed_total() {
         ("ue_lungo_periodo_rilascio", None, &adult, 17646), // 16 + 30.46 + 100 + 30
         ("ue_lungo_periodo_aggiornamento", None, &adult, 7646), // aggiornamento: exempt
         ("famiglia_convivente_italiano", None, &adult, 9646), // Questura: no postal fee
+        ("familiare_cittadino_ue", None, &adult, 4646), // review H4: 16 + 30.46, no contribution
         ("protezione_sussidiaria", None, &adult, 4646),
         (
             "protezione_speciale",

@@ -20,7 +20,7 @@ function sheetHtml(sheet) {
     if (!o || (!l.verify && o.official)) return '';
     return html`<div class="small text-muted border-start ps-2 mt-1" data-checklist-operator>
       ${l.verify ? html`<strong>${t('checklist.flagged')}</strong> · ` : ''}${o.official ? t('checklist.official') : t('checklist.unofficial')}
-      · ${t('checklist.read_on', { date: o.readOn })}${o.note ? html`<div>${o.note}</div>` : ''}
+      ${o.readOn ? html` · ${t('checklist.read_on', { date: o.readOn })}` : ''}${o.note ? html`<div>${o.note}</div>` : ''}
       <div class="text-break">${o.source}</div></div>`;
   };
   const line = (l) => html`<li class="${l.check ? 'checklist-check' : 'checklist-plain'}" data-checklist-line>

@@ -51,8 +51,8 @@ pub struct Operator {
     pub source: String,
     /// The source is an official page (Questura, Prefettura, Poste, Ministero, Regione, Comune, …).
     pub official: bool,
-    /// When the source was read (`2026`, `2026-12`, `2026-12-05`).
-    pub read_on: String,
+    /// When the source was read (`2026`, `2026-12`, `2026-12-05`), where the table records it.
+    pub read_on: Option<String>,
     /// Why the line is flagged; for a conflict, both readings.
     pub note: Option<String>,
 }
@@ -67,7 +67,7 @@ impl Operator {
         Some(Operator {
             source: source.to_string(),
             official,
-            read_on: read_on.to_string(),
+            read_on: Some(read_on.to_string()),
             note: note.clone(),
         })
     }
@@ -317,7 +317,7 @@ pub fn sheet(
     }
 
     if let Some(t) = &resolved.threshold {
-        let mut lines = vec![w.line(
+        let mut line = w.line(
             "layout.income_line",
             &params([
                 ("people", t.household_size.to_string()),
@@ -326,7 +326,15 @@ pub fn sheet(
             ]),
             false,
             t.verify,
-        )];
+        );
+        // The assegno-sociale table records no read date.
+        line.operator = Some(Operator {
+            source: t.source.clone(),
+            official: resolved.threshold_official,
+            read_on: None,
+            note: t.note.clone(),
+        });
+        let mut lines = vec![line];
         if t.provisional {
             lines.push(w.plain("layout.income_provisional", &none));
         }
@@ -628,12 +636,10 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
             doc.paragraph(&format!("* {t}"), lang, small)?;
         }
     }
+    // The check date in Italian only: a date reads the same in every language, and a second script line
+    // would cost the Urdu renewal its 80 KB budget.
     doc.space(1.5);
-    let small = Style::body().size(7.0);
-    doc.paragraph(&sheet.checked_on.italian, &it, small)?;
-    if let Some((t, l)) = other(&sheet.checked_on, lang) {
-        doc.paragraph(t, l, small)?;
-    }
+    doc.paragraph(&sheet.checked_on.italian, &it, Style::body().size(7.0))?;
     Ok(doc.render()?)
 }
 

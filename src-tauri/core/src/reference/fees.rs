@@ -221,6 +221,8 @@ pub struct Threshold {
     pub provisional: bool,
     pub verify: bool,
     pub source: String,
+    /// The year row's note (why it is to verify), for the operator.
+    pub note: Option<String>,
 }
 
 /// Both tables, loaded once at start-up.
@@ -456,6 +458,7 @@ impl FeeTables {
             provisional: row.provisional,
             verify: row.verify,
             source: row.source.clone(),
+            note: row.note.clone(),
         })
     }
 

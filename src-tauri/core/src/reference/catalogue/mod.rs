@@ -373,6 +373,8 @@ pub struct ResolvedChecklist {
     pub total_cents: i64,
     /// Present when the procedure has an income requirement and the table covers the year.
     pub threshold: Option<Threshold>,
+    /// The threshold's source is an official page.
+    pub threshold_official: bool,
     pub verify: bool,
     pub source: String,
     pub checked_on: ReadOn,

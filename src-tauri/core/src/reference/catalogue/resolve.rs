@@ -189,6 +189,9 @@ impl Catalogue {
             fees: fee_lines,
             slips,
             total_cents,
+            threshold_official: threshold
+                .as_ref()
+                .is_some_and(|t| self.is_official(&t.source)),
             threshold,
             verify: procedure.verify,
             source: procedure.source.clone(),
