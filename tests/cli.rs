@@ -80,8 +80,8 @@ fn catalogue_report_lists_procedures_by_check_date_with_flagged_and_unofficial_l
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("Procedures: "), "{out}");
     assert!(
-        out.contains("% with a read date"),
-        "shares of dated rows: {out}"
+        out.contains("with a read date (100%)"),
+        "every row is dated: {out}"
     );
     let first_procedure = out.lines().find(|l| l.contains(" (checked ")).unwrap();
     assert!(
