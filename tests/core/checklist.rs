@@ -500,4 +500,20 @@ fn the_applicants_paper_shows_no_internal_marker_and_the_operator_sees_why_a_lin
         "{text}"
     );
     assert!(!text.contains("Reading") && !text.contains(&note[..20]));
+
+    // A procedure flagged as a whole (review M3: two routes) tells the operator both, off the paper.
+    let request = Request {
+        selection: Selection {
+            procedure: "conversione_stagionale_subordinato",
+            variant: None,
+            duration: None,
+        },
+        language: "en",
+        italian_only: false,
+    };
+    let sheet = checklist::for_case(&register, case.id, &request, clock().today).unwrap();
+    assert!(sheet
+        .operator_note
+        .as_deref()
+        .is_some_and(|n| n.contains("Mod. VB") && n.contains("kit")));
 }

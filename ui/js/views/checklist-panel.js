@@ -26,6 +26,7 @@ function sheetHtml(sheet) {
   const line = (l) => html`<li class="${l.check ? 'checklist-check' : 'checklist-plain'}" data-checklist-line>
       <div>${l.italian}${l.verify ? ' *' : ''}</div>${other(l)}${operator(l)}</li>`;
   return html`<article class="checklist-preview border rounded p-3" data-checklist-preview>
+    ${sheet.operatorNote ? html`<div class="alert alert-warning small py-2" data-checklist-operator-note>${t('checklist.flagged')}: ${sheet.operatorNote}</div>` : ''}
     ${sheet.header.map((l) => html`<div class="small">${l.italian}</div>`)}
     <h3 class="h5 mt-2 mb-0">${sheet.title.italian}</h3>${other(sheet.title)}
     ${sheet.sections.map(

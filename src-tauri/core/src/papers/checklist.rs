@@ -98,6 +98,9 @@ pub struct Sheet {
     pub verify: bool,
     /// When the procedure's data was last checked, printed small at the end.
     pub checked_on: Line,
+    /// For the operator's preview only, never printed: why the procedure itself is flagged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_note: Option<String>,
 }
 
 /// A date as precise as it is known, the Italian way: `05/12/2026`, `12/2026` or `2026`.
@@ -394,6 +397,7 @@ pub fn sheet(
             "layout.checked_on",
             &params([("date", read_on_text(resolved.checked_on))]),
         ),
+        operator_note: resolved.maintainer_note.clone(),
     }
 }
 

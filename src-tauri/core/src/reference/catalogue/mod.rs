@@ -378,6 +378,8 @@ pub struct ResolvedChecklist {
     pub verify: bool,
     pub source: String,
     pub checked_on: ReadOn,
+    /// Why the procedure itself is flagged (e.g. both routes of a conflict), for the operator.
+    pub maintainer_note: Option<String>,
 }
 
 /// Every procedure and group, validated.

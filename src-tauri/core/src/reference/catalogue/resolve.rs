@@ -196,6 +196,7 @@ impl Catalogue {
             verify: procedure.verify,
             source: procedure.source.clone(),
             checked_on: procedure.checked_on,
+            maintainer_note: procedure.maintainer_note.clone(),
         })
     }
 }
