@@ -1,6 +1,7 @@
 //! The `mixite` command line on real data folders: `audit-verify` signs in as a responsabile (the
 //! passphrase from the environment, never the command line) and reports an intact trail, or the first
-//! broken entry with exit code 2 after the file was edited behind the app's back.
+//! broken entry with exit code 2 after the file was edited behind the app's back; `catalogue-report`
+//! lists the bundled catalogue's check dates, flagged and unofficial-only lines.
 
 use std::process::Command;
 
@@ -71,4 +72,34 @@ fn audit_verify_reports_an_intact_trail_then_the_first_edited_entry() {
     let (code, out) = mixite(&verify, DEMO_PASSPHRASE);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("broken at=3"), "{out}");
+}
+
+#[test]
+fn catalogue_report_lists_procedures_by_check_date_with_flagged_and_unofficial_lines() {
+    let (code, out) = mixite(&["catalogue-report"], "");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("Procedures: "), "{out}");
+    assert!(
+        out.contains("with a read date (100%)"),
+        "every row is dated: {out}"
+    );
+    let first_procedure = out.lines().find(|l| l.contains(" (checked ")).unwrap();
+    assert!(
+        first_procedure.contains("(checked 12/2026"),
+        "oldest check first: {first_procedure}"
+    );
+    assert!(out.contains("  * "), "flagged lines with their reason");
+    assert!(out.contains("  ~ "), "unofficial-only lines");
+
+    let (code, json) = mixite(&["catalogue-report", "--json"], "");
+    assert_eq!(code, 0, "{json}");
+    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let procedures = report["procedures"].as_array().unwrap();
+    assert!(procedures
+        .iter()
+        .any(|p| p["id"] == "familiare_cittadino_ue"));
+    assert_eq!(
+        report["lines"]["rows"], report["lines"]["withReadOn"],
+        "every document and note row has a read date"
+    );
 }

@@ -851,6 +851,77 @@ fn a_procedure_that_needs_a_variant_says_so_in_words_and_paths_never_reach_the_v
 }
 
 #[test]
+fn the_operator_picks_the_permit_length_sees_why_lines_are_flagged_and_the_responsabile_gets_the_catalogue_report(
+) {
+    let app = app();
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    let options = invoke(&app, "checklist_options", json!({ "caseId": case["id"] })).unwrap();
+    let renewal = options["procedures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "rinnovo_lavoro_subordinato")
+        .unwrap();
+    assert_eq!(
+        renewal["band"], "le_2y",
+        "the procedure's default band is offered"
+    );
+    assert!(
+        renewal["bands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["id"] == "le_1y" && b["label"] == "permesso oltre 3 mesi e fino a 1 anno"),
+        "the bands come labelled in Italian: {renewal}"
+    );
+
+    let sheet = invoke(
+        &app,
+        "checklist_preview",
+        json!({ "args": { "caseId": case["id"], "paper": { "kind": "checklist", "options": {
+            "procedure": "rinnovo_lavoro_subordinato", "duration": "le_1y", "language": "en" } } } }),
+    )
+    .unwrap();
+    let lines: Vec<&Value> = sheet["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["lines"].as_array().unwrap())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["italian"] == "Importo del bollettino del richiedente: € 70,46"),
+        "the band the operator picked sets the bollettino"
+    );
+    let flagged = lines.iter().find(|l| l["verify"] == true).unwrap();
+    assert!(
+        flagged["operator"]["source"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("http")),
+        "a flagged line carries its source for the operator: {flagged}"
+    );
+    assert!(sheet["checkedOn"]["italian"]
+        .as_str()
+        .unwrap()
+        .starts_with("Informazioni verificate: "));
+
+    let report = invoke(&app, "catalogue_report", json!({})).unwrap();
+    let procedures = report["procedures"].as_array().unwrap();
+    assert!(procedures.len() > 30, "every procedure is reported");
+    assert!(
+        report["texts"][procedures[0]["title"].as_str().unwrap()].is_string(),
+        "titles come in Italian"
+    );
+    colleague_takes_over(&app);
+    let refused = invoke(&app, "catalogue_report", json!({})).unwrap_err();
+    assert_eq!(
+        refused["code"], "not_allowed",
+        "the responsabile's screen: {refused}"
+    );
+}
+
+#[test]
 fn the_viewer_gets_a_private_copy_outside_the_data_folder_removed_when_the_session_locks_or_ends() {
     use tauri::Manager;
     let app = app();

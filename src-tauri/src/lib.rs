@@ -131,6 +131,7 @@ pub fn setup<R: tauri::Runtime>(
             commands::audit::audit_case,
             commands::audit::audit_verify,
             commands::audit::audit_export,
+            commands::catalogue::catalogue_report,
             commands::archive::archive_drives,
             commands::archive::archive_export,
             commands::archive::archive_import,

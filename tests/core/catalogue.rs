@@ -494,8 +494,14 @@ fn a_minor_and_a_conversion_are_exempt_from_the_contribution() {
     let duplicate = resolve_with("duplicato_permesso", Some("furto"), &case);
     let line = fee(&duplicate, "contributo").unwrap();
     assert!(
-        line.exempt && line.verify,
-        "[CONFLICT] duplicato: exempt per one source, flagged to verify"
+        line.exempt && !line.verify,
+        "the duplicate of a valid permit is exempt (DM 5 May 2017; review 2026-12 closed the conflict)"
+    );
+    case.current_permit.expiry_date = "2026-01-31".into();
+    let duplicate = resolve_with("duplicato_permesso", Some("furto"), &case);
+    assert!(
+        !fee(&duplicate, "contributo").unwrap().exempt,
+        "the duplicate of an expired permit pays the contribution"
     );
 }
 
@@ -697,4 +703,293 @@ fn paperwork_outside_the_permit_channels_does_not_borrow_the_cases_motivo() {
         "a kit procedure without its own request takes the case's"
     );
     assert!(family_minor.motivo_in_force);
+}
+
+// ------------------------------------------------------------ corrections of the December 2026 review
+
+/// The worker alone (no household), current permit valid until 10 Jan 2027, on the counter's day.
+fn alone() -> CaseData {
+    let mut case = worker();
+    case.household.clear();
+    case
+}
+
+fn resolve_for(
+    procedure: &str,
+    variant: Option<&str>,
+    duration: Option<&str>,
+    case: &CaseData,
+) -> ResolvedChecklist {
+    let (catalogue, reference, fees) = tables();
+    catalogue
+        .checklist(
+            &Selection {
+                procedure,
+                variant,
+                duration,
+            },
+            case,
+            &reference,
+            &fees,
+            clock().today,
+        )
+        .expect("the checklist resolves")
+}
+
+#[test]
+fn the_bollettino_follows_the_permit_length_the_operator_picks() {
+    // Review H1: €30.46 card + €40 (up to 1 year) or €50 (up to 2 years) on one bollettino.
+    let slip = |duration| {
+        let checklist = resolve_for("rinnovo_lavoro_subordinato", None, Some(duration), &alone());
+        assert_eq!(
+            checklist.slips.len(),
+            1,
+            "one bollettino for card and contribution"
+        );
+        checklist.slips[0].cents
+    };
+    assert_eq!(
+        slip("le_1y"),
+        7046,
+        "1-year work renewal: €70.46 on the bollettino"
+    );
+    assert_eq!(
+        slip("le_2y"),
+        8046,
+        "2-year work renewal: €80.46 on the bollettino"
+    );
+
+    let student = resolve_for(
+        "iscrizione_ssn_volontaria",
+        None,
+        Some("studente"),
+        &alone(),
+    );
+    assert_eq!(
+        (
+            fee(&student, "ssn_volontaria").unwrap().subtotal_cents,
+            student.total_cents
+        ),
+        (70000, 70000),
+        "a student's voluntary SSN enrolment is €700"
+    );
+}
+
+#[test]
+fn every_procedure_costs_its_hand_computed_total() {
+    // Totals computed by hand from assets/reference/fees.toml on 26 Nov 2026 (bollo €16, card €30.46,
+    // contribution €40/€50/€100, postal fee €30, citizenship €250, voluntary SSN €2,000), for one adult
+    // applicant alone whose current permit is valid (or a 15-year-old for the minors' procedures).
+    // Not computed by the code under test: a change of amounts or exemptions must change this table.
+    let mut minor = alone();
+    minor.applicant.birth_date = "2011-02-01".into();
+    let adult = alone();
+    let cases: [(&str, Option<&str>, &CaseData, i64); 37] = [
+        ("rinnovo_lavoro_subordinato", None, &adult, 12646), // 16 + 30.46 + 50 + 30
+        ("rinnovo_lavoro_autonomo", None, &adult, 12646),
+        ("rinnovo_attesa_occupazione", None, &adult, 11646), // 16 + 30.46 + 40 + 30
+        ("rinnovo_famiglia", None, &adult, 12646),
+        ("rinnovo_famiglia_minore", None, &minor, 7646), // minor: no contribution
+        ("rinnovo_studio", None, &adult, 11646),
+        ("rinnovo_asilo", None, &adult, 7646), // asylum: no contribution
+        ("ue_lungo_periodo_rilascio", None, &adult, 17646), // 16 + 30.46 + 100 + 30
+        ("ue_lungo_periodo_aggiornamento", None, &adult, 7646), // aggiornamento: exempt
+        ("famiglia_convivente_italiano", None, &adult, 9646), // Questura: no postal fee
+        ("familiare_cittadino_ue", None, &adult, 4646), // review H4: 16 + 30.46, no contribution
+        ("protezione_sussidiaria", None, &adult, 4646),
+        (
+            "protezione_speciale",
+            Some("decisione_commissione"),
+            &adult,
+            4646,
+        ),
+        ("cure_mediche", Some("art36"), &adult, 4646),
+        ("minore_eta", None, &minor, 4646),
+        (
+            "conversione_minore_eta_18",
+            Some("verso_studio"),
+            &adult,
+            7646,
+        ), // valid permit: exempt
+        (
+            "conversione_studio_lavoro",
+            Some("studio_a_subordinato"),
+            &adult,
+            9246,
+        ), // 16 + 16 + 30.46 + 30
+        ("conversione_stagionale_subordinato", None, &adult, 7646),
+        (
+            "conversione_subordinato_autonomo",
+            Some("verso_autonomo"),
+            &adult,
+            7646,
+        ),
+        (
+            "conversione_famiglia_lavoro",
+            Some("famiglia_a_lavoro"),
+            &adult,
+            7646,
+        ),
+        ("conversione_non_consentite", None, &adult, 0),
+        ("aggiornamento_indirizzo", None, &adult, 7646),
+        ("aggiornamento_passaporto", None, &adult, 7646),
+        ("aggiornamento_figlio", Some("nato_in_italia"), &adult, 7646),
+        ("aggiornamento_dati_anagrafici", None, &adult, 7646),
+        ("aggiornamento_foto", None, &adult, 7646),
+        ("duplicato_permesso", Some("smarrimento"), &adult, 7646), // valid permit: exempt
+        ("duplicato_carta", Some("furto"), &adult, 7646),
+        ("comunicazione_ospitalita", None, &adult, 0),
+        ("idoneita_alloggiativa", None, &adult, 1600),
+        ("iscrizione_anagrafica", None, &adult, 0),
+        ("rinnovo_dimora_abituale", None, &adult, 0),
+        ("iscrizione_ssn", None, &adult, 0),
+        ("iscrizione_ssn_volontaria", None, &adult, 200000),
+        ("nulla_osta_ricongiungimento", None, &adult, 1600), // review L2: the €16 bollo counts
+        ("cittadinanza", Some("residenza"), &adult, 26600),  // 250 + 16
+        ("cittadinanza", Some("matrimonio"), &adult, 26600),
+    ];
+    let (catalogue, _, _) = tables();
+    for p in catalogue.procedures() {
+        assert!(
+            cases.iter().any(|(id, ..)| *id == p.id),
+            "procedure {} has no hand-computed total here",
+            p.id
+        );
+    }
+    for (procedure, variant, case, expected) in cases {
+        let checklist = resolve_for(procedure, variant, None, case);
+        assert_eq!(
+            checklist.total_cents, expected,
+            "{procedure} {variant:?}: total"
+        );
+    }
+}
+
+#[test]
+fn refugee_sponsors_are_not_asked_for_income_or_housing_and_others_need_two_years() {
+    // Review C1/C2: the sponsor's current permit decides (data: `current_motivo` conditions).
+    let texts = |c: &ResolvedChecklist| -> Vec<String> {
+        c.documents
+            .iter()
+            .chain(&c.notes)
+            .map(|l| l.text.clone())
+            .collect()
+    };
+    let worker_sponsor = resolve_for("nulla_osta_ricongiungimento", None, None, &alone());
+    let t = texts(&worker_sponsor);
+    for key in [
+        "doc.idoneita_alloggiativa",
+        "doc.sponsor_income",
+        "note.ricongiungimento_2_years",
+    ] {
+        assert!(t.iter().any(|x| x == key), "a worker sponsor gets {key}");
+    }
+    assert!(
+        worker_sponsor.threshold.is_some(),
+        "a worker sponsor has an income threshold"
+    );
+
+    for refugee_motivo in ["07", "Q-PROT-SUSS"] {
+        let mut refugee = alone();
+        refugee.current_permit.motivo_code = refugee_motivo.into();
+        let checklist = resolve_for("nulla_osta_ricongiungimento", None, None, &refugee);
+        let t = texts(&checklist);
+        for key in [
+            "doc.idoneita_alloggiativa",
+            "doc.sponsor_income",
+            "note.ricongiungimento_2_years",
+            "note.income_family",
+        ] {
+            assert!(!t.iter().any(|x| x == key), "{refugee_motivo}: no {key}");
+        }
+        assert!(
+            t.iter().any(|x| x == "note.ricongiungimento_protection"),
+            "{refugee_motivo}: the art. 29-bis note"
+        );
+        assert_eq!(
+            checklist.threshold, None,
+            "{refugee_motivo}: no income threshold"
+        );
+    }
+}
+
+#[test]
+fn a_conversion_is_exempt_only_while_the_current_permit_is_valid_and_stays_flagged() {
+    // Review H3 [conflict]: exempt if the permit is still valid, flagged with both readings.
+    let valid = resolve_for(
+        "conversione_subordinato_autonomo",
+        Some("verso_autonomo"),
+        None,
+        &alone(),
+    );
+    let line = fee(&valid, "contributo").unwrap();
+    assert!(line.exempt && line.verify, "valid permit: exempt, flagged");
+    assert!(
+        line.note
+            .as_deref()
+            .is_some_and(|n| n.contains("Reading 1") && n.contains("Reading 2")),
+        "the operator sees both readings"
+    );
+
+    let mut expired = alone();
+    expired.current_permit.expiry_date = "2026-10-01".into();
+    let checklist = resolve_for(
+        "conversione_subordinato_autonomo",
+        Some("verso_autonomo"),
+        None,
+        &expired,
+    );
+    let line = fee(&checklist, "contributo").unwrap();
+    assert_eq!(
+        (line.exempt, line.subtotal_cents),
+        (false, 5000),
+        "expired: pays €50"
+    );
+}
+
+#[test]
+fn protection_holders_asking_for_the_eu_long_term_permit_get_a_flagged_exemption() {
+    // Review H5: an exemption keyed on the current permit, flagged (conflict).
+    let mut refugee = alone();
+    refugee.current_permit.motivo_code = "07".into();
+    let checklist = resolve_for("ue_lungo_periodo_rilascio", None, None, &refugee);
+    let line = fee(&checklist, "contributo").unwrap();
+    assert!(line.exempt && line.verify);
+    let worker = resolve_for("ue_lungo_periodo_rilascio", None, None, &alone());
+    assert_eq!(fee(&worker, "contributo").unwrap().subtotal_cents, 10000);
+}
+
+#[test]
+fn every_line_knows_when_its_source_was_read_and_how_strong_it_is() {
+    let (catalogue, ..) = tables();
+    for p in catalogue.procedures() {
+        assert!(
+            p.checked_on.year >= 2026,
+            "{}: checked by this team in 2026 or later",
+            p.id
+        );
+        for row in p.documents.iter().chain(&p.notes) {
+            assert!(row.read_on.year >= 2026, "{} {}: read_on", p.id, row.text);
+            assert_eq!(
+                row.official,
+                catalogue.is_official(&row.source),
+                "strength is derived from the URL"
+            );
+        }
+    }
+    assert!(catalogue.is_official("https://prefettura.interno.gov.it/it/node/643983"));
+    assert!(catalogue.is_official("https://www.comune.lucca.it/cambio-residenza"));
+    assert!(catalogue
+        .is_official("https://informastranieri.comune.parma.it/news/2024-01-03/it-IT/x.aspx"));
+    assert!(!catalogue.is_official("https://stranieriinitalia.it/normativa-immigrazione/x"));
+    assert!(!catalogue.is_official("https://notinterno.gov.it.example.com/x"));
+}
+
+#[test]
+fn a_read_on_date_more_precise_than_known_or_malformed_is_refused_on_its_line() {
+    let (text, line, message) =
+        load_kit_lavoro(&KIT_LAVORO.replacen("read_on = \"2026\"", "read_on = \"2026-13\"", 1));
+    assert_eq!(text, "assets/procedures/kit_lavoro.toml");
+    assert_eq!(line, line_of(KIT_LAVORO, "read_on = \"2026\""));
+    assert!(message.contains("read_on"), "{message}");
 }

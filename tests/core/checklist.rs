@@ -420,6 +420,36 @@ fn the_only_if_working_qualifier_ends_with_one_colon_in_every_language() {
 }
 
 #[test]
+fn the_bollettino_line_follows_the_permit_length_the_operator_picks() {
+    // Issue 13 §1 (review H1): a 1-year work renewal prints €70.46 on the bollettino line, a 2-year one
+    // €80.46 (card €30.46 + contribution €40 or €50).
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    for (duration, expected) in [
+        ("le_1y", "Importo del bollettino del richiedente: € 70,46"),
+        ("le_2y", "Importo del bollettino del richiedente: € 80,46"),
+    ] {
+        let request = Request {
+            selection: Selection {
+                duration: Some(duration),
+                ..renewal()
+            },
+            language: "en",
+            italian_only: false,
+        };
+        let sheet = checklist::for_case(&register, case.id, &request, clock().today).unwrap();
+        assert!(
+            sheet
+                .sections
+                .iter()
+                .flat_map(|s| &s.lines)
+                .any(|l| l.italian == expected),
+            "{duration}: {expected}"
+        );
+    }
+}
+
+#[test]
 fn amounts_stay_italian_and_readers_of_the_decimal_point_get_a_legend_under_the_title() {
     let (_dir, mut register) = temp_register();
     let case = create(&mut register, worker());
@@ -442,4 +472,125 @@ fn amounts_stay_italian_and_readers_of_the_decimal_point_get_a_legend_under_the_
             "{language}: the total the Italian way:\n{text}"
         );
     }
+}
+
+#[test]
+fn the_applicants_paper_shows_no_internal_marker_and_the_operator_sees_why_a_line_is_flagged() {
+    // Issue 13 §3 and translation review C7: [CHECK]/[CONFLICT] and the office's doubts stay off the
+    // paper; the preview carries them, for the operator, beside the flagged line.
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let forbidden = [
+        "CHECK",
+        "CONFLICT",
+        "erificare se",
+        "erificare quale",
+        "erificare con la Questura",
+        "secondo alcune fonti",
+        "secondo varie fonti",
+        "Reading 1",
+    ];
+    let mut flagged = 0;
+    for procedure in register.catalogue().procedures() {
+        let variants: Vec<Option<&str>> = if procedure.variants.is_empty() {
+            vec![None]
+        } else {
+            procedure
+                .variants
+                .iter()
+                .map(|v| Some(v.as_str()))
+                .collect()
+        };
+        for variant in variants {
+            let request = Request {
+                selection: Selection {
+                    procedure: &procedure.id,
+                    variant,
+                    duration: None,
+                },
+                language: "en",
+                italian_only: false,
+            };
+            let sheet = checklist::for_case(&register, case.id, &request, clock().today).unwrap();
+            let lines = sheet
+                .header
+                .iter()
+                .chain([&sheet.title, &sheet.checked_on])
+                .chain(sheet.sections.iter().flat_map(|s| s.lines.iter()));
+            for line in lines {
+                for text in [Some(line.italian.as_str()), line.other.as_deref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    for f in forbidden {
+                        assert!(
+                            !text.contains(f),
+                            "{}: printed {f:?} in {text}",
+                            procedure.id
+                        );
+                    }
+                }
+                if line.verify {
+                    flagged += 1;
+                    assert!(
+                        line.operator.is_some(),
+                        "{}: a flagged line tells the operator why: {}",
+                        procedure.id,
+                        line.italian
+                    );
+                }
+            }
+            assert!(
+                sheet
+                    .checked_on
+                    .italian
+                    .starts_with("Informazioni verificate: "),
+                "{}: the check date is printed",
+                procedure.id
+            );
+        }
+    }
+    assert!(flagged > 0, "the catalogue has flagged lines to show");
+
+    // On paper: the check date, and none of the operator's notes.
+    let request = Request {
+        selection: Selection {
+            procedure: "conversione_subordinato_autonomo",
+            variant: Some("verso_autonomo"),
+            duration: None,
+        },
+        language: "en",
+        italian_only: false,
+    };
+    let sheet = checklist::for_case(&register, case.id, &request, clock().today).unwrap();
+    let note = sheet
+        .sections
+        .iter()
+        .flat_map(|s| &s.lines)
+        .filter_map(|l| l.operator.as_ref()?.note.clone())
+        .find(|n| n.contains("Reading 2"))
+        .expect("the preview shows both readings of the conversion's contribution");
+    let lang = Lang::try_from(register.reference().language("en").unwrap()).unwrap();
+    let text = pdftotext(&checklist::pdf(&fonts(), &sheet, &lang).unwrap());
+    assert!(
+        text.contains("Informazioni verificate: 05/12/2026"),
+        "{text}"
+    );
+    assert!(!text.contains("Reading") && !text.contains(&note[..20]));
+
+    // A procedure flagged as a whole (review M3: two routes) tells the operator both, off the paper.
+    let request = Request {
+        selection: Selection {
+            procedure: "conversione_stagionale_subordinato",
+            variant: None,
+            duration: None,
+        },
+        language: "en",
+        italian_only: false,
+    };
+    let sheet = checklist::for_case(&register, case.id, &request, clock().today).unwrap();
+    assert!(sheet
+        .operator_note
+        .as_deref()
+        .is_some_and(|n| n.contains("Mod. VB") && n.contains("kit")));
 }

@@ -120,6 +120,7 @@ export const auditList = (filter, offset, limit) => call('audit_list', { filter,
 export const auditVerify = () => call('audit_verify');
 export const auditExport = (filter) => call('audit_export', { filter });
 export const auditCase = (caseId) => call('audit_case', { caseId });
+export const catalogueReport = () => call('catalogue_report');
 
 // Retention and the applicant's rights (ARCHITECTURE.md, "Retention and the applicant's rights"). A Policy is
 // { periods: [{ purpose, anchor, months, defaultMonths, overridden, minMonths, maxMonths, basis, source,

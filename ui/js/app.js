@@ -19,9 +19,10 @@ import * as usb from './views/usb.js';
 import * as operators from './views/operators.js';
 import * as audit from './views/audit.js';
 import * as retention from './views/retention.js';
+import * as catalogue from './views/catalogue.js';
 
 // #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew · #/usb · #/usb/12,15 (export)
-// #/operators · #/audit · #/retention  (a responsabile's)
+// #/operators · #/audit · #/retention · #/catalogue  (a responsabile's)
 const ROUTES = [
   [/^#?\/?$/, () => ['list', casesList, {}]],
   [/^#\/new$/, () => ['form', caseForm, { mode: 'new' }]],
@@ -31,6 +32,7 @@ const ROUTES = [
   [/^#\/operators$/, () => ['operators', operators, {}]],
   [/^#\/audit$/, () => ['audit', audit, {}]],
   [/^#\/retention$/, () => ['retention', retention, {}]],
+  [/^#\/catalogue$/, () => ['catalogue', catalogue, {}]],
 ];
 
 const header = document.querySelector('[data-app-header]');

@@ -1,11 +1,13 @@
 //! `mixite`: the command-line companion of Sportello Mixitè. It owns argument parsing and dispatch to
-//! `seed` (demo data) and `bench` (search, write and size figures); every rule and every write goes
+//! `seed` (demo data), `bench` (search, write and size figures) and `catalogue-report` (the catalogue's
+//! check dates and source strength); every rule and every write goes
 //! through `mixite-core`, and every folder is opened as the app opens it, signed in (`sign_in`). It must not reach into the database behind the core's back except for the
 //! read-only sampling and size queries of the benchmarks, and it must never be pointed at a folder
 //! holding real applicants' data for `seed` or `bench write` (both add invented cases).
 
 mod audit;
 mod bench;
+mod catalogue;
 mod seed;
 mod sign_in;
 
@@ -56,6 +58,13 @@ enum Command {
         #[arg(long)]
         operator: String,
     },
+    /// The procedure catalogue for the responsabile: procedures by last check date, flagged lines
+    /// (with the reason), lines resting only on unofficial pages. Reads no data folder.
+    CatalogueReport {
+        /// The report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure the register.
     Bench {
         #[command(subcommand)]
@@ -95,6 +104,7 @@ fn main() -> ExitCode {
             append,
         } => seed::run(&data_dir, count, seed, today, append),
         Command::Bench { what } => bench::run(what),
+        Command::CatalogueReport { json } => catalogue::report(json),
         Command::AuditVerify { data_dir, operator } => match audit::verify(&data_dir, &operator) {
             Ok(code) => return code,
             Err(e) => Err(e),

@@ -17,7 +17,8 @@ fn label(action: &str, locale: &str) -> String {
     t!(format!("audit.action.{action}"), locale = locale).to_string()
 }
 
-fn responsabile(actor: &Actor) -> mixite_core::Result<()> {
+/// Refuses an operator who is not a responsabile (the audit trail and the catalogue report are theirs).
+pub(crate) fn responsabile(actor: &Actor) -> mixite_core::Result<()> {
     if actor.is_responsabile() {
         Ok(())
     } else {

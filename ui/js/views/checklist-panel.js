@@ -13,15 +13,27 @@ import { field, readForm, showErrors, clearErrors } from '../forms.js';
 function sheetHtml(sheet) {
   const other = (line) =>
     line.other ? html`<div class="checklist-other" dir="${sheet.dir}" lang="${sheet.language}">${line.other}</div>` : '';
+  // For the operator only (never printed): a flagged or weakly sourced line says why, with the source,
+  // its strength and when it was read; for a conflict the note gives both readings.
+  const operator = (l) => {
+    const o = l.operator;
+    if (!o || (!l.verify && o.official)) return '';
+    return html`<div class="small text-muted border-start ps-2 mt-1" data-checklist-operator>
+      ${l.verify ? html`<strong>${t('checklist.flagged')}</strong> · ` : ''}${o.official ? t('checklist.official') : t('checklist.unofficial')}
+      ${o.readOn ? html` · ${t('checklist.read_on', { date: o.readOn })}` : ''}${o.note ? html`<div>${o.note}</div>` : ''}
+      <div class="text-break">${o.source}</div></div>`;
+  };
   const line = (l) => html`<li class="${l.check ? 'checklist-check' : 'checklist-plain'}" data-checklist-line>
-      <div>${l.italian}${l.verify ? ' *' : ''}</div>${other(l)}</li>`;
+      <div>${l.italian}${l.verify ? ' *' : ''}</div>${other(l)}${operator(l)}</li>`;
   return html`<article class="checklist-preview border rounded p-3" data-checklist-preview>
+    ${sheet.operatorNote ? html`<div class="alert alert-warning small py-2" data-checklist-operator-note>${t('checklist.flagged')}: ${sheet.operatorNote}</div>` : ''}
     ${sheet.header.map((l) => html`<div class="small">${l.italian}</div>`)}
     <h3 class="h5 mt-2 mb-0">${sheet.title.italian}</h3>${other(sheet.title)}
     ${sheet.sections.map(
       (s) => html`<h4 class="h6 mt-3 mb-1 border-bottom">${s.heading.italian}${s.heading.other ? html` · <span dir="${sheet.dir}">${s.heading.other}</span>` : ''}</h4>
         <ul class="list-unstyled mb-0">${s.lines.map(line)}</ul>`,
     )}
+    <div class="small mt-2" data-checklist-checked-on>${sheet.checkedOn.italian}</div>
   </article>`;
 }
 
@@ -293,6 +305,7 @@ export async function mountChecklist(slot, caseId) {
       <div class="row">
         ${field({ name: 'procedure', label: t('checklist.procedure'), kind: 'select', options: procedureOptions, value: first?.id, col: 'col-12' })}
         ${field({ name: 'variant', label: t('checklist.variant'), kind: 'select', options: [], col: 'col-md-6' })}
+        ${field({ name: 'duration', label: t('checklist.duration'), kind: 'select', options: [], col: 'col-md-6' })}
         ${field({ name: 'language', label: t('checklist.language'), kind: 'select', options: languageOptions, value: language, col: 'col-md-6' })}
       </div>
       <div class="form-check mb-2">
@@ -328,19 +341,26 @@ export async function mountChecklist(slot, caseId) {
   const status = $(slot, '[data-checklist-status]');
   const output = $(slot, '[data-checklist-output]');
   const variant = form.elements.namedItem('variant');
+  const duration = form.elements.namedItem('duration');
 
-  function fillVariants() {
-    const p = options.procedures.find((x) => x.id === form.elements.namedItem('procedure').value);
-    const variants = p ? p.variants : [];
-    variant.replaceChildren(
-      ...[{ id: '', label: t('form.choose') }, ...variants].map((v) => {
+  const choices = (select, list, first, chosen) => {
+    select.replaceChildren(
+      ...[...first, ...list].map((v) => {
         const o = document.createElement('option');
         o.value = v.id;
         o.textContent = v.label;
+        o.selected = v.id === chosen;
         return o;
       }),
     );
-    variant.disabled = variants.length === 0;
+    select.disabled = list.length === 0;
+  };
+  // The variant, and the band of the banded fee: the requested permit's length decides the contribution
+  // (and the bollettino), the payer decides the voluntary SSN amount; the procedure's default is preselected.
+  function fillVariants() {
+    const p = options.procedures.find((x) => x.id === form.elements.namedItem('procedure').value);
+    choices(variant, p ? p.variants : [], [{ id: '', label: t('form.choose') }], '');
+    choices(duration, p ? p.bands : [], [], p ? p.band : null);
   }
   fillVariants();
   form.elements.namedItem('procedure').addEventListener('change', fillVariants);
@@ -378,7 +398,7 @@ export async function mountChecklist(slot, caseId) {
       options: {
         procedure: form.elements.namedItem('procedure').value,
         variant: variant.value || null,
-        duration: null,
+        duration: duration.value || null,
         language: form.elements.namedItem('language').value,
         italianOnly: $(form, '[data-italian-only]').checked,
       },

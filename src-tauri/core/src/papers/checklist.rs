@@ -15,7 +15,8 @@ use crate::error::{Error, FieldCode, FieldError, Missing, Result};
 use crate::model::CaseView;
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, PrintError, Style};
 use crate::papers::wording::Preface;
-use crate::reference::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
+use crate::reference::catalogue::{FeeLine, ResolvedChecklist, ResolvedLine, Selection};
+use crate::reference::data::ReadOn;
 use crate::register::choices::LanguageChoice;
 use crate::register::Register;
 
@@ -39,6 +40,43 @@ pub struct Line {
     pub check: bool,
     /// Marked "to verify" in the data.
     pub verify: bool,
+    /// For the operator's preview only, never printed: where the line comes from, how strong that is,
+    /// and the reason it is flagged (both readings of a conflict).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<Operator>,
+}
+
+/// What the operator's screen shows beside a catalogue line (never on the applicant's paper).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Operator {
+    pub source: String,
+    /// The source is an official page (Questura, Prefettura, Poste, Ministero, Regione, Comune, …).
+    pub official: bool,
+    /// When the source was read (`2026`, `2026-12`, `2026-12-05`), where the table records it.
+    pub read_on: Option<String>,
+    /// Why the line is flagged; for a conflict, both readings.
+    pub note: Option<String>,
+}
+
+impl Operator {
+    fn of(
+        source: &str,
+        official: bool,
+        read_on: ReadOn,
+        note: &Option<String>,
+    ) -> Option<Operator> {
+        Some(Operator {
+            source: source.to_string(),
+            official,
+            read_on: Some(read_on.to_string()),
+            note: note.clone(),
+        })
+    }
+
+    fn of_fee(fee: &FeeLine) -> Option<Operator> {
+        Operator::of(&fee.source, fee.official, fee.read_on, &fee.note)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,6 +101,20 @@ pub struct Sheet {
     /// Under the title: the Italian office names explained and the mark of an unreviewed translation
     /// (`wording::Preface`); empty on the Italian-only copy.
     pub preface: Preface,
+    /// When the procedure's data was last checked, printed small at the end.
+    pub checked_on: Line,
+    /// For the operator's preview only, never printed: why the procedure itself is flagged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_note: Option<String>,
+}
+
+/// A date as precise as it is known, the Italian way: `05/12/2026`, `12/2026` or `2026`.
+pub fn read_on_text(date: ReadOn) -> String {
+    match (date.month, date.day) {
+        (Some(m), Some(d)) => format!("{d:02}/{m:02}/{:04}", date.year),
+        (Some(m), None) => format!("{m:02}/{:04}", date.year),
+        _ => format!("{:04}", date.year),
+    }
 }
 
 /// `1234567` → `12.345,67`: amounts are written the Italian way in both languages, so the applicant's line
@@ -130,6 +182,7 @@ impl Writer<'_> {
             other: self.other.map(|lang| text(key, lang, params)),
             check,
             verify,
+            operator: None,
         }
     }
 
@@ -141,6 +194,7 @@ impl Writer<'_> {
     /// for every language, so no translation runs the qualifier into the line.
     fn resolved(&self, row: &ResolvedLine, check: bool) -> Line {
         let mut line = self.line(&row.text, &row.params, check, row.verify);
+        line.operator = Operator::of(&row.source, row.official, row.read_on, &row.note);
         if let Some(q) = &row.qualifier {
             let prefix = self.plain(q, &BTreeMap::new());
             line.italian = format!("{}{QUALIFIER_SEPARATOR}{}", prefix.italian, line.italian);
@@ -229,6 +283,7 @@ pub fn sheet(
                     }),
                     check: false,
                     verify: fee.verify,
+                    operator: Operator::of_fee(fee),
                 }
             } else {
                 let numbers = |lang: &str| {
@@ -244,6 +299,7 @@ pub fn sheet(
                     other: w.other.map(|l| text("layout.fee_line", l, &numbers(l))),
                     check: true,
                     verify: fee.verify,
+                    operator: Operator::of_fee(fee),
                 }
             };
             lines.push(line);
@@ -254,6 +310,7 @@ pub fn sheet(
                     other: w.other.map(|l| text("layout.how_to_pay", l, &how(l))),
                     check: false,
                     verify: false,
+                    operator: None,
                 });
             }
         }
@@ -261,6 +318,14 @@ pub fn sheet(
             "layout.total",
             &params([("total", euros(resolved.total_cents))]),
         ));
+        // What the applicant's own bollettino carries (the card and the contribution together), the
+        // figure the Poste clerk asks for.
+        for slip in &resolved.slips {
+            lines.push(w.plain(
+                "layout.slip_applicant",
+                &params([("amount", euros(slip.cents))]),
+            ));
+        }
         sections.push(Section {
             heading: w.plain("layout.fees", &none),
             lines,
@@ -268,7 +333,7 @@ pub fn sheet(
     }
 
     if let Some(t) = &resolved.threshold {
-        let mut lines = vec![w.line(
+        let mut line = w.line(
             "layout.income_line",
             &params([
                 ("people", t.household_size.to_string()),
@@ -277,7 +342,15 @@ pub fn sheet(
             ]),
             false,
             t.verify,
-        )];
+        );
+        // The assegno-sociale table records no read date.
+        line.operator = Some(Operator {
+            source: t.source.clone(),
+            official: resolved.threshold_official,
+            read_on: None,
+            note: t.note.clone(),
+        });
+        let mut lines = vec![line];
         if t.provisional {
             lines.push(w.plain("layout.income_provisional", &none));
         }
@@ -334,6 +407,11 @@ pub fn sheet(
         sections,
         verify,
         preface: Preface::default(),
+        checked_on: w.plain(
+            "layout.checked_on",
+            &params([("date", read_on_text(resolved.checked_on))]),
+        ),
+        operator_note: resolved.maintainer_note.clone(),
     }
 }
 
@@ -355,6 +433,11 @@ pub struct ProcedureChoice {
     pub label: String,
     pub variants: Vec<Choice>,
     pub variant_required: bool,
+    /// The bands of the procedure's banded fee (the requested permit's length for the contribution,
+    /// the payer for voluntary SSN), for the operator to pick; empty if none.
+    pub bands: Vec<Choice>,
+    /// The band used when the operator picks none (the procedure's `contribution_band`).
+    pub band: Option<String>,
     pub channel: String,
     /// The procedure the case asks for (offered first).
     pub matches: bool,
@@ -399,6 +482,17 @@ pub fn options(register: &Register, case_id: i64, today: NaiveDate) -> Result<Op
                 })
                 .collect(),
             variant_required: p.variant_required,
+            bands: p
+                .fees
+                .iter()
+                .filter_map(|f| register.fees().fee(f))
+                .flat_map(|f| &f.bands)
+                .map(|b| Choice {
+                    id: b.id.clone(),
+                    label: title(&b.label),
+                })
+                .collect(),
+            band: p.contribution_band.clone(),
             channel: p.channel.clone(),
             matches: p.matches(&case.data.request),
         })
@@ -575,6 +669,10 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
             doc.paragraph(&format!("* {t}"), lang, small)?;
         }
     }
+    // The check date in Italian only: a date reads the same in every language, and a second script line
+    // would cost the Urdu renewal its 80 KB budget.
+    doc.space(1.5);
+    doc.paragraph(&sheet.checked_on.italian, &it, Style::body().size(7.0))?;
     Ok(doc.render()?)
 }
 

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use toml::Spanned;
 
 use crate::error::Result;
-use crate::reference::data::{check_source, data_error, line_of, parse_toml};
+use crate::reference::data::{check_source, data_error, line_of, parse_toml, read_on, ReadOn};
 use crate::reference::PROCEDURES;
 
 const FEES: (&str, &str) = (
@@ -55,6 +55,8 @@ pub struct Amount {
     pub valid_to: Option<NaiveDate>,
     pub source: String,
     pub source_date: Option<NaiveDate>,
+    /// When the source was read (a day, a month or a year: see `ReadOn`).
+    pub read_on: ReadOn,
     /// The brief marks the figure [CHECK] or [CONFLICT].
     pub verify: bool,
     pub note: Option<String>,
@@ -86,22 +88,47 @@ pub struct Exempt {
     pub request: Option<String>,
     /// `Some(true)`: the applicant is under 18 on the case's date.
     pub minor: Option<bool>,
+    /// The motivo of the case's current permit is one of these (empty: any). Exemptions that depend
+    /// on who the applicant already is (a protection holder asking for another permit).
+    pub current_motivo: Vec<String>,
+    /// `Some(true)`: the case's current permit is still valid on the day (its expiry date is not
+    /// before it); an unknown expiry date does not match. The DM exempts the conversion of a valid permit.
+    pub current_valid: Option<bool>,
     /// Text key printed next to the exempt line.
     pub reason: String,
     pub source: String,
+    pub read_on: ReadOn,
     pub verify: bool,
+    /// For the operator (why `verify`, both readings of a conflict); never printed.
     pub note: Option<String>,
     /// Line of the row in fees.toml (for cross-checks made by the catalogue).
     #[serde(skip)]
     pub line: usize,
 }
 
+/// What an exempt row is matched against.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExemptCase<'a> {
+    /// Motivo and request in effect (the procedure's, else the case's).
+    pub motivo: &'a str,
+    pub request: &'a str,
+    /// The applicant is under 18 on the day.
+    pub minor: bool,
+    /// The motivo of the case's current permit ("" if none).
+    pub current_motivo: &'a str,
+    /// The case's current permit is still valid on the day.
+    pub current_valid: bool,
+}
+
 impl Exempt {
-    /// Whether the row applies to a case with this motivo, request and applicant age.
-    pub fn applies(&self, motivo: &str, request: &str, minor: bool) -> bool {
-        self.motivo.as_deref().is_none_or(|m| m == motivo)
-            && self.request.as_deref().is_none_or(|r| r == request)
-            && self.minor.is_none_or(|m| m == minor)
+    /// Whether the row applies to the case.
+    pub fn applies(&self, case: &ExemptCase) -> bool {
+        self.motivo.as_deref().is_none_or(|m| m == case.motivo)
+            && self.request.as_deref().is_none_or(|r| r == case.request)
+            && self.minor.is_none_or(|m| m == case.minor)
+            && (self.current_motivo.is_empty()
+                || self.current_motivo.iter().any(|m| m == case.current_motivo))
+            && self.current_valid.is_none_or(|v| v == case.current_valid)
     }
 }
 
@@ -114,6 +141,9 @@ pub struct Fee {
     /// Text key: how and where it is paid.
     pub how: String,
     pub per: Per,
+    /// Fees with the same `slip` are paid together on one bollettino (the card and the contribution):
+    /// the checklist prints the applicant's total for that slip.
+    pub slip: Option<String>,
     /// Dated amounts of a fee without bands.
     pub amounts: Vec<Amount>,
     /// Bands, each with dated amounts (a fee has either amounts or bands).
@@ -127,10 +157,8 @@ impl Fee {
     }
 
     /// The first exempt row that applies, if any.
-    pub fn exemption(&self, motivo: &str, request: &str, minor: bool) -> Option<&Exempt> {
-        self.exempt
-            .iter()
-            .find(|e| e.applies(motivo, request, minor))
+    pub fn exemption(&self, case: &ExemptCase) -> Option<&Exempt> {
+        self.exempt.iter().find(|e| e.applies(case))
     }
 }
 
@@ -193,6 +221,8 @@ pub struct Threshold {
     pub provisional: bool,
     pub verify: bool,
     pub source: String,
+    /// The year row's note (why it is to verify), for the operator.
+    pub note: Option<String>,
 }
 
 /// Both tables, loaded once at start-up.
@@ -268,10 +298,16 @@ impl FeeTables {
             let mut exempt = Vec::new();
             for e in f.exempt {
                 let line = line_of(fees.1, e.reason.span().start);
-                if e.motivo.is_none() && e.request.is_none() && e.minor.is_none() {
+                if e.motivo.is_none()
+                    && e.request.is_none()
+                    && e.minor.is_none()
+                    && e.current_motivo.is_empty()
+                    && e.current_valid.is_none()
+                {
                     return Err(at(
                         e.reason.span(),
-                        "exempt row needs motivo, request or minor".into(),
+                        "exempt row needs motivo, request, minor, current_motivo or current_valid"
+                            .into(),
                     ));
                 }
                 if let Some(request) = &e.request {
@@ -283,13 +319,17 @@ impl FeeTables {
                     }
                 }
                 check_source(fees, &e.source)?;
+                let read = read_on(fees, &e.read_on)?;
                 text_keys.push((e.reason.get_ref().clone(), line));
                 exempt.push(Exempt {
                     motivo: e.motivo.map(Spanned::into_inner),
                     request: e.request.map(Spanned::into_inner),
                     minor: e.minor,
+                    current_motivo: e.current_motivo,
+                    current_valid: e.current_valid,
                     reason: e.reason.into_inner(),
                     source: e.source.into_inner(),
+                    read_on: read,
                     verify: e.verify,
                     note: e.note,
                     line,
@@ -300,6 +340,7 @@ impl FeeTables {
                 label: f.label.into_inner(),
                 how: f.how.into_inner(),
                 per: f.per,
+                slip: f.slip,
                 amounts: fee_amounts,
                 bands,
                 exempt,
@@ -417,6 +458,7 @@ impl FeeTables {
             provisional: row.provisional,
             verify: row.verify,
             source: row.source.clone(),
+            note: row.note.clone(),
         })
     }
 
@@ -444,6 +486,8 @@ struct RawFee {
     how: Spanned<String>,
     per: Per,
     #[serde(default)]
+    slip: Option<String>,
+    #[serde(default)]
     amount: Vec<RawAmount>,
     #[serde(default)]
     band: Vec<RawBand>,
@@ -470,6 +514,7 @@ struct RawAmount {
     source: Spanned<String>,
     #[serde(default)]
     source_date: Option<NaiveDate>,
+    read_on: Spanned<String>,
     #[serde(default)]
     verify: bool,
     #[serde(default)]
@@ -485,8 +530,13 @@ struct RawExempt {
     request: Option<Spanned<String>>,
     #[serde(default)]
     minor: Option<bool>,
+    #[serde(default)]
+    current_motivo: Vec<String>,
+    #[serde(default)]
+    current_valid: Option<bool>,
     reason: Spanned<String>,
     source: Spanned<String>,
+    read_on: Spanned<String>,
     #[serde(default)]
     verify: bool,
     #[serde(default)]
@@ -556,12 +606,14 @@ fn amounts(file: (&str, &str), rows: Vec<RawAmount>) -> Result<Vec<Amount>> {
             }
         }
         check_source(file, &r.source)?;
+        let read = read_on(file, &r.read_on)?;
         out.push(Amount {
             cents: r.cents.into_inner(),
             valid_from: from,
             valid_to: r.valid_to,
             source: r.source.into_inner(),
             source_date: r.source_date,
+            read_on: read,
             verify: r.verify,
             note: r.note,
         });

@@ -14,6 +14,12 @@ impl Catalogue {
         fees: &FeeTables,
     ) -> Result<Catalogue> {
         let texts = Texts::load(locales)?;
+        let hosts = OfficialHosts::bundled()?;
+        let context = Context {
+            texts: &texts,
+            reference,
+            hosts: &hosts,
+        };
         texts.require(locales[0].0, QUALIFIER_IF_WORKING, 0, false)?;
         check_fee_tables(fees, reference, &texts)?;
 
@@ -43,8 +49,8 @@ impl Catalogue {
                     ));
                 }
                 let mut uses = Vec::new();
-                let documents = rows(*source, g.document, &texts, &mut uses)?;
-                let notes = rows(*source, g.note, &texts, &mut uses)?;
+                let documents = rows(*source, g.document, &context, &mut uses)?;
+                let notes = rows(*source, g.note, &context, &mut uses)?;
                 let variants = GroupVariants {
                     file: source.0.to_string(),
                     uses,
@@ -71,7 +77,7 @@ impl Catalogue {
                     let message = format!("duplicate procedure id {}", p.id.get_ref());
                     return Err(data_error(source, p.id.span(), message));
                 }
-                let procedure = procedure(source, p, &texts, reference, fees, &groups)?;
+                let procedure = procedure(source, p, &context, fees, &groups)?;
                 index.insert(procedure.id.clone(), procedures.len());
                 procedures.push(procedure);
             }
@@ -80,6 +86,7 @@ impl Catalogue {
             procedures,
             groups: groups.into_iter().map(|(id, (g, _))| (id, g)).collect(),
             index,
+            hosts,
         })
     }
 }
@@ -121,6 +128,8 @@ struct RawProcedure {
     #[serde(default)]
     variant_required: Option<Spanned<bool>>,
     income: Income,
+    #[serde(default)]
+    income_when: Option<Spanned<String>>,
     fees: Vec<Spanned<String>>,
     #[serde(default)]
     contribution_band: Option<Spanned<String>>,
@@ -129,6 +138,9 @@ struct RawProcedure {
     source: Spanned<String>,
     #[serde(default)]
     source_date: Option<NaiveDate>,
+    checked_on: Spanned<String>,
+    #[serde(default)]
+    envelope: bool,
     #[serde(default)]
     verify: bool,
     /// For maintainers, never printed (`note` is the array of printed note rows).
@@ -149,10 +161,18 @@ struct RawRow {
     source: Spanned<String>,
     #[serde(default)]
     source_date: Option<NaiveDate>,
+    read_on: Spanned<String>,
     #[serde(default)]
     verify: bool,
     #[serde(default)]
     note: Option<String>,
+}
+
+/// What rows and procedures are checked against.
+struct Context<'a> {
+    texts: &'a Texts,
+    reference: &'a Reference,
+    hosts: &'a OfficialHosts,
 }
 
 /// The variant conditions used by a group's lines: every procedure including the group must offer them.
@@ -185,7 +205,7 @@ fn check_id(source: Source, id: &Spanned<String>) -> Result<()> {
 fn rows(
     source: Source,
     raw: Vec<RawRow>,
-    texts: &Texts,
+    context: &Context,
     variant_uses: &mut Vec<(String, usize)>,
 ) -> Result<Vec<Row>> {
     let mut out = Vec::new();
@@ -204,14 +224,31 @@ fn rows(
             let at = r.when.as_ref().map_or(r.text.span(), |w| w.span());
             variant_uses.push((v.to_string(), line_of(source.1, at.start)));
         }
+        if let Some(code) = when
+            .motivi()
+            .iter()
+            .find(|c| context.reference.motivo(c).is_none())
+        {
+            let at = r.when.as_ref().map_or(r.text.span(), |w| w.span());
+            return Err(data_error(
+                source,
+                at,
+                format!("unknown motivo {code} in a condition"),
+            ));
+        }
         let line = line_of(source.1, r.text.span().start);
-        texts.require(source.0, r.text.get_ref(), line, when.per_person())?;
+        context
+            .texts
+            .require(source.0, r.text.get_ref(), line, when.per_person())?;
         check_source(source, &r.source)?;
+        let read = read_on(source, &r.read_on)?;
         out.push(Row {
             text: r.text.into_inner(),
             when,
+            official: context.hosts.is_official(r.source.get_ref()),
             source: r.source.into_inner(),
             source_date: r.source_date,
+            read_on: read,
             verify: r.verify,
             note: r.note,
         });
@@ -222,11 +259,11 @@ fn rows(
 fn procedure(
     source: Source,
     p: RawProcedure,
-    texts: &Texts,
-    reference: &Reference,
+    context: &Context,
     fees: &FeeTables,
     groups: &HashMap<String, (Group, GroupVariants)>,
 ) -> Result<Procedure> {
+    let (texts, reference) = (context.texts, context.reference);
     let id = p.id.get_ref().clone();
     let at = |span: std::ops::Range<usize>, message: String| data_error(source, span, message);
     let line = |span: std::ops::Range<usize>| line_of(source.1, span.start);
@@ -316,10 +353,13 @@ fn procedure(
         if fee_ids.contains(f.get_ref()) {
             return Err(at(f.span(), format!("fee {} listed twice", f.get_ref())));
         }
-        if fee.per == Per::Envelope && channel != "kit" {
+        if fee.per == Per::Envelope && channel != "kit" && !p.envelope {
             return Err(at(
                 f.span(),
-                format!("fee {} is per envelope: kit procedures only", f.get_ref()),
+                format!(
+                    "fee {} is per envelope: kit procedures (or envelope = true) only",
+                    f.get_ref()
+                ),
             ));
         }
         if !fee.bands.is_empty() {
@@ -377,10 +417,39 @@ fn procedure(
         include.push(g.get_ref().clone());
     }
 
+    let income_when = match &p.income_when {
+        None => None,
+        Some(w) => {
+            let when = Condition::parse(w.get_ref())
+                .filter(|c| {
+                    !c.per_person() && c.variant().is_none_or(|v| variants.iter().any(|x| x == v))
+                })
+                .ok_or_else(|| {
+                    at(
+                        w.span(),
+                        format!("unknown or per-person condition {}", w.get_ref()),
+                    )
+                })?;
+            if let Some(code) = when.motivi().iter().find(|c| reference.motivo(c).is_none()) {
+                return Err(at(
+                    w.span(),
+                    format!("unknown motivo {code} in a condition"),
+                ));
+            }
+            if p.income == Income::NoRequirement {
+                return Err(at(
+                    w.span(),
+                    "income_when without an income requirement".into(),
+                ));
+            }
+            Some(when)
+        }
+    };
     check_source(source, &p.source)?;
+    let checked_on = read_on(source, &p.checked_on)?;
     let mut uses = Vec::new();
-    let documents = rows(source, p.document, texts, &mut uses)?;
-    let notes = rows(source, p.note, texts, &mut uses)?;
+    let documents = rows(source, p.document, context, &mut uses)?;
+    let notes = rows(source, p.note, context, &mut uses)?;
     if let Some((v, at_line)) = uses.iter().find(|(v, _)| !variants.contains(v)) {
         return Err(Error::Data {
             file: source.0.to_string(),
@@ -402,11 +471,14 @@ fn procedure(
         variants,
         variant_required,
         income: p.income,
+        income_when,
         fees: fee_ids,
         contribution_band: p.contribution_band.map(Spanned::into_inner),
         include,
         source: p.source.into_inner(),
         source_date: p.source_date,
+        checked_on,
+        envelope: p.envelope,
         verify: p.verify,
         maintainer_note: p.maintainer_note,
         documents,
@@ -425,8 +497,9 @@ fn check_fee_tables(fees: &FeeTables, reference: &Reference, texts: &Texts) -> R
         for e in &fee.exempt {
             if let Some(code) = e
                 .motivo
-                .as_deref()
-                .filter(|c| reference.motivo(c).is_none())
+                .iter()
+                .chain(&e.current_motivo)
+                .find(|c| reference.motivo(c).is_none())
             {
                 return Err(Error::Data {
                     file: file.to_string(),

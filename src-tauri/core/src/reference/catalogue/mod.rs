@@ -8,9 +8,11 @@
 //! a locale), or read the clock (`today` is a parameter).
 
 mod load;
+mod report;
 mod resolve;
 
 pub use load::{parse_locale, Strings};
+pub use report::{CatalogueReport, ProcedureReport, ReportLine, RowCounts};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -19,7 +21,9 @@ use toml::Spanned;
 
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseData;
-use crate::reference::data::{check_source, data_error, line_of, parse_toml};
+use crate::reference::data::{
+    check_source, data_error, line_of, parse_toml, read_on, OfficialHosts, ReadOn,
+};
 use crate::reference::fees::{FeeTables, Household, Per, Threshold};
 use crate::reference::{Reference, PROCEDURES};
 
@@ -104,6 +108,12 @@ pub enum Condition {
     IfRenewal,
     /// The request is a first issue.
     IfFirstIssue,
+    /// `current_motivo:<code>,<code>`: the case's current permit has one of these motivi (the sponsor
+    /// of a reunification is a refugee, …).
+    CurrentMotivo(Vec<String>),
+    /// `not_current_motivo:<code>,<code>`: the case's current permit has none of these motivi (an empty
+    /// motivo counts as none of them).
+    NotCurrentMotivo(Vec<String>),
 }
 
 impl Condition {
@@ -115,6 +125,23 @@ impl Condition {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
             .then(|| id.to_string())
         };
+        let motivi = |list: &str| {
+            let codes: Vec<String> = list.split(',').map(|c| c.trim().to_string()).collect();
+            codes
+                .iter()
+                .all(|c| {
+                    !c.is_empty()
+                        && c.chars()
+                            .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-')
+                })
+                .then_some(codes)
+        };
+        if let Some(list) = s.strip_prefix("current_motivo:") {
+            return motivi(list).map(Condition::CurrentMotivo);
+        }
+        if let Some(list) = s.strip_prefix("not_current_motivo:") {
+            return motivi(list).map(Condition::NotCurrentMotivo);
+        }
         Some(match s {
             "always" => Condition::Always,
             "per_child_under_14" => Condition::PerChildUnder14,
@@ -134,6 +161,14 @@ impl Condition {
                 }
             }
         })
+    }
+
+    /// The motivo codes a `current_motivo` condition names (checked against the reference table).
+    fn motivi(&self) -> &[String] {
+        match self {
+            Condition::CurrentMotivo(m) | Condition::NotCurrentMotivo(m) => m,
+            _ => &[],
+        }
     }
 
     fn variant(&self) -> Option<&str> {
@@ -173,8 +208,13 @@ pub struct Row {
     pub when: Condition,
     pub source: String,
     pub source_date: Option<NaiveDate>,
+    /// When the source was read (a day, a month or a year: see `ReadOn`).
+    pub read_on: ReadOn,
+    /// The source is an official page (derived from its host: `assets/reference/sources.toml`).
+    pub official: bool,
     pub verify: bool,
-    /// For maintainers; never printed.
+    /// For the operator and maintainers (why `verify`, both readings of a conflict); never printed on
+    /// the applicant's paper, shown in the operator's preview.
     pub note: Option<String>,
 }
 
@@ -207,6 +247,8 @@ pub struct Procedure {
     /// The operator must pick one of `variants`.
     pub variant_required: bool,
     pub income: Income,
+    /// When the income requirement applies (e.g. not for a sponsor who is a refugee); `None` = always.
+    pub income_when: Option<Condition>,
     /// Fee ids of `fees.toml`, in printing order.
     pub fees: Vec<String>,
     /// Default band of the procedure's banded fee (the contribution's permit duration).
@@ -215,6 +257,11 @@ pub struct Procedure {
     pub include: Vec<String>,
     pub source: String,
     pub source_date: Option<NaiveDate>,
+    /// When this team last checked the procedure against the brief and the content review.
+    pub checked_on: ReadOn,
+    /// The procedure ends with a postal-kit envelope though it is not filed by kit (study → work: after
+    /// the Sportello Unico's positive outcome the worker sends the kit), so per-envelope fees apply.
+    pub envelope: bool,
     pub verify: bool,
     /// For maintainers (why `verify`); never printed.
     pub maintainer_note: Option<String>,
@@ -258,6 +305,10 @@ pub struct ResolvedLine {
     pub qualifier: Option<String>,
     pub verify: bool,
     pub source: String,
+    pub read_on: ReadOn,
+    pub official: bool,
+    /// For the operator (why `verify`, both readings); never printed.
+    pub note: Option<String>,
 }
 
 /// One fee line of the checklist.
@@ -282,6 +333,22 @@ pub struct FeeLine {
     /// The amount or the exemption is marked [CHECK]/[CONFLICT].
     pub verify: bool,
     pub source: String,
+    pub read_on: ReadOn,
+    pub official: bool,
+    /// For the operator (why `verify`, both readings); never printed.
+    pub note: Option<String>,
+    /// Paid on the same bollettino as the other lines with this slip.
+    pub slip: Option<String>,
+}
+
+/// What the applicant pays on one bollettino that carries several fees (the card and the contribution).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Slip {
+    pub id: String,
+    /// The applicant's own bollettino: one of each fee on it that is due (children's cards are paid on
+    /// their own bollettini).
+    pub cents: i64,
 }
 
 /// A procedure resolved for one case on one day. Language-independent: texts are keys.
@@ -302,11 +369,17 @@ pub struct ResolvedChecklist {
     pub documents: Vec<ResolvedLine>,
     pub notes: Vec<ResolvedLine>,
     pub fees: Vec<FeeLine>,
+    pub slips: Vec<Slip>,
     pub total_cents: i64,
     /// Present when the procedure has an income requirement and the table covers the year.
     pub threshold: Option<Threshold>,
+    /// The threshold's source is an official page.
+    pub threshold_official: bool,
     pub verify: bool,
     pub source: String,
+    pub checked_on: ReadOn,
+    /// Why the procedure itself is flagged (e.g. both routes of a conflict), for the operator.
+    pub maintainer_note: Option<String>,
 }
 
 /// Every procedure and group, validated.
@@ -315,6 +388,8 @@ pub struct Catalogue {
     procedures: Vec<Procedure>,
     groups: HashMap<String, Group>,
     index: HashMap<String, usize>,
+    /// Which source hosts are official (for the fee lines' strength).
+    hosts: OfficialHosts,
 }
 
 impl Catalogue {
@@ -351,5 +426,10 @@ impl Catalogue {
 
     pub fn group(&self, id: &str) -> Option<&Group> {
         self.groups.get(id)
+    }
+
+    /// Whether a source URL is an official page.
+    pub fn is_official(&self, url: &str) -> bool {
+        self.hosts.is_official(url)
     }
 }

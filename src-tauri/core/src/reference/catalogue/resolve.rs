@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::error::{FieldCode, Missing};
+use crate::reference::fees::ExemptCase;
 
 impl Catalogue {
     /// Resolves `selection` for `case` on `today`: the lines that apply (per-person lines repeated with
@@ -47,10 +48,23 @@ impl Catalogue {
         };
         let request = from_case(&procedure.request, &case.request.procedure);
         let motivo = from_case(&procedure.motivo, &case.request.motivo_code);
+        let current = &case.current_permit;
         let situation = Situation {
             variant,
             request: request.as_deref(),
             people: &people,
+            current_motivo: current.motivo_code.trim(),
+        };
+        // A permit is valid through its expiry date; an expiry date that does not parse is not known
+        // to be valid.
+        let current_valid = NaiveDate::parse_from_str(current.expiry_date.trim(), "%Y-%m-%d")
+            .is_ok_and(|expiry| today <= expiry);
+        let exempt_case = ExemptCase {
+            motivo: motivo.as_deref().unwrap_or(""),
+            request: request.as_deref().unwrap_or(""),
+            minor: people.applicant_minor(),
+            current_motivo: current.motivo_code.trim(),
+            current_valid,
         };
 
         let mut documents = Vec::new();
@@ -88,11 +102,7 @@ impl Catalogue {
             let Some(amount) = fees.amount_on(id, band, today).filter(|a| a.cents > 0) else {
                 continue;
             };
-            let exemption = fee.exemption(
-                motivo.as_deref().unwrap_or(""),
-                request.as_deref().unwrap_or(""),
-                people.applicant_minor(),
-            );
+            let exemption = fee.exemption(&exempt_case);
             let count = match fee.per {
                 Per::ApplicantOver14 => u32::from(people.applicant_age.is_none_or(|a| a >= 14)),
                 Per::Card => 1 + people.children_under_14().count() as u32,
@@ -125,11 +135,32 @@ impl Catalogue {
                 exempt_reason: exemption.map(|e| e.reason.clone()),
                 verify: amount.verify || exemption.is_some_and(|e| e.verify),
                 source: exemption.map_or(&amount.source, |e| &e.source).clone(),
+                read_on: exemption.map_or(amount.read_on, |e| e.read_on),
+                official: self.is_official(exemption.map_or(&amount.source, |e| &e.source)),
+                note: exemption.map_or(&amount.note, |e| &e.note).clone(),
+                slip: fee.slip.clone(),
             });
         }
         let total_cents = fee_lines.iter().map(|l| l.subtotal_cents).sum();
+        // The applicant's own bollettino: one unit of each fee on the slip that is due.
+        let mut slips: Vec<Slip> = Vec::new();
+        for line in fee_lines.iter().filter(|l| !l.exempt) {
+            let Some(id) = &line.slip else { continue };
+            match slips.iter_mut().find(|s| &s.id == id) {
+                Some(slip) => slip.cents += line.unit_cents,
+                None => slips.push(Slip {
+                    id: id.clone(),
+                    cents: line.unit_cents,
+                }),
+            }
+        }
 
+        let income_applies = procedure
+            .income_when
+            .as_ref()
+            .is_none_or(|c| c.holds(&situation));
         let threshold = match procedure.income {
+            _ if !income_applies => None,
             Income::NoRequirement => None,
             Income::Applicant => fees.threshold(today.year(), Household::default()),
             Income::Household => fees.threshold(
@@ -156,10 +187,16 @@ impl Catalogue {
             documents,
             notes,
             fees: fee_lines,
+            slips,
             total_cents,
+            threshold_official: threshold
+                .as_ref()
+                .is_some_and(|t| self.is_official(&t.source)),
             threshold,
             verify: procedure.verify,
             source: procedure.source.clone(),
+            checked_on: procedure.checked_on,
+            maintainer_note: procedure.maintainer_note.clone(),
         })
     }
 }
@@ -229,6 +266,29 @@ struct Situation<'a> {
     variant: Option<&'a str>,
     request: Option<&'a str>,
     people: &'a People,
+    /// Motivo of the case's current permit ("" if none).
+    current_motivo: &'a str,
+}
+
+impl Condition {
+    /// Whether a condition that prints a line at most once holds (per-person conditions print once per
+    /// person: see `resolve`; `if_working` always prints, with its qualifier).
+    fn holds(&self, s: &Situation) -> bool {
+        match self {
+            Condition::Always | Condition::IfWorking => true,
+            Condition::Variant(v) => s.variant == Some(v.as_str()),
+            Condition::NotVariant(v) => s.variant != Some(v.as_str()),
+            Condition::PerChildUnder14 | Condition::IfChildrenUnder14 => {
+                s.people.children_under_14().next().is_some()
+            }
+            Condition::PerMember14Plus => s.people.members_14_plus().next().is_some(),
+            Condition::IfHousehold => !s.people.members.is_empty(),
+            Condition::IfRenewal => s.request == Some("rinnovo"),
+            Condition::IfFirstIssue => s.request == Some("rilascio"),
+            Condition::CurrentMotivo(m) => m.iter().any(|c| c == s.current_motivo),
+            Condition::NotCurrentMotivo(m) => !m.iter().any(|c| c == s.current_motivo),
+        }
+    }
 }
 
 fn resolve(rows: &[Row], s: &Situation, out: &mut Vec<ResolvedLine>) {
@@ -239,35 +299,20 @@ fn resolve(rows: &[Row], s: &Situation, out: &mut Vec<ResolvedLine>) {
             qualifier: qualifier.map(str::to_string),
             verify: row.verify,
             source: row.source.clone(),
+            read_on: row.read_on,
+            official: row.official,
+            note: row.note.clone(),
         };
         let named = |m: &Member| BTreeMap::from([("name".to_string(), m.name.clone())]);
         match &row.when {
-            Condition::Always => out.push(line(BTreeMap::new(), None)),
-            Condition::Variant(v) if s.variant == Some(v.as_str()) => {
-                out.push(line(BTreeMap::new(), None))
-            }
-            Condition::NotVariant(v) if s.variant != Some(v.as_str()) => {
-                out.push(line(BTreeMap::new(), None))
-            }
             Condition::PerChildUnder14 => {
                 out.extend(s.people.children_under_14().map(|m| line(named(m), None)))
             }
             Condition::PerMember14Plus => {
                 out.extend(s.people.members_14_plus().map(|m| line(named(m), None)))
             }
-            Condition::IfChildrenUnder14 if s.people.children_under_14().next().is_some() => {
-                out.push(line(BTreeMap::new(), None))
-            }
-            Condition::IfHousehold if !s.people.members.is_empty() => {
-                out.push(line(BTreeMap::new(), None))
-            }
             Condition::IfWorking => out.push(line(BTreeMap::new(), Some(QUALIFIER_IF_WORKING))),
-            Condition::IfRenewal if s.request == Some("rinnovo") => {
-                out.push(line(BTreeMap::new(), None))
-            }
-            Condition::IfFirstIssue if s.request == Some("rilascio") => {
-                out.push(line(BTreeMap::new(), None))
-            }
+            once if once.holds(s) => out.push(line(BTreeMap::new(), None)),
             _ => {}
         }
     }
