@@ -528,10 +528,11 @@ fn the_check_catches_the_tamil_and_sinhala_flip_and_a_dropped_number_or_negation
         [format!("{key}: numbers [\"1040\"] dropped")]
     );
     let mut damaged = read("checklist", "fr");
-    let key = "checklist.next.sixty_days";
+    // "Le fototessere non vanno nella busta": a translation that puts them in is caught.
+    let key = "checklist.note.photos_at_questura";
     damaged.insert(
         key.into(),
-        "Demandez le renouvellement 60 jours avant; 60 jours après.".into(),
+        "Mettez les photos d'identité dans l'enveloppe pour la Questura.".into(),
     );
     assert_eq!(
         keeping_problems(&italian, "fr", &damaged),
