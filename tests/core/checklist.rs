@@ -207,7 +207,7 @@ fn every_procedure_prints_in_every_translated_language_with_glyphs_for_every_lin
     let (_dir, mut register) = temp_register();
     let case = create(&mut register, worker());
     let fonts = fonts();
-    let languages = checklist::available_languages();
+    let languages = register.texts().languages();
     assert!(languages.contains(&"it".to_string()) && languages.contains(&"en".to_string()));
     for procedure in register.catalogue().procedures() {
         let variant = procedure.variants.first().map(String::as_str);

@@ -34,10 +34,11 @@ use crate::clock::Clock;
 use crate::error::{ConflictCode, Error, FieldCode, FieldError, Result};
 use crate::exchange::archive::canonical_uuid;
 use crate::model::{CaseView, Permit};
-use crate::papers::checklist::{available_languages, params, text};
+use crate::papers::checklist::params;
 use crate::papers::folder::{self, PRINT_DIR};
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
 use crate::reference::catalogue::{parse_locale, Strings};
+use crate::reference::content::Texts as ChecklistTexts;
 use crate::reference::text::italian_date;
 use crate::register::audit::{self, Action, Detail, Filter};
 use crate::register::operators::Actor;
@@ -91,6 +92,8 @@ impl Texts {
 
 /// The languages a paper speaks (see the module doc).
 struct Voice {
+    /// The checklist texts of the content in force (step kinds, the statement of rights).
+    checklist: ChecklistTexts,
     it: Texts,
     /// English beside the Italian: the applicant's own language, or standing in for it.
     en: Option<Texts>,
@@ -117,6 +120,7 @@ impl Voice {
         let en_lang = Lang::new("en", "Latn", "ltr")?;
         if known.code == "it" {
             return Ok(Voice {
+                checklist: register.texts().clone(),
                 it,
                 en: None,
                 en_lang,
@@ -124,10 +128,11 @@ impl Voice {
                 stand_in: None,
             });
         }
-        let own = (known.code != "en" && available_languages().contains(&known.code))
+        let own = (known.code != "en" && register.texts().has(&known.code))
             .then(|| Lang::try_from(known).map(|lang| (known.code.clone(), lang)))
             .transpose()?;
         Ok(Voice {
+            checklist: register.texts().clone(),
             it,
             en: Some(Texts::load("en")?),
             en_lang,
@@ -178,16 +183,11 @@ impl Voice {
         values: &BTreeMap<String, String>,
         style: Style,
     ) -> Result<()> {
-        let italian = text(key, "it", values);
+        let text = |lang: &str| self.checklist.text(key, lang, values);
+        let italian = text("it");
         match (&self.own, &self.en) {
-            (Some((code, lang)), _) => {
-                doc.parallel(&italian, Some((&text(key, code, values), lang)), style)?
-            }
-            (None, Some(_)) => doc.parallel(
-                &italian,
-                Some((&text(key, "en", values), &self.en_lang)),
-                style,
-            )?,
+            (Some((code, lang)), _) => doc.parallel(&italian, Some((&text(code), lang)), style)?,
+            (None, Some(_)) => doc.parallel(&italian, Some((&text("en"), &self.en_lang)), style)?,
             (None, None) => doc.paragraph(&italian, &Lang::italian(), style)?,
         }
         Ok(())
@@ -217,25 +217,31 @@ impl Voice {
 
 /// An A4 document (`page`) headed, on every page, with the Comune, the case number and the day.
 fn document<'f>(
+    register: &Register,
     fonts: &'f FontLibrary,
     page: PageSetup,
     number: &str,
     today: NaiveDate,
 ) -> Result<Document<'f>> {
-    let setup = page.headed(format!(
-        "{} · {} · {}",
-        text("layout.comune", "it", &none()),
-        text(
-            "layout.case_number",
-            "it",
-            &params([("number", number.to_string())])
-        ),
-        text(
-            "layout.date",
-            "it",
-            &params([("date", today.format("%d/%m/%Y").to_string())])
-        )
-    ));
+    let text = |key: &str, lang: &str, values: &BTreeMap<String, String>| {
+        register.texts().text(key, lang, values)
+    };
+    let setup = page
+        .footed(register.content().stamp.footer())
+        .headed(format!(
+            "{} · {} · {}",
+            text("layout.comune", "it", &none()),
+            text(
+                "layout.case_number",
+                "it",
+                &params([("number", number.to_string())])
+            ),
+            text(
+                "layout.date",
+                "it",
+                &params([("date", today.format("%d/%m/%Y").to_string())])
+            )
+        ));
     Ok(Document::new(fonts, setup)?)
 }
 
@@ -287,7 +293,7 @@ pub fn render_access_report(
     let case = register.get(case_id, today)?;
     let retention = register.case_retention(case_id, today)?;
     let policy = register.retention_policy()?;
-    let mut doc = document(fonts, PageSetup::a4(), &case.number, today)?;
+    let mut doc = document(register, fonts, PageSetup::a4(), &case.number, today)?;
     Report {
         register,
         voice: &voice,
@@ -578,23 +584,18 @@ impl Report<'_> {
                 let label = v.label("labels.step.correction")?;
                 doc.paragraph(&format!("{when} — {label}"), &Lang::italian(), body.bold())?;
             } else {
-                let italian = format!(
-                    "{when} — {}",
-                    text(&format!("receipt.step.{}", step.kind), "it", &none())
-                );
                 let key = format!("receipt.step.{}", step.kind);
+                let text = |lang: &str| v.checklist.text(&key, lang, &none());
+                let italian = format!("{when} — {}", text("it"));
                 match (&v.own, &v.en) {
                     (Some((code, lang)), _) => doc.parallel(
                         &italian,
-                        Some((&format!("{when} — {}", text(&key, code, &none())), lang)),
+                        Some((&format!("{when} — {}", text(code)), lang)),
                         body.bold(),
                     )?,
                     (None, Some(_)) => doc.parallel(
                         &italian,
-                        Some((
-                            &format!("{when} — {}", text(&key, "en", &none())),
-                            &v.en_lang,
-                        )),
+                        Some((&format!("{when} — {}", text("en")), &v.en_lang)),
                         body.bold(),
                     )?,
                     (None, None) => doc.paragraph(&italian, &Lang::italian(), body.bold())?,
@@ -755,7 +756,7 @@ pub fn render_deletion_receipt(
     let v = &voice;
     let body = Style::body().size(10.0);
     // Tight margins: the receipt, with English beside the Italian, fits one page.
-    let mut doc = document(fonts, PageSetup::a4_tight(), &case.number, today)?;
+    let mut doc = document(register, fonts, PageSetup::a4_tight(), &case.number, today)?;
     title(v, &mut doc, "retention.receipt.title")?;
     doc.space(2.0);
     v.stand_in_note(&mut doc)?;

@@ -14,6 +14,7 @@ use crate::error::{Error, FieldCode, FieldError, Missing, Result};
 use crate::model::CaseView;
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, PrintError, Style};
 use crate::reference::catalogue::{ResolvedChecklist, ResolvedLine, Selection};
+use crate::reference::content::Texts;
 use crate::register::choices::LanguageChoice;
 use crate::register::Register;
 
@@ -58,6 +59,11 @@ pub struct Sheet {
     pub sections: Vec<Section>,
     /// Whether any line is marked "to verify" (a footnote then says so).
     pub verify: bool,
+    /// That footnote, when `verify`.
+    pub footnote: Option<Line>,
+    /// The content the sheet was made from (`Contenuti v2026.1 (01/12/2026)`), printed at the foot of
+    /// every page; empty for a sheet made outside a register.
+    pub content: String,
 }
 
 /// `1234567` → `12.345,67`: amounts are written the Italian way in both languages, so the applicant's line
@@ -74,34 +80,13 @@ pub fn euros(cents: i64) -> String {
     format!("{grouped},{:02}", cents % 100)
 }
 
-/// The text of `checklist.<key>` in `lang` with its `%{name}` placeholders filled.
-pub(crate) fn text(key: &str, lang: &str, params: &BTreeMap<String, String>) -> String {
-    let mut out = rust_i18n::t!(format!("checklist.{key}"), locale = lang).into_owned();
-    for (name, value) in params {
-        out = out.replace(&format!("%{{{name}}}"), value);
-    }
-    out
-}
-
 pub(crate) fn params<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
-/// A procedure's title in Italian (the operator's list shows the official wording).
-pub fn title(key: &str) -> String {
-    text(key, "it", &BTreeMap::new())
-}
-
-/// Languages that have a checklist translation (a `locales/checklist/<code>.yml`).
-pub fn available_languages() -> Vec<String> {
-    rust_i18n::available_locales!()
-        .into_iter()
-        .map(String::from)
-        .collect()
-}
-
-/// Builds lines in Italian and, unless Italian-only, in `other`.
+/// Builds lines in Italian and, unless Italian-only, in `other`, from the content's texts.
 struct Writer<'a> {
+    texts: &'a Texts,
     other: Option<&'a str>,
 }
 
@@ -114,8 +99,8 @@ impl Writer<'_> {
         verify: bool,
     ) -> Line {
         Line {
-            italian: text(key, "it", params),
-            other: self.other.map(|lang| text(key, lang, params)),
+            italian: self.texts.text(key, "it", params),
+            other: self.other.map(|lang| self.texts.text(key, lang, params)),
             check,
             verify,
         }
@@ -142,6 +127,7 @@ impl Writer<'_> {
 
 /// The translated sheet of a resolved checklist for a case.
 pub fn sheet(
+    texts: &Texts,
     resolved: &ResolvedChecklist,
     case_number: &str,
     applicant: &str,
@@ -150,8 +136,11 @@ pub fn sheet(
     today: NaiveDate,
 ) -> Sheet {
     let w = Writer {
+        texts,
         other: (!italian_only).then_some(language),
     };
+    let text =
+        |key: &str, lang: &str, params: &BTreeMap<String, String>| texts.text(key, lang, params);
     let none = BTreeMap::new();
     let title = w.plain(&resolved.title, &none);
     let mut header = vec![
@@ -320,6 +309,8 @@ pub fn sheet(
         title,
         sections,
         verify,
+        footnote: verify.then(|| w.plain("layout.verify", &none)),
+        content: String::new(),
     }
 }
 
@@ -368,7 +359,8 @@ pub struct Options {
 /// translation, and the case's language.
 pub fn options(register: &Register, case_id: i64, today: NaiveDate) -> Result<Options> {
     let case = register.get(case_id, today)?;
-    let available = available_languages();
+    let texts = register.texts();
+    let title = |key: &str| texts.text(key, "it", &BTreeMap::new());
     let procedures = register
         .catalogue()
         .procedures()
@@ -393,7 +385,7 @@ pub fn options(register: &Register, case_id: i64, today: NaiveDate) -> Result<Op
         .reference()
         .languages
         .iter()
-        .filter(|l| available.contains(&l.code))
+        .filter(|l| texts.has(&l.code))
         .map(LanguageChoice::italian)
         .collect();
     Ok(Options {
@@ -413,7 +405,7 @@ fn sheet_of(
     let language = register
         .reference()
         .language(request.language)
-        .filter(|l| request.italian_only || available_languages().iter().any(|a| a == &l.code))
+        .filter(|l| request.italian_only || register.texts().has(&l.code))
         .ok_or_else(|| Error::Invalid(vec![FieldError::new("language", FieldCode::UnknownCode)]))?;
     let resolved = register.checklist(&case.data, &request.selection, today)?;
     let a = &case.data.applicant;
@@ -421,6 +413,7 @@ fn sheet_of(
         .trim()
         .to_string();
     let mut sheet = sheet(
+        register.texts(),
         &resolved,
         &case.number,
         &name,
@@ -433,6 +426,7 @@ fn sheet_of(
     } else {
         language.dir.clone()
     };
+    sheet.content = register.content().stamp.footer();
     Ok(sheet)
 }
 
@@ -492,7 +486,10 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
     }
     let body = Style::body().size(9.0);
     let heading = Style::body().bold().size(10.5);
-    let setup = PageSetup::a4_tight();
+    let setup = match sheet.content.as_str() {
+        "" => PageSetup::a4_tight(),
+        content => PageSetup::a4_tight().footed(content.to_string()),
+    };
     // The Comune, the case number and the date head every page, so a page that comes loose is still
     // the applicant's; the applicant's name and the copy mark follow, on the first page only.
     let [comune, number, applicant, date, rest @ ..] = &sheet.header[..] else {
@@ -534,12 +531,8 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
             }
         }
     }
-    if sheet.verify {
+    if let Some(note) = sheet.footnote.clone() {
         doc.space(2.0);
-        let note = Writer {
-            other: other(&sheet.title, lang).map(|(_, l)| l.code()),
-        }
-        .plain("layout.verify", &BTreeMap::new());
         let small = Style::body().size(7.5);
         doc.paragraph(&format!("* {}", note.italian), &it, small)?;
         if let Some(t) = note.other {

@@ -7,9 +7,11 @@
 
 pub mod catalogue;
 pub mod codice_fiscale;
+pub mod content;
 pub mod data;
 pub mod fees;
 pub mod mrz;
+pub mod pack;
 pub mod text;
 
 use chrono::NaiveDate;
@@ -163,6 +165,15 @@ impl Reference {
     /// Loads the bundled tables. An error names the file and line of the first problem.
     pub fn bundled() -> Result<Reference> {
         Reference::from_sources(MOTIVI, LANGUAGES, COUNTRIES)
+    }
+
+    /// Loads the tables of a content pack (the built-in one or an installed one).
+    pub fn from_content(content: &content::Content) -> Result<Reference> {
+        Reference::from_sources(
+            content.source(MOTIVI.0)?,
+            content.source(LANGUAGES.0)?,
+            content.source(COUNTRIES.0)?,
+        )
     }
 
     /// Loads tables from `(file name, text)` pairs; used by `bundled` and by tests of malformed files.
