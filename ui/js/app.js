@@ -19,9 +19,11 @@ import * as usb from './views/usb.js';
 import * as operators from './views/operators.js';
 import * as audit from './views/audit.js';
 import * as retention from './views/retention.js';
+import * as content from './views/content.js';
 
 // #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew · #/usb · #/usb/12,15 (export)
-// #/operators · #/audit · #/retention  (a responsabile's)
+// #/operators · #/audit · #/retention  (a responsabile's) · #/content (about and content packs: any operator
+// reads it, a responsabile applies and restores)
 const ROUTES = [
   [/^#?\/?$/, () => ['list', casesList, {}]],
   [/^#\/new$/, () => ['form', caseForm, { mode: 'new' }]],
@@ -31,6 +33,7 @@ const ROUTES = [
   [/^#\/operators$/, () => ['operators', operators, {}]],
   [/^#\/audit$/, () => ['audit', audit, {}]],
   [/^#\/retention$/, () => ['retention', retention, {}]],
+  [/^#\/content$/, () => ['content', content, {}]],
 ];
 
 const header = document.querySelector('[data-app-header]');

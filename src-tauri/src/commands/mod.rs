@@ -6,6 +6,7 @@ pub mod app;
 pub mod archive;
 pub mod audit;
 pub mod cases;
+pub mod content;
 pub mod output;
 pub mod papers;
 pub mod retention;
