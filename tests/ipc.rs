@@ -1215,6 +1215,35 @@ fn the_content_in_force_is_shown_and_a_pack_the_desk_does_not_trust_is_refused_i
     );
     let info_after = invoke(&app, "content_info", json!({})).unwrap();
     assert_eq!(info_after, info, "nothing changed");
+    assert_eq!(info["problemMessage"], Value::Null);
+
+    // A damaged installed pack: at the next sign-in the built-in content is in force, and the about
+    // screen says why in words.
+    let data_dir = invoke(&app, "app_info", json!({})).unwrap()["dataDir"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let installed = std::path::Path::new(&data_dir).join("content");
+    std::fs::create_dir_all(&installed).unwrap();
+    std::fs::write(installed.join("current.pack"), b"damaged").unwrap();
+    let state = invoke(&app, "access_sign_out", json!({})).unwrap();
+    invoke(
+        &app,
+        "access_sign_in",
+        json!({ "operatorId": state["operators"][0]["id"], "passphrase": BOSS_PASSPHRASE, "pin": "2468" }),
+    )
+    .unwrap();
+    let info = invoke(&app, "content_info", json!({})).unwrap();
+    assert_eq!(info["installed"], false);
+    assert_eq!(info["stamp"]["version"], built_in.version.to_string());
+    assert_eq!(info["problem"]["code"], "not_a_pack", "{info}");
+    assert!(
+        info["problemMessage"]
+            .as_str()
+            .unwrap()
+            .contains("non è un pacchetto"),
+        "{info}"
+    );
 
     // An operatore reads the content in force but does not touch packs.
     colleague_takes_over(&app);

@@ -32,7 +32,9 @@ function inForceHtml(info, app) {
       ? html`<dt class="col-md-4">${t('content.previous')}</dt><dd class="col-md-8" data-content-previous>${stampText(info.previous)}</dd>`
       : ''}
   </dl>
-  ${info.problem ? alertHtml('alert-warning', t('content.problem', { problem: info.problem }), html`data-content-problem`) : ''}`;
+  ${info.problemMessage
+    ? alertHtml('alert-warning', t('content.problem', { problem: info.problemMessage }), html`data-content-problem`)
+    : ''}`;
 }
 
 function procedureList(key, list, hook) {

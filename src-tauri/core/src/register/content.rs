@@ -38,9 +38,30 @@ pub struct InForce {
     pub built_in: Stamp,
     /// The pack that `restore` would bring back, if one is kept.
     pub previous: Option<Stamp>,
-    /// Why an installed pack is not in force (its error: the pack's file and line, or the signature),
-    /// or that the built-in content is newer.
-    pub problem: Option<String>,
+    /// Why an installed pack is not in force: its refusal (`bad_signature`, `invalid_data` with the
+    /// pack's file and line…), or `not_newer` when the built-in content is newer (`detail`: its version).
+    pub problem: Option<Problem>,
+}
+
+/// Why an installed pack is not in force, as the refusal of the same pack would say it (translated as
+/// `errors.pack.<code>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub code: PackCode,
+    pub detail: String,
+}
+
+impl Problem {
+    fn of(err: Error) -> Problem {
+        match err {
+            Error::Pack { code, detail } => Problem { code, detail },
+            // A file that cannot be read is, to the desk, no pack.
+            other => Problem {
+                code: PackCode::NotAPack,
+                detail: other.to_string(),
+            },
+        }
+    }
 }
 
 /// A content with its checked tables.
@@ -82,20 +103,20 @@ pub fn load(dir: Option<&Path>, trusted: &[VerifyingKey]) -> Result<Loaded> {
         Ok(None) => None,
         Ok(Some(bytes)) => match checked(&bytes, trusted) {
             Ok((content, _)) if content.stamp.version <= built_in.stamp.version => {
-                in_force.problem = Some(format!(
-                    "the built-in content {} is not older than the installed pack {}",
-                    built_in.stamp.version, content.stamp.version
-                ));
+                in_force.problem = Some(Problem {
+                    code: PackCode::NotNewer,
+                    detail: built_in.stamp.version.to_string(),
+                });
                 None
             }
             Ok(loaded) => Some(loaded),
             Err(e) => {
-                in_force.problem = Some(e.to_string());
+                in_force.problem = Some(Problem::of(e));
                 None
             }
         },
         Err(e) => {
-            in_force.problem = Some(e.to_string());
+            in_force.problem = Some(Problem::of(e));
             None
         }
     };
