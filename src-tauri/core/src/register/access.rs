@@ -363,7 +363,7 @@ impl Register {
         if !by.is_responsabile() {
             return Err(not_allowed());
         }
-        let name = validate::operator(name, &self.reference, at.today)?;
+        let name = validate::operator(name, &self.tables.reference, at.today)?;
         crate::register::keys::check_passphrase(passphrase, "passphrase")?;
         let actor = Actor::unchecked(&uuid::Uuid::new_v4().to_string(), &name, role);
         self.store.write(|tx| {

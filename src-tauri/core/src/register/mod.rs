@@ -121,11 +121,8 @@ pub struct NewCase {
 /// leaves the built-in tables in force (`content`).
 pub struct Register {
     store: Store,
-    reference: Reference,
-    fees: fees::FeeTables,
-    catalogue: catalogue::Catalogue,
-    /// The checklist texts of every language, from the same content as the tables.
-    texts: Texts,
+    /// The reference tables, fees, catalogue and checklist texts, all from one content.
+    tables: crate::reference::content::Tables,
     /// The content the tables come from, and which one it is.
     content: crate::reference::content::Content,
     in_force: content::InForce,
@@ -136,7 +133,7 @@ pub struct Register {
     keys: Option<access::Keys>,
 }
 
-type Tables = (content::Loaded, retention::Table);
+type Loaded = (content::Loaded, retention::Table);
 
 impl Register {
     /// Opens the register of `dir` with its database key, without the key ring: for tests, benchmarks
@@ -166,19 +163,15 @@ impl Register {
 
     /// The tables of the content in force for the data folder `dir` (in memory: the built-in ones),
     /// loaded and checked; packs are verified against the keys this build trusts.
-    fn tables(dir: Option<&Path>) -> Result<Tables> {
+    fn tables(dir: Option<&Path>) -> Result<Loaded> {
         let loaded = content::load(dir, &pack::trusted_keys())?;
         Ok((loaded, retention::Table::bundled()?))
     }
 
-    fn assemble(store: Store, (loaded, retention): Tables) -> Register {
-        let tables = loaded.tables;
+    fn assemble(store: Store, (loaded, retention): Loaded) -> Register {
         Register {
             store,
-            reference: tables.reference,
-            fees: tables.fees,
-            catalogue: tables.catalogue,
-            texts: tables.texts,
+            tables: loaded.tables,
             content: loaded.content,
             in_force: loaded.in_force,
             retention,
@@ -190,10 +183,7 @@ impl Register {
     /// `trusted` (the app passes `pack::trusted_keys()`; tests their own keys).
     pub fn reload_content(&mut self, trusted: &[ed25519_dalek::VerifyingKey]) -> Result<()> {
         let loaded = content::load(self.store.dir(), trusted)?;
-        self.reference = loaded.tables.reference;
-        self.fees = loaded.tables.fees;
-        self.catalogue = loaded.tables.catalogue;
-        self.texts = loaded.tables.texts;
+        self.tables = loaded.tables;
         self.content = loaded.content;
         self.in_force = loaded.in_force;
         Ok(())
@@ -206,7 +196,7 @@ impl Register {
 
     /// The checklist texts of every language of the content in force.
     pub fn texts(&self) -> &Texts {
-        &self.texts
+        &self.tables.texts
     }
 
     /// The newer pack `bytes`, opened and checked, or why it is refused: a bad signature, a table that
@@ -237,14 +227,10 @@ impl Register {
     ) -> Result<pack::Diff> {
         expect_responsabile(by)?;
         let (content, tables) = self.newer_pack(bytes, trusted)?;
-        let current = crate::reference::content::Tables {
-            stamp: self.in_force.stamp.clone(),
-            reference: self.reference.clone(),
-            fees: self.fees.clone(),
-            catalogue: self.catalogue.clone(),
-            texts: self.texts.clone(),
-        };
-        Ok(pack::diff((&self.content, &current), (&content, &tables)))
+        Ok(pack::diff(
+            (&self.content, &self.tables),
+            (&content, &tables),
+        ))
     }
 
     /// Installs the pack `bytes` in the data folder and puts it in force (a responsabile's): refused,
@@ -304,15 +290,15 @@ impl Register {
     }
 
     pub fn reference(&self) -> &Reference {
-        &self.reference
+        &self.tables.reference
     }
 
     pub fn fees(&self) -> &fees::FeeTables {
-        &self.fees
+        &self.tables.fees
     }
 
     pub fn catalogue(&self) -> &catalogue::Catalogue {
-        &self.catalogue
+        &self.tables.catalogue
     }
 
     /// The resolved checklist of a case's data for a procedure of the catalogue, on `today`.
@@ -322,8 +308,13 @@ impl Register {
         selection: &catalogue::Selection,
         today: NaiveDate,
     ) -> Result<catalogue::ResolvedChecklist> {
-        self.catalogue
-            .checklist(selection, case, &self.reference, &self.fees, today)
+        self.tables.catalogue.checklist(
+            selection,
+            case,
+            &self.tables.reference,
+            &self.tables.fees,
+            today,
+        )
     }
 
     pub fn store(&self) -> &Store {
@@ -336,7 +327,7 @@ impl Register {
 
     /// Stores a new case with its intake step, recorded under the signed-in operator `by`.
     pub fn create(&mut self, new: &NewCase, at: &Clock, by: &Actor) -> Result<CaseView> {
-        let data = validate::case(&new.data, &self.reference, at.today)?;
+        let data = validate::case(&new.data, &self.tables.reference, at.today)?;
         let operator = by.name.clone();
         let id = self.store.write(|tx| {
             if let Some(existing) = new
@@ -375,7 +366,7 @@ impl Register {
         at: &Clock,
         by: &Actor,
     ) -> Result<CaseView> {
-        let data = validate::case(data, &self.reference, at.today)?;
+        let data = validate::case(data, &self.tables.reference, at.today)?;
         let before = self.get(id, at.today)?.data;
         let fields = changed_fields(&before, &data);
         self.store.write(|tx| {
@@ -467,6 +458,7 @@ impl Register {
         data.request.procedure = "rinnovo".into();
         if !data.current_permit.motivo_code.is_empty()
             && self
+                .tables
                 .reference
                 .motivo(&data.current_permit.motivo_code)
                 .is_some_and(|m| m.valid_on(today) && m.allows("rinnovo"))
@@ -501,7 +493,7 @@ impl Register {
         at: &Clock,
         by: &Actor,
     ) -> Result<CaseView> {
-        let step = validate::step(input, &self.reference, at.today)?;
+        let step = validate::step(input, &self.tables.reference, at.today)?;
         let operator = by.name.clone();
         self.store.write(|tx| {
             steps::expect_revision(tx, case_id, revision)?;
@@ -525,7 +517,7 @@ impl Register {
         at: &Clock,
         by: &Actor,
     ) -> Result<CaseView> {
-        let reason = validate::correction_reason(reason, &self.reference, at.today)?;
+        let reason = validate::correction_reason(reason, &self.tables.reference, at.today)?;
         let operator = by.name.clone();
         self.store.write(|tx| {
             steps::expect_revision(tx, case_id, revision)?;
