@@ -103,3 +103,82 @@ fn catalogue_report_lists_procedures_by_check_date_with_flagged_and_unofficial_l
         "every document and note row has a read date"
     );
 }
+
+/// Copies the parts of the source tree a pack is built from into `to`.
+fn copy_tree(to: &std::path::Path) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for folder in ["assets/reference", "assets/procedures", "locales/checklist"] {
+        std::fs::create_dir_all(to.join(folder)).unwrap();
+        for entry in std::fs::read_dir(root.join(folder)).unwrap().flatten() {
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), to.join(folder).join(entry.file_name())).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn pack_keygen_build_and_verify_check_the_tables_and_trust_only_the_project_s_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("test.key");
+    let public = dir.path().join("test.pub");
+    let (s, p) = (secret.to_str().unwrap(), public.to_str().unwrap());
+    let (code, out) = mixite(&["pack", "keygen", "--secret", s, "--public", p], "");
+    assert_eq!(code, 0, "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secret).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the secret key is its owner's only");
+    }
+    let first = std::fs::read(&secret).unwrap();
+    let (code, _) = mixite(&["pack", "keygen", "--secret", s, "--public", p], "");
+    assert_ne!(code, 0, "an existing key is never overwritten");
+    assert_eq!(std::fs::read(&secret).unwrap(), first);
+
+    let tree = dir.path().join("tree");
+    copy_tree(&tree);
+    let out_file = dir.path().join("contenuti-2027.1.mixite-pack");
+    let build = |version: &str| {
+        mixite(
+            &[
+                "pack",
+                "build",
+                "--key",
+                s,
+                "--version",
+                version,
+                "--date",
+                "2027-02-01",
+                "--root",
+                tree.to_str().unwrap(),
+                "--out",
+                out_file.to_str().unwrap(),
+            ],
+            "",
+        )
+    };
+    let (code, out) = build("2027.1");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Contenuti v2027.1 (01/02/2027)"), "{out}");
+    // Signed with a key this build does not trust: the app's check refuses it.
+    let (code, out) = mixite(&["pack", "verify", out_file.to_str().unwrap()], "");
+    assert_ne!(code, 0);
+    assert!(out.contains("bad_signature"), "{out}");
+    std::fs::remove_file(&out_file).unwrap();
+
+    // A broken table is refused with its file and line before anything is signed or written.
+    let fees = tree.join("assets/reference/fees.toml");
+    let text = std::fs::read_to_string(&fees).unwrap();
+    std::fs::write(
+        &fees,
+        text.replacen("cents = 1600", "cents = \"sedici\"", 1),
+    )
+    .unwrap();
+    let (code, out) = build("2027.1");
+    assert_ne!(code, 0);
+    assert!(out.contains("assets/reference/fees.toml:"), "{out}");
+    assert!(!out_file.exists(), "no pack was written");
+    let (code, out) = build("v2027");
+    assert_ne!(code, 0, "{out}");
+}

@@ -1228,3 +1228,97 @@ fn an_erasure_request_within_the_funder_s_period_restricts_the_case_and_says_unt
     .unwrap_err();
     assert_eq!(refused["code"], "not_allowed", "{refused}");
 }
+
+#[test]
+fn the_content_in_force_is_shown_and_a_pack_the_desk_does_not_trust_is_refused_in_words() {
+    use mixite_core::reference::content::{Content, Stamp, Version};
+    use mixite_core::reference::pack;
+
+    let app = app();
+    let info = invoke(&app, "content_info", json!({})).unwrap();
+    let built_in = Content::embedded().unwrap().stamp;
+    assert_eq!(info["stamp"]["version"], built_in.version.to_string());
+    assert_eq!(info["installed"], false);
+    assert_eq!(info["builtIn"], info["stamp"]);
+    assert_eq!(info["previous"], Value::Null);
+
+    // A paper's record says which content printed it.
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    invoke(&app, "papers_render", receipt(&case["id"])).unwrap();
+    let papers = invoke(&app, "papers_list", json!({ "caseId": case["id"] })).unwrap();
+    assert_eq!(papers[0]["contentVersion"], built_in.version.to_string());
+
+    // A newer pack signed with a key this build does not embed.
+    let dir = tempfile::tempdir().unwrap();
+    let mut content = Content::embedded().unwrap();
+    content.stamp = Stamp {
+        version: Version::parse("9999.1").unwrap(),
+        ..content.stamp
+    };
+    let key = pack::parse_secret_key(&"5c".repeat(32)).unwrap();
+    let foreign = dir.path().join(format!("contenuti.{}", pack::EXTENSION));
+    std::fs::write(&foreign, pack::build(&content, &key).unwrap()).unwrap();
+    let path = json!({ "path": foreign.to_str().unwrap() });
+    for command in ["content_inspect", "content_apply"] {
+        let refused = invoke(&app, command, path.clone()).unwrap_err();
+        assert_eq!(refused["kind"], "pack", "{refused}");
+        assert!(
+            refused["message"].as_str().unwrap().contains("firma"),
+            "said in the operator's language: {refused}"
+        );
+    }
+    let not_a_pack = dir.path().join("x.mixite-pack");
+    std::fs::write(&not_a_pack, b"not a pack").unwrap();
+    let refused = invoke(
+        &app,
+        "content_inspect",
+        json!({ "path": not_a_pack.to_str().unwrap() }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["kind"], "pack");
+    let refused = invoke(&app, "content_restore", json!({})).unwrap_err();
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("pacchetto precedente"),
+        "{refused}"
+    );
+    let info_after = invoke(&app, "content_info", json!({})).unwrap();
+    assert_eq!(info_after, info, "nothing changed");
+    assert_eq!(info["problemMessage"], Value::Null);
+
+    // A damaged installed pack: at the next sign-in the built-in content is in force, and the about
+    // screen says why in words.
+    let data_dir = invoke(&app, "app_info", json!({})).unwrap()["dataDir"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let installed = std::path::Path::new(&data_dir).join("content");
+    std::fs::create_dir_all(&installed).unwrap();
+    std::fs::write(installed.join("current.pack"), b"damaged").unwrap();
+    let state = invoke(&app, "access_sign_out", json!({})).unwrap();
+    invoke(
+        &app,
+        "access_sign_in",
+        json!({ "operatorId": state["operators"][0]["id"], "passphrase": BOSS_PASSPHRASE, "pin": "2468" }),
+    )
+    .unwrap();
+    let info = invoke(&app, "content_info", json!({})).unwrap();
+    assert_eq!(info["installed"], false);
+    assert_eq!(info["stamp"]["version"], built_in.version.to_string());
+    assert_eq!(info["problem"]["code"], "not_a_pack", "{info}");
+    assert!(
+        info["problemMessage"]
+            .as_str()
+            .unwrap()
+            .contains("non è un pacchetto"),
+        "{info}"
+    );
+
+    // An operatore reads the content in force but does not touch packs.
+    colleague_takes_over(&app);
+    invoke(&app, "content_info", json!({})).unwrap();
+    let refused = invoke(&app, "content_inspect", path).unwrap_err();
+    assert_eq!(refused["code"], "not_allowed");
+}

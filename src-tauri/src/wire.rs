@@ -118,6 +118,10 @@ impl WireError {
                 |text, (name, value)| text.replace(&format!("%{{{name}}}"), &value),
             ),
             Error::Access(code) => message_or_kind(&format!("errors.access.{code}"), kind, locale),
+            Error::Pack { code, detail } => {
+                message_or_kind(&format!("errors.pack.{code}"), kind, locale)
+                    .replace("%{detail}", detail)
+            }
             Error::Wait { seconds } => {
                 t!("errors.access.wait", locale = locale, seconds = seconds).to_string()
             }

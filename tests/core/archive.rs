@@ -1097,7 +1097,7 @@ fn listing(folder: &Path) -> Vec<String> {
 }
 
 /// A FAT32 image mounted with fusefat; unmounted on drop (also when a test fails).
-struct Stick {
+pub(crate) struct Stick {
     _dir: tempfile::TempDir,
     image: PathBuf,
     mount: PathBuf,
@@ -1109,7 +1109,7 @@ const LABEL: &str = "STICK";
 impl Stick {
     /// `None` (with the reason printed) only where FUSE is missing; on a machine with `/dev/fuse`
     /// a missing tool fails the test.
-    fn new(megabytes: u64) -> Option<Stick> {
+    pub(crate) fn new(megabytes: u64) -> Option<Stick> {
         if !Path::new("/dev/fuse").exists() {
             println!("skipped: /dev/fuse is missing, no FAT32 stick can be mounted here");
             return None;
@@ -1136,7 +1136,7 @@ impl Stick {
         })
     }
 
-    fn mount(&mut self, mode: &str) -> &Path {
+    pub(crate) fn mount(&mut self, mode: &str) -> &Path {
         let out = Command::new("fusefat")
             .args(["-o", mode])
             .arg(&self.image)
@@ -1148,7 +1148,7 @@ impl Stick {
         &self.mount
     }
 
-    fn unmount(&mut self) {
+    pub(crate) fn unmount(&mut self) {
         if self.mounted {
             // fuse3 ships `fusermount3`; older systems (and this one) also have `fusermount`.
             let done = ["fusermount", "fusermount3"].iter().any(|tool| {

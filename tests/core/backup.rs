@@ -547,6 +547,7 @@ fn plain_register(surnames: &[&str], user_version: i64) -> Vec<u8> {
              DROP INDEX cases_restricted; DROP INDEX cases_anonymised;
              ALTER TABLE cases DROP COLUMN anonymised_at; ALTER TABLE cases DROP COLUMN restricted_at;
              ALTER TABLE cases DROP COLUMN restriction_reason;
+             ALTER TABLE papers DROP COLUMN content_version;
              DROP TRIGGER steps_no_update;
              CREATE TRIGGER steps_no_update BEFORE UPDATE ON steps
              BEGIN SELECT RAISE(ABORT, 'steps are append-only'); END;

@@ -207,7 +207,7 @@ fn every_procedure_prints_in_every_translated_language_with_glyphs_for_every_lin
     let (_dir, mut register) = temp_register();
     let case = create(&mut register, worker());
     let fonts = fonts();
-    let languages = checklist::available_languages();
+    let languages = register.texts().languages();
     assert!(languages.contains(&"it".to_string()) && languages.contains(&"en".to_string()));
     for procedure in register.catalogue().procedures() {
         let variant = procedure.variants.first().map(String::as_str);
@@ -328,7 +328,11 @@ fn arabic_urdu_bengali_and_chinese_checklists_extract_in_logical_order() {
         );
         // Arabic takes three since the preface and the check date were added: its last page holds
         // only the footnote and the check date.
-        let expected_pages = if matches!(language, "ur" | "ar") { 3 } else { 2 };
+        let expected_pages = if matches!(language, "ur" | "ar") {
+            3
+        } else {
+            2
+        };
         assert_eq!(pdf_pages(&pdf), expected_pages, "{language}: pages");
         // Hyphens are dropped on both sides: pdftotext joins a line broken after "1-" as a hyphenated word.
         let squeeze = |s: &str| squeeze(s).replace('-', "");

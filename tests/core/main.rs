@@ -9,6 +9,7 @@ mod cases;
 mod catalogue;
 mod checklist;
 mod codice_fiscale;
+mod content_pack;
 mod drives;
 mod filing;
 mod forms;

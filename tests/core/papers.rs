@@ -59,14 +59,7 @@ fn pages(pdf: &[u8]) -> usize {
 fn the_comunicazione_di_ospitalita_names_host_guest_document_property_and_dates() {
     let (_dir, mut register) = temp_register();
     let case = create(&mut register, worker());
-    let one = declarations::pdf(
-        &fonts(),
-        &case,
-        &ospitalita(1),
-        register.reference(),
-        clock().today,
-    )
-    .unwrap();
+    let one = declarations::pdf(&fonts(), &case, &ospitalita(1), &register, clock().today).unwrap();
     crate::checklist::artifacts("ospitalita-worker", &one);
     let text = squeezed_text(&one);
     for expected in [
@@ -82,14 +75,8 @@ fn the_comunicazione_di_ospitalita_names_host_guest_document_property_and_dates(
     ] {
         assert!(text.contains(expected), "{expected:?} in {text}");
     }
-    let three = declarations::pdf(
-        &fonts(),
-        &case,
-        &ospitalita(3),
-        register.reference(),
-        clock().today,
-    )
-    .unwrap();
+    let three =
+        declarations::pdf(&fonts(), &case, &ospitalita(3), &register, clock().today).unwrap();
     assert_eq!(
         pages(&three),
         3 * pages(&one),
@@ -108,8 +95,7 @@ fn an_incomplete_comunicazione_lists_every_problem_and_prints_nothing() {
     form.property.street.clear();
     form.from = "2026-12-10".into();
     form.to = "2026-12-01".into();
-    let err =
-        declarations::pdf(&fonts(), &case, &form, register.reference(), clock().today).unwrap_err();
+    let err = declarations::pdf(&fonts(), &case, &form, &register, clock().today).unwrap_err();
     let mut got = problems(err);
     got.sort();
     assert_eq!(
@@ -133,8 +119,7 @@ fn a_delega_names_the_delegate_and_what_they_may_do() {
         delegate: host(),
         purpose: "ritirare allo sportello la ricevuta e le copie dei documenti".into(),
     };
-    let pdf =
-        declarations::pdf(&fonts(), &case, &form, register.reference(), clock().today).unwrap();
+    let pdf = declarations::pdf(&fonts(), &case, &form, &register, clock().today).unwrap();
     let text = squeezed_text(&pdf);
     for expected in [
         "DELEGA",
@@ -146,8 +131,7 @@ fn a_delega_names_the_delegate_and_what_they_may_do() {
         assert!(text.contains(expected), "{expected:?} in {text}");
     }
     let empty = Delega::default();
-    let err = declarations::pdf(&fonts(), &case, &empty, register.reference(), clock().today)
-        .unwrap_err();
+    let err = declarations::pdf(&fonts(), &case, &empty, &register, clock().today).unwrap_err();
     assert!(problems(err).contains(&"purpose:required".to_string()));
 }
 
@@ -226,22 +210,13 @@ fn every_paper_prints_for_four_realistic_cases() {
             .unwrap(),
         );
         pdfs.push(
-            declarations::pdf(
-                &fonts,
-                &case,
-                &ospitalita(1),
-                register.reference(),
-                clock().today,
-            )
-            .unwrap(),
+            declarations::pdf(&fonts, &case, &ospitalita(1), &register, clock().today).unwrap(),
         );
         let delega = Delega {
             delegate: host(),
             purpose: "ritirare la ricevuta".into(),
         };
-        pdfs.push(
-            declarations::pdf(&fonts, &case, &delega, register.reference(), clock().today).unwrap(),
-        );
+        pdfs.push(declarations::pdf(&fonts, &case, &delega, &register, clock().today).unwrap());
         let folded = surname.replace(' ', "");
         for (i, pdf) in pdfs.iter().enumerate() {
             let text = squeezed_text(pdf);
@@ -266,7 +241,7 @@ fn a_typed_name_with_a_character_no_font_has_is_refused_naming_its_field() {
     form.host.surname = String::new();
     form.host.given_names = "Maria \u{1F600}".into();
     form.property.foglio = "12\u{1F3E0}".into();
-    let err = declarations::pdf(&fonts(), &case, &form, register.reference(), clock().today)
+    let err = declarations::pdf(&fonts(), &case, &form, &register, clock().today)
         .expect_err("an emoji is in no shipped font: the paper cannot print it");
     let mixite_core::Error::Invalid(fields) = err else {
         panic!("expected a field problem, got {err:?}");
@@ -297,14 +272,8 @@ fn a_typed_name_with_a_character_no_font_has_is_refused_naming_its_field() {
         },
         purpose: "ritirare la ricevuta".into(),
     };
-    let err = declarations::pdf(
-        &fonts(),
-        &case,
-        &delega,
-        register.reference(),
-        clock().today,
-    )
-    .expect_err("the delegate's name cannot be printed");
+    let err = declarations::pdf(&fonts(), &case, &delega, &register, clock().today)
+        .expect_err("the delegate's name cannot be printed");
     assert_eq!(
         problems(err),
         ["delegate.surname:missing_glyphs"],

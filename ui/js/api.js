@@ -81,6 +81,11 @@ export const archiveDrives = () => call('archive_drives');
 export const archiveFiles = (folder) => call('archive_files', { folder: folder ?? null });
 export const archivePickFolder = () => call('archive_pick_folder');
 export const archivePickFile = (kind) => call('archive_pick_file', { kind });
+// The content in force (about screen), and content packs: what one would change, applying, going back.
+export const contentInfo = () => call('content_info');
+export const contentInspect = (path) => call('content_inspect', { path });
+export const contentApply = (path) => call('content_apply', { path });
+export const contentRestore = () => call('content_restore');
 export const archiveExport = (args) => call('archive_export', { args });
 export const archiveImport = (args) => call('archive_import', { args });
 export const backupStatus = () => call('backup_status');

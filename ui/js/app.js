@@ -22,7 +22,8 @@ import * as retention from './views/retention.js';
 import * as catalogue from './views/catalogue.js';
 
 // #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew · #/usb · #/usb/12,15 (export)
-// #/operators · #/audit · #/retention · #/catalogue  (a responsabile's)
+// #/operators · #/audit · #/retention · #/catalogue  (a responsabile's) · #/content (about and content packs:
+// any operator reads it, a responsabile applies and restores)
 const ROUTES = [
   [/^#?\/?$/, () => ['list', casesList, {}]],
   [/^#\/new$/, () => ['form', caseForm, { mode: 'new' }]],
@@ -33,6 +34,7 @@ const ROUTES = [
   [/^#\/audit$/, () => ['audit', audit, {}]],
   [/^#\/retention$/, () => ['retention', retention, {}]],
   [/^#\/catalogue$/, () => ['catalogue', catalogue, {}]],
+  [/^#\/content$/, () => ['content', content, {}]],
 ];
 
 const header = document.querySelector('[data-app-header]');

@@ -2,16 +2,19 @@
 //! procedures by last check date (oldest first), their flagged lines with the reason, their lines resting
 //! only on unofficial pages, and the shares of rows with a read date and an official source; `--json` gives
 //! the same report as data. It owns formatting only: the report is computed by `mixite-core` from the
-//! bundled catalogue, and this command reads no data folder and writes nothing.
+//! built-in content (not a pack installed in a data folder), and this command reads no data folder and writes nothing.
 
-use mixite_core::papers::checklist::{read_on_text, title};
-use mixite_core::reference::catalogue::{Catalogue, RowCounts};
-use mixite_core::reference::fees::FeeTables;
+use std::collections::BTreeMap;
+
+use mixite_core::papers::checklist::read_on_text;
+use mixite_core::reference::catalogue::RowCounts;
+use mixite_core::reference::content::Tables;
 
 pub fn report(json: bool) -> crate::Result<()> {
-    let fees = FeeTables::bundled()?;
-    let catalogue = Catalogue::bundled()?;
-    let report = catalogue.report(&fees);
+    // The built-in content: this command opens no data folder, so an installed pack is not read.
+    let tables = Tables::embedded()?;
+    let title = |key: &str| tables.texts.text(key, "it", &BTreeMap::new());
+    let report = tables.catalogue.report(&tables.fees);
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());

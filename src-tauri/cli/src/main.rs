@@ -1,6 +1,7 @@
 //! `mixite`: the command-line companion of Sportello Mixitè. It owns argument parsing and dispatch to
-//! `seed` (demo data), `bench` (search, write and size figures) and `catalogue-report` (the catalogue's
-//! check dates and source strength); every rule and every write goes
+//! `seed` (demo data), `bench` (search, write and size figures), `catalogue-report` (the catalogue's
+//! check dates and source strength) and `pack` (content packs: keys, build, verify); every rule and
+//! every write goes
 //! through `mixite-core`, and every folder is opened as the app opens it, signed in (`sign_in`). It must not reach into the database behind the core's back except for the
 //! read-only sampling and size queries of the benchmarks, and it must never be pointed at a folder
 //! holding real applicants' data for `seed` or `bench write` (both add invented cases).
@@ -8,6 +9,7 @@
 mod audit;
 mod bench;
 mod catalogue;
+mod pack;
 mod seed;
 mod sign_in;
 
@@ -21,7 +23,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "mixite",
     version,
-    about = "Sportello Mixitè: demo data and benchmarks"
+    about = "Sportello Mixitè: demo data, benchmarks and content packs"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -70,6 +72,11 @@ enum Command {
         #[command(subcommand)]
         what: bench::What,
     },
+    /// Content packs: a signing key, a signed pack from `assets/` and `locales/`, checking a pack.
+    Pack {
+        #[command(subcommand)]
+        what: pack::What,
+    },
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -105,6 +112,7 @@ fn main() -> ExitCode {
         } => seed::run(&data_dir, count, seed, today, append),
         Command::Bench { what } => bench::run(what),
         Command::CatalogueReport { json } => catalogue::report(json),
+        Command::Pack { what } => pack::run(what),
         Command::AuditVerify { data_dir, operator } => match audit::verify(&data_dir, &operator) {
             Ok(code) => return code,
             Err(e) => Err(e),

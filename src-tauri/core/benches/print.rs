@@ -247,7 +247,7 @@ fn bench(c: &mut Criterion) {
                 &fonts,
                 &case_view,
                 &ospitalita,
-                register.reference(),
+                &register,
                 today(),
             )
         })
@@ -258,13 +258,7 @@ fn bench(c: &mut Criterion) {
     };
     group.bench_function("delega", |b| {
         b.iter(|| {
-            mixite_core::papers::declarations::pdf(
-                &fonts,
-                &case_view,
-                &delega,
-                register.reference(),
-                today(),
-            )
+            mixite_core::papers::declarations::pdf(&fonts, &case_view, &delega, &register, today())
         })
     });
     group.finish();

@@ -89,6 +89,11 @@ pub enum Error {
     /// Too many refused sign-ins on one name: the next try is answered after `seconds`.
     #[error("sign-in refused for {seconds} s")]
     Wait { seconds: u64 },
+    /// A content pack was refused (`reference::pack`, `register::content`) and nothing was changed:
+    /// translated as `errors.pack.<code>` with `%{detail}` (a version, or the file and line of a table
+    /// that fails its checks: the pack's own file names, never an applicant's data).
+    #[error("content pack: {code} {detail}")]
+    Pack { code: PackCode, detail: String },
 }
 
 impl Error {
@@ -104,6 +109,7 @@ impl Error {
             Error::Data { .. } => "data",
             Error::Archive(_) => "archive",
             Error::Access(_) | Error::Wait { .. } => "access",
+            Error::Pack { .. } => "pack",
             Error::Io(_) | Error::Db(_) | Error::Migration(_) | Error::Print(_) => "internal",
         }
     }
@@ -119,7 +125,7 @@ impl Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Every kind `Error::kind` answers (translated as `errors.kind.<kind>`).
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
     "invalid",
     "not_found",
     "conflict",
@@ -129,6 +135,7 @@ pub const KINDS: [&str; 10] = [
     "data",
     "archive",
     "access",
+    "pack",
     "internal",
 ];
 
@@ -272,6 +279,35 @@ pub enum ArchiveCode {
     ChecksumMismatch,
     UnlistedMember,
     InvalidCaseData,
+}
+
+/// Why a content pack is refused: translated as `errors.pack.<code>`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Display, IntoStaticStr, VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum PackCode {
+    /// Not a content pack at all (not a TAR with a manifest and a signature), or too large to be one.
+    NotAPack,
+    /// The signature does not verify with a trusted key, or a file differs from the signed manifest:
+    /// the pack was altered or not made by the Comune's maintainers.
+    BadSignature,
+    /// The pack's version is not newer than the content in force (`detail`: the version in force).
+    NotNewer,
+    /// A table of the pack fails the catalogue's checks (`detail`: file, line and problem).
+    InvalidData,
+    /// There is no previous pack to go back to.
+    NoPrevious,
+}
+
+impl Error {
+    pub(crate) fn pack(code: PackCode, detail: impl Into<String>) -> Error {
+        Error::Pack {
+            code,
+            detail: detail.into(),
+        }
+    }
 }
 
 /// Why the desk refuses who is asking: translated as `errors.access.<code>`.
@@ -437,6 +473,7 @@ pub fn translation_keys() -> Vec<String> {
     keys.extend(all::<ConflictCode>("errors.conflict"));
     keys.extend(all::<ArchiveCode>("errors.archive"));
     keys.extend(all::<AccessCode>("errors.access"));
+    keys.extend(all::<PackCode>("errors.pack"));
     keys.push("errors.access.wait".into());
     keys.extend(FIELD_LABELS.iter().map(|f| format!("fields.{f}")));
     keys

@@ -17,9 +17,6 @@ pub mod papers;
 pub mod reference;
 pub mod register;
 
-// The checklist texts in every language the counter prints (locales/checklist/<lang>.yml).
-rust_i18n::i18n!("../../locales/checklist", fallback = "it");
-
 pub use clock::Clock;
 pub use error::{Error, FieldError, Result};
 pub use register::{NewCase, Register};

@@ -68,7 +68,8 @@ pub fn archive_pick_folder<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Optio
         .map(|p| p.display().to_string())
 }
 
-/// The platform's file picker for a case file (`kind` = `cases`) or a backup (`backup`).
+/// The platform's file picker for a case file (`kind` = `cases`), a backup (`backup`) or a content
+/// pack (`pack`).
 #[tauri::command(async)]
 pub fn archive_pick_file<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
@@ -78,6 +79,8 @@ pub fn archive_pick_file<R: tauri::Runtime>(
     let dialog = app.dialog().file();
     let dialog = if kind == "backup" {
         dialog.add_filter("Backup", &["age"])
+    } else if kind == "pack" {
+        dialog.add_filter("Contenuti", &[mixite_core::reference::pack::EXTENSION])
     } else {
         dialog.add_filter("Sportello Mixitè", &["mixite", "zip"])
     };

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use mixite_core::papers::checklist::title;
 use mixite_core::reference::catalogue::CatalogueReport;
 use serde::Serialize;
 use tauri::State;
@@ -28,6 +27,7 @@ pub fn catalogue_report(desk: State<'_, Desk>) -> Result<Shown, WireError> {
     desk.acting(|r, actor, _| {
         responsabile(actor)?;
         let report = r.catalogue().report(r.fees());
+        let title = |key: &str| r.texts().text(key, "it", &BTreeMap::new());
         let mut texts = BTreeMap::new();
         for p in &report.procedures {
             texts.insert(p.title.clone(), title(&p.title));

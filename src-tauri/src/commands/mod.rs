@@ -7,6 +7,7 @@ pub mod archive;
 pub mod audit;
 pub mod cases;
 pub mod catalogue;
+pub mod content;
 pub mod output;
 pub mod papers;
 pub mod retention;

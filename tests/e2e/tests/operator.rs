@@ -678,3 +678,44 @@ async fn an_erasure_request_within_the_funders_period_restricts_the_case_until_t
     search(&app, SURNAME, &[id]).await;
     app.quit().await;
 }
+
+/// The about screen, from any operator's menu, says which content the desk prints from; a responsabile finds
+/// a content pack on the stick there and, asking what it would change, is told in words that the file is not
+/// a pack the desk accepts, with nothing changed.
+#[tokio::test]
+async fn the_about_screen_shows_the_content_in_force_and_refuses_a_file_that_is_not_a_pack() {
+    let data = temp_data_dir();
+    let stick = tempfile::tempdir().expect("a folder for the stick");
+    std::fs::write(stick.path().join("contenuti-2099.1.mixite-pack"), b"not a content pack").unwrap();
+    let env = [("MIXITE_STICK_DIR", stick.path())];
+    let app = App::launch_env(data.path(), "content", &env).await;
+    app.set_up_and_sign_in().await;
+    app.wait_js("document.activeElement?.matches('[data-search]')", "the list's search box focused").await;
+
+    app.js("document.querySelector('[data-operator-menu] summary').click(); return true;").await;
+    app.wait_js("document.querySelector('[data-operator-menu]').open", "the operator's menu open").await;
+    assert!(app.visible("[data-content-link]").await, "the menu offers the about screen");
+    app.js("document.querySelector('[data-content-link]').focus(); return true;").await;
+    app.press(Key::Enter).await;
+    app.wait_screen("content", "the menu's link opens the about screen").await;
+    let info = app.wait_css("[data-content-info][data-installed=\"false\"]", "the content in force, built in").await;
+    assert!(info.text().await.unwrap().contains("v2026.1"), "the built-in content's version is shown");
+    assert!(app.focus_is("[data-content-heading]").await, "the screen opens with the focus on its heading");
+
+    // The pack on the stick is listed; choosing it and asking what it changes is refused in words.
+    app.wait_css("[data-pack-file]", "the pack on the stick listed").await;
+    app.js("document.querySelector('[data-pack-file]').focus(); return true;").await;
+    app.press(Key::Space).await;
+    app.wait_js("!document.querySelector('[data-pack-inspect]').disabled", "the pack chosen").await;
+    app.js("document.querySelector('[data-pack-inspect]').focus(); return true;").await;
+    app.press(Key::Enter).await;
+    let error = app.wait_css("[data-content-error]", "the refusal").await;
+    assert!(
+        error.text().await.unwrap().contains("pacchetto dei contenuti"),
+        "the refusal says the file is not a content pack"
+    );
+    assert_eq!(app.count("[data-diff]").await, 0, "no changes are shown for a refused file");
+    assert!(!data.path().join("content").exists(), "nothing was installed");
+    app.screenshot("content-refused").await;
+    app.quit().await;
+}

@@ -155,7 +155,9 @@ async function listPapers(slot, status, caseId) {
     ${papers.length
       ? html`<ul class="list-unstyled mb-0" aria-labelledby="papers-printed-title">${papers.map(
         (p) => html`<li class="d-flex flex-wrap align-items-center gap-2 mb-1" data-paper-file="${p.file}">
-          <span class="me-auto">${p.name} · ${fmtDateTime(p.filedAt)}</span>
+          <span class="me-auto">${p.name} · ${fmtDateTime(p.filedAt)}${p.contentVersion
+            ? html` · <small class="text-muted" data-paper-content>${t('papers.printed_content', { version: p.contentVersion })}</small>`
+            : ''}</span>
           <button type="button" class="btn btn-outline-primary btn-sm" data-paper-open>${t('papers.printed_open')}</button>
         </li>`,
       )}</ul>`

@@ -171,6 +171,8 @@ pub enum FileKind {
     Cases,
     /// A backup of a register (`mixite-backup-….age`).
     Backup,
+    /// A content pack (`….mixite-pack`, `reference::pack`).
+    Pack,
 }
 
 impl FileKind {
@@ -179,6 +181,8 @@ impl FileKind {
         let lower = name.to_lowercase();
         if lower.starts_with("mixite-backup-") && lower.ends_with(".age") {
             Some(FileKind::Backup)
+        } else if lower.ends_with(&format!(".{}", crate::reference::pack::EXTENSION)) {
+            Some(FileKind::Pack)
         } else if lower.ends_with(".mixite")
             || (lower.starts_with("pratic") && lower.ends_with(".zip"))
         {
@@ -201,7 +205,7 @@ pub struct FoundFile {
     pub drive: String,
 }
 
-/// The case files and backups at the top of each `(folder, label)`, newest name first (names carry
+/// The case files, backups and content packs at the top of each `(folder, label)`, newest name first (names carry
 /// the date), each file once. Only names and sizes are read; a folder that cannot be read is skipped.
 pub fn found_files(places: &[(PathBuf, String)]) -> Vec<FoundFile> {
     let mut found = Vec::new();

@@ -37,10 +37,11 @@ use crate::clock::Clock;
 use crate::error::{ConflictCode, Error, FieldCode, FieldError, Result};
 use crate::exchange::archive::canonical_uuid;
 use crate::model::{CaseView, Permit};
-use crate::papers::checklist::{params, text};
+use crate::papers::checklist::params;
 use crate::papers::folder::{self, PRINT_DIR};
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
 use crate::papers::wording::{Preface, Texts};
+use crate::reference::content::Texts as ChecklistTexts;
 use crate::reference::text::italian_date;
 use crate::register::audit::{self, Action, Detail, Filter};
 use crate::register::operators::Actor;
@@ -57,6 +58,8 @@ const EMPTY: &str = "—";
 /// The languages a paper speaks: Italian, and the applicant's language beside it when that is not
 /// Italian (see the module doc).
 struct Voice {
+    /// The checklist texts of the content in force (step kinds, the statement of rights).
+    checklist: ChecklistTexts,
     it: Texts,
     other: Option<(Texts, Lang)>,
     preface: Preface,
@@ -77,6 +80,7 @@ impl Voice {
             .then(|| Ok::<_, Error>((Texts::load(&known.code)?, Lang::try_from(known)?)))
             .transpose()?;
         Ok(Voice {
+            checklist: register.texts().clone(),
             it: Texts::load("it")?,
             preface: Preface::new(register.reference(), &known.code, &AREAS, None)?,
             other,
@@ -131,7 +135,7 @@ impl Voice {
         values: &BTreeMap<String, String>,
         style: Style,
     ) -> Result<()> {
-        self.print(doc, style, |t| Ok(text(key, t.code, values)))
+        self.print(doc, style, |t| Ok(self.checklist.text(key, t.code, values)))
     }
 
     /// The preface (the mark of an unreviewed translation, the glossary) in the applicant's language.
@@ -148,25 +152,31 @@ const AREAS: [&str; 2] = ["papers", "checklist"];
 
 /// An A4 document (`page`) headed, on every page, with the Comune, the case number and the day.
 fn document<'f>(
+    register: &Register,
     fonts: &'f FontLibrary,
     page: PageSetup,
     number: &str,
     today: NaiveDate,
 ) -> Result<Document<'f>> {
-    let setup = page.headed(format!(
-        "{} · {} · {}",
-        text("layout.comune", "it", &none()),
-        text(
-            "layout.case_number",
-            "it",
-            &params([("number", number.to_string())])
-        ),
-        text(
-            "layout.date",
-            "it",
-            &params([("date", today.format("%d/%m/%Y").to_string())])
-        )
-    ));
+    let text = |key: &str, lang: &str, values: &BTreeMap<String, String>| {
+        register.texts().text(key, lang, values)
+    };
+    let setup = page
+        .footed(register.content().stamp.footer())
+        .headed(format!(
+            "{} · {} · {}",
+            text("layout.comune", "it", &none()),
+            text(
+                "layout.case_number",
+                "it",
+                &params([("number", number.to_string())])
+            ),
+            text(
+                "layout.date",
+                "it",
+                &params([("date", today.format("%d/%m/%Y").to_string())])
+            )
+        ));
     Ok(Document::new(fonts, setup)?)
 }
 
@@ -215,7 +225,7 @@ pub fn render_access_report(
     let case = register.get(case_id, today)?;
     let retention = register.case_retention(case_id, today)?;
     let policy = register.retention_policy()?;
-    let mut doc = document(fonts, PageSetup::a4(), &case.number, today)?;
+    let mut doc = document(register, fonts, PageSetup::a4(), &case.number, today)?;
     Report {
         register,
         voice: &voice,
@@ -494,7 +504,10 @@ impl Report<'_> {
             } else {
                 let key = format!("receipt.step.{}", step.kind);
                 v.print(doc, body.bold(), |t| {
-                    Ok(format!("{when} — {}", text(&key, t.code, &none())))
+                    Ok(format!(
+                        "{when} — {}",
+                        v.checklist.text(&key, t.code, &none())
+                    ))
                 })?;
             }
             v.say(
@@ -643,7 +656,7 @@ pub fn render_deletion_receipt(
     let v = &voice;
     let body = Style::body().size(10.0);
     // Tight margins: the receipt, with English beside the Italian, fits one page.
-    let mut doc = document(fonts, PageSetup::a4_tight(), &case.number, today)?;
+    let mut doc = document(register, fonts, PageSetup::a4_tight(), &case.number, today)?;
     title(v, &mut doc, "retention.receipt.title")?;
     doc.space(1.5);
     v.say(

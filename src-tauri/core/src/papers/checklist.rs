@@ -16,6 +16,7 @@ use crate::model::CaseView;
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, PrintError, Style};
 use crate::papers::wording::Preface;
 use crate::reference::catalogue::{FeeLine, ResolvedChecklist, ResolvedLine, Selection};
+use crate::reference::content::Texts;
 use crate::reference::data::ReadOn;
 use crate::register::choices::LanguageChoice;
 use crate::register::Register;
@@ -106,6 +107,11 @@ pub struct Sheet {
     /// For the operator's preview only, never printed: why the procedure itself is flagged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator_note: Option<String>,
+    /// That footnote, when `verify`.
+    pub footnote: Option<Line>,
+    /// The content the sheet was made from (`Contenuti v2026.1 (01/12/2026)`), printed at the foot of
+    /// every page; empty for a sheet made outside a register.
+    pub content: String,
 }
 
 /// A date as precise as it is known, the Italian way: `05/12/2026`, `12/2026` or `2026`.
@@ -131,41 +137,20 @@ pub fn euros(cents: i64) -> String {
     format!("{grouped},{:02}", cents % 100)
 }
 
-/// The text of `checklist.<key>` in `lang` with its `%{name}` placeholders filled.
-pub(crate) fn text(key: &str, lang: &str, params: &BTreeMap<String, String>) -> String {
-    let mut out = rust_i18n::t!(format!("checklist.{key}"), locale = lang).into_owned();
-    for (name, value) in params {
-        out = out.replace(&format!("%{{{name}}}"), value);
-    }
-    out
-}
-
 pub(crate) fn params<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-}
-
-/// A procedure's title in Italian (the operator's list shows the official wording).
-pub fn title(key: &str) -> String {
-    text(key, "it", &BTreeMap::new())
 }
 
 /// The locale areas the applicant's papers print from (the checklist's lines, the receipt and the
 /// privacy notice take their preface from `papers`).
 pub(crate) const AREAS: [&str; 2] = ["checklist", "papers"];
 
-/// Languages that have a checklist translation (a `locales/checklist/<code>.yml`).
-pub fn available_languages() -> Vec<String> {
-    rust_i18n::available_locales!()
-        .into_iter()
-        .map(String::from)
-        .collect()
-}
-
 /// Between a qualifier and its line: the translations hold the qualifier without punctuation.
 pub const QUALIFIER_SEPARATOR: &str = ": ";
 
-/// Builds lines in Italian and, unless Italian-only, in `other`.
+/// Builds lines in Italian and, unless Italian-only, in `other`, from the content's texts.
 struct Writer<'a> {
+    texts: &'a Texts,
     other: Option<&'a str>,
 }
 
@@ -178,8 +163,8 @@ impl Writer<'_> {
         verify: bool,
     ) -> Line {
         Line {
-            italian: text(key, "it", params),
-            other: self.other.map(|lang| text(key, lang, params)),
+            italian: self.texts.text(key, "it", params),
+            other: self.other.map(|lang| self.texts.text(key, lang, params)),
             check,
             verify,
             operator: None,
@@ -209,6 +194,7 @@ impl Writer<'_> {
 
 /// The translated sheet of a resolved checklist for a case.
 pub fn sheet(
+    texts: &Texts,
     resolved: &ResolvedChecklist,
     case_number: &str,
     applicant: &str,
@@ -217,8 +203,11 @@ pub fn sheet(
     today: NaiveDate,
 ) -> Sheet {
     let w = Writer {
+        texts,
         other: (!italian_only).then_some(language),
     };
+    let text =
+        |key: &str, lang: &str, params: &BTreeMap<String, String>| texts.text(key, lang, params);
     let none = BTreeMap::new();
     let title = w.plain(&resolved.title, &none);
     let mut header = vec![
@@ -412,6 +401,8 @@ pub fn sheet(
             &params([("date", read_on_text(resolved.checked_on))]),
         ),
         operator_note: resolved.maintainer_note.clone(),
+        footnote: verify.then(|| w.plain("layout.verify", &none)),
+        content: String::new(),
     }
 }
 
@@ -465,7 +456,8 @@ pub struct Options {
 /// translation, and the case's language.
 pub fn options(register: &Register, case_id: i64, today: NaiveDate) -> Result<Options> {
     let case = register.get(case_id, today)?;
-    let available = available_languages();
+    let texts = register.texts();
+    let title = |key: &str| texts.text(key, "it", &BTreeMap::new());
     let procedures = register
         .catalogue()
         .procedures()
@@ -501,7 +493,7 @@ pub fn options(register: &Register, case_id: i64, today: NaiveDate) -> Result<Op
         .reference()
         .languages
         .iter()
-        .filter(|l| available.contains(&l.code))
+        .filter(|l| texts.has(&l.code))
         .map(LanguageChoice::italian)
         .collect();
     Ok(Options {
@@ -521,7 +513,7 @@ fn sheet_of(
     let language = register
         .reference()
         .language(request.language)
-        .filter(|l| request.italian_only || available_languages().iter().any(|a| a == &l.code))
+        .filter(|l| request.italian_only || register.texts().has(&l.code))
         .ok_or_else(|| Error::Invalid(vec![FieldError::new("language", FieldCode::UnknownCode)]))?;
     let resolved = register.checklist(&case.data, &request.selection, today)?;
     let a = &case.data.applicant;
@@ -529,6 +521,7 @@ fn sheet_of(
         .trim()
         .to_string();
     let mut sheet = sheet(
+        register.texts(),
         &resolved,
         &case.number,
         &name,
@@ -555,6 +548,7 @@ fn sheet_of(
     } else {
         language.dir.clone()
     };
+    sheet.content = register.content().stamp.footer();
     Ok(sheet)
 }
 
@@ -614,7 +608,10 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
     }
     let body = Style::body().size(9.0);
     let heading = Style::body().bold().size(10.5);
-    let setup = PageSetup::a4_tight();
+    let setup = match sheet.content.as_str() {
+        "" => PageSetup::a4_tight(),
+        content => PageSetup::a4_tight().footed(content.to_string()),
+    };
     // The Comune, the case number and the date head every page, so a page that comes loose is still
     // the applicant's; the applicant's name and the copy mark follow, on the first page only.
     let [comune, number, applicant, date, rest @ ..] = &sheet.header[..] else {
@@ -657,12 +654,8 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
             }
         }
     }
-    if sheet.verify {
+    if let Some(note) = sheet.footnote.clone() {
         doc.space(2.0);
-        let note = Writer {
-            other: other(&sheet.title, lang).map(|(_, l)| l.code()),
-        }
-        .plain("layout.verify", &BTreeMap::new());
         let small = Style::body().size(7.5);
         doc.paragraph(&format!("* {}", note.italian), &it, small)?;
         if let Some(t) = note.other {

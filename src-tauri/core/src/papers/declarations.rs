@@ -16,6 +16,7 @@ use crate::model::CaseView;
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
 use crate::reference::text::italian_date;
 use crate::reference::Reference;
+use crate::register::Register;
 
 /// A person the operator types in for a paper (the host, the delegate).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -273,14 +274,15 @@ pub fn pdf<P: Declaration>(
     fonts: &FontLibrary,
     case: &CaseView,
     paper: &P,
-    reference: &Reference,
+    register: &Register,
     today: NaiveDate,
 ) -> Result<Vec<u8>> {
     let mut problems = Problems { list: Vec::new() };
-    paper.check(&mut problems, reference);
+    paper.check(&mut problems, register.reference());
     problems.glyphs(fonts, &paper.texts())?;
     problems.done()?;
-    let mut doc = Document::new(fonts, header(case, today, P::NAME))?;
+    let setup = header(case, today, P::NAME).footed(register.content().stamp.footer());
+    let mut doc = Document::new(fonts, setup)?;
     paper.write(&mut doc, case)?;
     Ok(doc.render()?)
 }

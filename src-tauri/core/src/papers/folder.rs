@@ -68,6 +68,9 @@ pub struct PaperFile {
     pub kind: String,
     pub bytes: u64,
     pub filed_at: String,
+    /// The version of the content the paper was printed from; `None` for a paper filed before versions
+    /// were recorded, or brought by an import.
+    pub content_version: Option<String>,
 }
 
 /// The print folder of the register's data folder. An in-memory register (tests, benchmarks) has none.
@@ -136,6 +139,8 @@ impl Digest {
     }
 }
 
+/// A paper's record: `content_version` is the content it was printed from (`None` for an import's).
+#[allow(clippy::too_many_arguments)]
 fn record(
     tx: &Transaction,
     case_uuid: &str,
@@ -143,14 +148,16 @@ fn record(
     kind: &str,
     digest: &Digest,
     operator: &str,
+    content_version: Option<&str>,
     at: &Clock,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO papers (case_uuid, name, kind, bytes, sha256, filed_at, operator)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO papers (case_uuid, name, kind, bytes, sha256, filed_at, operator, content_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (case_uuid, name) DO UPDATE SET
              kind = excluded.kind, bytes = excluded.bytes, sha256 = excluded.sha256,
-             filed_at = excluded.filed_at, operator = excluded.operator",
+             filed_at = excluded.filed_at, operator = excluded.operator,
+             content_version = excluded.content_version",
         params![
             case_uuid,
             name,
@@ -158,7 +165,8 @@ fn record(
             digest.bytes as i64,
             digest.sha256,
             at.recorded_at(),
-            operator
+            operator,
+            content_version
         ],
     )?;
     Ok(())
@@ -182,9 +190,20 @@ pub(crate) fn put(
     create_private_dir(&root)?;
     let key = PapersKey::get_or_create(register)?;
     write_sealed(&root, &key, &case.uuid, name, &pdf)?;
-    register
-        .store_mut()
-        .write(|tx| record(tx, &case.uuid, name, kind, &Digest::of(&pdf), operator, at))?;
+    let version = register.content().stamp.version.to_string();
+    register.store_mut().write(|tx| {
+        let digest = Digest::of(&pdf);
+        record(
+            tx,
+            &case.uuid,
+            name,
+            kind,
+            &digest,
+            operator,
+            Some(&version),
+            at,
+        )
+    })?;
     let (stem, _) = name.rsplit_once('-').unwrap_or((name, ""));
     Ok(Filed {
         file: format!("{}/{name}", case.uuid),
@@ -220,7 +239,8 @@ struct OnDisk {
 /// on disk (removed by hand, or a register restored from a backup, which carries no PDFs) is left out.
 fn of_uuid(conn: &Connection, root: &Path, uuid: &str) -> Result<Vec<OnDisk>> {
     let mut stmt = conn.prepare(
-        "SELECT name, kind, bytes, filed_at, sha256 FROM papers WHERE case_uuid = ?1 ORDER BY id",
+        "SELECT name, kind, bytes, filed_at, sha256, content_version FROM papers
+         WHERE case_uuid = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([uuid], |r| {
         Ok((
@@ -230,6 +250,7 @@ fn of_uuid(conn: &Connection, root: &Path, uuid: &str) -> Result<Vec<OnDisk>> {
                 kind: r.get(1)?,
                 bytes: r.get::<_, i64>(2)? as u64,
                 filed_at: r.get(3)?,
+                content_version: r.get(5)?,
             },
             r.get::<_, String>(4)?,
         ))
@@ -459,7 +480,16 @@ impl Incoming {
     /// cases' rows, which the records refer to).
     pub(crate) fn record(&self, tx: &Transaction, at: &Clock) -> Result<()> {
         for f in &self.files {
-            record(tx, &f.case_uuid, &f.name, "imported", &f.digest, "", at)?;
+            record(
+                tx,
+                &f.case_uuid,
+                &f.name,
+                "imported",
+                &f.digest,
+                "",
+                None,
+                at,
+            )?;
         }
         Ok(())
     }

@@ -238,7 +238,9 @@ pub fn for_case(
         .into_iter()
         .find(|f| f.head.id == form)
         .ok_or(Error::NotFound(Missing::Form))?;
-    fill(form, case, p)
+    let mut filled = fill(form, case, p)?;
+    filled.content = register.content().stamp.footer();
+    Ok(filled)
 }
 
 /// One field of a filled guide, as printed and previewed.
@@ -267,6 +269,9 @@ pub struct Filled {
     pub applicant: String,
     pub verify: bool,
     pub rows: Vec<FilledRow>,
+    /// The content the guide was filled from, printed at the foot of every page (empty when filled
+    /// outside a register).
+    pub content: String,
 }
 
 /// Names in A–Z as the passport's MRZ writes them (Ä→AE, Ø→OE, ß→SS; ICAO 9303 Part 3 §6 Table A).
@@ -456,6 +461,7 @@ pub fn fill(form: &Form, case: &CaseView, procedure: &Procedure) -> Result<Fille
         return Err(Error::Invalid(problems));
     }
     Ok(Filled {
+        content: String::new(),
         form: form.head.id.clone(),
         title: form.head.title.clone(),
         kit_form: form.head.kit_form.clone(),
@@ -474,7 +480,11 @@ pub fn fill(form: &Form, case: &CaseView, procedure: &Procedure) -> Result<Fille
 /// its number and label over its boxes, notes under them, `*` on fields to verify.
 pub fn pdf(fonts: &FontLibrary, filled: &Filled, today: NaiveDate) -> Result<Vec<u8>> {
     let it = Lang::italian();
-    let setup = PageSetup::a4().headed(format!(
+    let page = match filled.content.as_str() {
+        "" => PageSetup::a4(),
+        content => PageSetup::a4().footed(content.to_string()),
+    };
+    let setup = page.headed(format!(
         "Sportello Mixitè · Pratica n. {} · {} · GUIDA: non è il modulo ufficiale",
         filled.case_number,
         today.format("%d/%m/%Y")

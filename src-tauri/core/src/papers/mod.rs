@@ -151,8 +151,8 @@ pub fn render(
         Paper::Informativa { language } => {
             receipt::informativa(register, fonts, case, language, today)
         }
-        Paper::Ospitalita(o) => declarations::pdf(fonts, case, &**o, register.reference(), today),
-        Paper::Delega(d) => declarations::pdf(fonts, case, &**d, register.reference(), today),
+        Paper::Ospitalita(o) => declarations::pdf(fonts, case, &**o, register, today),
+        Paper::Delega(d) => declarations::pdf(fonts, case, &**d, register, today),
     }
 }
 

@@ -15,9 +15,10 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::model::CaseView;
-use crate::papers::checklist::{available_languages, check_glyphs, params, text, AREAS};
+use crate::papers::checklist::{check_glyphs, params, AREAS};
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
 use crate::papers::wording::Preface;
+use crate::reference::content::Texts;
 use crate::reference::text::italian_date;
 use crate::register::Register;
 
@@ -27,10 +28,10 @@ struct Pair {
     other: String,
 }
 
-fn pair(key: &str, lang: &str, values: &BTreeMap<String, String>) -> Pair {
+fn pair(texts: &Texts, key: &str, lang: &str, values: &BTreeMap<String, String>) -> Pair {
     Pair {
-        italian: text(key, "it", values),
-        other: text(key, lang, values),
+        italian: texts.text(key, "it", values),
+        other: texts.text(key, lang, values),
     }
 }
 
@@ -48,7 +49,12 @@ fn next_key(status: &str) -> Option<&'static str> {
 }
 
 /// What the receipt says today, in Italian and `lang`: the steps of `today` and the next one.
-fn lines(case: &CaseView, lang: &str, today: NaiveDate) -> (Vec<Pair>, Option<Pair>) {
+fn lines(
+    texts: &Texts,
+    case: &CaseView,
+    lang: &str,
+    today: NaiveDate,
+) -> (Vec<Pair>, Option<Pair>) {
     let none = BTreeMap::new();
     let today_iso = today.format("%Y-%m-%d").to_string();
     let mut done = Vec::new();
@@ -57,14 +63,21 @@ fn lines(case: &CaseView, lang: &str, today: NaiveDate) -> (Vec<Pair>, Option<Pa
         .iter()
         .filter(|s| s.date == today_iso && !s.voided && s.corrects.is_none())
     {
-        done.push(pair(&format!("receipt.step.{}", step.kind), lang, &none));
+        done.push(pair(
+            texts,
+            &format!("receipt.step.{}", step.kind),
+            lang,
+            &none,
+        ));
         match step.kind.as_str() {
             "kit_sent" if !step.details.assicurata.is_empty() => done.push(pair(
+                texts,
                 "receipt.kit_sent_detail",
                 lang,
                 &params([("code", step.details.assicurata.clone())]),
             )),
             "questura_appointment" => done.push(pair(
+                texts,
                 "receipt.appointment_detail",
                 lang,
                 &params([
@@ -75,7 +88,10 @@ fn lines(case: &CaseView, lang: &str, today: NaiveDate) -> (Vec<Pair>, Option<Pa
             _ => {}
         }
     }
-    (done, next_key(&case.status).map(|k| pair(k, lang, &none)))
+    (
+        done,
+        next_key(&case.status).map(|k| pair(texts, k, lang, &none)),
+    )
 }
 
 /// The case, the applicant's language and a tight A4 document headed with the Comune, the case number
@@ -90,22 +106,25 @@ fn bilingual<'f>(
     let known = register
         .reference()
         .language(language)
-        .filter(|l| available_languages().iter().any(|a| a == &l.code))
+        .filter(|l| register.texts().has(&l.code))
         .ok_or_else(|| Error::Invalid(vec![FieldError::new("language", FieldCode::UnknownCode)]))?;
     let lang = Lang::try_from(known)?;
     check_glyphs(fonts, case)?;
+    let texts = register.texts();
     let none = BTreeMap::new();
     let number = params([("number", case.number.clone())]);
-    let setup = PageSetup::a4_tight().headed(format!(
-        "{} · {} · {}",
-        text("layout.comune", "it", &none),
-        text("layout.case_number", "it", &number),
-        text(
-            "layout.date",
-            "it",
-            &params([("date", today.format("%d/%m/%Y").to_string())])
-        )
-    ));
+    let setup = PageSetup::a4_tight()
+        .footed(register.content().stamp.footer())
+        .headed(format!(
+            "{} · {} · {}",
+            texts.text("layout.comune", "it", &none),
+            texts.text("layout.case_number", "it", &number),
+            texts.text(
+                "layout.date",
+                "it",
+                &params([("date", today.format("%d/%m/%Y").to_string())])
+            )
+        ));
     let doc = Document::new(fonts, setup)?;
     Ok((lang, doc))
 }
@@ -134,12 +153,13 @@ pub fn ricevuta(
     today: NaiveDate,
 ) -> Result<Vec<u8>> {
     let (lang, mut doc) = bilingual(register, fonts, case, language, today)?;
+    let texts = register.texts();
     let it = Lang::italian();
     let none = BTreeMap::new();
     let code = lang.code().to_string();
     let body = Style::body().size(10.0);
     let heading = Style::body().bold().size(11.0);
-    let title = pair("receipt.title", &code, &none);
+    let title = pair(texts, "receipt.title", &code, &none);
     doc.paragraph(&title.italian, &it, Style::title().size(14.0))?;
     doc.paragraph(&title.other, &lang, Style::title().size(14.0))?;
     Preface::new(register.reference(), &code, &AREAS, None)?.print(&mut doc, &lang)?;
@@ -148,7 +168,7 @@ pub fn ricevuta(
         case.data.applicant.surname, case.data.applicant.given_names
     );
     doc.paragraph(
-        &text("layout.applicant", "it", &params([("name", applicant)])),
+        &texts.text("layout.applicant", "it", &params([("name", applicant)])),
         &it,
         body,
     )?;
@@ -158,15 +178,16 @@ pub fn ricevuta(
         |s| italian_date(&s.date),
     );
     let taken = pair(
+        texts,
         "receipt.taken",
         &code,
         &params([("number", case.number.clone()), ("date", opened)]),
     );
     doc.parallel(&taken.italian, Some((&taken.other, &lang)), body)?;
-    let (done, next) = lines(case, &code, today);
+    let (done, next) = lines(register.texts(), case, &code, today);
     if !done.is_empty() {
         doc.space(3.0);
-        let h = pair("receipt.done_today", &code, &none);
+        let h = pair(texts, "receipt.done_today", &code, &none);
         doc.parallel(&h.italian, Some((&h.other, &lang)), heading)?;
         doc.rule();
         for line in &done {
@@ -176,13 +197,13 @@ pub fn ricevuta(
     }
     if let Some(next) = next {
         doc.space(3.0);
-        let h = pair("receipt.next_title", &code, &none);
+        let h = pair(texts, "receipt.next_title", &code, &none);
         doc.parallel(&h.italian, Some((&h.other, &lang)), heading)?;
         doc.rule();
         doc.parallel(&next.italian, Some((&next.other, &lang)), body)?;
     }
     doc.space(4.0);
-    let keep = pair("receipt.keep", &code, &none);
+    let keep = pair(texts, "receipt.keep", &code, &none);
     doc.parallel(&keep.italian, Some((&keep.other, &lang)), body.bold())?;
     doc.space(6.0);
     doc.paragraph(
@@ -258,16 +279,17 @@ pub fn informativa(
 ) -> Result<Vec<u8>> {
     let notice = notice()?;
     let (lang, mut doc) = bilingual(register, fonts, case, language, today)?;
+    let texts = register.texts();
     let it = Lang::italian();
     let code = lang.code().to_string();
     let none = BTreeMap::new();
     let body = Style::body().size(9.5);
-    let title = pair("privacy.title", &code, &none);
+    let title = pair(texts, "privacy.title", &code, &none);
     doc.paragraph(&title.italian, &it, Style::title().size(13.0))?;
     doc.paragraph(&title.other, &lang, Style::title().size(13.0))?;
     Preface::new(register.reference(), &code, &AREAS, None)?.print(&mut doc, &lang)?;
     doc.paragraph(
-        &text(
+        &texts.text(
             "layout.applicant",
             "it",
             &params([(
@@ -297,15 +319,15 @@ pub fn informativa(
         "rights",
         "optional",
     ] {
-        let p = pair(&format!("privacy.{key}"), &code, &values);
+        let p = pair(texts, &format!("privacy.{key}"), &code, &values);
         doc.parallel(&p.italian, Some((&p.other, &lang)), body)?;
         doc.space(1.5);
     }
     doc.space(2.0);
-    let consent = pair("privacy.consent", &code, &none);
+    let consent = pair(texts, "privacy.consent", &code, &none);
     doc.parallel(&consent.italian, Some((&consent.other, &lang)), body.bold())?;
     doc.space(6.0);
-    let signature = pair("privacy.signature", &code, &none);
+    let signature = pair(texts, "privacy.signature", &code, &none);
     doc.parallel(&signature.italian, Some((&signature.other, &lang)), body)?;
     if notice.verify {
         doc.space(4.0);

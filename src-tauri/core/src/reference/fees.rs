@@ -243,6 +243,11 @@ impl FeeTables {
         FeeTables::from_sources(FEES, ASSEGNO_SOCIALE)
     }
 
+    /// Loads the tables of a content pack (the built-in one or an installed one).
+    pub fn from_content(content: &crate::reference::content::Content) -> Result<FeeTables> {
+        FeeTables::from_sources(content.source(FEES.0)?, content.source(ASSEGNO_SOCIALE.0)?)
+    }
+
     /// Loads tables from `(file name, text)` pairs; used by `bundled` and by tests of malformed files.
     pub fn from_sources(fees: (&str, &str), assegno: (&str, &str)) -> Result<FeeTables> {
         let raw: RawFees = parse_toml(fees)?;

@@ -1,15 +1,18 @@
 //! The dated reference tables bundled in `assets/reference/`: motivo codes, applicant languages,
 //! countries, and the translations' provenance (`provenance`). It owns loading and validating them (every problem reported with file and line) and
 //! answering "is this code valid on that day". It must not hold any code, amount or label itself: those
-//! are data, edited in the asset files with their sources. Beside them: `data` (reading any bundled
-//! file), `choices` (the tables as the forms' lists), `codice_fiscale`, `mrz` and `text` (the rules for
+//! are data, edited in the asset files with their sources. Beside them: `content` and `pack` (where the
+//! files come from: the content built in, or a signed content pack the Comune installed), `data`
+//! (reading any bundled file), `choices` (the tables as the forms' lists), `codice_fiscale`, `mrz` and `text` (the rules for
 //! what the operator types or scans).
 
 pub mod catalogue;
 pub mod codice_fiscale;
+pub mod content;
 pub mod data;
 pub mod fees;
 pub mod mrz;
+pub mod pack;
 pub mod provenance;
 pub mod text;
 
@@ -172,6 +175,15 @@ impl Reference {
     /// Loads the bundled tables. An error names the file and line of the first problem.
     pub fn bundled() -> Result<Reference> {
         Reference::from_sources(MOTIVI, LANGUAGES, COUNTRIES)
+    }
+
+    /// Loads the tables of a content pack (the built-in one or an installed one).
+    pub fn from_content(content: &content::Content) -> Result<Reference> {
+        Reference::from_sources(
+            content.source(MOTIVI.0)?,
+            content.source(LANGUAGES.0)?,
+            content.source(COUNTRIES.0)?,
+        )
     }
 
     /// Loads tables from `(file name, text)` pairs; used by `bundled` and by tests of malformed files.

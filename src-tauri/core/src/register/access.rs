@@ -92,8 +92,8 @@ impl Register {
         if !state.needs_setup {
             return Err(Error::Access(AccessCode::AlreadySetUp));
         }
-        let tables = Register::tables()?;
-        let name = validate::operator(name, &tables.0, at.today)?;
+        let tables = Register::tables(Some(dir))?;
+        let name = validate::operator(name, &tables.0.tables.reference, at.today)?;
         let actor = Actor::unchecked(&uuid::Uuid::new_v4().to_string(), &name, Role::Responsabile);
         let key = DbKey::generate();
         let mut ring = KeyRing::new(dir);
@@ -141,7 +141,8 @@ impl Register {
                 return Err(e);
             }
         };
-        let mut register = Register::assemble(Store::open(dir, &key)?, Register::tables()?);
+        let mut register =
+            Register::assemble(Store::open(dir, &key)?, Register::tables(Some(dir))?);
         let actor = match register.active_operator(id, &ring)? {
             Some(actor) => actor,
             None => {
@@ -229,7 +230,8 @@ impl Register {
             }
         };
         crate::register::keys::check_passphrase(new_passphrase, "newPassphrase")?;
-        let mut register = Register::assemble(Store::open(dir, &key)?, Register::tables()?);
+        let mut register =
+            Register::assemble(Store::open(dir, &key)?, Register::tables(Some(dir))?);
         let operator = operators::get(register.store.conn(), id)?
             .filter(|o| o.active && o.role == Role::Responsabile)
             .ok_or_else(not_allowed)?;
@@ -288,7 +290,8 @@ impl Register {
     /// Opens again a register `close`d a moment ago, with the key ring on disk now.
     pub fn reopen(dir: &Path, closed: Closed) -> Result<Register> {
         let ring = KeyRing::load(dir)?.ok_or(Error::Access(AccessCode::KeysMissing))?;
-        let mut register = Register::assemble(Store::open(dir, &closed.key)?, Register::tables()?);
+        let mut register =
+            Register::assemble(Store::open(dir, &closed.key)?, Register::tables(Some(dir))?);
         register.keys = Some(Keys {
             ring,
             key: closed.key,
@@ -360,7 +363,7 @@ impl Register {
         if !by.is_responsabile() {
             return Err(not_allowed());
         }
-        let name = validate::operator(name, &self.reference, at.today)?;
+        let name = validate::operator(name, &self.tables.reference, at.today)?;
         crate::register::keys::check_passphrase(passphrase, "passphrase")?;
         let actor = Actor::unchecked(&uuid::Uuid::new_v4().to_string(), &name, role);
         self.store.write(|tx| {

@@ -123,6 +123,10 @@ pub enum Action {
     ContactsCleared,
     /// The free-text notes of a closed case emptied (`Detail::fields`: `notes`, `step.note`).
     NotesMinimised,
+    /// A content pack applied by a responsabile (`Detail::version`: the pack's).
+    ContentApplied,
+    /// The previous content put back in force (`Detail::version`: the version in force now).
+    ContentRestored,
 }
 
 /// What an entry says beyond its action and case. Only identifiers and counts, see the module doc; an
@@ -166,6 +170,9 @@ pub struct Detail {
     /// A date that is nobody's personal data: the funder's final payment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
+    /// A content pack's version (`2027.1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// An entry to append: who, what, on which case. The time and the chain are `append`'s.

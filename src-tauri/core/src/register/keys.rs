@@ -453,22 +453,10 @@ impl KeyRing {
 
     /// Writes the ring to `path` the same way (a restore writes a backup's ring beside the database).
     pub fn save_to(&self, path: &Path) -> Result<()> {
-        use std::io::Write;
-        let dir = path
-            .parent()
+        path.parent()
             .ok_or(Error::Access(AccessCode::KeysDamaged))?;
-        let temporary = dir.join(format!("{KEYS_FILE}.{:016x}.tmp", rand::random::<u64>()));
-        let written = (|| -> std::io::Result<()> {
-            let mut file = crate::register::store::create_private_file(&temporary)?;
-            file.write_all(&serde_json::to_vec_pretty(&self.file)?)?;
-            file.sync_all()?;
-            std::fs::rename(&temporary, path)?;
-            sync_dir(dir)
-        })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temporary);
-        }
-        Ok(written?)
+        let bytes = serde_json::to_vec_pretty(&self.file).map_err(std::io::Error::from)?;
+        Ok(crate::register::store::replace_file(path, &bytes)?)
     }
 
     /// The ring's bytes, for a backup.

@@ -5,13 +5,15 @@
 //! who did what (`audit`, a hash-chained append-only log) and how long what is kept, with the
 //! applicant's rights to erasure and restriction (`retention`), behind the `Register`
 //! façade that runs each use case (create, update, add a step, correct one, renew) as one validated
-//! transaction by a signed-in `Actor`. It must not print or write outside the data folder's database
+//! transaction by a signed-in `Actor`, and the content in force in the data folder (`content`: the
+//! built-in tables or an installed content pack, applied and restored by a responsabile). It must not print or write outside the data folder's database
 //! and key ring (papers and exchange do), and no query lives outside its area modules.
 
 pub mod access;
 pub mod audit;
 pub mod cases;
 pub mod choices;
+pub mod content;
 pub mod keys;
 pub mod operators;
 pub mod retention;
@@ -26,10 +28,12 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::clock::Clock;
+use crate::error::PackCode;
 use crate::error::{Error, Missing, Result};
 use crate::model::{self, CaseData, CaseView, RenewalDraft, SearchPage, StepInput};
+use crate::reference::content::{Texts, Version};
 use crate::reference::Reference;
-use crate::reference::{catalogue, fees};
+use crate::reference::{catalogue, fees, pack};
 use audit::{Action, Detail, Entry};
 use operators::Actor;
 use store::Store;
@@ -92,6 +96,15 @@ fn changed_fields(before: &CaseData, after: &CaseData) -> Vec<String> {
     paths
 }
 
+/// Only a responsabile changes what the desk prints from.
+fn expect_responsabile(by: &Actor) -> Result<()> {
+    if by.is_responsabile() {
+        Ok(())
+    } else {
+        Err(Error::Access(crate::error::AccessCode::NotAllowed))
+    }
+}
+
 /// What `create` needs besides the data.
 #[derive(Debug, Clone, Default)]
 pub struct NewCase {
@@ -104,12 +117,15 @@ pub struct NewCase {
 
 /// The case register of one data folder: the store plus the tables it validates against and prints
 /// from. Every table is loaded and checked when the register opens, so bad bundled data fails at
-/// start-up with its file and line, not in the middle of a print.
+/// start-up with its file and line, not in the middle of a print; an installed content pack that fails
+/// leaves the built-in tables in force (`content`).
 pub struct Register {
     store: Store,
-    reference: Reference,
-    fees: fees::FeeTables,
-    catalogue: catalogue::Catalogue,
+    /// The reference tables, fees, catalogue and checklist texts, all from one content.
+    tables: crate::reference::content::Tables,
+    /// The content the tables come from, and which one it is.
+    content: crate::reference::content::Content,
+    in_force: content::InForce,
     /// The retention purposes (`assets/reference/retention.toml`).
     retention: retention::Table,
     /// The key ring and the database key, when opened by a sign-in (`access`); `None` when opened
@@ -117,12 +133,7 @@ pub struct Register {
     keys: Option<access::Keys>,
 }
 
-type Tables = (
-    Reference,
-    fees::FeeTables,
-    catalogue::Catalogue,
-    retention::Table,
-);
+type Loaded = (content::Loaded, retention::Table);
 
 impl Register {
     /// Opens the register of `dir` with its database key, without the key ring: for tests, benchmarks
@@ -130,7 +141,7 @@ impl Register {
     pub fn open(dir: &Path, key: &keys::DbKey) -> Result<Register> {
         Ok(Register::assemble(
             Store::open(dir, key)?,
-            Register::tables()?,
+            Register::tables(Some(dir))?,
         ))
     }
 
@@ -139,46 +150,155 @@ impl Register {
     pub fn open_plain(dir: &Path) -> Result<Register> {
         Ok(Register::assemble(
             Store::open_plain(dir)?,
-            Register::tables()?,
+            Register::tables(Some(dir))?,
         ))
     }
 
     pub fn in_memory() -> Result<Register> {
         Ok(Register::assemble(
             Store::open_in_memory()?,
-            Register::tables()?,
+            Register::tables(None)?,
         ))
     }
 
-    /// The bundled tables, loaded and checked.
-    fn tables() -> Result<Tables> {
-        let reference = Reference::bundled()?;
-        let fees = fees::FeeTables::bundled()?;
-        let catalogue = catalogue::Catalogue::bundled_with(&reference, &fees)?;
-        Ok((reference, fees, catalogue, retention::Table::bundled()?))
+    /// The tables of the content in force for the data folder `dir` (in memory: the built-in ones),
+    /// loaded and checked; packs are verified against the keys this build trusts.
+    fn tables(dir: Option<&Path>) -> Result<Loaded> {
+        let loaded = content::load(dir, &pack::trusted_keys())?;
+        Ok((loaded, retention::Table::bundled()?))
     }
 
-    fn assemble(store: Store, (reference, fees, catalogue, retention): Tables) -> Register {
+    fn assemble(store: Store, (loaded, retention): Loaded) -> Register {
         Register {
             store,
-            reference,
-            fees,
-            catalogue,
+            tables: loaded.tables,
+            content: loaded.content,
+            in_force: loaded.in_force,
             retention,
             keys: None,
         }
     }
 
+    /// Puts the content in force for this data folder in place again, installed packs verified against
+    /// `trusted` (the app passes `pack::trusted_keys()`; tests their own keys).
+    pub fn reload_content(&mut self, trusted: &[ed25519_dalek::VerifyingKey]) -> Result<()> {
+        let loaded = content::load(self.store.dir(), trusted)?;
+        self.tables = loaded.tables;
+        self.content = loaded.content;
+        self.in_force = loaded.in_force;
+        Ok(())
+    }
+
+    /// Which content is in force: its version and date (printed at the foot of every paper).
+    pub fn content(&self) -> &content::InForce {
+        &self.in_force
+    }
+
+    /// The checklist texts of every language of the content in force.
+    pub fn texts(&self) -> &Texts {
+        &self.tables.texts
+    }
+
+    /// The newer pack `bytes`, opened and checked, or why it is refused: a bad signature, a table that
+    /// fails (file and line), or a version not newer than the one in force.
+    fn newer_pack(
+        &self,
+        bytes: &[u8],
+        trusted: &[ed25519_dalek::VerifyingKey],
+    ) -> Result<(
+        crate::reference::content::Content,
+        crate::reference::content::Tables,
+    )> {
+        let (content, tables) = content::checked(bytes, trusted)?;
+        let in_force: &Version = &self.in_force.stamp.version;
+        if content.stamp.version <= *in_force {
+            return Err(Error::pack(PackCode::NotNewer, in_force.to_string()));
+        }
+        Ok((content, tables))
+    }
+
+    /// What applying the pack `bytes` would change, for the responsabile to read first. Nothing is
+    /// written.
+    pub fn inspect_pack(
+        &self,
+        bytes: &[u8],
+        trusted: &[ed25519_dalek::VerifyingKey],
+        by: &Actor,
+    ) -> Result<pack::Diff> {
+        expect_responsabile(by)?;
+        let (content, tables) = self.newer_pack(bytes, trusted)?;
+        Ok(pack::diff(
+            (&self.content, &self.tables),
+            (&content, &tables),
+        ))
+    }
+
+    /// Installs the pack `bytes` in the data folder and puts it in force (a responsabile's): refused,
+    /// with nothing changed, unless it verifies, passes every check and is newer. The pack it replaces
+    /// is kept for `restore_pack`; the audit trail records who applied which version.
+    pub fn apply_pack(
+        &mut self,
+        bytes: &[u8],
+        trusted: &[ed25519_dalek::VerifyingKey],
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<content::InForce> {
+        expect_responsabile(by)?;
+        let dir = self.data_folder()?;
+        let (incoming, _) = self.newer_pack(bytes, trusted)?;
+        content::install(&dir, bytes)?;
+        self.reload_content(trusted)?;
+        self.record_content(Action::ContentApplied, &incoming.stamp.version, at, by)?;
+        Ok(self.in_force.clone())
+    }
+
+    /// Puts the previous content back in force (a responsabile's; see `content::restore`), audited.
+    pub fn restore_pack(
+        &mut self,
+        trusted: &[ed25519_dalek::VerifyingKey],
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<content::InForce> {
+        expect_responsabile(by)?;
+        let dir = self.data_folder()?;
+        content::restore(&dir, trusted)?;
+        self.reload_content(trusted)?;
+        let version = self.in_force.stamp.version.clone();
+        self.record_content(Action::ContentRestored, &version, at, by)?;
+        Ok(self.in_force.clone())
+    }
+
+    fn data_folder(&self) -> Result<std::path::PathBuf> {
+        self.store
+            .dir()
+            .map(Path::to_path_buf)
+            .ok_or(Error::Archive(crate::error::ArchiveCode::NoDataFolder))
+    }
+
+    fn record_content(
+        &mut self,
+        action: Action,
+        version: &Version,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<()> {
+        let detail = Detail {
+            version: Some(version.to_string()),
+            ..Detail::default()
+        };
+        self.record(entry(by, action).with(detail), None, at)
+    }
+
     pub fn reference(&self) -> &Reference {
-        &self.reference
+        &self.tables.reference
     }
 
     pub fn fees(&self) -> &fees::FeeTables {
-        &self.fees
+        &self.tables.fees
     }
 
     pub fn catalogue(&self) -> &catalogue::Catalogue {
-        &self.catalogue
+        &self.tables.catalogue
     }
 
     /// The resolved checklist of a case's data for a procedure of the catalogue, on `today`.
@@ -188,8 +308,13 @@ impl Register {
         selection: &catalogue::Selection,
         today: NaiveDate,
     ) -> Result<catalogue::ResolvedChecklist> {
-        self.catalogue
-            .checklist(selection, case, &self.reference, &self.fees, today)
+        self.tables.catalogue.checklist(
+            selection,
+            case,
+            &self.tables.reference,
+            &self.tables.fees,
+            today,
+        )
     }
 
     pub fn store(&self) -> &Store {
@@ -202,7 +327,7 @@ impl Register {
 
     /// Stores a new case with its intake step, recorded under the signed-in operator `by`.
     pub fn create(&mut self, new: &NewCase, at: &Clock, by: &Actor) -> Result<CaseView> {
-        let data = validate::case(&new.data, &self.reference, at.today)?;
+        let data = validate::case(&new.data, &self.tables.reference, at.today)?;
         let operator = by.name.clone();
         let id = self.store.write(|tx| {
             if let Some(existing) = new
@@ -241,7 +366,7 @@ impl Register {
         at: &Clock,
         by: &Actor,
     ) -> Result<CaseView> {
-        let data = validate::case(data, &self.reference, at.today)?;
+        let data = validate::case(data, &self.tables.reference, at.today)?;
         let before = self.get(id, at.today)?.data;
         let fields = changed_fields(&before, &data);
         self.store.write(|tx| {
@@ -333,6 +458,7 @@ impl Register {
         data.request.procedure = "rinnovo".into();
         if !data.current_permit.motivo_code.is_empty()
             && self
+                .tables
                 .reference
                 .motivo(&data.current_permit.motivo_code)
                 .is_some_and(|m| m.valid_on(today) && m.allows("rinnovo"))
@@ -367,7 +493,7 @@ impl Register {
         at: &Clock,
         by: &Actor,
     ) -> Result<CaseView> {
-        let step = validate::step(input, &self.reference, at.today)?;
+        let step = validate::step(input, &self.tables.reference, at.today)?;
         let operator = by.name.clone();
         self.store.write(|tx| {
             steps::expect_revision(tx, case_id, revision)?;
@@ -391,7 +517,7 @@ impl Register {
         at: &Clock,
         by: &Actor,
     ) -> Result<CaseView> {
-        let reason = validate::correction_reason(reason, &self.reference, at.today)?;
+        let reason = validate::correction_reason(reason, &self.tables.reference, at.today)?;
         let operator = by.name.clone();
         self.store.write(|tx| {
             steps::expect_revision(tx, case_id, revision)?;

@@ -81,6 +81,10 @@ fn migration_list() -> Vec<M<'static>> {
             env!("CARGO_MANIFEST_DIR"),
             "/migrations/006_retention.sql"
         ))),
+        M::up(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/007_papers_content.sql"
+        ))),
     ]
 }
 
@@ -397,6 +401,32 @@ pub(crate) fn create_private_file(path: &Path) -> std::io::Result<File> {
         options.mode(0o600);
     }
     options.open(path)
+}
+
+/// Writes `bytes` as `path` whole, owner-only: a temporary name beside it (`<name>.<random>.tmp`),
+/// synced, renamed over it, the folder synced, so a power cut leaves the old file or the new one, never
+/// half of one. The temporary is removed on failure.
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(std::io::ErrorKind::InvalidInput.into());
+    };
+    let temporary = dir.join(format!(
+        "{}.{:016x}.tmp",
+        name.to_string_lossy(),
+        rand::random::<u64>()
+    ));
+    let written = (|| -> std::io::Result<()> {
+        let mut file = create_private_file(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)?;
+        crate::register::keys::sync_dir(dir)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// Whether `name` is a backup's plain copy (or one of SQLite's files beside it), see

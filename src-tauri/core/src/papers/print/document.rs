@@ -39,6 +39,9 @@ pub struct PageSetup {
     pub header: Option<Header>,
     /// Print `n/N` centred in the bottom margin of every page.
     pub page_numbers: bool,
+    /// A line printed in the bottom margin of every page, before the page number: which content the
+    /// paper was printed from (`Contenuti v2026.1 (01/12/2026)`).
+    pub footer: Option<String>,
 }
 
 impl PageSetup {
@@ -55,6 +58,7 @@ impl PageSetup {
             },
             header: None,
             page_numbers: true,
+            footer: None,
         }
     }
 
@@ -64,6 +68,12 @@ impl PageSetup {
         self.header = Some(Header {
             lines: vec![(line, Lang::italian())],
         });
+        self
+    }
+
+    /// The same page with `line` in its bottom margin on every page (see `footer`).
+    pub fn footed(mut self, line: String) -> PageSetup {
+        self.footer = Some(line);
         self
     }
 }

@@ -26,11 +26,19 @@ impl Document<'_> {
         let total = self.pages.len();
         let page_h = pt(self.setup.height_mm);
         let mut numbers = Vec::new();
-        if self.setup.page_numbers {
+        if self.setup.page_numbers || self.setup.footer.is_some() {
             let style = Style::body().size(9.0).align(Align::Center);
             for n in 1..=total {
+                let number = self.setup.page_numbers.then(|| format!("{n}/{total}"));
+                let text: Vec<&str> = self
+                    .setup
+                    .footer
+                    .as_deref()
+                    .into_iter()
+                    .chain(number.as_deref())
+                    .collect();
                 let mut lines = self.lines(
-                    &format!("{n}/{total}"),
+                    &text.join(" · "),
                     &Lang::italian(),
                     style,
                     self.content_width(),

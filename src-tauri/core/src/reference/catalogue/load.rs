@@ -581,7 +581,7 @@ impl Texts {
 }
 
 /// The `%{name}` placeholders of a text.
-fn placeholders(text: &str) -> BTreeSet<&str> {
+pub(crate) fn placeholders(text: &str) -> BTreeSet<&str> {
     let mut found = BTreeSet::new();
     let mut rest = text;
     while let Some(at) = rest.find("%{") {

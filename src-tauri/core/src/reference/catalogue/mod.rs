@@ -11,6 +11,7 @@ mod load;
 mod report;
 mod resolve;
 
+pub(crate) use load::placeholders;
 pub use load::{parse_locale, Strings};
 pub use report::{CatalogueReport, ProcedureReport, ReportLine, RowCounts};
 
@@ -413,6 +414,27 @@ impl Catalogue {
             &Reference::bundled()?,
             &FeeTables::bundled()?,
         )
+    }
+
+    /// The procedure files and checklist texts of a content pack, checked against tables the caller
+    /// loaded from the same pack. The files of `PROCEDURE_FILES` come in that order, any other procedure
+    /// file of the pack after them by name.
+    pub fn from_content(
+        content: &crate::reference::content::Content,
+        reference: &Reference,
+        fees: &FeeTables,
+    ) -> Result<Catalogue> {
+        let rank = |name: &str| {
+            PROCEDURE_FILES
+                .iter()
+                .position(|(known, _)| *known == name)
+                .unwrap_or(PROCEDURE_FILES.len())
+        };
+        let mut sources: Vec<(&str, &str)> = content.area("assets/procedures").collect();
+        sources.sort_by_key(|(name, _)| (rank(name), *name));
+        let locales = LOCALE_FILES.map(|(name, _)| content.source(name));
+        let [it, en] = locales;
+        Catalogue::load(&sources, [it?, en?], reference, fees)
     }
 
     /// All procedures, in file order.
