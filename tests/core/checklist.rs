@@ -317,10 +317,10 @@ fn arabic_urdu_bengali_and_chinese_checklists_extract_in_logical_order() {
         eprintln!("{language}: {} bytes", pdf.len());
         artifacts(&format!("checklist-{language}"), &pdf);
         // The target: 80 KB with subset fonts. Two pages for a renewal, the applicant's fold;
-        // Urdu takes three, Nastaliq lines being half again as tall as Naskh ones (Arabic too, below). Urdu gets 85 KB:
+        // Urdu takes three, Nastaliq lines being half again as tall as Naskh ones. Urdu gets 86 KB:
         // the preface (the Italian office names explained, the amounts' legend, the unreviewed mark)
-        // adds about 5 KB of Nastaliq glyphs, whose contextual forms are many.
-        let limit = if language == "ur" { 85_000 } else { 80_000 };
+        // adds about 5 KB of Nastaliq glyphs, whose contextual forms are many (85.1 KB with the check date and content version in the footer).
+        let limit = if language == "ur" { 86_000 } else { 80_000 };
         assert!(
             pdf.len() <= limit,
             "{language}: subset fonts keep the checklist small ({} bytes)",

@@ -85,7 +85,7 @@ fn corrected(version: &str) -> Content {
                 "assets/reference/fees.toml",
                 "[[fee]]\nid = \"bollo_istanza\"",
                 "[[fee.amount]]\ncents = 1700\nvalid_from = \"2027-01-01\"\n\
-                 source = \"https://www.agenziaentrate.gov.it/\"\nverify = true\n\n\
+                 source = \"https://www.agenziaentrate.gov.it/\"\nread_on = \"2027-01\"\nverify = true\n\n\
                  [[fee]]\nid = \"bollo_istanza\"",
             ),
             (

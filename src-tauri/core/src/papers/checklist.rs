@@ -102,7 +102,7 @@ pub struct Sheet {
     /// Under the title: the Italian office names explained and the mark of an unreviewed translation
     /// (`wording::Preface`); empty on the Italian-only copy.
     pub preface: Preface,
-    /// When the procedure's data was last checked, printed small at the end.
+    /// When the procedure's data was last checked, printed small at the foot of every page.
     pub checked_on: Line,
     /// For the operator's preview only, never printed: why the procedure itself is flagged.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -608,10 +608,13 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
     }
     let body = Style::body().size(9.0);
     let heading = Style::body().bold().size(10.5);
-    let setup = match sheet.content.as_str() {
-        "" => PageSetup::a4_tight(),
-        content => PageSetup::a4_tight().footed(content.to_string()),
-    };
+    // The foot of every page: when the procedure's data was last checked, in Italian only (a date
+    // reads the same in every language, and a line of its own would push a renewal onto a third page),
+    // and the content it was printed from.
+    let setup = PageSetup::a4_tight().footed(match sheet.content.as_str() {
+        "" => sheet.checked_on.italian.clone(),
+        content => format!("{} · {content}", sheet.checked_on.italian),
+    });
     // The Comune, the case number and the date head every page, so a page that comes loose is still
     // the applicant's; the applicant's name and the copy mark follow, on the first page only.
     let [comune, number, applicant, date, rest @ ..] = &sheet.header[..] else {
@@ -662,10 +665,6 @@ pub fn pdf(fonts: &FontLibrary, sheet: &Sheet, lang: &Lang) -> Result<Vec<u8>> {
             doc.paragraph(&format!("* {t}"), lang, small)?;
         }
     }
-    // The check date in Italian only: a date reads the same in every language, and a second script line
-    // would cost the Urdu renewal its 80 KB budget.
-    doc.space(1.5);
-    doc.paragraph(&sheet.checked_on.italian, &it, Style::body().size(7.0))?;
     Ok(doc.render()?)
 }
 
