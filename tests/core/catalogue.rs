@@ -784,7 +784,7 @@ fn every_procedure_costs_its_hand_computed_total() {
     let mut minor = alone();
     minor.applicant.birth_date = "2011-02-01".into();
     let adult = alone();
-    let cases: [(&str, Option<&str>, &CaseData, i64); 56] = [
+    let cases: [(&str, Option<&str>, &CaseData, i64); 65] = [
         ("rinnovo_lavoro_subordinato", None, &adult, 12646), // 16 + 30.46 + 50 + 30
         ("rinnovo_lavoro_autonomo", None, &adult, 12646),
         ("rinnovo_attesa_occupazione", None, &adult, 11646), // 16 + 30.46 + 40 + 30
@@ -867,6 +867,16 @@ fn every_procedure_costs_its_hand_computed_total() {
         ("studio_primo_rilascio", None, &adult, 11646), // 16 + 30.46 + 40 + 30
         ("studio_ricerca_lavoro", None, &adult, 11646),
         ("documento_viaggio_rifugiato", None, &adult, 11600), // 42.50 + 73.50
+        // Other desk paperwork: free, except the CIE (EUR 22.21, flagged).
+        ("codice_fiscale", None, &adult, 0),
+        ("tessera_sanitaria", None, &adult, 0),
+        ("isee_dsu", None, &adult, 0),
+        ("conversione_patente", None, &adult, 0), // amounts told by the desk
+        ("test_italiano_a2", None, &adult, 0),
+        ("accordo_integrazione", None, &adult, 0),
+        ("carta_identita", None, &adult, 2221),
+        ("dichiarazione_presenza", None, &adult, 0),
+        ("assegno_unico", None, &adult, 0),
     ];
     let (catalogue, _, _) = tables();
     for p in catalogue.procedures() {
