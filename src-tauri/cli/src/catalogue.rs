@@ -17,7 +17,7 @@ pub fn report(json: bool) -> crate::Result<()> {
         return Ok(());
     }
     let share = |c: &RowCounts| {
-        let pct = |n: usize| if c.rows == 0 { 0 } else { n * 100 / c.rows };
+        let pct = |n: usize| (n * 100).checked_div(c.rows).unwrap_or(0);
         format!(
             "{} rows, {} with a read date ({}%), {} official ({}%), {} flagged",
             c.rows,
