@@ -784,7 +784,7 @@ fn every_procedure_costs_its_hand_computed_total() {
     let mut minor = alone();
     minor.applicant.birth_date = "2011-02-01".into();
     let adult = alone();
-    let cases: [(&str, Option<&str>, &CaseData, i64); 65] = [
+    let cases: [(&str, Option<&str>, &CaseData, i64); 66] = [
         ("rinnovo_lavoro_subordinato", None, &adult, 12646), // 16 + 30.46 + 50 + 30
         ("rinnovo_lavoro_autonomo", None, &adult, 12646),
         ("rinnovo_attesa_occupazione", None, &adult, 11646), // 16 + 30.46 + 40 + 30
@@ -877,6 +877,7 @@ fn every_procedure_costs_its_hand_computed_total() {
         ("carta_identita", None, &adult, 2221),
         ("dichiarazione_presenza", None, &adult, 0),
         ("assegno_unico", None, &adult, 0),
+        ("primo_permesso_lavoro_subordinato", None, &adult, 11646), // 16 + 30.46 + 40 + 30
     ];
     let (catalogue, _, _) = tables();
     for p in catalogue.procedures() {

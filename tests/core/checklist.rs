@@ -553,12 +553,20 @@ printed_total_test!(
     Some("Totale da pagare: € 116,00")
 );
 
+// Review Coverage: first employment permit after the flussi entry, 16 + 30.46 + 40 + 30.
+printed_total_test!(
+    primo_permesso_lavoro_subordinato_costs_116_46,
+    "primo_permesso_lavoro_subordinato",
+    false,
+    Some("Totale da pagare: € 116,46")
+);
+
 #[test]
 fn the_catalogue_has_the_procedures_issue_13_asked_for() {
     let (_dir, register) = temp_register();
     let count = register.catalogue().procedures().len();
     assert!(
-        count >= 64,
-        "issue 13 §2: at least 55 procedures asked, 64 reached; found {count}"
+        count >= 65,
+        "issue 13 §2: at least 55 procedures asked, 65 reached; found {count}"
     );
 }
