@@ -97,7 +97,7 @@ fn catalogue_report_lists_procedures_by_check_date_with_flagged_and_unofficial_l
     let procedures = report["procedures"].as_array().unwrap();
     assert!(procedures
         .iter()
-        .any(|p| p["id"] == "familiare_cittadino_ue"));
+        .any(|p| p["id"] == "carta_familiare_ue_rilascio"));
     assert_eq!(
         report["lines"]["rows"], report["lines"]["withReadOn"],
         "every document and note row has a read date"

@@ -784,7 +784,7 @@ fn every_procedure_costs_its_hand_computed_total() {
     let mut minor = alone();
     minor.applicant.birth_date = "2011-02-01".into();
     let adult = alone();
-    let cases: [(&str, Option<&str>, &CaseData, i64); 37] = [
+    let cases: [(&str, Option<&str>, &CaseData, i64); 66] = [
         ("rinnovo_lavoro_subordinato", None, &adult, 12646), // 16 + 30.46 + 50 + 30
         ("rinnovo_lavoro_autonomo", None, &adult, 12646),
         ("rinnovo_attesa_occupazione", None, &adult, 11646), // 16 + 30.46 + 40 + 30
@@ -795,7 +795,6 @@ fn every_procedure_costs_its_hand_computed_total() {
         ("ue_lungo_periodo_rilascio", None, &adult, 17646), // 16 + 30.46 + 100 + 30
         ("ue_lungo_periodo_aggiornamento", None, &adult, 7646), // aggiornamento: exempt
         ("famiglia_convivente_italiano", None, &adult, 9646), // Questura: no postal fee
-        ("familiare_cittadino_ue", None, &adult, 4646), // review H4: 16 + 30.46, no contribution
         ("protezione_sussidiaria", None, &adult, 4646),
         (
             "protezione_speciale",
@@ -847,6 +846,38 @@ fn every_procedure_costs_its_hand_computed_total() {
         ("nulla_osta_ricongiungimento", None, &adult, 1600), // review L2: the €16 bollo counts
         ("cittadinanza", Some("residenza"), &adult, 26600),  // 250 + 16
         ("cittadinanza", Some("matrimonio"), &adult, 26600),
+        // Issue 13 §2 (5 Dec 2026): card of family members of EU/Italian citizens, no contribution.
+        ("carta_familiare_ue_rilascio", None, &adult, 4646), // 16 + 30.46
+        ("carta_familiare_ue_rinnovo", None, &adult, 4646),
+        ("carta_permanente_familiare_ue", None, &adult, 4646),
+        ("primo_permesso_famiglia", None, &adult, 12646), // 16 + 30.46 + 50 + 30
+        ("coesione_familiare", None, &adult, 12646),
+        ("richiesta_asilo_rilascio", None, &adult, 0), // no fee line: the desk tells
+        ("richiesta_asilo_rinnovo", None, &adult, 0),
+        ("richiesta_asilo_ricorso", None, &adult, 0),
+        ("primo_rilascio_asilo", None, &adult, 4646), // protection: no contribution
+        ("primo_rilascio_sussidiaria", None, &adult, 4646),
+        ("conversione_protezione_lavoro", None, &adult, 7646), // valid permit: exempt
+        ("casi_speciali_art18", None, &adult, 8646),           // 16 + 30.46 + 40
+        ("casi_speciali_art18bis", None, &adult, 8646),
+        ("casi_speciali_art18ter", None, &adult, 8646),
+        ("affidamento", None, &minor, 6046), // bollo exempt (02), minor: 30.46 + 30
+        ("assistenza_minore_art31", None, &adult, 8646),
+        ("prosieguo_amministrativo", None, &adult, 8646),
+        ("studio_primo_rilascio", None, &adult, 11646), // 16 + 30.46 + 40 + 30
+        ("studio_ricerca_lavoro", None, &adult, 11646),
+        ("documento_viaggio_rifugiato", None, &adult, 11600), // 42.50 + 73.50
+        // Other desk paperwork: free, except the CIE (EUR 22.21, flagged).
+        ("codice_fiscale", None, &adult, 0),
+        ("tessera_sanitaria", None, &adult, 0),
+        ("isee_dsu", None, &adult, 0),
+        ("conversione_patente", None, &adult, 0), // amounts told by the desk
+        ("test_italiano_a2", None, &adult, 0),
+        ("accordo_integrazione", None, &adult, 0),
+        ("carta_identita", None, &adult, 2221),
+        ("dichiarazione_presenza", None, &adult, 0),
+        ("assegno_unico", None, &adult, 0),
+        ("primo_permesso_lavoro_subordinato", None, &adult, 11646), // 16 + 30.46 + 40 + 30
     ];
     let (catalogue, _, _) = tables();
     for p in catalogue.procedures() {

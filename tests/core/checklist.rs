@@ -376,6 +376,210 @@ fn arabic_urdu_bengali_and_chinese_checklists_extract_in_logical_order() {
     }
 }
 
+// ------------------------------------------------- issue 13 §2: the permits that had no procedure
+
+/// The case of the other checklist tests without household (the worker alone, current permit valid
+/// until 10 Jan 2027), or the same applicant aged 15 on the counter's day.
+fn applicant(minor: bool) -> mixite_core::model::CaseData {
+    let mut data = worker();
+    data.household.clear();
+    if minor {
+        data.applicant.birth_date = "2011-02-01".into();
+    }
+    data
+}
+
+/// The Italian total line of the printed sheet of `procedure` (None when the sheet has no fee).
+fn printed_total(procedure: &str, minor: bool) -> Option<String> {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, applicant(minor));
+    let request = Request {
+        selection: Selection {
+            procedure,
+            variant: None,
+            duration: None,
+        },
+        language: "en",
+        italian_only: false,
+    };
+    let sheet = checklist::for_case(&register, case.id, &request, clock().today)
+        .unwrap_or_else(|e| panic!("{procedure}: {e}"));
+    let lines: Vec<&checklist::Line> = sheet.sections.iter().flat_map(|s| &s.lines).collect();
+    assert!(
+        lines.iter().all(|l| !l.italian.contains("[CHECK]")
+            && !l.italian.to_lowercase().contains("verificare se")),
+        "{procedure}: the applicant's paper shows no operator doubt"
+    );
+    lines
+        .iter()
+        .find(|l| l.italian.starts_with("Totale"))
+        .map(|l| l.italian.clone())
+}
+
+/// One test per new permit procedure: the printed total, computed by hand from fees.toml (bollo €16,
+/// card €30.46, contribution €40/€50, postal fee €30; passport fees €42.50 + €73.50).
+macro_rules! printed_total_test {
+    ($name:ident, $procedure:literal, $minor:literal, $expected:expr) => {
+        #[test]
+        fn $name() {
+            assert_eq!(
+                printed_total($procedure, $minor).as_deref(),
+                $expected,
+                "{}: hand-computed total",
+                $procedure
+            );
+        }
+    };
+}
+
+// Family members of Italian/EU citizens: bollo + card, no contribution (review H4).
+printed_total_test!(
+    carta_familiare_ue_rilascio_costs_46_46,
+    "carta_familiare_ue_rilascio",
+    false,
+    Some("Totale da pagare: € 46,46")
+);
+printed_total_test!(
+    carta_familiare_ue_rinnovo_costs_46_46,
+    "carta_familiare_ue_rinnovo",
+    false,
+    Some("Totale da pagare: € 46,46")
+);
+printed_total_test!(
+    carta_permanente_familiare_ue_costs_46_46,
+    "carta_permanente_familiare_ue",
+    false,
+    Some("Totale da pagare: € 46,46")
+);
+// 16 + 30.46 + 50 + 30.
+printed_total_test!(
+    primo_permesso_famiglia_costs_126_46,
+    "primo_permesso_famiglia",
+    false,
+    Some("Totale da pagare: € 126,46")
+);
+printed_total_test!(
+    coesione_familiare_costs_126_46,
+    "coesione_familiare",
+    false,
+    Some("Totale da pagare: € 126,46")
+);
+// The asylum-seeker permit prints no fee (a note says the desk will tell).
+printed_total_test!(
+    richiesta_asilo_rilascio_prints_no_fee,
+    "richiesta_asilo_rilascio",
+    false,
+    None
+);
+printed_total_test!(
+    richiesta_asilo_rinnovo_prints_no_fee,
+    "richiesta_asilo_rinnovo",
+    false,
+    None
+);
+printed_total_test!(
+    richiesta_asilo_ricorso_prints_no_fee,
+    "richiesta_asilo_ricorso",
+    false,
+    None
+);
+// Protection: 16 + 30.46, the contribution is exempt.
+printed_total_test!(
+    primo_rilascio_asilo_costs_46_46,
+    "primo_rilascio_asilo",
+    false,
+    Some("Totale da pagare: € 46,46")
+);
+printed_total_test!(
+    primo_rilascio_sussidiaria_costs_46_46,
+    "primo_rilascio_sussidiaria",
+    false,
+    Some("Totale da pagare: € 46,46")
+);
+// Conversion of a valid permit: 16 + 30.46 + 30 (contribution exempt, flagged).
+printed_total_test!(
+    conversione_protezione_lavoro_costs_76_46,
+    "conversione_protezione_lavoro",
+    false,
+    Some("Totale da pagare: € 76,46")
+);
+// Casi speciali, 12 months: 16 + 30.46 + 40.
+printed_total_test!(
+    casi_speciali_art18_costs_86_46,
+    "casi_speciali_art18",
+    false,
+    Some("Totale da pagare: € 86,46")
+);
+printed_total_test!(
+    casi_speciali_art18bis_costs_86_46,
+    "casi_speciali_art18bis",
+    false,
+    Some("Totale da pagare: € 86,46")
+);
+printed_total_test!(
+    casi_speciali_art18ter_costs_86_46,
+    "casi_speciali_art18ter",
+    false,
+    Some("Totale da pagare: € 86,46")
+);
+// A 15-year-old in affidamento: no bollo (code 02), no contribution (minor): 30.46 + 30.
+printed_total_test!(
+    affidamento_of_a_minor_costs_60_46,
+    "affidamento",
+    true,
+    Some("Totale da pagare: € 60,46")
+);
+printed_total_test!(
+    assistenza_minore_art31_costs_86_46,
+    "assistenza_minore_art31",
+    false,
+    Some("Totale da pagare: € 86,46")
+);
+printed_total_test!(
+    prosieguo_amministrativo_costs_86_46,
+    "prosieguo_amministrativo",
+    false,
+    Some("Totale da pagare: € 86,46")
+);
+// Study: 16 + 30.46 + 40 + 30.
+printed_total_test!(
+    studio_primo_rilascio_costs_116_46,
+    "studio_primo_rilascio",
+    false,
+    Some("Totale da pagare: € 116,46")
+);
+printed_total_test!(
+    studio_ricerca_lavoro_costs_116_46,
+    "studio_ricerca_lavoro",
+    false,
+    Some("Totale da pagare: € 116,46")
+);
+// Refugee travel document: 42.50 + 73.50.
+printed_total_test!(
+    documento_viaggio_rifugiato_costs_116_00,
+    "documento_viaggio_rifugiato",
+    false,
+    Some("Totale da pagare: € 116,00")
+);
+
+// Review Coverage: first employment permit after the flussi entry, 16 + 30.46 + 40 + 30.
+printed_total_test!(
+    primo_permesso_lavoro_subordinato_costs_116_46,
+    "primo_permesso_lavoro_subordinato",
+    false,
+    Some("Totale da pagare: € 116,46")
+);
+
+#[test]
+fn the_catalogue_has_the_procedures_issue_13_asked_for() {
+    let (_dir, register) = temp_register();
+    let count = register.catalogue().procedures().len();
+    assert!(
+        count >= 65,
+        "issue 13 §2: at least 55 procedures asked, 65 reached; found {count}"
+    );
+}
+
 #[test]
 fn the_only_if_working_qualifier_ends_with_one_colon_in_every_language() {
     let (_dir, mut register) = temp_register();

@@ -44,7 +44,7 @@ macro_rules! procedure_file {
 
 /// The procedure files, embedded in the binary. A test checks that this list matches the folder, so a
 /// new file cannot be forgotten here.
-pub const PROCEDURE_FILES: [(&str, &str); 11] = [
+pub const PROCEDURE_FILES: [(&str, &str); 17] = [
     procedure_file!("groups.toml"),
     procedure_file!("kit_lavoro.toml"),
     procedure_file!("kit_famiglia.toml"),
@@ -56,6 +56,12 @@ pub const PROCEDURE_FILES: [(&str, &str); 11] = [
     procedure_file!("comune.toml"),
     procedure_file!("prefettura.toml"),
     procedure_file!("altri_uffici.toml"),
+    procedure_file!("famiglia_ue.toml"),
+    procedure_file!("protezione.toml"),
+    procedure_file!("minori.toml"),
+    procedure_file!("studio.toml"),
+    procedure_file!("altre_pratiche.toml"),
+    procedure_file!("lavoro_primo_rilascio.toml"),
 ];
 
 /// The checklist texts in the two reference languages; every key the files use must be in both.
