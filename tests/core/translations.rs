@@ -274,7 +274,8 @@ fn negation(lang: &str) -> Negation {
                 "இன்றி",
             ],
             prefixes: &["இல்லா", "இல்லை"],
-            suffixes: &["இல்லை", "ில்லை", "ில்லாத", "ாது", "ாத", "ாமல்"],
+            // -ஆதவர்: the negative personal noun ("one who does not pass / attend").
+            suffixes: &["இல்லை", "ில்லை", "ில்லாத", "ாது", "ாத", "ாமல்", "ாதவர்", "ாதவர்கள்"],
             ..words(NONE)
         },
         "si" => Negation {
