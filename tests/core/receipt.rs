@@ -4,6 +4,8 @@
 use mixite_core::model::StepInput;
 use mixite_core::papers::print::FontLibrary;
 use mixite_core::papers::receipt;
+use mixite_core::register::operators::{Actor, Role};
+use mixite_core::register::retention::Purpose;
 
 use crate::{clock, create, locale_text, op, problems, squeezed_text, temp_register, worker};
 
@@ -131,7 +133,10 @@ fn the_privacy_notice_names_controller_retention_and_consent_in_both_languages()
         for expected in [
             "Informativasultrattamentodeidatipersonalieconsenso",
             "ComunediLucca,PiazzaSanMartino7",
-            "5anni",
+            // The periods in force, one line per purpose, not a fixed number of years.
+            "Contattiperilpromemoriadelrinnovo(telefono,email):12mesi",
+            "Notelibere(notedellapraticaedeipassi):0mesidallachiusuradellapratica",
+            "Pratica(datirichiestidalfinanziatore):60mesidal31dicembre",
             "[]acconsento",
             "www.garanteprivacy.it",
             "daconfermare",
@@ -142,5 +147,22 @@ fn the_privacy_notice_names_controller_retention_and_consent_in_both_languages()
                 "{language}: {expected:?} in {text}"
             );
         }
+        assert!(!text.contains("5anni"), "{language}: no period of its own");
     }
+
+    // The Comune's archive plan keeps cases for 10 years: the notice says so.
+    let boss = Actor::unchecked(
+        "00000000-0000-4000-8000-000000000002",
+        "Responsabile Rossi",
+        Role::Responsabile,
+    );
+    register
+        .set_retention_months(&boss, Purpose::Case, Some(120), &clock())
+        .unwrap();
+    let pdf = receipt::informativa_pdf(&register, &fonts(), case.id, "fr", clock().today).unwrap();
+    let text = squeezed_text(&pdf);
+    assert!(
+        text.contains("Pratica(datirichiestidalfinanziatore):120mesidal31dicembre"),
+        "{text}"
+    );
 }

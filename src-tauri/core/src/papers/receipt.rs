@@ -17,7 +17,7 @@ use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::model::CaseView;
 use crate::papers::checklist::{check_glyphs, params, AREAS};
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
-use crate::papers::wording::Preface;
+use crate::papers::wording::{Preface, Texts as WordingTexts};
 use crate::reference::content::Texts;
 use crate::reference::text::italian_date;
 use crate::register::Register;
@@ -230,7 +230,6 @@ struct Notice {
     comune: String,
     controller: String,
     dpo: String,
-    retention_years: u32,
     verify: bool,
     #[allow(dead_code)]
     note: Option<String>,
@@ -307,8 +306,32 @@ pub fn informativa(
     let values = params([
         ("controller", notice.controller.clone()),
         ("dpo", notice.dpo.clone()),
-        ("years", notice.retention_years.to_string()),
     ]);
+    // The periods in force at this desk (`retention.toml` and the Comune's archive plan), one line per
+    // purpose in the words of the access report, so the notice never promises another period.
+    let policy = register.retention_policy()?;
+    let wording = [WordingTexts::load("it")?, WordingTexts::load(&code)?];
+    let periods = policy
+        .periods
+        .iter()
+        .map(|period| {
+            wording
+                .iter()
+                .map(|t| -> Result<String> {
+                    let anchor = t.get(&format!("retention.anchor.{}", period.anchor), &none)?;
+                    let span = t.get(
+                        "retention.period",
+                        &params([("months", period.months.to_string()), ("anchor", anchor)]),
+                    )?;
+                    let purpose = t.get(&format!("retention.purpose.{}", period.purpose), &none)?;
+                    Ok(format!(
+                        "{purpose}: {span}{}",
+                        if period.verify { " *" } else { "" }
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<Vec<_>>>()?;
     for key in [
         "intro",
         "controller",
@@ -322,6 +345,17 @@ pub fn informativa(
         let p = pair(texts, &format!("privacy.{key}"), &code, &values);
         doc.parallel(&p.italian, Some((&p.other, &lang)), body)?;
         doc.space(1.5);
+        if key == "retention" {
+            for line in &periods {
+                doc.parallel(
+                    &format!("– {}", line[0]),
+                    Some((&format!("– {}", line[1]), &lang)),
+                    body,
+                )?;
+                doc.space(1.0);
+            }
+            doc.space(0.5);
+        }
     }
     doc.space(2.0);
     let consent = pair(texts, "privacy.consent", &code, &none);
@@ -329,7 +363,7 @@ pub fn informativa(
     doc.space(6.0);
     let signature = pair(texts, "privacy.signature", &code, &none);
     doc.parallel(&signature.italian, Some((&signature.other, &lang)), body)?;
-    if notice.verify {
+    if notice.verify || policy.periods.iter().any(|p| p.verify) {
         doc.space(4.0);
         doc.paragraph(
             "* Dati del titolare, del DPO e tempi di conservazione da confermare con l'ufficio privacy del Comune.",
