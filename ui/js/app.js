@@ -20,6 +20,7 @@ import * as operators from './views/operators.js';
 import * as audit from './views/audit.js';
 import * as retention from './views/retention.js';
 import * as catalogue from './views/catalogue.js';
+import * as content from './views/content.js';
 
 // #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew · #/usb · #/usb/12,15 (export)
 // #/operators · #/audit · #/retention · #/catalogue  (a responsabile's) · #/content (about and content packs:
