@@ -215,6 +215,25 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     )
     .await;
     app.screenshot("07-checklist-preview").await;
+    // The requested permit's length decides the contribution and so the bollettino (issue 13 §1): the
+    // renewal's default (up to 2 years) prints € 80,46; the operator picks "up to 1 year" and it is € 70,46.
+    assert!(
+        app.text("[data-checklist-preview]").await.contains("80,46"),
+        "the default length's bollettino amount in the preview"
+    );
+    let chosen = app
+        .js("const s = document.querySelector('[data-checklist-form] [name=\"duration\"]');
+             if (![...s.options].some((o) => o.value === 'le_1y')) return false;
+             s.value = 'le_1y'; s.dispatchEvent(new Event('change', { bubbles: true })); return true;")
+        .await;
+    assert_eq!(chosen.as_bool(), Some(true), "the panel offers the permit's length");
+    app.js("document.querySelector('[data-checklist-preview-btn]').focus(); return true;").await;
+    app.press(Key::Enter).await;
+    app.wait_js(
+        "document.querySelector('[data-checklist-preview]')?.textContent.includes('70,46')",
+        "the preview with the 1-year bollettino amount",
+    )
+    .await;
     let print = app.wait_css("[data-checklist-print]", "the checklist print button").await;
     print.click().await.expect("click the checklist print button");
     app.wait_css("[data-no-printer], [data-print-ok]", "the outcome of printing").await;
@@ -717,5 +736,16 @@ async fn the_about_screen_shows_the_content_in_force_and_refuses_a_file_that_is_
     assert_eq!(app.count("[data-diff]").await, 0, "no changes are shown for a refused file");
     assert!(!data.path().join("content").exists(), "nothing was installed");
     app.screenshot("content-refused").await;
+
+    // The responsabile's catalogue report (issue 13 §3): every procedure with its check date.
+    app.js("location.hash = '#/catalogue'; return true;").await;
+    app.wait_screen("catalogue", "the catalogue report").await;
+    app.wait_css("[data-catalogue-report]", "the catalogue report's table").await;
+    assert!(
+        app.count("[data-catalogue-procedure]").await >= 55,
+        "the report lists every procedure (at least the 55 issue 13 asks for)"
+    );
+    assert!(app.text("[data-catalogue-procedure=\"carta_familiare_ue_rilascio\"]").await.contains("2026"));
+    app.screenshot("catalogue-report").await;
     app.quit().await;
 }

@@ -144,15 +144,13 @@ impl Texts {
     /// `recovery.<key>` with its `%{name}` placeholders filled; a missing text is a data error naming
     /// the file.
     fn get(&self, key: &str, values: &BTreeMap<String, String>) -> Result<String> {
-        let full = format!("recovery.{key}");
-        let (text, _) = self.strings.get(&full).ok_or_else(|| Error::Data {
-            file: self.file.to_string(),
-            line: 0,
-            message: format!("{full} is missing ({})", self.code),
-        })?;
-        Ok(values.iter().fold(text.clone(), |out, (name, value)| {
-            out.replace(&format!("%{{{name}}}"), value)
-        }))
+        crate::papers::wording::filled(
+            &self.strings,
+            self.file,
+            self.code,
+            &format!("recovery.{key}"),
+            values,
+        )
     }
 }
 

@@ -86,15 +86,13 @@ impl Texts {
     /// The text at `papers.<key>` with its `%{name}` placeholders filled; a missing text is a data
     /// error naming the file.
     pub(crate) fn get(&self, key: &str, values: &BTreeMap<String, String>) -> Result<String> {
-        let full = format!("papers.{key}");
-        let (text, _) = self.strings.get(&full).ok_or_else(|| Error::Data {
-            file: self.file.to_string(),
-            line: 0,
-            message: format!("{full} is missing ({})", self.code),
-        })?;
-        Ok(values.iter().fold(text.clone(), |out, (name, value)| {
-            out.replace(&format!("%{{{name}}}"), value)
-        }))
+        filled(
+            &self.strings,
+            self.file,
+            self.code,
+            &format!("papers.{key}"),
+            values,
+        )
     }
 }
 
@@ -174,4 +172,24 @@ impl Preface {
         }
         Ok(())
     }
+}
+
+/// The text at the full key `full` of a locale file's `strings` (`file`, language `code`) with its
+/// `%{name}` placeholders filled; a missing text is a data error naming the file. Shared by the papers
+/// that read their own locale area (this one, the recovery sheet's).
+pub(crate) fn filled(
+    strings: &Strings,
+    file: &str,
+    code: &str,
+    full: &str,
+    values: &BTreeMap<String, String>,
+) -> Result<String> {
+    let (text, _) = strings.get(full).ok_or_else(|| Error::Data {
+        file: file.to_string(),
+        line: 0,
+        message: format!("{full} is missing ({code})"),
+    })?;
+    Ok(values.iter().fold(text.clone(), |out, (name, value)| {
+        out.replace(&format!("%{{{name}}}"), value)
+    }))
 }
