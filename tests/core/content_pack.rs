@@ -508,3 +508,38 @@ fn a_good_pack_from_a_fat32_stick_is_applied_printed_with_and_the_previous_conte
         .count();
     assert_eq!(restores, 2);
 }
+
+#[test]
+fn a_pack_carries_the_official_hosts_and_the_translations_provenance() {
+    // Which hosts are official decides every row's strength: a pack that adds one changes the report.
+    let built_in = Tables::embedded().unwrap();
+    let official = |tables: &Tables| tables.catalogue.report(&tables.fees).lines.official;
+    let before = official(&built_in);
+    let wider = content(
+        "2027.1",
+        &[(
+            "assets/reference/sources.toml",
+            "domains = [\n",
+            "domains = [\n    \"portalemigranti.it\",\n",
+        )],
+    );
+    assert!(
+        official(&Tables::check(&wider).unwrap()) > before,
+        "the pack's own table of official hosts is the one applied"
+    );
+
+    // The provenance table is checked like every table of the pack: a language without an entry is
+    // refused with its file.
+    let broken = content(
+        "2027.1",
+        &[(
+            "assets/reference/translations.toml",
+            "[[area]]",
+            "[[area_]]",
+        )],
+    );
+    match Tables::check(&broken) {
+        Err(Error::Data { file, .. }) => assert_eq!(file, "assets/reference/translations.toml"),
+        other => panic!("a broken provenance table is refused, got {other:?}"),
+    }
+}

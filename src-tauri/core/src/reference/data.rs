@@ -118,7 +118,7 @@ pub(crate) fn read_on(file: (&str, &str), raw: &Spanned<String>) -> Result<ReadO
     })
 }
 
-const SOURCES: (&str, &str) = (
+pub(crate) const SOURCES: (&str, &str) = (
     "assets/reference/sources.toml",
     include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -149,7 +149,12 @@ pub struct OfficialHosts {
 
 impl OfficialHosts {
     pub fn bundled() -> Result<OfficialHosts> {
-        let raw: RawSources = parse_toml(SOURCES)?;
+        OfficialHosts::from_source(SOURCES)
+    }
+
+    /// The table read from `(file name, text)`: the built-in one or a content pack's.
+    pub fn from_source(source: (&str, &str)) -> Result<OfficialHosts> {
+        let raw: RawSources = parse_toml(source)?;
         Ok(OfficialHosts {
             domains: raw.official.domains,
             labels: raw.official.labels,

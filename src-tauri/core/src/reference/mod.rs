@@ -179,18 +179,30 @@ impl Reference {
 
     /// Loads the tables of a content pack (the built-in one or an installed one).
     pub fn from_content(content: &content::Content) -> Result<Reference> {
-        Reference::from_sources(
+        Reference::from_sources_with(
             content.source(MOTIVI.0)?,
             content.source(LANGUAGES.0)?,
             content.source(COUNTRIES.0)?,
+            content.source(TRANSLATIONS.0)?,
         )
     }
 
-    /// Loads tables from `(file name, text)` pairs; used by `bundled` and by tests of malformed files.
+    /// Loads tables from `(file name, text)` pairs with the built-in provenance table; used by
+    /// `bundled` and by tests of malformed files.
     pub fn from_sources(
         motivi: (&str, &str),
         languages: (&str, &str),
         countries: (&str, &str),
+    ) -> Result<Reference> {
+        Reference::from_sources_with(motivi, languages, countries, TRANSLATIONS)
+    }
+
+    /// `from_sources` with the provenance table `translations` (a content pack carries its own).
+    fn from_sources_with(
+        motivi: (&str, &str),
+        languages: (&str, &str),
+        countries: (&str, &str),
+        translations: (&str, &str),
     ) -> Result<Reference> {
         let motivi_file: MotiviFile = parse_toml(motivi)?;
         let languages_file: LanguagesFile = parse_toml(languages)?;
@@ -259,7 +271,7 @@ impl Reference {
                 ));
             }
         }
-        let provenance = Provenance::from_source(TRANSLATIONS, &languages_file.language)?;
+        let provenance = Provenance::from_source(translations, &languages_file.language)?;
         let mut languages = languages_file.language;
         for l in &mut languages {
             l.reviewed = provenance.native_reviewed("checklist", &l.code);

@@ -6,13 +6,17 @@
 /// Folders whose every file with the extension belongs to the pack: `(folder, extension)`.
 pub const AREAS: [(&str, &str); 2] = [("assets/procedures", "toml"), ("locales/checklist", "yml")];
 
-/// Single files that belong to the pack: the dated reference tables the loaders check.
-pub const REFERENCE_FILES: [&str; 5] = [
+/// Single files that belong to the pack: the dated reference tables the loaders check, the hosts whose
+/// pages are official (the strength of every catalogue row) and who wrote and reviewed each language's
+/// texts (the mark on paper).
+pub const REFERENCE_FILES: [&str; 7] = [
     "assets/reference/motivi.toml",
     "assets/reference/languages.toml",
     "assets/reference/countries.json",
     "assets/reference/fees.toml",
     "assets/reference/assegno_sociale.toml",
+    "assets/reference/sources.toml",
+    "assets/reference/translations.toml",
 ];
 
 /// The built-in content's version and date (not itself part of a pack: a pack's manifest says them).

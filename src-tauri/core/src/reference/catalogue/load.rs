@@ -13,8 +13,18 @@ impl Catalogue {
         reference: &Reference,
         fees: &FeeTables,
     ) -> Result<Catalogue> {
+        Catalogue::load_with_hosts(sources, locales, reference, fees, OfficialHosts::bundled()?)
+    }
+
+    /// `load`, with the table of official hosts the caller read (a content pack carries its own).
+    pub(crate) fn load_with_hosts(
+        sources: &[(&str, &str)],
+        locales: [(&str, &str); 2],
+        reference: &Reference,
+        fees: &FeeTables,
+        hosts: OfficialHosts,
+    ) -> Result<Catalogue> {
         let texts = Texts::load(locales)?;
-        let hosts = OfficialHosts::bundled()?;
         let context = Context {
             texts: &texts,
             reference,

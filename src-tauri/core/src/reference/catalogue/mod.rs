@@ -23,7 +23,7 @@ use toml::Spanned;
 use crate::error::{Error, FieldError, Result};
 use crate::model::CaseData;
 use crate::reference::data::{
-    check_source, data_error, line_of, parse_toml, read_on, OfficialHosts, ReadOn,
+    check_source, data_error, line_of, parse_toml, read_on, OfficialHosts, ReadOn, SOURCES,
 };
 use crate::reference::fees::{FeeTables, Household, Per, Threshold};
 use crate::reference::{Reference, PROCEDURES};
@@ -440,7 +440,8 @@ impl Catalogue {
         sources.sort_by_key(|(name, _)| (rank(name), *name));
         let locales = LOCALE_FILES.map(|(name, _)| content.source(name));
         let [it, en] = locales;
-        Catalogue::load(&sources, [it?, en?], reference, fees)
+        let hosts = OfficialHosts::from_source(content.source(SOURCES.0)?)?;
+        Catalogue::load_with_hosts(&sources, [it?, en?], reference, fees, hosts)
     }
 
     /// All procedures, in file order.
