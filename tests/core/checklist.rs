@@ -635,6 +635,29 @@ fn the_bollettino_line_follows_the_permit_length_the_operator_picks() {
     // €80.46 (card €30.46 + contribution €40 or €50).
     let (_dir, mut register) = temp_register();
     let case = create(&mut register, worker());
+    // The worker's own renewal: the income of one person (review M8), said as one person.
+    let request = Request {
+        selection: renewal(),
+        language: "fr",
+        italian_only: false,
+    };
+    let sheet = checklist::for_case(&register, case.id, &request, clock().today).unwrap();
+    let income = sheet
+        .sections
+        .iter()
+        .flat_map(|s| &s.lines)
+        .find(|l| l.italian.starts_with("Reddito annuo minimo"))
+        .expect("the income line");
+    assert!(
+        income
+            .italian
+            .starts_with("Reddito annuo minimo per una persona (anno ")
+            && income
+                .other
+                .as_deref()
+                .is_some_and(|o| o.starts_with("Revenu annuel minimum pour une personne")),
+        "{income:?}"
+    );
     for (duration, expected) in [
         ("le_1y", "Importo del bollettino del richiedente: € 70,46"),
         ("le_2y", "Importo del bollettino del richiedente: € 80,46"),

@@ -322,8 +322,14 @@ pub fn sheet(
     }
 
     if let Some(t) = &resolved.threshold {
+        // "per 1 persone" reads wrong in most languages: one person has a line of its own.
+        let key = if t.household_size == 1 {
+            "layout.income_line_one"
+        } else {
+            "layout.income_line"
+        };
         let mut line = w.line(
-            "layout.income_line",
+            key,
             &params([
                 ("people", t.household_size.to_string()),
                 ("year", t.year.to_string()),
