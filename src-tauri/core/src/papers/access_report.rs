@@ -459,11 +459,8 @@ impl Report<'_> {
         for period in &retention.periods {
             let p = policy.period(period.purpose);
             let line = |t: &Texts| -> Result<String> {
-                let anchor = t.get(&format!("retention.anchor.{}", p.anchor), &none())?;
-                let span = t.get(
-                    "retention.period",
-                    &params([("months", period.months.to_string()), ("anchor", anchor)]),
-                )?;
+                let (purpose, span) =
+                    t.retention_period(period.purpose, p.anchor, period.months)?;
                 let end = match period.kept_until {
                     Some(date) => t.get(
                         "retention.report.kept_until",
@@ -471,11 +468,7 @@ impl Report<'_> {
                     )?,
                     None => t.get("retention.report.kept_unknown", &none())?,
                 };
-                let mut line = format!(
-                    "{}: {span}; {end}. {}.",
-                    t.get(&format!("retention.purpose.{}", period.purpose), &none())?,
-                    p.basis
-                );
+                let mut line = format!("{purpose}: {span}; {end}. {}.", p.basis);
                 if period.verify {
                     line.push_str(&format!(
                         " ({})",

@@ -318,12 +318,8 @@ pub fn informativa(
             wording
                 .iter()
                 .map(|t| -> Result<String> {
-                    let anchor = t.get(&format!("retention.anchor.{}", period.anchor), &none)?;
-                    let span = t.get(
-                        "retention.period",
-                        &params([("months", period.months.to_string()), ("anchor", anchor)]),
-                    )?;
-                    let purpose = t.get(&format!("retention.purpose.{}", period.purpose), &none)?;
+                    let (purpose, span) =
+                        t.retention_period(period.purpose, period.anchor, period.months)?;
                     Ok(format!(
                         "{purpose}: {span}{}",
                         if period.verify { " *" } else { "" }

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::papers::print::{Document, Lang, Style};
 use crate::reference::catalogue::{parse_locale, Strings};
 use crate::reference::Reference;
+use crate::register::retention::{Anchor, Purpose};
 
 macro_rules! papers_file {
     ($code:literal) => {
@@ -93,6 +94,25 @@ impl Texts {
             &format!("papers.{key}"),
             values,
         )
+    }
+
+    /// A retention purpose's label and its period ("12 mesi dall'ultima scadenza…"), as the access
+    /// report and the privacy notice print them.
+    pub(crate) fn retention_period(
+        &self,
+        purpose: Purpose,
+        anchor: Anchor,
+        months: u32,
+    ) -> Result<(String, String)> {
+        let none = BTreeMap::new();
+        let anchor = self.get(&format!("retention.anchor.{anchor}"), &none)?;
+        let mut values = BTreeMap::new();
+        values.insert("months".to_string(), months.to_string());
+        values.insert("anchor".to_string(), anchor);
+        Ok((
+            self.get(&format!("retention.purpose.{purpose}"), &none)?,
+            self.get("retention.period", &values)?,
+        ))
     }
 }
 
