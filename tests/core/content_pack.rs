@@ -127,6 +127,19 @@ fn title_of(register: &Register, procedure: &str) -> String {
     register.texts().text(&p.title, "it", &BTreeMap::new())
 }
 
+/// Files the worker's checklist (`checklist`), as the desk prints it.
+fn print_checklist(register: &mut Register, case_id: i64) -> papers::Filed {
+    papers::file(
+        register,
+        &fonts(),
+        case_id,
+        &checklist(),
+        "Operatore Uno",
+        &clock(),
+    )
+    .unwrap()
+}
+
 fn checklist() -> Paper {
     Paper::Checklist(ChecklistOptions {
         procedure: "rinnovo_lavoro_subordinato".into(),
@@ -419,15 +432,7 @@ fn a_good_pack_from_a_fat32_stick_is_applied_printed_with_and_the_previous_conte
     assert!(bollo.amounts.iter().any(|a| a.cents == 1700));
 
     // The papers print the pack's version at their foot and are recorded with it.
-    let filed = papers::file(
-        &mut register,
-        &fonts(),
-        case.id,
-        &checklist(),
-        "Operatore Uno",
-        &clock(),
-    )
-    .unwrap();
+    let filed = print_checklist(&mut register, case.id);
     let text = squeezed_text(&filed.pdf);
     assert!(
         text.contains("Contenutiv2027.1(01/02/2027)"),
@@ -485,15 +490,7 @@ fn a_good_pack_from_a_fat32_stick_is_applied_printed_with_and_the_previous_conte
     );
     assert_eq!(installed(dir.path()), [(PREVIOUS.to_string(), bytes)]);
     assert_eq!(title_of(&register, "rinnovo_lavoro_subordinato"), TITLE_IT);
-    let filed = papers::file(
-        &mut register,
-        &fonts(),
-        case.id,
-        &checklist(),
-        "Operatore Uno",
-        &clock(),
-    )
-    .unwrap();
+    let filed = print_checklist(&mut register, case.id);
     assert!(squeezed_text(&filed.pdf).contains(&built_in.footer().replace(' ', "")));
     // And back again: the previous pack is the one in force once more.
     let again = register
