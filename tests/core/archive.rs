@@ -44,6 +44,7 @@ fn pdfs(n: usize, size: usize) -> Vec<Pdf> {
             Pdf {
                 name: format!("checklist-{}-it.pdf", i + 1),
                 bytes,
+                content_version: None,
             }
         })
         .collect()
@@ -865,7 +866,7 @@ fn crafted_hostile_archives_are_refused_with_a_clear_error_and_no_change() {
     };
     check(
         "wrong schema",
-        &case_json(&|v| v["schema"] = 2.into()),
+        &case_json(&|v| v["schema"] = (archive::SCHEMA + 1).into()),
         "unsupported_schema",
     );
     check(

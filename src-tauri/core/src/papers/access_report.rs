@@ -77,12 +77,23 @@ impl Voice {
             Error::Invalid(vec![FieldError::new("language", FieldCode::UnknownCode)])
         })?;
         let other = (known.code != "it")
-            .then(|| Ok::<_, Error>((Texts::load(&known.code)?, Lang::try_from(known)?)))
+            .then(|| {
+                Ok::<_, Error>((
+                    Texts::of(register.paper_texts(), &known.code)?,
+                    Lang::try_from(known)?,
+                ))
+            })
             .transpose()?;
         Ok(Voice {
             checklist: register.texts().clone(),
-            it: Texts::load("it")?,
-            preface: Preface::new(register.reference(), &known.code, &AREAS, None)?,
+            it: Texts::of(register.paper_texts(), "it")?,
+            preface: Preface::new(
+                register.reference(),
+                register.paper_texts(),
+                &known.code,
+                &AREAS,
+                None,
+            )?,
             other,
         })
     }
@@ -135,7 +146,9 @@ impl Voice {
         values: &BTreeMap<String, String>,
         style: Style,
     ) -> Result<()> {
-        self.print(doc, style, |t| Ok(self.checklist.text(key, t.code, values)))
+        self.print(doc, style, |t| {
+            Ok(self.checklist.text(key, &t.code, values))
+        })
     }
 
     /// The preface (the mark of an unreviewed translation, the glossary) in the applicant's language.
@@ -499,7 +512,7 @@ impl Report<'_> {
                 v.print(doc, body.bold(), |t| {
                     Ok(format!(
                         "{when} — {}",
-                        v.checklist.text(&key, t.code, &none())
+                        v.checklist.text(&key, &t.code, &none())
                     ))
                 })?;
             }

@@ -11,6 +11,7 @@ pub mod codice_fiscale;
 pub mod content;
 pub mod data;
 pub mod fees;
+pub mod forms;
 pub mod mrz;
 pub mod pack;
 pub mod provenance;
