@@ -14,11 +14,11 @@
 //!
 //! **Languages.** Italian is always printed, and the applicant's language (any of `languages.toml`)
 //! beside it: every label (`Cognome / Surname`, `Cognome / 姓`), sentence and line. The texts are the
-//! `papers` locale area (`papers::wording`, `locales/papers/<lang>.yml`: `fields.*`, `labels.*`,
-//! `audit.action.*`, `retention.*`, whose Italian and English are the operator texts of
-//! `locales/core`), and the checklist translations for what the checklist and the receipt already say
-//! (the step kinds, `receipt.step.*`, and the statement of rights, `privacy.rights`), so that the
-//! papers an applicant holds use the same words. Under the title, the preface explains the Italian
+//! `papers` locale area of the content in force (`papers::wording`, `locales/papers/<lang>.yml`:
+//! `fields.*`, `labels.*`, `audit.action.*`, `retention.*`, whose Italian and English are the operator
+//! texts of `locales/core`), and the checklist translations for what the checklist and the receipt
+//! already say (the step kinds, `receipt.step.*`, and the statement of rights, `privacy.rights`), so
+//! that the papers an applicant holds use the same words. Under the title, the preface explains the Italian
 //! office names in the applicant's language and, while no native speaker has reviewed these texts
 //! (`assets/reference/translations.toml`), says so in Italian and in that language.
 //!
