@@ -104,10 +104,20 @@ fn catalogue_report_lists_procedures_by_check_date_with_flagged_and_unofficial_l
     );
 }
 
-/// Copies the parts of the source tree a pack is built from into `to`.
+/// Copies the parts of the source tree a pack is built from into `to`: the folders of the pack's areas
+/// and of its single files, as the core lists them.
 fn copy_tree(to: &std::path::Path) {
+    use mixite_core::reference::content::Content;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    for folder in ["assets/reference", "assets/procedures", "locales/checklist"] {
+    let mut folders: Vec<&str> = Content::areas().iter().map(|(f, _)| *f).collect();
+    folders.extend(
+        Content::reference_files()
+            .iter()
+            .filter_map(|f| f.rsplit_once('/').map(|(folder, _)| folder)),
+    );
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
         std::fs::create_dir_all(to.join(folder)).unwrap();
         for entry in std::fs::read_dir(root.join(folder)).unwrap().flatten() {
             if entry.path().is_file() {
@@ -165,7 +175,30 @@ fn pack_keygen_build_and_verify_check_the_tables_and_trust_only_the_project_s_ke
     let (code, out) = mixite(&["pack", "verify", out_file.to_str().unwrap()], "");
     assert_ne!(code, 0);
     assert!(out.contains("bad_signature"), "{out}");
+    // Against its own public key the pack verifies: signature, manifest and every table, the papers'
+    // texts and the kit forms among them.
+    let (code, out) = mixite(
+        &["pack", "verify", out_file.to_str().unwrap(), "--public", p],
+        "",
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Contenuti v2027.1 (01/02/2027)"), "{out}");
     std::fs::remove_file(&out_file).unwrap();
+
+    // A papers file missing a key of the Italian's is refused naming it.
+    let english = tree.join("locales/papers/en.yml");
+    let text = std::fs::read_to_string(&english).unwrap();
+    let glossary = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("questura:"))
+        .unwrap()
+        .to_string();
+    std::fs::write(&english, text.replacen(&format!("{glossary}\n"), "", 1)).unwrap();
+    let (code, out) = build("2027.1");
+    assert_ne!(code, 0);
+    assert!(out.contains("locales/papers/en.yml:"), "{out}");
+    assert!(!out_file.exists(), "no pack was written");
+    std::fs::write(&english, text).unwrap();
 
     // A broken table is refused with its file and line before anything is signed or written.
     let fees = tree.join("assets/reference/fees.toml");

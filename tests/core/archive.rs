@@ -44,6 +44,7 @@ fn pdfs(n: usize, size: usize) -> Vec<Pdf> {
             Pdf {
                 name: format!("checklist-{}-it.pdf", i + 1),
                 bytes,
+                content_version: None,
             }
         })
         .collect()
@@ -673,7 +674,7 @@ fn a_number_taken_here_gives_the_imported_case_the_next_local_number() {
 // Hostile and damaged archives
 
 /// The members of a plain archive, in order.
-fn members_of(zip_bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn members_of(zip_bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
     (0..zip.len())
@@ -695,7 +696,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A ZIP of `members` (deflated) with a correct `manifest.json` for those listed in `listed` (all
 /// but the manifest when `None`).
-fn craft(members: &[(String, Vec<u8>)], listed: Option<&[&str]>) -> Vec<u8> {
+pub(crate) fn craft(members: &[(String, Vec<u8>)], listed: Option<&[&str]>) -> Vec<u8> {
     let entries: Vec<serde_json::Value> = members
         .iter()
         .filter(|(n, _)| n != "manifest.json")
@@ -865,7 +866,7 @@ fn crafted_hostile_archives_are_refused_with_a_clear_error_and_no_change() {
     };
     check(
         "wrong schema",
-        &case_json(&|v| v["schema"] = 2.into()),
+        &case_json(&|v| v["schema"] = (archive::SCHEMA + 1).into()),
         "unsupported_schema",
     );
     check(

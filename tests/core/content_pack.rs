@@ -1,8 +1,9 @@
-//! Content packs (issue 13 §5): a corrected catalogue taken without a new build. Packs are signed with
-//! a test key the tests pass as the trusted one (the app trusts only the keys embedded from
-//! `assets/keys/`); a tampered pack, an older one and one with a broken table are refused with nothing
-//! changed; a good one, read from a real FAT32 stick, is applied, prints its version at the foot of the
-//! papers and is recorded with them, and the previous content comes back.
+//! Content packs (issue 13 §5): a corrected catalogue, the papers' texts and the kit forms taken without
+//! a new build. Packs are signed with a test key the tests pass as the trusted one (the app trusts only
+//! the keys embedded from `assets/keys/`); a tampered pack, an older one and one with a broken table,
+//! papers file or forms file are refused with nothing changed; a good one, read from a real FAT32
+//! stick, is applied, prints its version and its texts on the papers and is recorded with them (also
+//! on the desk an archive takes them to), and the previous content comes back.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -168,6 +169,22 @@ fn the_built_in_content_and_the_shipped_public_key_are_valid() {
         tables.texts.languages().len() >= 16,
         "every checklist language"
     );
+    assert_eq!(
+        tables.papers.languages().len(),
+        tables.reference.languages.len(),
+        "the papers' texts of every language of languages.toml"
+    );
+    assert_eq!(
+        tables
+            .forms
+            .forms
+            .iter()
+            .map(|f| f.head.kit_form.as_str())
+            .collect::<Vec<_>>(),
+        ["Modulo 1", "Modulo 2"],
+        "the kit forms"
+    );
+    assert_eq!(tables.forms.province_name(" lu "), Some("Lucca"));
     assert_eq!(
         pack::trusted_keys().len(),
         1,
@@ -538,5 +555,428 @@ fn a_pack_carries_the_official_hosts_and_the_translations_provenance() {
     match Tables::check(&broken) {
         Err(Error::Data { file, .. }) => assert_eq!(file, "assets/reference/translations.toml"),
         other => panic!("a broken provenance table is refused, got {other:?}"),
+    }
+}
+
+const GLOSSARY_EN: &str =
+    "Questura: the immigration office of the State Police (residence permits, fingerprints).";
+const NEW_GLOSSARY_EN: &str =
+    "Questura: the State Police office where permits are issued and fingerprints taken.";
+
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect()
+}
+
+/// The access report of a case in English, as the desk prints it, through `pdftotext`.
+fn access_report_text(register: &Register, case_id: i64) -> String {
+    let pdf = papers::access_report::render_access_report(
+        register,
+        &fonts(),
+        case_id,
+        "en",
+        clock().today,
+    )
+    .unwrap();
+    squeezed_text(&pdf)
+}
+
+#[test]
+fn a_pack_that_rewords_a_papers_text_changes_the_access_report_and_every_preface() {
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let before = access_report_text(&register, case.id);
+    assert!(
+        before.contains(&squeeze(GLOSSARY_EN)),
+        "the built-in glossary line: {before}"
+    );
+
+    let bytes = signed(&content(
+        "2027.1",
+        &[("locales/papers/en.yml", GLOSSARY_EN, NEW_GLOSSARY_EN)],
+    ));
+    let diff = register
+        .inspect_pack(&bytes, &trusted(), &responsabile())
+        .unwrap();
+    assert_eq!(diff.files, ["locales/papers/en.yml"]);
+    assert_eq!(
+        diff.languages,
+        ["en"],
+        "the papers' texts count among the languages updated"
+    );
+    register
+        .apply_pack(&bytes, &trusted(), &clock(), &responsabile())
+        .unwrap();
+
+    let after = access_report_text(&register, case.id);
+    assert!(
+        after.contains(&squeeze(NEW_GLOSSARY_EN)) && !after.contains(&squeeze(GLOSSARY_EN)),
+        "the access report prints the pack's glossary line: {after}"
+    );
+    assert!(after.contains("Contenutiv2027.1(01/02/2027)"));
+    // The preface of a filed paper (the receipt explains every office name) and of the checklist.
+    let receipt = papers::file(
+        &mut register,
+        &fonts(),
+        case.id,
+        &Paper::Ricevuta {
+            language: "en".into(),
+        },
+        "Operatore Uno",
+        &clock(),
+    )
+    .unwrap();
+    assert!(squeezed_text(&receipt.pdf).contains(&squeeze(NEW_GLOSSARY_EN)));
+    let english = Paper::Checklist(ChecklistOptions {
+        language: "en".into(),
+        ..match checklist() {
+            Paper::Checklist(options) => options,
+            _ => unreachable!(),
+        }
+    });
+    let sheet = papers::file(
+        &mut register,
+        &fonts(),
+        case.id,
+        &english,
+        "Operatore Uno",
+        &clock(),
+    )
+    .unwrap();
+    let text = squeezed_text(&sheet.pdf);
+    assert!(
+        text.contains(&squeeze(NEW_GLOSSARY_EN)) && !text.contains(&squeeze(GLOSSARY_EN)),
+        "the checklist's preface names the Questura in the pack's words: {text}"
+    );
+
+    // Back to the built-in content: its words again.
+    register
+        .restore_pack(&trusted(), &clock(), &responsabile())
+        .unwrap();
+    assert!(access_report_text(&register, case.id).contains(&squeeze(GLOSSARY_EN)));
+}
+
+/// `content` refused as the pack it would be, naming `file`, with nothing installed or changed.
+fn refused_naming(register: &mut Register, dir: &Path, content: &Content, file: &str) -> String {
+    let before = register.content().clone();
+    let bytes = signed(content);
+    let (code, detail) = pack_error(register.inspect_pack(&bytes, &trusted(), &responsabile()));
+    assert_eq!(code, PackCode::InvalidData, "{detail}");
+    assert!(
+        detail.starts_with(&format!("{file}:")),
+        "names {file}: {detail}"
+    );
+    let (code, again) =
+        pack_error(register.apply_pack(&bytes, &trusted(), &clock(), &responsabile()));
+    assert_eq!((code, &again), (PackCode::InvalidData, &detail));
+    assert!(installed(dir).is_empty(), "nothing was written: {file}");
+    assert_eq!(
+        register.content(),
+        &before,
+        "the content in force is the same"
+    );
+    detail
+}
+
+#[test]
+fn a_pack_with_a_broken_papers_file_is_refused_naming_it_and_nothing_changes() {
+    let (dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let printed = access_report_text(&register, case.id);
+
+    // A key missing from one language.
+    let detail = refused_naming(
+        &mut register,
+        dir.path(),
+        &content(
+            "2027.1",
+            &[(
+                "locales/papers/en.yml",
+                &format!("    questura: \"{GLOSSARY_EN}\"\n"),
+                "",
+            )],
+        ),
+        "locales/papers/en.yml",
+    );
+    assert!(
+        detail.contains("papers.glossary.questura") && detail.contains("is missing"),
+        "{detail}"
+    );
+    // A placeholder that is not the Italian's (the period would print "%{mesi}").
+    let detail = refused_naming(
+        &mut register,
+        dir.path(),
+        &content(
+            "2027.1",
+            &[(
+                "locales/papers/fr.yml",
+                "period: \"%{months} mois %{anchor}\"",
+                "period: \"%{mesi} mois %{anchor}\"",
+            )],
+        ),
+        "locales/papers/fr.yml",
+    );
+    assert!(
+        detail.contains("papers.retention.period") && detail.contains("placeholders"),
+        "{detail}"
+    );
+    // A language of languages.toml without its papers file.
+    let built_in = Content::embedded().unwrap();
+    let without_tamil = Content::new(
+        Stamp {
+            version: Version::parse("2027.1").unwrap(),
+            date: day("2027-02-01"),
+        },
+        built_in
+            .files()
+            .filter(|(name, _)| *name != "locales/papers/ta.yml")
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect(),
+    );
+    refused_naming(
+        &mut register,
+        dir.path(),
+        &without_tamil,
+        "locales/papers/ta.yml",
+    );
+
+    assert_eq!(
+        access_report_text(&register, case.id),
+        printed,
+        "the papers print as before"
+    );
+}
+
+#[test]
+fn a_pack_with_a_broken_forms_file_is_refused_naming_it_and_a_good_one_changes_the_guide() {
+    let (dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let label = |register: &Register| {
+        papers::forms::for_case(register, &case, "rinnovo_lavoro_subordinato", "modulo1")
+            .unwrap()
+            .rows
+            .into_iter()
+            .find(|r| r.number == "1")
+            .map(|r| (r.label, r.value))
+            .unwrap()
+    };
+    let before = label(&register);
+    assert_eq!(before.0, "AL SIGNOR QUESTORE DI");
+
+    // A field asking for a value the guides do not know.
+    let detail = refused_naming(
+        &mut register,
+        dir.path(),
+        &content(
+            "2027.1",
+            &[(
+                "assets/forms/modulo1.toml",
+                "value = \"questura_city\"",
+                "value = \"questura_town\"",
+            )],
+        ),
+        "assets/forms/modulo1.toml",
+    );
+    assert!(
+        detail.ends_with("field 1: unknown value questura_town"),
+        "{detail}"
+    );
+    // Not TOML at all.
+    refused_naming(
+        &mut register,
+        dir.path(),
+        &content(
+            "2027.1",
+            &[("assets/forms/modulo2.toml", "[form]", "[form")],
+        ),
+        "assets/forms/modulo2.toml",
+    );
+    // A carta di soggiorno motivo the pack's motivo table does not have.
+    let detail = refused_naming(
+        &mut register,
+        dir.path(),
+        &content(
+            "2027.1",
+            &[(
+                "assets/forms/modulo1.toml",
+                "carta_motivi = [\"03\"",
+                "carta_motivi = [\"99\"",
+            )],
+        ),
+        "assets/forms/modulo1.toml",
+    );
+    assert!(detail.contains("unknown motivo 99"), "{detail}");
+    // Modulo 2 dropped while kit procedures still ask for it: the procedure's file is named.
+    let built_in = Content::embedded().unwrap();
+    let without_modulo2 = Content::new(
+        Stamp {
+            version: Version::parse("2027.1").unwrap(),
+            date: day("2027-02-01"),
+        },
+        built_in
+            .files()
+            .filter(|(name, _)| *name != "assets/forms/modulo2.toml")
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect(),
+    );
+    let err = Tables::check(&without_modulo2).unwrap_err().to_string();
+    assert!(
+        err.contains("assets/procedures/") && err.contains("no form in assets/forms for Modulo 2"),
+        "{err}"
+    );
+    assert_eq!(label(&register), before, "the guide is as before");
+
+    // A pack that rewords the field's label, with a province renamed: the guide follows it.
+    let bytes = signed(&content(
+        "2027.1",
+        &[
+            (
+                "assets/forms/modulo1.toml",
+                "label = \"AL SIGNOR QUESTORE DI\"",
+                "label = \"ALLA QUESTURA DI\"",
+            ),
+            (
+                "assets/reference/provinces.json",
+                &format!("\"name\":\"{}\"", province_of(&before.1)),
+                &format!("\"name\":\"{} Centro\"", province_of(&before.1)),
+            ),
+        ],
+    ));
+    register
+        .apply_pack(&bytes, &trusted(), &clock(), &responsabile())
+        .unwrap();
+    let (label_now, value_now) = label(&register);
+    assert_eq!(label_now, "ALLA QUESTURA DI");
+    assert_eq!(value_now, format!("{} CENTRO", before.1));
+    let filled =
+        papers::forms::for_case(&register, &case, "rinnovo_lavoro_subordinato", "modulo1").unwrap();
+    let pdf = papers::forms::pdf(&fonts(), &filled, clock().today).unwrap();
+    let text = squeezed_text(&pdf);
+    assert!(
+        text.contains("ALLAQUESTURADI") && text.contains("Contenutiv2027.1(01/02/2027)"),
+        "{text}"
+    );
+}
+
+/// The name a province has in `provinces.json` from its name in capitals on the guide.
+fn province_of(capitals: &str) -> String {
+    let text = Content::embedded()
+        .unwrap()
+        .source("assets/reference/provinces.json")
+        .unwrap()
+        .1
+        .to_string();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["provinces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["current"] == true)
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .find(|name| name.to_uppercase() == capitals)
+        .unwrap_or_else(|| panic!("{capitals} is a province"))
+}
+
+#[test]
+fn an_imported_paper_keeps_the_content_version_it_was_printed_from_and_an_old_archive_still_imports(
+) {
+    use mixite_core::exchange::archive::{self, ExportCase, ExportOptions};
+    use std::collections::HashMap;
+
+    let (_dir, mut register) = temp_register();
+    register
+        .apply_pack(
+            &signed(&corrected("2027.1")),
+            &trusted(),
+            &clock(),
+            &responsabile(),
+        )
+        .unwrap();
+    let case = create(&mut register, worker());
+    print_checklist(&mut register, case.id);
+    let built = archive::build(
+        &register,
+        &[ExportCase {
+            id: case.id,
+            pdfs: papers::folder::for_export(&register, case.id).unwrap(),
+        }],
+        &ExportOptions::unencrypted(),
+        clock().today,
+    )
+    .unwrap();
+
+    // A fresh register with the built-in content: the paper keeps the version it was printed under.
+    let (_other_dir, mut other) = temp_register();
+    let opened = archive::open_bytes(&built.bytes, None, other.reference()).unwrap();
+    assert_eq!(opened.pdfs()[0].content_version.as_deref(), Some("2027.1"));
+    let report =
+        papers::folder::import_archive(&mut other, &opened, &HashMap::new(), &clock()).unwrap();
+    assert_eq!(report.papers, 1);
+    let imported = other.search("", 0, 10).unwrap().items[0].id;
+    let recorded = papers::folder::of_case(&other, imported).unwrap();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(
+        recorded[0].content_version.as_deref(),
+        Some("2027.1"),
+        "the imported record says the content the paper was printed from"
+    );
+
+    // The same case as an archive of the format before versions (schema 1, no versions): it imports,
+    // and its paper's version is unknown.
+    let mut members = crate::archive::members_of(&built.bytes);
+    let case_json = &mut members
+        .iter_mut()
+        .find(|(n, _)| n == "case.json")
+        .unwrap()
+        .1;
+    let mut value: serde_json::Value = serde_json::from_slice(case_json).unwrap();
+    assert_eq!(value["schema"], archive::SCHEMA);
+    value["schema"] = 1.into();
+    for case in value["cases"].as_array_mut().unwrap() {
+        let removed = case.as_object_mut().unwrap().remove("contentVersions");
+        assert!(removed.is_some(), "the new format carries the versions");
+    }
+    *case_json = serde_json::to_vec_pretty(&value).unwrap();
+    let old = crate::archive::craft(&members, None);
+    let (_old_dir, mut fresh) = temp_register();
+    let opened = archive::open_bytes(&old, None, fresh.reference()).unwrap();
+    let report =
+        papers::folder::import_archive(&mut fresh, &opened, &HashMap::new(), &clock()).unwrap();
+    assert_eq!(report.papers, 1);
+    let imported = fresh.search("", 0, 10).unwrap().items[0].id;
+    let recorded = papers::folder::of_case(&fresh, imported).unwrap();
+    assert_eq!(
+        recorded[0].content_version, None,
+        "unknown: the old archive does not say"
+    );
+
+    // A version that names no paper of the case, or is not a version, is refused.
+    for bad in [
+        serde_json::json!({"someone-else.pdf": "2027.1"}),
+        serde_json::json!({"x": "new"}),
+    ] {
+        let mut members = crate::archive::members_of(&built.bytes);
+        let case_json = &mut members
+            .iter_mut()
+            .find(|(n, _)| n == "case.json")
+            .unwrap()
+            .1;
+        let mut value: serde_json::Value = serde_json::from_slice(case_json).unwrap();
+        let name = value["cases"][0]["pdfs"][0].clone();
+        let bad = match bad.get("x") {
+            Some(v) => serde_json::json!({ name.as_str().unwrap(): v }),
+            None => bad,
+        };
+        value["cases"][0]["contentVersions"] = bad;
+        *case_json = serde_json::to_vec(&value).unwrap();
+        assert!(matches!(
+            archive::open_bytes(
+                &crate::archive::craft(&members, None),
+                None,
+                fresh.reference()
+            ),
+            Err(Error::Archive(
+                mixite_core::error::ArchiveCode::InvalidCaseData
+            ))
+        ));
     }
 }

@@ -21,11 +21,11 @@ fn procedure<'r>(
 
 fn guide(register: &Register, case: &CaseView, procedure_id: &str, form: &str) -> Filled {
     let p = procedure(register, procedure_id);
-    let form = forms::for_procedure(p)
+    let form = forms::for_procedure(register.forms(), p)
         .into_iter()
         .find(|f| f.head.id == form)
         .unwrap_or_else(|| panic!("{form} applies to {procedure_id}"));
-    forms::fill(form, case, p).unwrap_or_else(|e| panic!("{e:?}"))
+    forms::fill(register.forms(), form, case, p).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 fn value(filled: &Filled, number: &str) -> String {
@@ -116,14 +116,14 @@ fn modulo_2_applies_to_work_and_ticks_the_kind_of_work() {
         "employer data is filled in with the applicant"
     );
     let studio = procedure(&register, "rinnovo_studio");
-    let ids: Vec<&str> = forms::for_procedure(studio)
+    let ids: Vec<&str> = forms::for_procedure(register.forms(), studio)
         .iter()
         .map(|f| f.head.id.as_str())
         .collect();
     assert_eq!(ids, ["modulo1"], "a student files Modulo 1 only");
     let questura = procedure(&register, "protezione_speciale");
     assert!(
-        forms::for_procedure(questura).is_empty(),
+        forms::for_procedure(register.forms(), questura).is_empty(),
         "no kit, no kit guide"
     );
 }
@@ -179,8 +179,8 @@ fn an_incomplete_case_gets_every_problem_at_once_and_no_guide() {
     case.data.applicant.surname = "Abdelrahman Mohamed Elsayed Ibrahim".into();
     case.data.applicant.birth_place = "Tiranë #2".into();
     let p = procedure(&register, "rinnovo_lavoro_subordinato");
-    let form = &forms::for_procedure(p)[0];
-    let err = forms::fill(form, &case, p).unwrap_err();
+    let form = &forms::for_procedure(register.forms(), p)[0];
+    let err = forms::fill(register.forms(), form, &case, p).unwrap_err();
     let mut got = problems(err);
     got.sort();
     assert_eq!(
@@ -197,14 +197,17 @@ fn an_incomplete_case_gets_every_problem_at_once_and_no_guide() {
 #[test]
 fn a_form_file_with_an_unknown_value_is_refused_naming_file_and_line() {
     let text = "[form]\nid = \"x\"\ntitle = \"X\"\nkit_form = \"Modulo 1\"\nsource = \"https://example.org\"\nsource_date = \"2020-01-01\"\n\n[[section]]\ntitle = \"S\"\n\n[[section.field]]\nnumber = \"1\"\nlabel = \"L\"\nvalue = \"shoe_size\"\nboxes = 2\nsource = \"https://example.org\"\n";
-    let err = forms::parse(&[("bad.toml", text)]).unwrap_err().to_string();
+    let err = forms::parse(&[("assets/forms/bad.toml", text)])
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("assets/forms/bad.toml") && err.contains("14"),
         "{err}"
     );
-    let err = forms::parse(&[("bad.toml", "[form]\nid = 3\n")])
+    let err = forms::parse(&[("assets/forms/bad.toml", "[form]\nid = 3\n")])
         .unwrap_err()
         .to_string();
     assert!(err.contains("bad.toml") && err.contains('2'), "{err}");
-    assert_eq!(forms::bundled().len(), 2);
+    let built_in = mixite_core::reference::content::Tables::embedded().unwrap();
+    assert_eq!(built_in.forms.forms.len(), 2, "Modulo 1 and Modulo 2");
 }

@@ -179,8 +179,8 @@ fn every_paper_prints_for_four_realistic_cases() {
         let case = create(&mut register, data);
         let p = register.catalogue().procedure(procedure).unwrap();
         let mut pdfs = Vec::new();
-        for form in mixite_core::papers::forms::for_procedure(p) {
-            let filled = mixite_core::papers::forms::fill(form, &case, p)
+        for form in mixite_core::papers::forms::for_procedure(register.forms(), p) {
+            let filled = mixite_core::papers::forms::fill(register.forms(), form, &case, p)
                 .unwrap_or_else(|e| panic!("{procedure}: {e:?}"));
             pdfs.push(mixite_core::papers::forms::pdf(&fonts, &filled, clock().today).unwrap());
         }

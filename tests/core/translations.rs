@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use mixite_core::papers::wording::FILES;
 use mixite_core::reference::catalogue::parse_locale;
+use mixite_core::reference::content::Tables;
 use mixite_core::reference::provenance::Provenance;
 use mixite_core::reference::Reference;
 use mixite_core::Error;
@@ -56,8 +56,16 @@ fn the_papers_area_has_one_file_per_language_of_the_language_list_and_the_core_e
         on_disk, listed,
         "languages.toml is the one list of languages"
     );
-    let embedded: BTreeSet<String> = FILES.iter().map(|(c, _, _)| c.to_string()).collect();
-    assert_eq!(embedded, listed, "the core embeds every language's file");
+    let embedded: BTreeSet<String> = Tables::embedded()
+        .unwrap()
+        .papers
+        .languages()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        embedded, listed,
+        "the built-in content carries every language's file"
+    );
     let checklist: BTreeSet<String> = std::fs::read_dir(locales("checklist"))
         .unwrap()
         .map(|e| {

@@ -2,7 +2,7 @@
 //! never over an existing file) and its public key file, which goes into `assets/keys/` of a release;
 //! `build` checks the content of a source tree (`assets/`, `locales/`) with the same loaders the app
 //! uses and writes the signed pack; `verify` opens a pack as the app would (signature against the keys
-//! this build trusts, every table's checks) and prints its version. It must not apply a pack to a data
+//! this build trusts, or the one public key file given, every table's checks) and prints its version. It must not apply a pack to a data
 //! folder (the responsabile does that in the app, audited) nor ever print or copy a secret key.
 
 use std::io::Write;
@@ -44,7 +44,13 @@ pub enum What {
         out: std::path::PathBuf,
     },
     /// Check a pack as the app would (trusted keys of this build, every table) and print its version.
-    Verify { pack: std::path::PathBuf },
+    Verify {
+        pack: std::path::PathBuf,
+        /// Check the signature against this public key file instead of the keys this build trusts: a
+        /// key not shipped yet, or a throwaway one for a trial. The app itself never accepts it.
+        #[arg(long)]
+        public: Option<std::path::PathBuf>,
+    },
 }
 
 pub fn run(what: What) -> Result<()> {
@@ -60,8 +66,12 @@ pub fn run(what: What) -> Result<()> {
             let version = Version::parse(&version).ok_or("the version is numbers and dots")?;
             build(&key, Stamp { version, date }, &root, &out)
         }
-        What::Verify { pack } => {
-            let (content, _) = content::checked(&std::fs::read(pack)?, &pack::trusted_keys())?;
+        What::Verify { pack, public } => {
+            let trusted = match public {
+                Some(file) => vec![pack::parse_public_key(&std::fs::read_to_string(file)?)?],
+                None => pack::trusted_keys(),
+            };
+            let (content, _) = content::checked(&std::fs::read(pack)?, &trusted)?;
             println!("{}", content.stamp.footer());
             Ok(())
         }

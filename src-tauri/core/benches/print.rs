@@ -187,9 +187,10 @@ fn bench(c: &mut Criterion) {
         .procedure("rinnovo_lavoro_subordinato")
         .expect("a procedure");
     let mut group = c.benchmark_group("forms");
-    for form in mixite_core::papers::forms::for_procedure(procedure) {
-        let filled =
-            mixite_core::papers::forms::fill(form, &case_view, procedure).expect("a complete case");
+    let forms = register.forms();
+    for form in mixite_core::papers::forms::for_procedure(forms, procedure) {
+        let filled = mixite_core::papers::forms::fill(forms, form, &case_view, procedure)
+            .expect("a complete case");
         let pdf = mixite_core::papers::forms::pdf(&fonts, &filled, today()).expect("a PDF");
         eprintln!(
             "{}: {} pages, {} bytes",
@@ -199,7 +200,7 @@ fn bench(c: &mut Criterion) {
         );
         group.bench_function(format!("fill+pdf/{}", form.head.id), |b| {
             b.iter(|| {
-                let filled = mixite_core::papers::forms::fill(form, &case_view, procedure)?;
+                let filled = mixite_core::papers::forms::fill(forms, form, &case_view, procedure)?;
                 mixite_core::papers::forms::pdf(&fonts, &filled, today())
             })
         });

@@ -75,6 +75,7 @@ fn pdfs() -> Vec<Pdf> {
         .map(|i| Pdf {
             name: format!("checklist-{i}-it.pdf"),
             bytes: format!("%PDF-1.7\n% seed {i}\n%%EOF\n").into_bytes(),
+            content_version: Some("2026.1".into()),
         })
         .collect()
 }

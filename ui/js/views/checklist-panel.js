@@ -157,7 +157,7 @@ async function listPapers(slot, status, caseId) {
         (p) => html`<li class="d-flex flex-wrap align-items-center gap-2 mb-1" data-paper-file="${p.file}">
           <span class="me-auto">${p.name} · ${fmtDateTime(p.filedAt)}${p.contentVersion
             ? html` · <small class="text-muted" data-paper-content>${t('papers.printed_content', { version: p.contentVersion })}</small>`
-            : ''}</span>
+            : html` · <small class="text-muted" data-paper-content="unknown">${t('papers.printed_content_unknown')}</small>`}</span>
           <button type="button" class="btn btn-outline-primary btn-sm" data-paper-open>${t('papers.printed_open')}</button>
         </li>`,
       )}</ul>`

@@ -14,11 +14,11 @@
 //!
 //! **Languages.** Italian is always printed, and the applicant's language (any of `languages.toml`)
 //! beside it: every label (`Cognome / Surname`, `Cognome / 姓`), sentence and line. The texts are the
-//! `papers` locale area (`papers::wording`, `locales/papers/<lang>.yml`: `fields.*`, `labels.*`,
-//! `audit.action.*`, `retention.*`, whose Italian and English are the operator texts of
-//! `locales/core`), and the checklist translations for what the checklist and the receipt already say
-//! (the step kinds, `receipt.step.*`, and the statement of rights, `privacy.rights`), so that the
-//! papers an applicant holds use the same words. Under the title, the preface explains the Italian
+//! `papers` locale area of the content in force (`papers::wording`, `locales/papers/<lang>.yml`:
+//! `fields.*`, `labels.*`, `audit.action.*`, `retention.*`, whose Italian and English are the operator
+//! texts of `locales/core`), and the checklist translations for what the checklist and the receipt
+//! already say (the step kinds, `receipt.step.*`, and the statement of rights, `privacy.rights`), so
+//! that the papers an applicant holds use the same words. Under the title, the preface explains the Italian
 //! office names in the applicant's language and, while no native speaker has reviewed these texts
 //! (`assets/reference/translations.toml`), says so in Italian and in that language.
 //!
@@ -77,12 +77,23 @@ impl Voice {
             Error::Invalid(vec![FieldError::new("language", FieldCode::UnknownCode)])
         })?;
         let other = (known.code != "it")
-            .then(|| Ok::<_, Error>((Texts::load(&known.code)?, Lang::try_from(known)?)))
+            .then(|| {
+                Ok::<_, Error>((
+                    Texts::of(register.paper_texts(), &known.code)?,
+                    Lang::try_from(known)?,
+                ))
+            })
             .transpose()?;
         Ok(Voice {
             checklist: register.texts().clone(),
-            it: Texts::load("it")?,
-            preface: Preface::new(register.reference(), &known.code, &AREAS, None)?,
+            it: Texts::of(register.paper_texts(), "it")?,
+            preface: Preface::new(
+                register.reference(),
+                register.paper_texts(),
+                &known.code,
+                &AREAS,
+                None,
+            )?,
             other,
         })
     }
@@ -135,7 +146,9 @@ impl Voice {
         values: &BTreeMap<String, String>,
         style: Style,
     ) -> Result<()> {
-        self.print(doc, style, |t| Ok(self.checklist.text(key, t.code, values)))
+        self.print(doc, style, |t| {
+            Ok(self.checklist.text(key, &t.code, values))
+        })
     }
 
     /// The preface (the mark of an unreviewed translation, the glossary) in the applicant's language.
@@ -499,7 +512,7 @@ impl Report<'_> {
                 v.print(doc, body.bold(), |t| {
                     Ok(format!(
                         "{when} — {}",
-                        v.checklist.text(&key, t.code, &none())
+                        v.checklist.text(&key, &t.code, &none())
                     ))
                 })?;
             }

@@ -547,7 +547,13 @@ fn sheet_of(
             .map(|l| l.italian.as_str())
             .collect::<Vec<_>>()
             .join("\n");
-        sheet.preface = Preface::new(register.reference(), &language.code, &AREAS, Some(&italian))?;
+        sheet.preface = Preface::new(
+            register.reference(),
+            register.paper_texts(),
+            &language.code,
+            &AREAS,
+            Some(&italian),
+        )?;
     }
     sheet.dir = if request.italian_only {
         "ltr".into()

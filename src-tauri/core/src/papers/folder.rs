@@ -68,8 +68,8 @@ pub struct PaperFile {
     pub kind: String,
     pub bytes: u64,
     pub filed_at: String,
-    /// The version of the content the paper was printed from; `None` for a paper filed before versions
-    /// were recorded, or brought by an import.
+    /// The version of the content the paper was printed from; `None` (unknown) for a paper filed
+    /// before versions were recorded, or brought by an archive that does not say it (schema 1).
     pub content_version: Option<String>,
 }
 
@@ -139,7 +139,7 @@ impl Digest {
     }
 }
 
-/// A paper's record: `content_version` is the content it was printed from (`None` for an import's).
+/// A paper's record: `content_version` is the content it was printed from (`None`: unknown).
 #[allow(clippy::too_many_arguments)]
 fn record(
     tx: &Transaction,
@@ -304,6 +304,7 @@ pub fn for_export(register: &Register, case_id: i64) -> Result<Vec<Pdf>> {
             Ok(bytes) => pdfs.push(Pdf {
                 name: found.paper.name,
                 bytes,
+                content_version: found.paper.content_version,
             }),
             Err(Error::NotFound(Missing::PaperUnreadable)) => {}
             Err(e) => return Err(e),
@@ -399,6 +400,8 @@ struct IncomingFile {
     path: PathBuf,
     /// The plain PDF's size and hash only: the bytes are already in the archive and, sealed, on disk.
     digest: Digest,
+    /// The content it was printed from, as the archive says (`None`: unknown).
+    content_version: Option<String>,
 }
 
 /// Writes the archive's papers, sealed, into the print folder `root` under their cases' UUIDs, before
@@ -445,6 +448,7 @@ fn write_incoming(
                 name,
                 path,
                 digest,
+                content_version: pdf.content_version.clone(),
             });
         }
         Ok(())
@@ -487,7 +491,7 @@ impl Incoming {
                 "imported",
                 &f.digest,
                 "",
-                None,
+                f.content_version.as_deref(),
                 at,
             )?;
         }

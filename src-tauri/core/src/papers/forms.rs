@@ -3,17 +3,17 @@
 //! in block capitals: codes for the procedure and motivo, state codes, dates as the kit writes them
 //! (GG MM AAAA), names transliterated to A–Z as in the passport's MRZ (ICAO 9303 Part 3 §6, `mrz` crate).
 //!
-//! Field numbers, labels, box counts, sources and `verify` marks are data (`assets/forms/*.toml`); this
+//! Field numbers, labels, box counts, sources and `verify` marks are data (`assets/forms/*.toml`, read
+//! and checked with the content in force by `reference::forms`, so a content pack can correct them); this
 //! module owns what each named value is for a case (`value_of`), the checks before printing (every problem
 //! at once, on the case field it comes from, and no PDF while one remains), and the layout through the
 //! print engine. It must not print anything that reads as the official form: every page says it is a guide
 //! for copying onto the kit's form, and fields whose numbering is uncertain are marked.
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::{Error, FieldCode, FieldError, Missing, Result};
 use crate::model::CaseView;
@@ -21,172 +21,14 @@ use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
 use crate::reference::catalogue::Procedure;
 use crate::register::Register;
 
-const FILES: [(&str, &str); 2] = [
-    (
-        "modulo1.toml",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../assets/forms/modulo1.toml"
-        )),
-    ),
-    (
-        "modulo2.toml",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../assets/forms/modulo2.toml"
-        )),
-    ),
-];
+use crate::reference::forms::VALUES;
+pub use crate::reference::forms::{parse, Form, FormHead, Forms};
 
-/// The values a form field may ask for, each with the case field it comes from (where the UI shows a
-/// problem). `blank` is written by hand at the counter.
-const VALUES: [(&str, &str); 38] = [
-    ("questura_city", "applicant.address.province"),
-    ("province", "applicant.address.province"),
-    ("comune", "applicant.address.comune"),
-    ("street", "applicant.address.street"),
-    ("house_number", "applicant.address.houseNumber"),
-    ("postcode", "applicant.address.postcode"),
-    ("phone", "applicant.phone"),
-    ("surname", "applicant.surname"),
-    ("given_names", "applicant.givenNames"),
-    ("sex", "applicant.sex"),
-    ("birth_date", "applicant.birthDate"),
-    ("birth_place", "applicant.birthPlace"),
-    ("birth_country", "applicant.birthCountry"),
-    ("citizenship", "applicant.citizenships"),
-    ("codice_fiscale", "applicant.codiceFiscale"),
-    ("marital_status", "household"),
-    ("children_count", "household"),
-    ("tick_passport", "applicant.document.kind"),
-    ("document_number", "applicant.document.number"),
-    ("document_expiry", "applicant.document.expiryDate"),
-    ("document_issuer", "applicant.document.kind"),
-    ("tick_rilascio", "request.procedure"),
-    ("tick_rinnovo", "request.procedure"),
-    ("tick_aggiornamento", "request.procedure"),
-    ("tick_duplicato", "request.procedure"),
-    ("tick_conversione", "request.procedure"),
-    ("tick_permesso", "request.motivoCode"),
-    ("tick_carta", "request.motivoCode"),
-    ("request_motivo", "request.motivoCode"),
-    ("current_permit_number", "currentPermit.number"),
-    ("current_permit_motivo", "currentPermit.motivoCode"),
-    ("current_permit_expiry", "currentPermit.expiryDate"),
-    ("tick_modulo1", "request.procedure"),
-    ("tick_modulo2", "request.procedure"),
-    ("tick_subordinato", "request.motivoCode"),
-    ("tick_autonomo", "request.motivoCode"),
-    ("blank", ""),
-    ("employer", ""),
-];
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FormFile {
-    form: FormHead,
-    section: Vec<SectionDef>,
-}
-
-/// A form's heading data.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FormHead {
-    pub id: String,
-    pub title: String,
-    /// The kit's form this guide is for (`Modulo 1`).
-    pub kit_form: String,
-    /// The whole layout is reconstructed, not read from the official PDF.
-    #[serde(default)]
-    pub verify: bool,
-    pub source: String,
-    pub source_date: NaiveDate,
-    /// Motivi of the carta di soggiorno (field 15 of Modulo 1 instead of 14).
-    #[serde(default)]
-    carta_motivi: Vec<String>,
-    /// Motivi of employed and self-employed work (Modulo 2, fields 4 and 5).
-    #[serde(default)]
-    subordinato_motivi: Vec<String>,
-    #[serde(default)]
-    autonomo_motivi: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SectionDef {
-    title: String,
-    field: Vec<FieldDef>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FieldDef {
-    number: String,
-    label: String,
-    value: String,
-    boxes: usize,
-    #[serde(default)]
-    required: bool,
-    #[serde(default)]
-    verify: bool,
-    note: Option<String>,
-    #[allow(dead_code)]
-    source: String,
-}
-
-/// A form definition, loaded from `assets/forms/`.
-#[derive(Debug, Clone)]
-pub struct Form {
-    pub head: FormHead,
-    sections: Vec<SectionDef>,
-}
-
-/// Parses form files; an error names the file and the line. Used for the bundled files and by tests of
-/// malformed ones.
-pub fn parse(files: &[(&str, &str)]) -> Result<Vec<Form>> {
-    files
-        .iter()
-        .map(|(file, text)| {
-            let data_error = |line: usize, message: String| Error::Data {
-                file: format!("assets/forms/{file}"),
-                line,
-                message,
-            };
-            let parsed: FormFile = toml::from_str(text).map_err(|e| {
-                let line = e
-                    .span()
-                    .map_or(0, |s| text[..s.start].lines().count().max(1));
-                data_error(line, e.message().to_string())
-            })?;
-            for field in parsed.section.iter().flat_map(|s| &s.field) {
-                if !VALUES.iter().any(|(v, _)| *v == field.value) {
-                    let line = text
-                        .lines()
-                        .position(|l| l.trim() == format!("value = \"{}\"", field.value))
-                        .map_or(0, |i| i + 1);
-                    return Err(data_error(
-                        line,
-                        format!("field {}: unknown value {}", field.number, field.value),
-                    ));
-                }
-            }
-            Ok(Form {
-                head: parsed.form,
-                sections: parsed.section,
-            })
-        })
-        .collect()
-}
-
-/// The bundled forms.
-pub fn bundled() -> &'static [Form] {
-    static FORMS: OnceLock<Vec<Form>> = OnceLock::new();
-    FORMS.get_or_init(|| parse(&FILES).expect("assets/forms are checked by the tests"))
-}
-
-/// The guides that apply to a procedure: Modulo 1 for every kit procedure, Modulo 2 when it asks for it.
-pub fn for_procedure(procedure: &Procedure) -> Vec<&'static Form> {
-    bundled()
+/// The guides of `forms` (the content in force's: `Register::forms`) that apply to a procedure: Modulo 1
+/// for every kit procedure, Modulo 2 when it asks for it.
+pub fn for_procedure<'f>(forms: &'f Forms, procedure: &Procedure) -> Vec<&'f Form> {
+    forms
+        .forms
         .iter()
         .filter(|f| {
             procedure.channel == "kit"
@@ -213,7 +55,7 @@ pub fn of_procedure(register: &Register, procedure: &str) -> Result<Vec<FormChoi
         .catalogue()
         .procedure(procedure)
         .ok_or(Error::NotFound(Missing::Procedure))?;
-    Ok(for_procedure(p)
+    Ok(for_procedure(register.forms(), p)
         .into_iter()
         .map(|f| FormChoice {
             id: f.head.id.clone(),
@@ -234,11 +76,12 @@ pub fn for_case(
         .catalogue()
         .procedure(procedure)
         .ok_or(Error::NotFound(Missing::Procedure))?;
-    let form = for_procedure(p)
+    let forms = register.forms();
+    let form = for_procedure(forms, p)
         .into_iter()
         .find(|f| f.head.id == form)
         .ok_or(Error::NotFound(Missing::Form))?;
-    let mut filled = fill(form, case, p)?;
+    let mut filled = fill(forms, form, case, p)?;
     filled.content = register.content().stamp.footer();
     Ok(filled)
 }
@@ -302,41 +145,19 @@ fn tick(on: bool) -> String {
     if on { "X" } else { "" }.to_string()
 }
 
-#[derive(Deserialize)]
-struct ProvincesFile {
-    provinces: Vec<Province>,
-}
-
-#[derive(Deserialize)]
-struct Province {
-    sigla: String,
-    name: String,
-    current: bool,
-}
-
-/// The name of a current province (its capoluogo names the Questura), from `assets/reference/provinces.json`.
-fn province_name(sigla: &str) -> Option<&'static str> {
-    static PROVINCES: OnceLock<Vec<Province>> = OnceLock::new();
-    PROVINCES
-        .get_or_init(|| {
-            let file: ProvincesFile = serde_json::from_str(include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../assets/reference/provinces.json"
-            )))
-            .expect("assets/reference/provinces.json is checked by the tests");
-            file.provinces
-        })
-        .iter()
-        .find(|p| p.current && p.sigla.eq_ignore_ascii_case(sigla.trim()))
-        .map(|p| p.name.as_str())
-}
-
-fn value_of(name: &str, form: &FormHead, case: &CaseView, procedure: &Procedure) -> String {
+fn value_of(
+    name: &str,
+    forms: &Forms,
+    form: &FormHead,
+    case: &CaseView,
+    procedure: &Procedure,
+) -> String {
     let d = &case.data;
     let a = &d.applicant;
     let request = |p: &str| tick(d.request.procedure == p);
     match name {
-        "questura_city" => province_name(&a.address.province)
+        "questura_city" => forms
+            .province_name(&a.address.province)
             .map(capitals)
             .unwrap_or_default(),
         "province" => capitals(&a.address.province),
@@ -411,14 +232,15 @@ fn box_character(c: char) -> bool {
 
 /// Fills a guide for a case and checks it: a required value missing, a value longer than its boxes or a
 /// character the boxes cannot take is a problem on the case field it comes from. Every problem is
-/// returned at once; a guide is only returned when there is none.
-pub fn fill(form: &Form, case: &CaseView, procedure: &Procedure) -> Result<Filled> {
+/// returned at once; a guide is only returned when there is none. `forms` is the content `form` comes
+/// from (its provinces name the Questura).
+pub fn fill(forms: &Forms, form: &Form, case: &CaseView, procedure: &Procedure) -> Result<Filled> {
     let mut rows = Vec::new();
     let mut problems: Vec<FieldError> = Vec::new();
     let mut seen = BTreeSet::new();
     for section in &form.sections {
         for field in &section.field {
-            let value = value_of(&field.value, &form.head, case, procedure);
+            let value = value_of(&field.value, forms, &form.head, case, procedure);
             let path = VALUES
                 .iter()
                 .find(|(v, _)| *v == field.value)

@@ -162,7 +162,14 @@ pub fn ricevuta(
     let title = pair(texts, "receipt.title", &code, &none);
     doc.paragraph(&title.italian, &it, Style::title().size(14.0))?;
     doc.paragraph(&title.other, &lang, Style::title().size(14.0))?;
-    Preface::new(register.reference(), &code, &AREAS, None)?.print(&mut doc, &lang)?;
+    Preface::new(
+        register.reference(),
+        register.paper_texts(),
+        &code,
+        &AREAS,
+        None,
+    )?
+    .print(&mut doc, &lang)?;
     let applicant = format!(
         "{} {}",
         case.data.applicant.surname, case.data.applicant.given_names
@@ -286,7 +293,14 @@ pub fn informativa(
     let title = pair(texts, "privacy.title", &code, &none);
     doc.paragraph(&title.italian, &it, Style::title().size(13.0))?;
     doc.paragraph(&title.other, &lang, Style::title().size(13.0))?;
-    Preface::new(register.reference(), &code, &AREAS, None)?.print(&mut doc, &lang)?;
+    Preface::new(
+        register.reference(),
+        register.paper_texts(),
+        &code,
+        &AREAS,
+        None,
+    )?
+    .print(&mut doc, &lang)?;
     doc.paragraph(
         &texts.text(
             "layout.applicant",
@@ -310,7 +324,10 @@ pub fn informativa(
     // The periods in force at this desk (`retention.toml` and the Comune's archive plan), one line per
     // purpose in the words of the access report, so the notice never promises another period.
     let policy = register.retention_policy()?;
-    let wording = [WordingTexts::load("it")?, WordingTexts::load(&code)?];
+    let wording = [
+        WordingTexts::of(register.paper_texts(), "it")?,
+        WordingTexts::of(register.paper_texts(), &code)?,
+    ];
     let periods = policy
         .periods
         .iter()

@@ -3,84 +3,50 @@
 //! hold. Those are the right-of-access report's and the deletion receipt's labels and sentences
 //! (`papers.fields.*`, `labels.*`, `audit.action.*`, `retention.*`), the glossary of the Italian office
 //! names the papers keep in Italian (`papers.glossary.*`), and the mark of a translation no native
-//! speaker has reviewed (`papers.provenance.unreviewed`). It owns reading those files (embedded, read
-//! with the catalogue's `parse_locale`) and the `Preface` every paper in the applicant's language
-//! prints under its title: the glossary, the legend of the Italian amounts for readers whose decimal
-//! mark is the point (`papers.amounts.legend`), and, when `translations.toml` says so, the mark.
+//! speaker has reviewed (`papers.provenance.unreviewed`). The files are content (a content pack may
+//! change them): `reference::content::PaperTexts` reads and checks them once, when the content loads,
+//! and this module takes one language's texts from the content in force (`Texts::of`, nothing parsed
+//! at print). It owns the `Preface` every paper in the applicant's language prints under its title:
+//! the glossary, the legend of the Italian amounts for readers whose decimal mark is the point
+//! (`papers.amounts.legend`), and, when `translations.toml` says so, the mark.
 //!
 //! It must not decide whether a translation is reviewed (`reference::provenance` does) nor lay out a
 //! paper beyond the preface's two small paragraphs.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::papers::print::{Document, Lang, Style};
-use crate::reference::catalogue::{parse_locale, Strings};
+use crate::reference::catalogue::Strings;
+use crate::reference::content::PaperTexts;
 use crate::reference::Reference;
 use crate::register::retention::{Anchor, Purpose};
 
-macro_rules! papers_file {
-    ($code:literal) => {
-        (
-            $code,
-            concat!("locales/papers/", $code, ".yml"),
-            include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../locales/papers/",
-                $code,
-                ".yml"
-            )),
-        )
-    };
-}
-
-/// The area's files, one per language of `languages.toml` (a test keeps the two lists equal).
-pub const FILES: [(&str, &str, &str); 16] = [
-    papers_file!("it"),
-    papers_file!("en"),
-    papers_file!("fr"),
-    papers_file!("es"),
-    papers_file!("ro"),
-    papers_file!("sq"),
-    papers_file!("ru"),
-    papers_file!("uk"),
-    papers_file!("zh"),
-    papers_file!("ar"),
-    papers_file!("ur"),
-    papers_file!("hi"),
-    papers_file!("pa"),
-    papers_file!("bn"),
-    papers_file!("ta"),
-    papers_file!("si"),
-];
-
-/// One language's texts of the area.
+/// One language's texts of the area, from the content in force (`Register::paper_texts`).
 pub(crate) struct Texts {
     /// The language's code (`languages.toml`), also its checklist locale.
-    pub code: &'static str,
-    file: &'static str,
-    strings: Strings,
+    pub code: String,
+    file: String,
+    strings: Arc<Strings>,
 }
 
 impl Texts {
-    /// The texts of language `code`; a language without a file is a data error (every language of
-    /// `languages.toml` has one).
-    pub(crate) fn load(code: &str) -> Result<Texts> {
-        let (code, file, text) = FILES
-            .iter()
-            .find(|(c, _, _)| *c == code)
-            .copied()
-            .ok_or_else(|| Error::Data {
-                file: format!("locales/papers/{code}.yml"),
-                line: 0,
-                message: format!("no texts for the language {code}"),
-            })?;
+    /// The texts of language `code` among `all` (the content's, read and checked when it loaded; no
+    /// file is parsed here); a language without them is a data error (every language of
+    /// `languages.toml` has them in a content that passed its checks).
+    pub(crate) fn of(all: &PaperTexts, code: &str) -> Result<Texts> {
+        let (file, strings) = all.language(code).ok_or_else(|| Error::Data {
+            file: format!("locales/papers/{code}.yml"),
+            line: 0,
+            message: format!("no texts for the language {code}"),
+        })?;
         Ok(Texts {
-            code,
-            file,
-            strings: parse_locale((file, text))?,
+            code: code.to_string(),
+            file: file.to_string(),
+            strings: Arc::clone(strings),
         })
     }
 
@@ -89,8 +55,8 @@ impl Texts {
     pub(crate) fn get(&self, key: &str, values: &BTreeMap<String, String>) -> Result<String> {
         filled(
             &self.strings,
-            self.file,
-            self.code,
+            &self.file,
+            &self.code,
             &format!("papers.{key}"),
             values,
         )
@@ -135,9 +101,11 @@ impl Preface {
     /// The preface of a paper in Italian and `code` whose texts come from the locale `areas`: the mark
     /// is printed unless every area was reviewed by a native speaker in `code`. With `italian`, the
     /// paper's Italian text, only the office names it uses are explained (a checklist must stay short);
-    /// without, all of them.
+    /// without, all of them. `reference` and `texts` are one content's (`Register::reference`,
+    /// `Register::paper_texts`).
     pub fn new(
         reference: &Reference,
+        texts: &PaperTexts,
         code: &str,
         areas: &[&str],
         italian: Option<&str>,
@@ -145,7 +113,7 @@ impl Preface {
         if code == "it" {
             return Ok(Preface::default());
         }
-        let (it, own) = (Texts::load("it")?, Texts::load(code)?);
+        let (it, own) = (Texts::of(texts, "it")?, Texts::of(texts, code)?);
         let none = BTreeMap::new();
         let used = |term: &str| italian.is_none_or(|text| text.to_lowercase().contains(term));
         let glossary = ["questura", "prefettura", "comune", "permesso"]

@@ -3,23 +3,28 @@
 //! into the binary (`Content::embedded`, the files of `pack_files.rs` embedded by the build script) and a
 //! pack the Comune installed later (`pack::open`) have the same shape, so the same loaders check either,
 //! and `Tables::check` loads and checks all of them at once (every problem with its file and line). It
-//! also owns the checklist texts of every language (`Texts`), which the papers print from.
+//! also owns the locale areas the papers print from, checked once when the content loads: the
+//! checklist texts of every language (`Texts`) and the papers' own texts (`PaperTexts`: access
+//! report, deletion receipt, the preface's glossary and unreviewed mark).
 //!
-//! It must not decide what a file means (that is each loader's: `Reference`, `FeeTables`, `Catalogue`),
+//! It must not decide what a file means (that is each loader's: `Reference`, `FeeTables`, `Catalogue`,
+//! `Forms`),
 //! read the disk or verify a signature (`pack` and `register::content` do), or choose which content is
 //! in force (`register::content`).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::reference::catalogue::{parse_locale, placeholders, Catalogue, KEY_PREFIX};
+use crate::reference::catalogue::{parse_locale, placeholders, Catalogue, Strings, KEY_PREFIX};
 use crate::reference::data::parse_toml;
 use crate::reference::fees::FeeTables;
+use crate::reference::forms::Forms;
 use crate::reference::Reference;
 
 include!("pack_files.rs");
@@ -27,6 +32,8 @@ include!(concat!(env!("OUT_DIR"), "/embedded_content.rs"));
 
 /// The folder of the checklist texts, one `<language>.yml` each.
 const CHECKLIST_FOLDER: &str = "locales/checklist";
+/// The folder of the papers' own texts, one `<language>.yml` each.
+const PAPERS_FOLDER: &str = "locales/papers";
 
 /// A content version: numbers separated by dots (`2026.2`), compared number by number, so `2026.10`
 /// is newer than `2026.9`.
@@ -196,51 +203,63 @@ pub struct Texts {
     languages: BTreeMap<String, HashMap<String, String>>,
 }
 
+/// The files of the locale area `folder` of a content, by language code, each parsed with its lines.
+/// Every language must have exactly the Italian file's keys with its placeholders (the papers print a
+/// line in both); the first file that does not is refused with its name and line.
+fn locale_area(content: &Content, folder: &str) -> Result<BTreeMap<String, Strings>> {
+    let italian_file = format!("{folder}/it.yml");
+    let italian = parse_locale(content.source(&italian_file)?)?;
+    let mut languages = BTreeMap::new();
+    for (file, text) in content.area(folder) {
+        let code = file
+            .rsplit('/')
+            .next()
+            .and_then(|name| name.strip_suffix(".yml"))
+            .unwrap_or_default();
+        let strings = parse_locale((file, text))?;
+        let mut keys: Vec<_> = italian.iter().collect();
+        keys.sort_by_key(|(_, (_, line))| *line);
+        for (key, (it_text, it_line)) in keys {
+            let problem = match strings.get(key) {
+                None => format!("{key} ({italian_file}:{it_line}) is missing"),
+                Some((text, _)) if placeholders(text) != placeholders(it_text) => {
+                    format!("{key}: placeholders differ from {italian_file}")
+                }
+                Some(_) => continue,
+            };
+            let line = strings.get(key).map_or(0, |(_, line)| *line);
+            return Err(Error::Data {
+                file: file.to_string(),
+                line,
+                message: problem,
+            });
+        }
+        if let Some((key, (_, line))) = strings.iter().find(|(k, _)| !italian.contains_key(*k)) {
+            return Err(Error::Data {
+                file: file.to_string(),
+                line: *line,
+                message: format!("{key} is not in {italian_file}"),
+            });
+        }
+        languages.insert(code.to_string(), strings);
+    }
+    Ok(languages)
+}
+
 impl Texts {
     /// Reads `locales/checklist/<language>.yml` of the content. Every language must have exactly the
     /// Italian file's keys with its placeholders (the papers print a line in both).
     pub fn from_content(content: &Content) -> Result<Texts> {
-        let italian_file = format!("{CHECKLIST_FOLDER}/it.yml");
-        let italian = parse_locale(content.source(&italian_file)?)?;
-        let mut languages = BTreeMap::new();
-        for (file, text) in content.area(CHECKLIST_FOLDER) {
-            let code = file
-                .rsplit('/')
-                .next()
-                .and_then(|name| name.strip_suffix(".yml"))
-                .unwrap_or_default();
-            let strings = parse_locale((file, text))?;
-            let mut keys: Vec<_> = italian.iter().collect();
-            keys.sort_by_key(|(_, (_, line))| *line);
-            for (key, (it_text, it_line)) in keys {
-                let problem = match strings.get(key) {
-                    None => format!("{key} ({italian_file}:{it_line}) is missing"),
-                    Some((text, _)) if placeholders(text) != placeholders(it_text) => {
-                        format!("{key}: placeholders differ from {italian_file}")
-                    }
-                    Some(_) => continue,
-                };
-                let line = strings.get(key).map_or(0, |(_, line)| *line);
-                return Err(Error::Data {
-                    file: file.to_string(),
-                    line,
-                    message: problem,
-                });
-            }
-            if let Some((key, (_, line))) = strings.iter().find(|(k, _)| !italian.contains_key(*k))
-            {
-                return Err(Error::Data {
-                    file: file.to_string(),
-                    line: *line,
-                    message: format!("{key} is not in {italian_file}"),
-                });
-            }
-            let texts = strings
-                .into_iter()
-                .map(|(key, (text, _))| (key, text))
-                .collect();
-            languages.insert(code.to_string(), texts);
-        }
+        let languages = locale_area(content, CHECKLIST_FOLDER)?
+            .into_iter()
+            .map(|(code, strings)| {
+                let texts = strings
+                    .into_iter()
+                    .map(|(key, (text, _))| (key, text))
+                    .collect();
+                (code, texts)
+            })
+            .collect();
         Ok(Texts { languages })
     }
 
@@ -281,6 +300,77 @@ impl Texts {
     }
 }
 
+/// The `papers` locale area of a content (`locales/papers/<language>.yml`): the access report's and
+/// the deletion receipt's texts, the glossary of the Italian office names and the unreviewed mark,
+/// which `papers::wording` prints from. Read and checked once, when the content loads: every language
+/// of `languages.toml` has a file, with exactly the Italian file's keys and placeholders.
+#[derive(Debug, Clone, Default)]
+pub struct PaperTexts {
+    /// Language code → (file name, full key `papers.x` → text and line).
+    languages: BTreeMap<String, (String, Arc<Strings>)>,
+}
+
+impl PaperTexts {
+    /// Reads the area of `content`; `reference` is the same content's language list.
+    pub fn from_content(content: &Content, reference: &Reference) -> Result<PaperTexts> {
+        let mut languages = BTreeMap::new();
+        for (code, strings) in locale_area(content, PAPERS_FOLDER)? {
+            let file = format!("{PAPERS_FOLDER}/{code}.yml");
+            languages.insert(code, (file, Arc::new(strings)));
+        }
+        // A paper in a language without its file could not be printed: refused now, not at the desk.
+        if let Some(missing) = reference
+            .languages
+            .iter()
+            .find(|l| !languages.contains_key(&l.code))
+        {
+            return Err(Error::Data {
+                file: format!("{PAPERS_FOLDER}/{}.yml", missing.code),
+                line: 0,
+                message: format!(
+                    "the language {} of languages.toml has no papers texts",
+                    missing.code
+                ),
+            });
+        }
+        Ok(PaperTexts { languages })
+    }
+
+    /// The file name and the texts of language `code`, if the content has them.
+    pub fn language(&self, code: &str) -> Option<(&str, &Arc<Strings>)> {
+        self.languages
+            .get(code)
+            .map(|(file, strings)| (file.as_str(), strings))
+    }
+
+    /// The languages with papers texts.
+    pub fn languages(&self) -> Vec<String> {
+        self.languages.keys().cloned().collect()
+    }
+
+    /// The languages whose texts differ between `self` and `other` (added, removed or changed; a line
+    /// that only moved is no change).
+    pub fn changed_languages(&self, other: &PaperTexts) -> Vec<String> {
+        let texts = |t: &PaperTexts, code: &str| {
+            t.languages.get(code).map(|(_, strings)| {
+                strings
+                    .iter()
+                    .map(|(key, (text, _))| (key.clone(), text.clone()))
+                    .collect::<BTreeMap<_, _>>()
+            })
+        };
+        let all: BTreeSet<&String> = self
+            .languages
+            .keys()
+            .chain(other.languages.keys())
+            .collect();
+        all.into_iter()
+            .filter(|l| texts(self, l) != texts(other, l))
+            .cloned()
+            .collect()
+    }
+}
+
 /// Every table of a content, loaded and checked against each other: what the register validates
 /// against and the papers print from.
 #[derive(Debug, Clone)]
@@ -290,6 +380,10 @@ pub struct Tables {
     pub fees: FeeTables,
     pub catalogue: Catalogue,
     pub texts: Texts,
+    /// The `papers` locale area (access report, deletion receipt, the preface of every paper).
+    pub papers: PaperTexts,
+    /// The kit forms' fields and the provinces their Questura is named from.
+    pub forms: Forms,
 }
 
 impl Tables {
@@ -299,12 +393,17 @@ impl Tables {
         let fees = FeeTables::from_content(content)?;
         let catalogue = Catalogue::from_content(content, &reference, &fees)?;
         let texts = Texts::from_content(content)?;
+        let papers = PaperTexts::from_content(content, &reference)?;
+        let forms = Forms::from_content(content, &reference)?;
+        forms.check_procedures(&catalogue, content)?;
         Ok(Tables {
             stamp: content.stamp.clone(),
             reference,
             fees,
             catalogue,
             texts,
+            papers,
+            forms,
         })
     }
 

@@ -2,7 +2,8 @@
 //! countries, and the translations' provenance (`provenance`). It owns loading and validating them (every problem reported with file and line) and
 //! answering "is this code valid on that day". It must not hold any code, amount or label itself: those
 //! are data, edited in the asset files with their sources. Beside them: `content` and `pack` (where the
-//! files come from: the content built in, or a signed content pack the Comune installed), `data`
+//! files come from: the content built in, or a signed content pack the Comune installed), `forms` (the
+//! kit forms' fields and the provinces, from a content), `data`
 //! (reading any bundled file), `choices` (the tables as the forms' lists), `codice_fiscale`, `mrz` and `text` (the rules for
 //! what the operator types or scans).
 
@@ -11,6 +12,7 @@ pub mod codice_fiscale;
 pub mod content;
 pub mod data;
 pub mod fees;
+pub mod forms;
 pub mod mrz;
 pub mod pack;
 pub mod provenance;

@@ -1,4 +1,4 @@
-//! The content pack file: how the procedures, fees, reference tables and checklist texts travel to a
+//! The content pack file: how the procedures, fees, reference tables, kit forms and printed texts travel to a
 //! desk without a new build. A pack is one TAR holding `manifest.json` (format, version, date, and every
 //! file's name, size and SHA-256), `manifest.sig` (the ed25519 signature of the manifest's exact bytes,
 //! in hex) and the files themselves under their names in the source tree (`assets/procedures/…`,
@@ -302,7 +302,8 @@ pub struct Diff {
     /// Procedures whose rows, fees, conditions or sources differ.
     pub procedures_changed: Vec<ProcedureRef>,
     pub fees: Vec<FeeChange>,
-    /// Checklist languages whose texts were added, removed or changed.
+    /// Languages whose printed texts (the checklist's or the papers' own) were added, removed or
+    /// changed.
     pub languages: Vec<String>,
     /// Every file that differs, by name (what the lists above do not say, such as a motivo's row).
     pub files: Vec<String>,
@@ -357,7 +358,15 @@ pub fn diff(old: (&Content, &Tables), new: (&Content, &Tables)) -> Diff {
         procedures_removed: only(&before, &after),
         procedures_changed,
         fees: fee_changes(old.1, new.1),
-        languages: old.1.texts.changed_languages(&new.1.texts),
+        languages: old
+            .1
+            .texts
+            .changed_languages(&new.1.texts)
+            .into_iter()
+            .chain(old.1.papers.changed_languages(&new.1.papers))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
         files: names
             .into_iter()
             .filter(|n| old_files.get(*n) != new_files.get(*n))

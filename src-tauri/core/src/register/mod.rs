@@ -199,6 +199,17 @@ impl Register {
         &self.tables.texts
     }
 
+    /// The papers' own texts (access report, deletion receipt, preface) of every language of the
+    /// content in force, checked when it loaded.
+    pub fn paper_texts(&self) -> &crate::reference::content::PaperTexts {
+        &self.tables.papers
+    }
+
+    /// The kit forms' fields and the provinces of the content in force, checked when it loaded.
+    pub fn forms(&self) -> &crate::reference::forms::Forms {
+        &self.tables.forms
+    }
+
     /// The newer pack `bytes`, opened and checked, or why it is refused: a bad signature, a table that
     /// fails (file and line), or a version not newer than the one in force.
     fn newer_pack(

@@ -73,6 +73,8 @@ use crate::register::operators::Actor;
 use crate::register::store::{put_setting, read_setting};
 use crate::register::{entry, steps, Register};
 
+/// Built in, never part of a content pack: the periods are the Comune's decision as data controller,
+/// changed by its responsabile here, not by a pack the maintainers sign (see `reference/pack_files.rs`).
 const RETENTION: (&str, &str) = (
     "assets/reference/retention.toml",
     include_str!(concat!(

@@ -41,6 +41,7 @@ pub(super) fn archived_of(register: &Register, view: &CaseView) -> Result<Archiv
             })
             .collect(),
         pdfs: Vec::new(),
+        content_versions: BTreeMap::new(),
     })
 }
 
@@ -116,6 +117,10 @@ pub fn pack(register: &Register, selection: &[ExportCase], today: NaiveDate) -> 
                 return Err(archive_err(ArchiveCode::TooLarge));
             }
             case.pdfs.push(pdf.name.clone());
+            if let Some(version) = &pdf.content_version {
+                case.content_versions
+                    .insert(pdf.name.clone(), version.clone());
+            }
             members.push((format!("pdf/{}/{}", case.uuid, pdf.name), &pdf.bytes));
         }
         archived.push(case);

@@ -30,7 +30,7 @@ use super::crypt::{check_passphrase_length, decrypt, encrypt, encrypted_size_bou
 use super::stick::stick_error;
 pub use super::stick::{check_fat32_size, write_to_folder, write_with, FAT32_MAX_FILE};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
@@ -46,9 +46,13 @@ use crate::reference::Reference;
 pub(crate) use crate::register::audit::sha256_hex;
 use crate::register::{cases, steps, validate, Register};
 
-/// The `schema` written into `case.json` and `manifest.json`; an archive with another one is refused
-/// (a newer app may add fields this one would silently drop).
-pub const SCHEMA: u32 = 1;
+/// The `schema` written into `case.json` and `manifest.json`; an archive with a schema this app does
+/// not know is refused (a newer app may add fields this one would silently drop). Schema 2 adds the
+/// content version each paper was printed from (`ArchivedCase::content_versions`).
+pub const SCHEMA: u32 = 2;
+/// The oldest schema still read: an archive of schema 1 imports as before, its papers' content
+/// versions unknown.
+pub const OLDEST_SCHEMA: u32 = 1;
 /// Caps on what an archive may hold, checked while reading (never trusting the sizes it declares), so a
 /// hostile file cannot exhaust memory: per PDF, per JSON member, in total, and in members.
 pub const MAX_PDF_BYTES: u64 = 64 << 20;
@@ -83,6 +87,8 @@ pub struct Pdf {
     /// (names the stick's FAT32 and every desk's file system accept as they are).
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The version of the content the paper was printed from, as its record says (`None`: unknown).
+    pub content_version: Option<String>,
 }
 
 /// One case to export and its PDFs.
@@ -189,6 +195,11 @@ pub struct ArchivedCase {
     pub steps: Vec<ArchivedStep>,
     /// File names of the case's PDFs, stored as `pdf/<uuid>/<name>`.
     pub pdfs: Vec<String>,
+    /// The content version (`2026.1`) each PDF was printed from, by file name; a PDF whose version is
+    /// unknown (filed before versions were recorded, or brought by an archive without one) is not
+    /// listed. Absent from archives of schema 1.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub content_versions: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,6 +18,8 @@ pub struct ArchivedPdf {
     pub case_uuid: String,
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The content version it was printed from, when the archive says it (schema 2).
+    pub content_version: Option<String>,
 }
 
 impl Archive {
@@ -173,7 +175,7 @@ fn read_zip(bytes: &[u8], reference: &Reference) -> Result<Archive> {
         .ok_or(archive_err(ArchiveCode::MissingMember))?;
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|_| archive_err(ArchiveCode::InvalidJson))?;
-    if manifest.schema != SCHEMA {
+    if !(OLDEST_SCHEMA..=SCHEMA).contains(&manifest.schema) {
         return Err(archive_err(ArchiveCode::UnsupportedSchema));
     }
     let mut listed = HashSet::new();
@@ -197,7 +199,8 @@ fn read_zip(bytes: &[u8], reference: &Reference) -> Result<Archive> {
         .ok_or(archive_err(ArchiveCode::MissingMember))?;
     let value: serde_json::Value =
         serde_json::from_slice(&case_bytes).map_err(|_| archive_err(ArchiveCode::InvalidJson))?;
-    if value.get("schema").and_then(|s| s.as_u64()) != Some(u64::from(SCHEMA)) {
+    let schema = value.get("schema").and_then(|s| s.as_u64());
+    if !schema.is_some_and(|s| (u64::from(OLDEST_SCHEMA)..=u64::from(SCHEMA)).contains(&s)) {
         return Err(archive_err(ArchiveCode::UnsupportedSchema));
     }
     let file: CaseFile =
@@ -213,6 +216,13 @@ fn read_zip(bytes: &[u8], reference: &Reference) -> Result<Archive> {
         if !uuids.insert(case.uuid.clone()) {
             return Err(archive_err(ArchiveCode::InvalidCaseData));
         }
+        // A version names one of the case's PDFs and is a content version, or the case is refused.
+        if case.content_versions.iter().any(|(name, version)| {
+            !case.pdfs.contains(name)
+                || crate::reference::content::Version::parse(version).is_none()
+        }) {
+            return Err(archive_err(ArchiveCode::InvalidCaseData));
+        }
         let mut own = HashSet::new();
         for name in &case.pdfs {
             if !safe_pdf_name(name) || !own.insert(name.to_ascii_lowercase()) {
@@ -226,6 +236,7 @@ fn read_zip(bytes: &[u8], reference: &Reference) -> Result<Archive> {
                 case_uuid: case.uuid.clone(),
                 name: name.clone(),
                 bytes,
+                content_version: case.content_versions.get(name).cloned(),
             });
         }
         cases.push(case);
