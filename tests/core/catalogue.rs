@@ -890,7 +890,12 @@ fn every_procedure_costs_its_hand_computed_total() {
         // Review M4 (5 Dec 2026): the renewal apart from the first issue, at the Questura (reading 1).
         ("famiglia_convivente_italiano_rinnovo", None, &adult, 9646), // 16 + 30.46 + 50
         // Review L14: aggiornamento and duplicato of a permit issued by the Questura (cure mediche).
-        ("aggiornamento_questura", Some("nuovo_passaporto"), &cure, 4646), // aggiornamento: exempt
+        (
+            "aggiornamento_questura",
+            Some("nuovo_passaporto"),
+            &cure,
+            4646,
+        ), // aggiornamento: exempt
         ("duplicato_questura", Some("smarrimento"), &cure, 4646), // valid permit: exempt
     ];
     let (catalogue, _, _) = tables();
@@ -1054,7 +1059,10 @@ fn questura_permits_renew_apart_from_their_first_issue_and_the_channel_conflict_
     // flagged, and the operator reads both readings; the first issue asks for no permit to renew.
     let (catalogue, ..) = tables();
     for (first, renewal) in [
-        ("famiglia_convivente_italiano", "famiglia_convivente_italiano_rinnovo"),
+        (
+            "famiglia_convivente_italiano",
+            "famiglia_convivente_italiano_rinnovo",
+        ),
         ("primo_rilascio_sussidiaria", "protezione_sussidiaria"),
     ] {
         let (first, renewal) = (
@@ -1062,7 +1070,12 @@ fn questura_permits_renew_apart_from_their_first_issue_and_the_channel_conflict_
             catalogue.procedure(renewal).unwrap(),
         );
         assert_eq!(first.request.as_deref(), Some("rilascio"), "{}", first.id);
-        assert_eq!(renewal.request.as_deref(), Some("rinnovo"), "{}", renewal.id);
+        assert_eq!(
+            renewal.request.as_deref(),
+            Some("rinnovo"),
+            "{}",
+            renewal.id
+        );
         assert_eq!(first.motivo, renewal.motivo, "{}: same motivo", renewal.id);
         assert_eq!(renewal.channel, "questura");
         let note = renewal.maintainer_note.as_deref().unwrap_or("");
@@ -1077,7 +1090,13 @@ fn questura_permits_renew_apart_from_their_first_issue_and_the_channel_conflict_
             .iter()
             .find(|l| l.text == "note.sussidiaria_channel_check")
             .unwrap_or_else(|| panic!("{}: the printed line says the desk will tell", renewal.id));
-        assert!(channel.verify && channel.note.as_deref().is_some_and(|n| n.contains("Reading 2")));
+        assert!(
+            channel.verify
+                && channel
+                    .note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("Reading 2"))
+        );
         assert!(texts(&checklist).contains(&"doc.permit_copy".to_string()));
         let first = resolve_for(&first.id, None, None, &alone());
         assert!(!texts(&first).contains(&"doc.permit_copy".to_string()));
@@ -1091,10 +1110,18 @@ fn a_questura_permit_has_its_own_aggiornamento_and_duplicato_flagged_with_the_re
     for id in ["aggiornamento_questura", "duplicato_questura"] {
         let p = catalogue.procedure(id).unwrap();
         assert!(p.motivo.is_none() && p.channel == "questura" && p.verify);
-        assert!(p.maintainer_note.as_deref().is_some_and(|n| n.contains("L14")));
+        assert!(p
+            .maintainer_note
+            .as_deref()
+            .is_some_and(|n| n.contains("L14")));
     }
     let cure = questura_permit("Q-CURE");
-    let update = resolve_for("aggiornamento_questura", Some("nuovo_domicilio"), None, &cure);
+    let update = resolve_for(
+        "aggiornamento_questura",
+        Some("nuovo_domicilio"),
+        None,
+        &cure,
+    );
     assert_eq!(
         (update.request.as_deref(), update.motivo.as_deref()),
         (Some("aggiornamento"), Some("Q-CURE"))
@@ -1113,7 +1140,12 @@ fn a_questura_permit_has_its_own_aggiornamento_and_duplicato_flagged_with_the_re
 
     // A refugee brings a passport only if there is one (review L7).
     let refugee = questura_permit("Q-RIFUGIATO");
-    let t = texts(&resolve_for("duplicato_questura", Some("furto"), None, &refugee));
+    let t = texts(&resolve_for(
+        "duplicato_questura",
+        Some("furto"),
+        None,
+        &refugee,
+    ));
     assert!(t.contains(&"doc.passport_if_any".to_string()));
     assert!(!t.contains(&"doc.passport_original_and_copy".to_string()));
     assert!(t.contains(&"doc.denuncia_copy".to_string()));

@@ -847,5 +847,8 @@ fn the_applicants_paper_shows_no_internal_marker_and_the_operator_sees_why_a_lin
         flat.contains("Lo sportello le dirà se il rinnovo si presenta con il kit postale"),
         "{flat}"
     );
-    assert!(!text.contains("Reading") && !text.contains("CINFORMI"), "{text}");
+    assert!(
+        !text.contains("Reading") && !text.contains("CINFORMI"),
+        "{text}"
+    );
 }

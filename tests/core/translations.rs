@@ -560,7 +560,10 @@ fn the_check_catches_the_tamil_and_sinhala_flip_and_a_dropped_number_or_negation
     let mut damaged = read("checklist", "ar");
     let key = "checklist.note.residence_20_days";
     assert!(damaged[key].contains("يومَي عمل") && !numbers(&damaged[key]).contains(&"2".into()));
-    assert_eq!(keeping_problems(&italian, "ar", &damaged), Vec::<String>::new());
+    assert_eq!(
+        keeping_problems(&italian, "ar", &damaged),
+        Vec::<String>::new()
+    );
     let dropped = damaged[key].replace("يومَي عمل", "أيام عمل");
     damaged.insert(key.into(), dropped);
     assert_eq!(
