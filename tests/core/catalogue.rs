@@ -714,6 +714,14 @@ fn alone() -> CaseData {
     case
 }
 
+/// The worker alone, holding (and asking about) a permit the Questura issues directly.
+fn questura_permit(motivo: &str) -> CaseData {
+    let mut case = alone();
+    case.request.motivo_code = motivo.into();
+    case.current_permit.motivo_code = motivo.into();
+    case
+}
+
 fn resolve_for(
     procedure: &str,
     variant: Option<&str>,
@@ -784,7 +792,8 @@ fn every_procedure_costs_its_hand_computed_total() {
     let mut minor = alone();
     minor.applicant.birth_date = "2011-02-01".into();
     let adult = alone();
-    let cases: [(&str, Option<&str>, &CaseData, i64); 66] = [
+    let cure = questura_permit("Q-CURE");
+    let cases: [(&str, Option<&str>, &CaseData, i64); 69] = [
         ("rinnovo_lavoro_subordinato", None, &adult, 12646), // 16 + 30.46 + 50 + 30
         ("rinnovo_lavoro_autonomo", None, &adult, 12646),
         ("rinnovo_attesa_occupazione", None, &adult, 11646), // 16 + 30.46 + 40 + 30
@@ -878,6 +887,16 @@ fn every_procedure_costs_its_hand_computed_total() {
         ("dichiarazione_presenza", None, &adult, 0),
         ("assegno_unico", None, &adult, 0),
         ("primo_permesso_lavoro_subordinato", None, &adult, 11646), // 16 + 30.46 + 40 + 30
+        // Review M4 (5 Dec 2026): the renewal apart from the first issue, at the Questura (reading 1).
+        ("famiglia_convivente_italiano_rinnovo", None, &adult, 9646), // 16 + 30.46 + 50
+        // Review L14: aggiornamento and duplicato of a permit issued by the Questura (cure mediche).
+        (
+            "aggiornamento_questura",
+            Some("nuovo_passaporto"),
+            &cure,
+            4646,
+        ), // aggiornamento: exempt
+        ("duplicato_questura", Some("smarrimento"), &cure, 4646), // valid permit: exempt
     ];
     let (catalogue, _, _) = tables();
     for p in catalogue.procedures() {
@@ -1023,4 +1042,117 @@ fn a_read_on_date_more_precise_than_known_or_malformed_is_refused_on_its_line() 
     assert_eq!(text, "assets/procedures/kit_lavoro.toml");
     assert_eq!(line, line_of(KIT_LAVORO, "read_on = \"2026\""));
     assert!(message.contains("read_on"), "{message}");
+}
+
+fn texts(c: &ResolvedChecklist) -> Vec<String> {
+    c.documents
+        .iter()
+        .chain(&c.notes)
+        .map(|l| l.text.clone())
+        .collect()
+}
+
+#[test]
+fn questura_permits_renew_apart_from_their_first_issue_and_the_channel_conflict_shows_both_readings(
+) {
+    // Review M4 [conflict]: kit or Questura for the renewal; the sheet is the Questura's (reading 1),
+    // flagged, and the operator reads both readings; the first issue asks for no permit to renew.
+    let (catalogue, ..) = tables();
+    for (first, renewal) in [
+        (
+            "famiglia_convivente_italiano",
+            "famiglia_convivente_italiano_rinnovo",
+        ),
+        ("primo_rilascio_sussidiaria", "protezione_sussidiaria"),
+    ] {
+        let (first, renewal) = (
+            catalogue.procedure(first).unwrap(),
+            catalogue.procedure(renewal).unwrap(),
+        );
+        assert_eq!(first.request.as_deref(), Some("rilascio"), "{}", first.id);
+        assert_eq!(
+            renewal.request.as_deref(),
+            Some("rinnovo"),
+            "{}",
+            renewal.id
+        );
+        assert_eq!(first.motivo, renewal.motivo, "{}: same motivo", renewal.id);
+        assert_eq!(renewal.channel, "questura");
+        let note = renewal.maintainer_note.as_deref().unwrap_or("");
+        assert!(
+            renewal.verify && note.contains("Reading 1") && note.contains("Reading 2"),
+            "{}: flagged, both readings for the operator: {note}",
+            renewal.id
+        );
+        let checklist = resolve_for(&renewal.id, None, None, &alone());
+        let channel = checklist
+            .notes
+            .iter()
+            .find(|l| l.text == "note.sussidiaria_channel_check")
+            .unwrap_or_else(|| panic!("{}: the printed line says the desk will tell", renewal.id));
+        assert!(
+            channel.verify
+                && channel
+                    .note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("Reading 2"))
+        );
+        assert!(texts(&checklist).contains(&"doc.permit_copy".to_string()));
+        let first = resolve_for(&first.id, None, None, &alone());
+        assert!(!texts(&first).contains(&"doc.permit_copy".to_string()));
+    }
+}
+
+#[test]
+fn a_questura_permit_has_its_own_aggiornamento_and_duplicato_flagged_with_the_reason() {
+    // Review L14: no Poste code, so the case's motivo applies; every line flagged with the reason.
+    let (catalogue, ..) = tables();
+    for id in ["aggiornamento_questura", "duplicato_questura"] {
+        let p = catalogue.procedure(id).unwrap();
+        assert!(p.motivo.is_none() && p.channel == "questura" && p.verify);
+        assert!(p
+            .maintainer_note
+            .as_deref()
+            .is_some_and(|n| n.contains("L14")));
+    }
+    let cure = questura_permit("Q-CURE");
+    let update = resolve_for(
+        "aggiornamento_questura",
+        Some("nuovo_domicilio"),
+        None,
+        &cure,
+    );
+    assert_eq!(
+        (update.request.as_deref(), update.motivo.as_deref()),
+        (Some("aggiornamento"), Some("Q-CURE"))
+    );
+    let t = texts(&update);
+    assert!(t.contains(&"doc.housing_proof".to_string()));
+    assert!(t.contains(&"doc.passport_original_and_copy".to_string()));
+    assert!(!t.contains(&"doc.new_passport_copy".to_string()));
+    assert!(update
+        .documents
+        .iter()
+        .filter(|l| l.text != "doc.permit_copy_current"
+            && l.text != "doc.new_passport_copy"
+            && l.text != "doc.consulate_declaration_same_person")
+        .all(|l| l.verify && l.note.is_some()));
+
+    // A refugee brings a passport only if there is one (review L7).
+    let refugee = questura_permit("Q-RIFUGIATO");
+    let t = texts(&resolve_for(
+        "duplicato_questura",
+        Some("furto"),
+        None,
+        &refugee,
+    ));
+    assert!(t.contains(&"doc.passport_if_any".to_string()));
+    assert!(!t.contains(&"doc.passport_original_and_copy".to_string()));
+    assert!(t.contains(&"doc.denuncia_copy".to_string()));
+
+    // The duplicate of an expired permit pays the contribution (a motivo not exempt): 16 + 30.46 + 40.
+    let mut expired = questura_permit("Q-FAM-ITA");
+    expired.current_permit.expiry_date = "2026-10-01".into();
+    let checklist = resolve_for("duplicato_questura", Some("deterioramento"), None, &expired);
+    assert_eq!(checklist.total_cents, 8646);
 }

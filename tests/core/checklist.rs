@@ -575,8 +575,8 @@ fn the_catalogue_has_the_procedures_issue_13_asked_for() {
     let (_dir, register) = temp_register();
     let count = register.catalogue().procedures().len();
     assert!(
-        count >= 65,
-        "issue 13 §2: at least 55 procedures asked, 65 reached; found {count}"
+        count >= 68,
+        "issue 13 §2: at least 55 procedures asked, 68 reached; found {count}"
     );
 }
 
@@ -826,4 +826,29 @@ fn the_applicants_paper_shows_no_internal_marker_and_the_operator_sees_why_a_lin
         .operator_note
         .as_deref()
         .is_some_and(|n| n.contains("Mod. VB") && n.contains("kit")));
+
+    // Review M4: the renewal of a family member of an Italian citizen, kit or Questura: both readings
+    // in the preview, and the paper only says the desk will tell.
+    let request = Request {
+        selection: Selection {
+            procedure: "famiglia_convivente_italiano_rinnovo",
+            variant: None,
+            duration: None,
+        },
+        language: "en",
+        italian_only: false,
+    };
+    let sheet = checklist::for_case(&register, case.id, &request, clock().today).unwrap();
+    let note = sheet.operator_note.clone().unwrap_or_default();
+    assert!(note.contains("Reading 1") && note.contains("Reading 2") && note.contains("kit"));
+    let text = pdftotext(&checklist::pdf(&fonts(), &sheet, &lang).unwrap());
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Lo sportello le dirà se il rinnovo si presenta con il kit postale"),
+        "{flat}"
+    );
+    assert!(
+        !text.contains("Reading") && !text.contains("CINFORMI"),
+        "{text}"
+    );
 }

@@ -383,6 +383,22 @@ fn numbers(text: &str) -> Vec<String> {
     out
 }
 
+/// Whether `text` says `number` with a word of the language instead of the digit. Only where the
+/// grammar does not put a numeral before a noun: Arabic says one and two of a thing with the noun and
+/// واحد/ة or with the dual (سنة واحدة، سنتان، يومَي عمل), and the December 2026 review asked for the
+/// word or the digit, not both (`سنتين (2)` was clutter). A number dropped with no such word still fails.
+fn spelled(lang: &str, number: &str, text: &str) -> bool {
+    let words: &[&str] = match (lang, number) {
+        ("ar", "1") => &["واحد", "واحدة"],
+        ("ar", "2") => &["سنتان", "سنتين", "يومَي", "يومي", "لشخصين", "شخصين"],
+        ("ar", "5") => &["الخمس", "خمس"],
+        _ => return false,
+    };
+    plain(text)
+        .split(|c: char| !(c.is_alphanumeric() || is_mark(c)))
+        .any(|w| words.contains(&w) || w.strip_prefix('و').is_some_and(|w| words.contains(&w)))
+}
+
 /// The keys whose added negation is checked too: the lines that tell the applicant what to do next
 /// and the sheet's frame. Elsewhere a translator may rightly say a positive Italian word with a
 /// negation ("esente": "no fee"), and the check the other way still holds there.
@@ -472,7 +488,7 @@ fn keeping_problems(
         let theirs = numbers(text);
         let missing: Vec<String> = numbers(it)
             .into_iter()
-            .filter(|n| !theirs.contains(n))
+            .filter(|n| !theirs.contains(n) && !spelled(lang, n, text))
             .collect();
         if !missing.is_empty() {
             problems.push(format!("{key}: numbers {missing:?} dropped"));
@@ -546,6 +562,21 @@ fn the_check_catches_the_tamil_and_sinhala_flip_and_a_dropped_number_or_negation
     assert_eq!(
         keeping_problems(&italian, "fr", &damaged),
         [format!("{key}: the Italian's negation is lost")]
+    );
+    // Arabic says "2 working days" with the dual (يومَي عمل): the word counts as the number; a
+    // plural with no number does not.
+    let mut damaged = read("checklist", "ar");
+    let key = "checklist.note.residence_20_days";
+    assert!(damaged[key].contains("يومَي عمل") && !numbers(&damaged[key]).contains(&"2".into()));
+    assert_eq!(
+        keeping_problems(&italian, "ar", &damaged),
+        Vec::<String>::new()
+    );
+    let dropped = damaged[key].replace("يومَي عمل", "أيام عمل");
+    damaged.insert(key.into(), dropped);
+    assert_eq!(
+        keeping_problems(&italian, "ar", &damaged),
+        [format!("{key}: numbers [\"2\"] dropped")]
     );
     assert_eq!(
         numbers("1.040 ore, 1,040 h, 1040 — € 7.002,97"),
