@@ -518,3 +518,37 @@ fn sms_and_email_texts_exist_in_every_language_with_their_values_and_the_sms_fit
     }
     eprintln!("SMS lengths: {}", lengths.join(" "));
 }
+
+#[test]
+fn in_every_language_the_receipt_s_code_reads_back_and_the_letter_prints() {
+    let (_dir, mut register) = temp_register();
+    for lang in languages() {
+        let case = with_appointment(&mut register, &lang);
+        let paper = Paper::Ricevuta {
+            language: lang.clone(),
+        };
+        let filed = papers::file(&mut register, &fonts(), case.id, &paper, "Op", &clock()).unwrap();
+        let name = format!("receipt-appointment-all-{lang}");
+        crate::checklist::artifacts(&name, &filed.pdf);
+        let event = event_of(&crate::recovery::decoded_qr(&name));
+        assert_eq!(
+            event.get_description(),
+            locale_text("checklist", &lang, "checklist.next.questura_bring").as_deref(),
+            "{lang}: the code holds what to bring in the language"
+        );
+        let letter = reminder::letter(
+            &mut register,
+            &fonts(),
+            &input(&case, Reason::Appointment, "2027-01-15"),
+            "Op",
+            &clock(),
+        )
+        .unwrap();
+        let text = squeezed_text(&letter.pdf);
+        assert!(text.contains("09:30"), "{lang}: the appointment's time");
+        assert!(
+            text.contains("Promemoriadellosportelloimmigrazione"),
+            "{lang}"
+        );
+    }
+}

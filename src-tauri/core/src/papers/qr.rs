@@ -5,7 +5,8 @@
 //!
 //! It must not decide what a code holds nor its error correction: the paper that prints it does.
 
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::bits::Bits;
+use qrcode::{Color, EcLevel, QrCode, Version};
 
 use crate::error::{Error, Result};
 use crate::papers::print::{Align, Document, Paint};
@@ -19,9 +20,30 @@ pub fn side_modules(data: &[u8], level: EcLevel) -> Result<usize> {
     Ok(code(data, level)?.width() + 2 * QUIET_MODULES)
 }
 
+/// The ECI designator of UTF-8 (ISO/IEC 18004, AIM ECI 26).
+const ECI_UTF8: u32 = 26;
+
+/// The smallest code for `data`. Text that is not ASCII is announced as UTF-8 by an ECI designator: a
+/// reader left to guess takes byte data for Latin-1 or Shift JIS (zbar read the `é` of `carné` as
+/// `矇`); ASCII (the recovery key) needs none.
 fn code(data: &[u8], level: EcLevel) -> Result<QrCode> {
-    QrCode::with_error_correction_level(data, level)
-        .map_err(|e| Error::Print(format!("QR code: {e}")))
+    let failed = |e: qrcode::types::QrError| Error::Print(format!("QR code: {e}"));
+    if data.is_ascii() {
+        return QrCode::with_error_correction_level(data, level).map_err(failed);
+    }
+    let mut last = qrcode::types::QrError::DataTooLong;
+    for version in 1..=40 {
+        let mut bits = Bits::new(Version::Normal(version));
+        let pushed = bits
+            .push_eci_designator(ECI_UTF8)
+            .and_then(|()| bits.push_byte_data(data))
+            .and_then(|()| bits.push_terminator(level));
+        match pushed {
+            Ok(()) => return QrCode::with_bits(bits, level).map_err(failed),
+            Err(e) => last = e,
+        }
+    }
+    Err(failed(last))
 }
 
 /// Draws `data` as a QR code at error correction `level`, each module `module_mm` square, placed at the
