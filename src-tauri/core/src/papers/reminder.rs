@@ -316,9 +316,7 @@ pub fn letter(
     folder::put(register, &r.case, &name, KIND, pdf, operator, at)
 }
 
-/// The week's letters: every input checked first (a bad one stops the batch before anything is filed,
-/// its problems named with the input's index, `[i].field`, only through the error's fields), then one
-/// PDF with each letter starting on a new page, and each letter filed as a paper of its case.
+/// The week's letters for the printer, and each as filed with its case.
 pub struct Batch {
     /// The letters one after the other, for the printer (not filed as a whole).
     pub pdf: Vec<u8>,
@@ -338,6 +336,9 @@ impl std::fmt::Debug for Batch {
     }
 }
 
+/// The week's letters: every input checked first (a bad one stops the batch before anything is filed,
+/// with every problem of that input at once), then one PDF with each letter starting on a new page, and
+/// each letter filed as a paper of its case (a record and a sealed file each, in the inputs' order).
 pub fn batch(
     register: &mut Register,
     fonts: &FontLibrary,
