@@ -1322,3 +1322,119 @@ fn the_content_in_force_is_shown_and_a_pack_the_desk_does_not_trust_is_refused_i
     let refused = invoke(&app, "content_inspect", path).unwrap_err();
     assert_eq!(refused["code"], "not_allowed");
 }
+
+/// The worker of these tests with an address for the window envelope.
+fn worker_at_home() -> Value {
+    let mut data = worker();
+    data["applicant"]["address"] = json!({
+        "street": "Via Fillungo", "houseNumber": "5", "postcode": "55100", "comune": "Lucca", "province": "LU"
+    });
+    data
+}
+
+#[test]
+fn reminders_file_a_letter_and_a_batch_and_write_the_messages_of_a_case() {
+    let app = app();
+    let case = invoke(&app, "cases_create", json!({ "data": worker_at_home() })).unwrap();
+    let other = invoke(&app, "cases_create", json!({ "data": worker_at_home() })).unwrap();
+    let expiring = json!({ "caseId": case["id"], "reason": "expiring", "dueDate": "2027-01-10" });
+
+    let filed = invoke(&app, "reminders_letter", json!({ "args": expiring })).unwrap();
+    let file = filed["file"].as_str().unwrap();
+    assert!(
+        file.starts_with(case["uuid"].as_str().unwrap())
+            && file.contains("/promemoria-expiring-si-")
+            && !file.contains("Perera"),
+        "{filed}"
+    );
+    let papers = invoke(&app, "papers_list", json!({ "caseId": case["id"] })).unwrap();
+    assert_eq!(papers[0]["kind"], "promemoria", "{papers}");
+
+    let messages = invoke(&app, "reminders_messages", json!({ "args": expiring })).unwrap();
+    assert_eq!(messages["language"], "si");
+    assert_eq!(messages["smsEncoding"], "ucs2", "Sinhala is not GSM-7");
+    assert!(messages["sms"].as_str().unwrap().contains("10/01/2027"));
+    assert!(messages["smsUnits"].as_u64().unwrap() > 0);
+    assert!(messages["subject"].as_str().unwrap().contains("10/01/2027"));
+    assert!(messages["body"].as_str().unwrap().contains("Kasun Perera"));
+
+    let inputs = json!([
+        expiring,
+        { "caseId": other["id"], "reason": "expired", "dueDate": "2026-11-01" },
+    ]);
+    // The viewer, not the printer (a test must not print on a desk that has one): under the mock
+    // runtime the viewer may not open, but the letters are filed before it is asked.
+    match invoke(&app, "reminders_batch_open", json!({ "inputs": inputs })) {
+        Ok(batch) => {
+            assert_eq!(batch["letters"].as_array().unwrap().len(), 2, "{batch}");
+            assert!(batch["pages"].as_u64().unwrap() >= 2);
+        }
+        Err(err) => assert_eq!(err["kind"], "internal", "only the viewer failed: {err}"),
+    }
+    for id in [&case["id"], &other["id"]] {
+        let papers = invoke(&app, "papers_list", json!({ "caseId": id })).unwrap();
+        assert!(
+            papers
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"].as_str().unwrap().starts_with("promemoria-")),
+            "{papers}"
+        );
+    }
+    let printed = invoke(
+        &app,
+        "audit_list",
+        json!({ "filter": { "action": "paper_printed" }, "offset": 0, "limit": 50 }),
+    )
+    .unwrap();
+    let lines = printed["items"].as_array().unwrap();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l["detail"]["paper"] == "promemoria")
+            .count(),
+        3,
+        "each letter filed is a paper printed: {printed}"
+    );
+
+    // A bad input stops the batch, with the field named and translated.
+    let bad = json!([{ "caseId": case["id"], "reason": "expiring", "dueDate": "10/01/2027" }]);
+    let err = invoke(&app, "reminders_batch_print", json!({ "inputs": bad })).unwrap_err();
+    assert_eq!(err["kind"], "invalid", "{err}");
+    assert_eq!(err["fields"][0]["field"], "dueDate", "{err}");
+    let unknown = json!({ "caseId": case["id"], "reason": "birthday", "dueDate": "2027-01-10" });
+    assert!(invoke(&app, "reminders_messages", json!({ "args": unknown })).is_err());
+}
+
+#[test]
+fn the_receipt_of_a_case_with_an_appointment_files_its_ics_beside_it() {
+    let app = app();
+    let case = invoke(&app, "cases_create", json!({ "data": worker_at_home() })).unwrap();
+    let today = &case["createdAt"].as_str().unwrap()[..10];
+    let sent = invoke(
+        &app,
+        "steps_add",
+        json!({ "caseId": case["id"], "revision": case["revision"],
+                "step": { "kind": "kit_sent", "date": today, "details": { "assicurata": "050123456789" } } }),
+    )
+    .unwrap();
+    invoke(
+        &app,
+        "steps_add",
+        json!({ "caseId": case["id"], "revision": sent["revision"],
+                "step": { "kind": "questura_appointment", "date": today,
+                          "details": { "appointmentDate": "2099-01-15", "appointmentTime": "09:30" } } }),
+    )
+    .unwrap();
+    invoke(&app, "papers_render", receipt(&case["id"])).unwrap();
+    let papers = invoke(&app, "papers_list", json!({ "caseId": case["id"] })).unwrap();
+    let kinds: Vec<&str> = papers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["ricevuta", "appuntamento"], "{papers}");
+    assert_eq!(papers[1]["name"], "appuntamento-20990115.ics");
+}

@@ -20,6 +20,7 @@ mod print;
 mod receipt;
 mod recovery;
 mod reference;
+mod reminders;
 mod retention;
 mod search;
 mod steps;

@@ -67,7 +67,7 @@ fn artifacts_dir() -> PathBuf {
 
 /// What a QR reader gets from page 1 of `name`'s PDF (written by `checklist::artifacts`), rendered at
 /// 150 dpi as a printer-and-scanner chain would see it.
-fn decoded_qr(name: &str) -> String {
+pub fn decoded_qr(name: &str) -> String {
     let dir = artifacts_dir();
     let pdf = dir.join(format!("{name}.pdf"));
     let png = dir.join(format!("{name}-150dpi"));

@@ -357,6 +357,7 @@ pub const FIELD_LABELS: &[&str] = &[
     "text",
     "passphrase",
     "reminderDays",
+    "dueDate",
     "host.surname",
     "host.givenNames",
     "host.birthDate",

@@ -10,5 +10,6 @@ pub mod catalogue;
 pub mod content;
 pub mod output;
 pub mod papers;
+pub mod reminders;
 pub mod retention;
 pub mod steps;

@@ -12,7 +12,9 @@
 //! viewer), write a plain PDF into the folder, or put personal data in a name. Files in `print/` that
 //! no record names (the flat `<kind>-<number>-<date>.pdf` files of earlier versions, a file orphaned by
 //! a crash before its record) are sealed like the others (`sealed::seal_plain_files`) but never
-//! attached to a case.
+//! attached to a case. Besides PDFs a case's folder holds one other kind of file, the appointment's
+//! `.ics` filed with the receipt (`safe_paper_name`): sealed and recorded the same way, read back the
+//! same way, but left out of an export (made again from the history the archive carries).
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -124,6 +126,16 @@ fn write_sealed(
     Ok(target)
 }
 
+/// A name a paper may have in a case's folder: a PDF's (`archive::safe_pdf_name`), or the same with
+/// `.ics` (the appointment's calendar file filed beside the receipt). The record's `bytes` and `sha256`
+/// are then the plain `.ics`'s.
+pub(crate) fn safe_paper_name(name: &str) -> bool {
+    archive::safe_pdf_name(name)
+        || name
+            .strip_suffix(".ics")
+            .is_some_and(|stem| archive::safe_pdf_name(&format!("{stem}.pdf")))
+}
+
 /// A file's size and SHA-256 (lower-case hex), as its record keeps them.
 struct Digest {
     bytes: u64,
@@ -183,7 +195,7 @@ pub(crate) fn put(
     operator: &str,
     at: &Clock,
 ) -> Result<Filed> {
-    if !archive::safe_pdf_name(name) || !archive::canonical_uuid(&case.uuid) {
+    if !safe_paper_name(name) || !archive::canonical_uuid(&case.uuid) {
         return Err(Error::Print("paper file name".into()));
     }
     let root = root(register)?;
@@ -205,10 +217,11 @@ pub(crate) fn put(
         )
     })?;
     let (stem, _) = name.rsplit_once('-').unwrap_or((name, ""));
+    let extension = name.rsplit_once('.').map_or("pdf", |(_, e)| e);
     Ok(Filed {
         file: format!("{}/{name}", case.uuid),
         suggested_name: format!(
-            "{stem}-{}-{}.pdf",
+            "{stem}-{}-{}.{extension}",
             case.number.replace('/', "-"),
             at.today.format("%Y%m%d")
         ),
@@ -298,7 +311,13 @@ pub fn of_case(register: &Register, case_id: i64) -> Result<Vec<PaperFile>> {
 pub fn for_export(register: &Register, case_id: i64) -> Result<Vec<Pdf>> {
     let key = PapersKey::existing(register)?;
     let mut pdfs = Vec::new();
-    for found in of_case_id(register, case_id)? {
+    // Only PDFs travel: an archive's members are PDFs (`archive::safe_pdf_name`), and another desk's
+    // version would refuse a member it does not know. The appointment's `.ics` is made again from the
+    // case's history, which the archive carries.
+    for found in of_case_id(register, case_id)?
+        .into_iter()
+        .filter(|f| archive::safe_pdf_name(&f.paper.name))
+    {
         let stored = std::fs::read(&found.path)?;
         match plain_of(key.as_ref(), &found.paper.file, stored, &found.sha256) {
             Ok(bytes) => pdfs.push(Pdf {
@@ -330,7 +349,7 @@ fn locate(register: &Register, file: &str) -> Result<(PathBuf, String)> {
     let Some((uuid, name)) = file.split_once('/') else {
         return Err(unknown);
     };
-    if !archive::canonical_uuid(uuid) || !archive::safe_pdf_name(name) {
+    if !archive::canonical_uuid(uuid) || !safe_paper_name(name) {
         return Err(unknown);
     }
     let recorded: Option<String> = register

@@ -15,13 +15,17 @@
 //! removes an anonymised case's print folder, which the register may not touch.
 
 pub mod access_report;
+pub mod appointment;
 pub mod checklist;
 pub mod declarations;
+pub mod desk;
 pub mod folder;
 pub mod forms;
 pub mod print;
+pub mod qr;
 pub mod receipt;
 pub mod recovery;
+pub mod reminder;
 pub mod sealed;
 pub mod wording;
 
@@ -172,8 +176,29 @@ pub fn file(
     register.expect_in_use(case_id)?;
     let pdf = render(register, fonts, &case, paper, operator, at.today)?;
     let name = format!("{}-{}.pdf", paper.stem(), at.today.format("%Y%m%d"));
-    folder::put(register, &case, &name, paper.kind(), pdf, operator, at)
+    let filed = folder::put(register, &case, &name, paper.kind(), pdf, operator, at)?;
+    // The receipt's appointment, as the QR code holds it, kept with the case as its `.ics` file (the
+    // operator can hand it over by e-mail or a stick from the case's papers).
+    if let Paper::Ricevuta { language } = paper {
+        if let Some((ics_name, text)) =
+            receipt::appointment_file(register, &case, language, at.today)?
+        {
+            folder::put(
+                register,
+                &case,
+                &ics_name,
+                APPOINTMENT_KIND,
+                text.into_bytes(),
+                operator,
+                at,
+            )?;
+        }
+    }
+    Ok(filed)
 }
+
+/// The kind of the appointment's calendar file in the `papers` records.
+pub const APPOINTMENT_KIND: &str = "appuntamento";
 
 /// The translated sheet a `Checklist` paper prints, for the panel's preview.
 pub fn checklist_preview(

@@ -4,7 +4,10 @@
 //! boxes (GDPR art. 13; who the controller is and how long data is kept come from
 //! `assets/reference/privacy.toml`). Texts are the checklist translations (`locales/checklist/<lang>.yml`,
 //! `receipt.*`, `privacy.*`, `next.*`), printed through the print engine, with the same preface as the
-//! checklist under the title (`wording::Preface`).
+//! checklist under the title (`wording::Preface`). After the visit's lines the receipt says what follows:
+//! the Questura appointment with a QR code of it as an iCalendar event (`appointment`, drawn by `qr`),
+//! how to check the permit's status online with the postal receipt's numbers, and the dimora declaration
+//! at the anagrafe; places, addresses and days are `assets/reference/desk_papers.toml` (`desk`).
 //!
 //! It must not decide the case's course (the next step follows the status the register computed) and
 //! never prints a voided step.
@@ -16,11 +19,13 @@ use chrono::NaiveDate;
 use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::model::CaseView;
 use crate::papers::checklist::{check_glyphs, params, AREAS};
-use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
+use crate::papers::print::{Align, Document, FontLibrary, Lang, PageSetup, Style};
 use crate::papers::wording::{Preface, Texts as WordingTexts};
+use crate::papers::{appointment, desk, qr};
 use crate::reference::content::Texts;
 use crate::reference::text::italian_date;
 use crate::register::Register;
+use qrcode::EcLevel;
 
 /// A line in Italian and in the applicant's language.
 struct Pair {
@@ -209,6 +214,7 @@ pub fn ricevuta(
         doc.rule();
         doc.parallel(&next.italian, Some((&next.other, &lang)), body)?;
     }
+    follow_up(register, &mut doc, case, &lang, today)?;
     doc.space(4.0);
     let keep = pair(texts, "receipt.keep", &code, &none);
     doc.parallel(&keep.italian, Some((&keep.other, &lang)), body.bold())?;
@@ -219,6 +225,139 @@ pub fn ricevuta(
         Style::body().size(8.5),
     )?;
     Ok(doc.render()?)
+}
+
+/// The side the appointment's QR code aims at, quiet zone included: big enough for a phone held at arm's
+/// length, small enough to leave the receipt on its page.
+const QR_SIDE_MM: f32 = 42.0;
+/// The smallest module: at 0.5 mm a module is three pixels of a 150 dpi scan, six at 300 dpi.
+const QR_MIN_MODULE_MM: f32 = 0.5;
+
+/// What the applicant does after the visit, each when the case has got there: the Questura appointment
+/// with its QR code (an iCalendar event for the phone's calendar), how to check the permit's status
+/// online with the postal receipt's numbers (once the kit was sent), and the dimora declaration at the
+/// anagrafe within its deadline of collecting the new permit (from the kit on: a renewal's last duty).
+fn follow_up(
+    register: &Register,
+    doc: &mut Document,
+    case: &CaseView,
+    lang: &Lang,
+    today: NaiveDate,
+) -> Result<()> {
+    let facts = desk::load()?;
+    let texts = register.texts();
+    let code = lang.code().to_string();
+    let none = BTreeMap::new();
+    let body = Style::body().size(10.0);
+    let heading = Style::body().bold().size(11.0);
+    let effective = |kind: &str| {
+        case.steps
+            .iter()
+            .rev()
+            .find(|s| s.kind == kind && !s.voided && s.corrects.is_none())
+    };
+    if let Some(appointment) = appointment::of_case(case, today) {
+        doc.space(3.0);
+        let h = pair(texts, "receipt.appointment_title", &code, &none);
+        doc.parallel(&h.italian, Some((&h.other, lang)), heading)?;
+        doc.rule();
+        let when = pair(
+            texts,
+            "receipt.appointment_detail",
+            &code,
+            &params([
+                ("date", appointment.date.format("%d/%m/%Y").to_string()),
+                ("time", appointment.time.format("%H:%M").to_string()),
+            ]),
+        );
+        doc.parallel(&when.italian, Some((&when.other, lang)), body.bold())?;
+        doc.paragraph(
+            &format!("{}, {}", facts.questura.name, facts.questura.address),
+            &Lang::italian(),
+            body,
+        )?;
+        doc.space(2.0);
+        let event = appointment::ics(&facts, texts, case, &appointment, &code, today)?;
+        let side = qr::side_modules(event.as_bytes(), EcLevel::M)?;
+        let module = (QR_SIDE_MM / side as f32).max(QR_MIN_MODULE_MM);
+        qr::draw(doc, event.as_bytes(), EcLevel::M, module, Align::Center)?;
+        let caption = pair(texts, "receipt.qr_caption", &code, &none);
+        doc.parallel(
+            &caption.italian,
+            Some((&caption.other, lang)),
+            Style::body().size(9.0),
+        )?;
+    }
+    let sent = effective("kit_sent");
+    if sent.is_some() {
+        doc.space(3.0);
+        let h = pair(texts, "receipt.status_title", &code, &none);
+        doc.parallel(&h.italian, Some((&h.other, lang)), heading)?;
+        doc.rule();
+        for (key, url) in [
+            ("receipt.status_police", &facts.status.police_url),
+            ("receipt.status_portal", &facts.status.portal_url),
+        ] {
+            let line = pair(texts, key, &code, &params([("url", url.clone())]));
+            doc.parallel(&line.italian, Some((&line.other, lang)), body)?;
+            doc.space(1.0);
+        }
+    }
+    let collected =
+        effective("collected").and_then(|s| NaiveDate::parse_from_str(&s.date, "%Y-%m-%d").ok());
+    if sent.is_some() || collected.is_some() {
+        doc.space(3.0);
+        let days = facts.deadlines.dimora_days;
+        let line = match collected {
+            Some(day) => pair(
+                texts,
+                "receipt.dimora_by",
+                &code,
+                &params([(
+                    "date",
+                    (day + chrono::Duration::days(i64::from(days)))
+                        .format("%d/%m/%Y")
+                        .to_string(),
+                )]),
+            ),
+            None => pair(
+                texts,
+                "receipt.dimora",
+                &code,
+                &params([("days", days.to_string())]),
+            ),
+        };
+        doc.parallel(&line.italian, Some((&line.other, lang)), body.bold())?;
+        doc.paragraph(
+            &facts.deadlines.dimora_law,
+            &Lang::italian(),
+            Style::body().size(8.0),
+        )?;
+    }
+    Ok(())
+}
+
+/// The case's appointment as the text of its `.ics` file and the file's name, when the receipt prints
+/// one (see `follow_up`): `papers::file` files it beside the receipt.
+pub(crate) fn appointment_file(
+    register: &Register,
+    case: &CaseView,
+    language: &str,
+    today: NaiveDate,
+) -> Result<Option<(String, String)>> {
+    let Some(appointment) = appointment::of_case(case, today) else {
+        return Ok(None);
+    };
+    let facts = desk::load()?;
+    let text = appointment::ics(
+        &facts,
+        register.texts(),
+        case,
+        &appointment,
+        language,
+        today,
+    )?;
+    Ok(Some((appointment::file_name(&appointment), text)))
 }
 
 #[derive(serde::Deserialize)]

@@ -14,11 +14,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::EcLevel;
 
 use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::papers::checklist::params;
-use crate::papers::print::{Align, Document, FontLibrary, Lang, PageSetup, Paint, Style};
+use crate::papers::print::{Align, Document, FontLibrary, Lang, PageSetup, Style};
+use crate::papers::qr;
 use crate::reference::catalogue::{parse_locale, Strings};
 
 /// What a recovery sheet prints.
@@ -70,8 +71,6 @@ const KEY_PITCH_MM: f32 = 7.5;
 /// A QR module's side. At 1.2 mm the key's code (version 4 at level Q, 33 modules) with its quiet zone
 /// is 49 mm square: big for any hand-held reader, and seven pixels a module when scanned at 150 dpi.
 const MODULE_MM: f32 = 1.2;
-/// The quiet zone around the code, in modules (ISO/IEC 18004 asks for four).
-const QUIET_MODULES: usize = 4;
 
 /// The recovery sheet as a one-page A4 PDF, in Italian and, when `locale` is not `it`, in the
 /// operator's language beside it. `locale` is an operator language (`it`, `en`); any other is refused
@@ -247,7 +246,15 @@ fn write(
     w.doc.space(3.0);
     w.say("characters", &none, Style::body().size(9.0))?;
     w.doc.space(3.0);
-    qr_code(&mut w.doc, sheet.key)?;
+    // Level Q: a quarter of the code may be lost to a fold or a stain and it still reads (the sheet
+    // may lie in the safe for years).
+    qr::draw(
+        &mut w.doc,
+        sheet.key.as_bytes(),
+        EcLevel::Q,
+        MODULE_MM,
+        Align::Center,
+    )?;
     w.doc.space(1.0);
     w.say("qr", &none, Style::body().size(9.0))?;
 
@@ -282,35 +289,6 @@ fn write(
     let sealed = format!("{}: ____ / ____ / ________", w.label("sealed")?);
     w.doc.paragraph(&sealed, &italian.lang, body)?;
     Ok(w.doc.render()?)
-}
-
-/// The key as a QR code, error correction level Q (a quarter of the code may be lost to a fold or a
-/// stain and it still reads: the sheet may lie in the safe for years), centred, each row's run of dark
-/// modules one filled rectangle, inside its quiet zone.
-fn qr_code(doc: &mut Document, key: &str) -> Result<()> {
-    let code = QrCode::with_error_correction_level(key.as_bytes(), EcLevel::Q)
-        .map_err(|e| Error::Print(format!("QR code: {e}")))?;
-    let width = code.width();
-    let colors = code.to_colors();
-    let mut rects = Vec::new();
-    for (y, row) in colors.chunks(width).enumerate() {
-        let mut x = 0;
-        while x < width {
-            if row[x] == Color::Light {
-                x += 1;
-                continue;
-            }
-            let start = x;
-            while x < width && row[x] == Color::Dark {
-                x += 1;
-            }
-            let at = |modules: usize| (QUIET_MODULES + modules) as f32 * MODULE_MM;
-            rects.push([at(start), at(y), (x - start) as f32 * MODULE_MM, MODULE_MM]);
-        }
-    }
-    let side = (width + 2 * QUIET_MODULES) as f32 * MODULE_MM;
-    doc.figure(side, side, Align::Center, &rects, Paint::Fill(0.0));
-    Ok(())
 }
 
 /// A moment's `date` (`26/11/2026`) and `time` with its offset named (`12:00 UTC`, `13:00 UTC+01:00`):

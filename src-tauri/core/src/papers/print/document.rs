@@ -568,6 +568,40 @@ impl<'f> Document<'f> {
         });
     }
 
+    /// Paragraphs placed at a fixed place of the current page, one under the other from `y_mm` (the
+    /// top of the first line), each wrapped to `width_mm` from `x_mm` (millimetres from the page's
+    /// top-left corner), whatever the cursor: an address that must show through an envelope's window.
+    /// Does not move the cursor; answers the block's bottom in millimetres from the page top.
+    pub fn block_at(
+        &mut self,
+        x_mm: f32,
+        y_mm: f32,
+        width_mm: f32,
+        texts: &[(&str, &Lang)],
+        style: Style,
+    ) -> Result<f32, PrintError> {
+        let (left, width) = (pt(x_mm), pt(width_mm));
+        let mut y = pt(y_mm);
+        for (text, lang) in texts {
+            for line in self.lines(text, lang, style, width)? {
+                let x = self.aligned_x(&line, Align::Left, left, width);
+                let baseline = y + line.ascent;
+                y = baseline + line.descent;
+                self.items().push(Item::Text {
+                    x,
+                    y: baseline,
+                    line,
+                });
+            }
+        }
+        Ok(y / PT_PER_MM)
+    }
+
+    /// Moves the cursor down to `y_mm` from the page top (never up, never past the bottom margin).
+    pub fn skip_to_mm(&mut self, y_mm: f32) {
+        self.y = self.y.max(pt(y_mm)).min(self.bottom());
+    }
+
     /// The cursor: millimetres from the page top to the free space on the current page.
     pub fn cursor_mm(&self) -> f32 {
         self.y / PT_PER_MM
