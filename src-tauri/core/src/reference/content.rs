@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::reference::catalogue::{parse_locale, placeholders, Catalogue, KEY_PREFIX};
 use crate::reference::data::parse_toml;
 use crate::reference::fees::FeeTables;
+use crate::reference::agenda::AgendaFacts;
 use crate::reference::Reference;
 
 include!("pack_files.rs");
@@ -290,6 +291,8 @@ pub struct Tables {
     pub fees: FeeTables,
     pub catalogue: Catalogue,
     pub texts: Texts,
+    /// The agenda's terms, lead-time readings and follow-up intervals.
+    pub agenda: AgendaFacts,
 }
 
 impl Tables {
@@ -299,12 +302,14 @@ impl Tables {
         let fees = FeeTables::from_content(content)?;
         let catalogue = Catalogue::from_content(content, &reference, &fees)?;
         let texts = Texts::from_content(content)?;
+        let agenda = AgendaFacts::from_content(content)?;
         Ok(Tables {
             stamp: content.stamp.clone(),
             reference,
             fees,
             catalogue,
             texts,
+            agenda,
         })
     }
 

@@ -8,8 +8,8 @@ pub const AREAS: [(&str, &str); 2] = [("assets/procedures", "toml"), ("locales/c
 
 /// Single files that belong to the pack: the dated reference tables the loaders check, the hosts whose
 /// pages are official (the strength of every catalogue row) and who wrote and reviewed each language's
-/// texts (the mark on paper).
-pub const REFERENCE_FILES: [&str; 7] = [
+/// texts (the mark on paper), and the agenda's terms and lead-time readings.
+pub const REFERENCE_FILES: [&str; 8] = [
     "assets/reference/motivi.toml",
     "assets/reference/languages.toml",
     "assets/reference/countries.json",
@@ -17,6 +17,7 @@ pub const REFERENCE_FILES: [&str; 7] = [
     "assets/reference/assegno_sociale.toml",
     "assets/reference/sources.toml",
     "assets/reference/translations.toml",
+    "assets/reference/agenda.toml",
 ];
 
 /// The built-in content's version and date (not itself part of a pack: a pack's manifest says them).
