@@ -559,8 +559,9 @@ pub fn consent(conn: &Connection, case_id: i64) -> Result<Option<Consent>> {
         .optional()?)
 }
 
-/// Writes the (validated) consent of a case.
-pub(crate) fn put_consent(tx: &Transaction, case_id: i64, c: &Consent, at: &Clock) -> Result<()> {
+/// Writes the (validated) consent of a case (the façade's `set_consent` audits it; the demo data writes
+/// it directly, as it writes cases).
+pub fn put_consent(tx: &Transaction, case_id: i64, c: &Consent, at: &Clock) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO consents (case_id, phone, sms, email, letter, language, given_on, withdrawn_on, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
