@@ -1345,14 +1345,21 @@ fn the_agenda_lists_a_permit_to_renew_takes_a_contact_and_refuses_a_bad_one_in_w
 
     let agenda = invoke(&app, "agenda_today", json!({})).unwrap();
     assert_eq!(agenda["today"], today);
-    assert_eq!(agenda["settings"]["leadDays"], 60, "the data's default: {agenda}");
+    assert_eq!(
+        agenda["settings"]["leadDays"], 60,
+        "the data's default: {agenda}"
+    );
     let expiring = &agenda["buckets"][2];
     assert_eq!(expiring["id"], "expiring");
     assert_eq!(expiring["group"], "to_call");
     assert_eq!(expiring["count"], 1, "{agenda}");
     let row = &expiring["rows"][0];
     assert_eq!(
-        (row["caseId"].clone(), row["surname"].clone(), row["days"].clone()),
+        (
+            row["caseId"].clone(),
+            row["surname"].clone(),
+            row["days"].clone()
+        ),
         (case["id"].clone(), json!("Perera"), json!(30)),
         "the wire is camelCase and counts days: {row}"
     );
@@ -1399,13 +1406,19 @@ fn the_agenda_lists_a_permit_to_renew_takes_a_contact_and_refuses_a_bad_one_in_w
                 "contact": { "channel": "sms", "outcome": "message_left", "bucket": "expiring" } }),
     )
     .unwrap();
-    assert_eq!(log[0]["operator"], BOSS, "the session's operator, never one the UI names");
+    assert_eq!(
+        log[0]["operator"], BOSS,
+        "the session's operator, never one the UI names"
+    );
     assert_eq!(
         invoke(&app, "agenda_contacts", json!({ "caseId": case["id"] })).unwrap(),
         log
     );
     let after = invoke(&app, "agenda_today", json!({})).unwrap();
-    assert_eq!(after["buckets"][2]["count"], 0, "contacted: off today's list");
+    assert_eq!(
+        after["buckets"][2]["count"], 0,
+        "contacted: off today's list"
+    );
 
     let settings = invoke(
         &app,

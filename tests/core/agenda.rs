@@ -135,7 +135,10 @@ fn the_facts_keep_both_lead_time_readings_flagged_and_the_legal_terms_with_sourc
         facts.readings.iter().all(|r| r.provenance.verify),
         "the readings conflict, so every one is flagged verify"
     );
-    assert_eq!(facts.lead_time.default_days, 60, "the current guidance is the default");
+    assert_eq!(
+        facts.lead_time.default_days, 60,
+        "the current guidance is the default"
+    );
     assert_eq!(facts.after_expiry_days, 60, "TUI art. 13 c.2 lett. b");
     assert_eq!(facts.dimora_days, 60, "DPR 223/1989 art. 7 c.3");
     assert!(facts.after_expiry.source.starts_with("https://"));
@@ -189,14 +192,24 @@ fn an_expiring_permit_moves_through_expiring_urgent_and_legal_on_the_limits_days
         .find(|b| b.id == "expired_urgent")
         .unwrap()
         .rows[0];
-    assert_eq!((row.days, row.due.as_str()), (-2, expiry), "the row says how late");
+    assert_eq!(
+        (row.days, row.due.as_str()),
+        (-2, expiry),
+        "the row says how late"
+    );
 }
 
 #[test]
 fn the_issued_permit_counts_once_collected_and_a_renewal_takes_the_case_off() {
     let (_dir, mut register) = temp_register();
     let case = open(&mut register, "Rinnovo", "2026-01-31", "2026-01-05");
-    add(&mut register, &case, "collected", "2026-02-10", issued("2028-02-09"));
+    add(
+        &mut register,
+        &case,
+        "collected",
+        "2026-02-10",
+        issued("2028-02-09"),
+    );
     assert_eq!(
         buckets_of(&register, &case.number, "2027-12-15"),
         vec!["expiring"],
@@ -270,27 +283,50 @@ fn todays_appointments_show_their_time_and_what_to_bring_and_ready_permits_are_l
     }
     let agenda = register.agenda(day("2026-12-03")).unwrap();
     let row = &agenda.buckets[0].rows[0];
-    assert_eq!((row.time.as_str(), row.surname.as_str()), ("09:30", "Appuntamento"));
+    assert_eq!(
+        (row.time.as_str(), row.surname.as_str()),
+        ("09:30", "Appuntamento")
+    );
     assert!(
         agenda.settings.bring.contains(&"photos".to_string()),
         "what to bring comes from the data: {:?}",
         agenda.settings.bring
     );
-    add(&mut register, &case, "permit_ready", "2026-12-10", StepDetails::default());
-    assert_eq!(buckets_of(&register, &case.number, "2026-12-11"), vec!["ready"]);
+    add(
+        &mut register,
+        &case,
+        "permit_ready",
+        "2026-12-10",
+        StepDetails::default(),
+    );
+    assert_eq!(
+        buckets_of(&register, &case.number, "2026-12-11"),
+        vec!["ready"]
+    );
 }
 
 #[test]
 fn a_collected_renewal_asks_for_the_dimora_declaration_until_confirmed() {
     let (_dir, mut register) = temp_register();
     let case = open(&mut register, "Dimora", "2026-11-30", "2026-06-01");
-    add(&mut register, &case, "collected", "2026-07-01", issued("2028-06-30"));
+    add(
+        &mut register,
+        &case,
+        "collected",
+        "2026-07-01",
+        issued("2028-06-30"),
+    );
     let n = case.number.clone();
     assert_eq!(buckets_of(&register, &n, "2026-07-01"), vec!["dimora_due"]);
     let agenda = register.agenda(day("2026-07-01")).unwrap();
     let (rows, _) = bucket(&agenda, "dimora_due");
     assert_eq!(rows, vec![n.clone()]);
-    let row = &agenda.buckets.iter().find(|b| b.id == "dimora_due").unwrap().rows[0];
+    let row = &agenda
+        .buckets
+        .iter()
+        .find(|b| b.id == "dimora_due")
+        .unwrap()
+        .rows[0];
     assert_eq!(row.due, "2026-08-30", "due 60 days after the collection");
     assert_eq!(buckets_of(&register, &n, "2026-08-30"), vec!["dimora_due"]);
     assert_eq!(
@@ -298,7 +334,10 @@ fn a_collected_renewal_asks_for_the_dimora_declaration_until_confirmed() {
         vec!["dimora_due"],
         "overdue, still listed"
     );
-    assert_eq!(buckets_of(&register, &n, &shift("2026-08-30", 365)), vec!["dimora_due"]);
+    assert_eq!(
+        buckets_of(&register, &n, &shift("2026-08-30", 365)),
+        vec!["dimora_due"]
+    );
     assert!(buckets_of(&register, &n, &shift("2026-08-30", 366)).is_empty());
     register
         .record_contact(
@@ -340,9 +379,15 @@ fn a_logged_contact_hides_the_row_until_its_next_due_date() {
         )
         .unwrap();
     assert_eq!(log.len(), 1);
-    assert_eq!((log[0].day.as_str(), log[0].channel.as_str()), (today, "phone"));
+    assert_eq!(
+        (log[0].day.as_str(), log[0].channel.as_str()),
+        (today, "phone")
+    );
     let follow = register.agenda_facts().follow_up_days("expiring") as i64;
-    assert!(buckets_of(&register, &n, today).is_empty(), "contacted today: off the list");
+    assert!(
+        buckets_of(&register, &n, today).is_empty(),
+        "contacted today: off the list"
+    );
     assert!(buckets_of(&register, &n, &shift(today, follow - 1)).is_empty());
     assert_eq!(
         buckets_of(&register, &n, &shift(today, follow)),
@@ -359,7 +404,12 @@ fn a_logged_contact_hides_the_row_until_its_next_due_date() {
         note: String::new(),
     };
     other
-        .record_contact(case.id, &contact("kit_no_appointment"), &at(today), &op("Uno"))
+        .record_contact(
+            case.id,
+            &contact("kit_no_appointment"),
+            &at(today),
+            &op("Uno"),
+        )
         .unwrap();
     assert_eq!(buckets_of(&other, &case.number, today), vec!["expiring"]);
     other
@@ -373,9 +423,7 @@ fn reminders_are_offered_only_to_applicants_who_consented() {
     let (_dir, mut register) = temp_register();
     let case = ended(&mut register, "Consenso", "2027-01-20", "2026-11-02");
     let today = day("2026-12-01");
-    let row = |register: &Register| {
-        register.agenda(today).unwrap().buckets[2].rows[0].clone()
-    };
+    let row = |register: &Register| register.agenda(today).unwrap().buckets[2].rows[0].clone();
     let r = row(&register);
     assert!(
         !r.remind && r.channels.is_empty(),
@@ -433,7 +481,11 @@ fn a_consent_with_every_problem_is_refused_naming_each_field() {
             "consent.withdrawnOn:date_future",
         ]
     );
-    assert_eq!(register.consent(case.id).unwrap(), None, "nothing half-written");
+    assert_eq!(
+        register.consent(case.id).unwrap(),
+        None,
+        "nothing half-written"
+    );
 }
 
 #[test]
@@ -480,7 +532,9 @@ fn a_contact_is_audited_and_a_bad_one_reports_every_field() {
         action: Some(Action::ContactRecorded),
         ..Filter::default()
     };
-    let lines = audit::list(register.store().conn(), &filter, 0, 10).unwrap().items;
+    let lines = audit::list(register.store().conn(), &filter, 0, 10)
+        .unwrap()
+        .items;
     assert_eq!(lines.len(), 1, "one entry for the one contact written");
     assert_eq!(lines[0].case_uuid.as_deref(), Some(case.uuid.as_str()));
     assert!(
@@ -489,7 +543,10 @@ fn a_contact_is_audited_and_a_bad_one_reports_every_field() {
         "the entry names the codes, never a note: {}",
         lines[0].detail
     );
-    assert!(audit::verify(register.store().conn()).unwrap().first_broken.is_none());
+    assert!(audit::verify(register.store().conn())
+        .unwrap()
+        .first_broken
+        .is_none());
 }
 
 #[test]
@@ -517,11 +574,21 @@ fn retention_clears_the_consent_and_log_with_the_contacts_and_the_notes_with_the
     register
         .record_contact(case.id, &contact, &at("2026-12-01"), &op("Uno"))
         .unwrap();
-    register.minimise_notes(&boss(), case.id, &at("2026-12-02")).unwrap();
+    register
+        .minimise_notes(&boss(), case.id, &at("2026-12-02"))
+        .unwrap();
     let log = register.contacts(case.id).unwrap();
-    assert_eq!(log[0].note, "", "a contact's note is a note: minimised with them");
-    assert_eq!(log[0].outcome, "reached", "the rest of the log stays until the contacts go");
-    register.clear_contacts(&boss(), case.id, &at("2026-12-02")).unwrap();
+    assert_eq!(
+        log[0].note, "",
+        "a contact's note is a note: minimised with them"
+    );
+    assert_eq!(
+        log[0].outcome, "reached",
+        "the rest of the log stays until the contacts go"
+    );
+    register
+        .clear_contacts(&boss(), case.id, &at("2026-12-02"))
+        .unwrap();
     assert!(register.contacts(case.id).unwrap().is_empty());
     assert_eq!(register.consent(case.id).unwrap(), None);
 }
@@ -530,9 +597,17 @@ fn retention_clears_the_consent_and_log_with_the_contacts_and_the_notes_with_the
 fn restricted_and_anonymised_cases_never_appear() {
     let (_dir, mut register) = temp_register();
     let case = ended(&mut register, "Limitato", "2027-01-20", "2026-11-02");
-    assert_eq!(buckets_of(&register, &case.number, "2026-12-01"), vec!["expiring"]);
+    assert_eq!(
+        buckets_of(&register, &case.number, "2026-12-01"),
+        vec!["expiring"]
+    );
     register
-        .restrict(&boss(), case.id, RestrictionReason::AccuracyContested, &at("2026-12-01"))
+        .restrict(
+            &boss(),
+            case.id,
+            RestrictionReason::AccuracyContested,
+            &at("2026-12-01"),
+        )
         .unwrap();
     assert!(buckets_of(&register, &case.number, "2026-12-01").is_empty());
     let err = register
@@ -562,7 +637,10 @@ fn the_responsabile_sets_the_lead_time_within_the_datas_bounds() {
     let refused = register
         .set_agenda_days(Setting::LeadDays, Some(90), &at(today), &op("Uno"))
         .unwrap_err();
-    assert!(matches!(refused, mixite_core::Error::Access(_)), "an operator may not");
+    assert!(
+        matches!(refused, mixite_core::Error::Access(_)),
+        "an operator may not"
+    );
     let settings = register
         .set_agenda_days(Setting::LeadDays, Some(90), &at(today), &boss())
         .unwrap();
@@ -575,7 +653,10 @@ fn the_responsabile_sets_the_lead_time_within_the_datas_bounds() {
     register
         .set_agenda_days(Setting::LeadDays, None, &at(today), &boss())
         .unwrap();
-    assert!(buckets_of(&register, &case.number, today).is_empty(), "back to the default");
+    assert!(
+        buckets_of(&register, &case.number, today).is_empty(),
+        "back to the default"
+    );
 }
 
 #[test]
@@ -587,5 +668,9 @@ fn the_agenda_counts_every_row_even_past_the_rows_it_lists() {
     let agenda = register.agenda(day("2026-12-01")).unwrap();
     let (rows, count) = bucket(&agenda, "expiring");
     assert_eq!((rows.len(), count), (3, 3));
-    assert_eq!(agenda.buckets.len(), 7, "every bucket is listed, empty ones too");
+    assert_eq!(
+        agenda.buckets.len(),
+        7,
+        "every bucket is listed, empty ones too"
+    );
 }

@@ -225,7 +225,11 @@ impl AgendaFacts {
 
 fn positive(file: (&str, &str), days: &Spanned<u32>) -> Result<u32> {
     if *days.get_ref() == 0 {
-        return Err(data_error(file, days.span(), "days must be at least 1".into()));
+        return Err(data_error(
+            file,
+            days.span(),
+            "days must be at least 1".into(),
+        ));
     }
     Ok(*days.get_ref())
 }

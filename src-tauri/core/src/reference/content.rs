@@ -17,10 +17,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::reference::agenda::AgendaFacts;
 use crate::reference::catalogue::{parse_locale, placeholders, Catalogue, KEY_PREFIX};
 use crate::reference::data::parse_toml;
 use crate::reference::fees::FeeTables;
-use crate::reference::agenda::AgendaFacts;
 use crate::reference::Reference;
 
 include!("pack_files.rs");

@@ -115,7 +115,11 @@ impl Consent {
         }
         for (path, a, b) in [
             ("consent.givenOn", &self.given_on, &other.given_on),
-            ("consent.withdrawnOn", &self.withdrawn_on, &other.withdrawn_on),
+            (
+                "consent.withdrawnOn",
+                &self.withdrawn_on,
+                &other.withdrawn_on,
+            ),
             ("consent.language", &self.language, &other.language),
         ] {
             if a != b {
@@ -493,13 +497,17 @@ pub fn agenda(
     })
 }
 
-fn row(r: &rusqlite::Row, today: NaiveDate, bucket: &str, dimora_days: &u32) -> rusqlite::Result<Row> {
+fn row(
+    r: &rusqlite::Row,
+    today: NaiveDate,
+    bucket: &str,
+    dimora_days: &u32,
+) -> rusqlite::Result<Row> {
     let text = |i: usize| -> rusqlite::Result<String> {
         Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
     };
-    let flag = |i: usize| -> rusqlite::Result<bool> {
-        Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0) == 1)
-    };
+    let flag =
+        |i: usize| -> rusqlite::Result<bool> { Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0) == 1) };
     let consent = Consent {
         phone: flag(7)?,
         sms: flag(8)?,

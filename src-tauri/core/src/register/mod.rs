@@ -568,7 +568,11 @@ impl Register {
                 count: days.map(u64::from),
                 ..Detail::default()
             };
-            audit::append(tx, &entry(by, Action::AgendaSettingsChanged).with(detail), at)?;
+            audit::append(
+                tx,
+                &entry(by, Action::AgendaSettingsChanged).with(detail),
+                at,
+            )?;
             Ok(())
         })?;
         self.agenda_settings()
@@ -600,7 +604,12 @@ impl Register {
                 fields: consent.changed_fields(&before),
                 ..Detail::default()
             };
-            on_case(tx, case_id, entry(by, Action::ConsentChanged).with(detail), at)
+            on_case(
+                tx,
+                case_id,
+                entry(by, Action::ConsentChanged).with(detail),
+                at,
+            )
         })?;
         Ok(consent)
     }
@@ -635,7 +644,12 @@ impl Register {
                 purpose: (!contact.bucket.is_empty()).then(|| contact.bucket.clone()),
                 ..Detail::default()
             };
-            on_case(tx, case_id, entry(by, Action::ContactRecorded).with(detail), at)
+            on_case(
+                tx,
+                case_id,
+                entry(by, Action::ContactRecorded).with(detail),
+                at,
+            )
         })?;
         self.contacts(case_id)
     }

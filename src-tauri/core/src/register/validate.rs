@@ -505,7 +505,12 @@ pub fn consent(
         Span::Past,
         if any { Required } else { Optional },
     );
-    let withdrawn = c.date("consent.withdrawnOn", &input.withdrawn_on, Span::Past, Optional);
+    let withdrawn = c.date(
+        "consent.withdrawnOn",
+        &input.withdrawn_on,
+        Span::Past,
+        Optional,
+    );
     if let (Some(g), Some(w)) = (given, withdrawn) {
         if w < g {
             c.fail("consent.withdrawnOn", FieldCode::DateBeforePreviousStep);
