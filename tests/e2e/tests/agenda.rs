@@ -44,8 +44,8 @@ async fn bucket(app: &App, id: &str) -> (Vec<String>, String) {
     let css = format!("[data-bucket-section=\"{id}\"]");
     let names = app
         .js(&format!(
-            "return Array.from(document.querySelectorAll({css} [data-agenda-row] .fw-semibold)).map(e => e.textContent.trim());",
-            css = json!(css)
+            "return Array.from(document.querySelectorAll({rows})).map(e => e.textContent.trim());",
+            rows = json!(format!("{css} [data-agenda-row] .fw-semibold"))
         ))
         .await;
     let names = names.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
