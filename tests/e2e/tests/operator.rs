@@ -591,6 +591,7 @@ async fn an_erasure_request_within_the_funders_period_restricts_the_case_until_t
     let id = app.wait_js("window.__made", "the case created and closed").await;
     let id = id.as_i64().unwrap_or_else(|| panic!("creating and closing the case failed: {id}"));
     let number = format!("{year}/000001");
+    app.open_case_list().await;
     app.wait_js("document.activeElement?.matches('[data-search]')", "the list's search box focused").await;
     search(&app, SURNAME, &[id]).await;
 
@@ -709,6 +710,7 @@ async fn the_about_screen_shows_the_content_in_force_and_refuses_a_file_that_is_
     let env = [("MIXITE_STICK_DIR", stick.path())];
     let app = App::launch_env(data.path(), "content", &env).await;
     app.set_up_and_sign_in().await;
+    app.open_case_list().await;
     app.wait_js("document.activeElement?.matches('[data-search]')", "the list's search box focused").await;
 
     app.js("document.querySelector('[data-operator-menu] summary').click(); return true;").await;
