@@ -674,3 +674,48 @@ fn the_agenda_counts_every_row_even_past_the_rows_it_lists() {
         "every bucket is listed, empty ones too"
     );
 }
+
+#[test]
+fn the_access_report_lists_the_consent_and_the_contact_log() {
+    use mixite_core::papers::access_report;
+    use mixite_core::papers::print::FontLibrary;
+    let (_dir, mut register) = temp_register();
+    let case = ended(&mut register, "Accesso", "2027-01-20", "2026-11-02");
+    register
+        .set_consent(
+            case.id,
+            &Consent {
+                sms: true,
+                given_on: "2026-11-02".into(),
+                ..Consent::default()
+            },
+            &at("2026-12-01"),
+            &op("Uno"),
+        )
+        .unwrap();
+    register
+        .record_contact(
+            case.id,
+            &ContactInput {
+                channel: "phone".into(),
+                outcome: "will_come".into(),
+                bucket: "expiring".into(),
+                note: String::new(),
+            },
+            &at("2026-12-01"),
+            &op("Uno"),
+        )
+        .unwrap();
+    let fonts = FontLibrary::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/fonts"));
+    let pdf =
+        access_report::render_access_report(&register, &fonts, case.id, "en", day("2026-12-02"))
+            .unwrap();
+    let text = crate::squeezed_text(&pdf);
+    for expected in [
+        "Consensoaipromemoria(canali)/Consenttoreminders(channels):sms",
+        "Datadelconsenso/Datetheconsentwasgiven:02/11/2026",
+        "Registrodeicontatti/Contactlog:01/12/2026·phone·will_come",
+    ] {
+        assert!(text.contains(expected), "the report shows {expected}: {text}");
+    }
+}
