@@ -716,6 +716,38 @@ fn the_access_report_lists_the_consent_and_the_contact_log() {
         "Datadelconsenso/Datetheconsentwasgiven:02/11/2026",
         "Registrodeicontatti/Contactlog:01/12/2026·phone·will_come",
     ] {
-        assert!(text.contains(expected), "the report shows {expected}: {text}");
+        assert!(
+            text.contains(expected),
+            "the report shows {expected}: {text}"
+        );
     }
+}
+
+#[test]
+fn a_bucket_longer_than_its_listed_rows_still_counts_them_all() {
+    use mixite_core::register::agenda::ROWS_MAX;
+    let mut register = Register::in_memory().unwrap();
+    let surnames: Vec<String> = (0..ROWS_MAX + 5)
+        .map(|i| {
+            // Latin letters only (a name as in the passport): base 26 of the index.
+            let (a, b) = (i / 26, i % 26);
+            format!(
+                "Conto{}{}",
+                (b'a' + a as u8) as char,
+                (b'a' + b as u8) as char
+            )
+        })
+        .collect();
+    for name in &surnames {
+        ended(&mut register, name, "2027-01-20", "2026-11-02");
+    }
+    let agenda = register.agenda(day("2026-12-01")).unwrap();
+    let expiring = agenda.buckets.iter().find(|b| b.id == "expiring").unwrap();
+    assert_eq!(
+        expiring.rows.len(),
+        ROWS_MAX,
+        "the list stops at {ROWS_MAX} rows"
+    );
+    assert_eq!(expiring.count, (ROWS_MAX + 5) as u64, "the count goes on");
+    assert!(!expiring.capped, "far below the count's cap");
 }

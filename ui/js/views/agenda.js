@@ -36,6 +36,9 @@ function consentCell(r) {
   return html`<span data-consent>${r.channels.map((c) => t(`agenda.channel.${c}`)).join(', ')}</span>`;
 }
 
+/** A count, "1000+" when the backend stopped counting. */
+const countText = (b) => (b.capped ? `${b.count}+` : String(b.count));
+
 function rowHtml(bucket, r) {
   return html`<tr data-agenda-row data-case-id="${r.caseId}" data-bucket="${bucket}" tabindex="0"
       aria-label="${t('agenda.row_label', { name: `${r.surname} ${r.givenNames}`.trim(), number: r.number })}">
@@ -57,7 +60,7 @@ function bucketHtml(b, settings) {
           ${settings.bring.map((k) => t(`agenda.bring.${k}`)).join(' · ')}</p>`
       : '';
   return html`<section class="mb-4 agenda-bucket" data-bucket-section="${b.id}" aria-labelledby="bucket-${b.id}">
-    <h3 class="h5" id="bucket-${b.id}">${title} <span class="badge bg-primary" data-bucket-count>${b.count}</span></h3>
+    <h3 class="h5" id="bucket-${b.id}">${title} <span class="badge bg-primary" data-bucket-count>${countText(b)}</span></h3>
     <p class="small text-muted mb-1">${t(`agenda.hint.${b.id}`)}</p>
     ${extra}
     ${b.count
@@ -70,7 +73,7 @@ function bucketHtml(b, settings) {
           </tr></thead>
           <tbody>${b.rows.map((r) => rowHtml(b.id, r))}</tbody>
         </table></div>
-        ${b.count > b.rows.length ? html`<p class="small" data-more>${t('agenda.more', { shown: b.rows.length, count: b.count })}</p>` : ''}`
+        ${b.count > b.rows.length ? html`<p class="small" data-more>${t('agenda.more', { shown: b.rows.length, count: countText(b) })}</p>` : ''}`
       : html`<p class="small" data-bucket-empty>${t('agenda.empty')}</p>`}
   </section>`;
 }
@@ -147,7 +150,7 @@ export async function mount(root, params = {}) {
       </div>
     </div>
     <ul class="list-inline mb-3" data-agenda-counts>
-      ${agenda.buckets.map((b) => html`<li class="list-inline-item"><a href="#bucket-${b.id}" data-count-for="${b.id}">${t(`agenda.bucket.${b.id}`, { days: s.leadDays, kit: s.kitDays })}: <strong>${b.count}</strong></a></li>`)}
+      ${agenda.buckets.map((b) => html`<li class="list-inline-item"><a href="#bucket-${b.id}" data-count-for="${b.id}">${t(`agenda.bucket.${b.id}`, { days: s.leadDays, kit: s.kitDays })}: <strong>${countText(b)}</strong></a></li>`)}
     </ul>
     ${boss ? settingsHtml(s) : ''}
     ${groups.map(([g, title]) => html`<h2 class="h4 mt-3" data-group="${g}">${title}</h2>

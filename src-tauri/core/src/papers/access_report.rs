@@ -562,7 +562,11 @@ impl Report<'_> {
         .collect();
         self.field(doc, "fields.consent.channels", &channels.join(", "))?;
         self.field(doc, "fields.consent.givenOn", &day(&consent.given_on))?;
-        self.field(doc, "fields.consent.withdrawnOn", &day(&consent.withdrawn_on))?;
+        self.field(
+            doc,
+            "fields.consent.withdrawnOn",
+            &day(&consent.withdrawn_on),
+        )?;
         let log = self.register.contacts(id)?;
         if log.is_empty() {
             self.field(doc, "fields.contact.log", "")?;

@@ -56,8 +56,12 @@ pub const OUTCOMES: [&str; 6] = [
 ];
 /// The outcome that confirms the dimora declaration.
 pub const DIMORA_CONFIRMED: &str = "dimora_confirmed";
-/// At most this many rows per bucket are listed (the count is always whole).
+/// At most this many rows per bucket are listed.
 pub const ROWS_MAX: usize = 200;
+/// Counts stop here (`Bucket::capped`): a desk with more calls than this to make in one list needs to
+/// know it is "more than a thousand", not the exact figure, and counting a register of a million cases
+/// to the end would cost the agenda its 50 ms.
+pub const COUNT_MAX: usize = 1000;
 
 const LEAD_SETTING: &str = "agenda.lead_days";
 const KIT_SETTING: &str = "agenda.kit_days";
@@ -205,7 +209,7 @@ pub struct Row {
     pub remind: bool,
 }
 
-/// A bucket: its rows (at most `ROWS_MAX`) and the whole count.
+/// A bucket: its rows (at most `ROWS_MAX`) and how many there are (at most `COUNT_MAX`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Bucket {
@@ -213,6 +217,8 @@ pub struct Bucket {
     /// `today` or `to_call`.
     pub group: String,
     pub count: u64,
+    /// The count stopped at `COUNT_MAX`: there are at least that many.
+    pub capped: bool,
     pub rows: Vec<Row>,
 }
 
@@ -453,7 +459,8 @@ fn queries(today: NaiveDate, s: &Settings, dimora_procedures: &[String]) -> Vec<
     ]
 }
 
-/// The agenda of `today` under `settings`: every bucket's whole count and its first `ROWS_MAX` rows.
+/// The agenda of `today` under `settings`: every bucket's count (up to `COUNT_MAX`) and its first
+/// `ROWS_MAX` rows.
 pub fn agenda(
     conn: &Connection,
     facts: &AgendaFacts,
@@ -478,8 +485,11 @@ pub fn agenda(
             .collect::<rusqlite::Result<_>>()?;
         let count = if rows.len() > ROWS_MAX {
             rows.truncate(ROWS_MAX);
-            conn.prepare_cached(&format!("SELECT count(*) {}", q.from))?
-                .query_row(args, |r| r.get::<_, i64>(0))? as u64
+            conn.prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 {} LIMIT {COUNT_MAX})",
+                q.from
+            ))?
+            .query_row(args, |r| r.get::<_, i64>(0))? as u64
         } else {
             rows.len() as u64
         };
@@ -487,6 +497,7 @@ pub fn agenda(
             id: q.id.to_string(),
             group: q.group.to_string(),
             count,
+            capped: count >= COUNT_MAX as u64,
             rows,
         });
     }
