@@ -47,8 +47,9 @@ CREATE INDEX contacts_case ON contacts (case_id, bucket, day);
 CREATE INDEX cases_agenda_expiry ON cases (coalesce(nullif(issued_expiry, ''), permit_expiry))
     WHERE status IN ('collected', 'closed', 'withdrawn', 'referred')
       AND anonymised_at IS NULL AND restricted_at IS NULL;
--- open cases by status (kits waiting, appointments, permits ready): few beside the ended ones;
-CREATE INDEX cases_open_status ON cases (status)
+-- open cases by status (kits waiting, appointments, permits ready: few beside the ended ones), in the order
+-- their status was reached, so a bucket's first rows are read without sorting the rest;
+CREATE INDEX cases_open_status ON cases (status, updated_at)
     WHERE status NOT IN ('collected', 'closed', 'withdrawn', 'referred');
 -- appointments by day, and collections by day (the dimora term starts there).
 CREATE INDEX steps_appointment_day ON steps (json_extract(details, '$.appointmentDate'))

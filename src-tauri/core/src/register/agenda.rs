@@ -339,6 +339,9 @@ const EXPIRY: &str = "coalesce(nullif(c.issued_expiry, ''), c.permit_expiry)";
 const ENDED: &str = "c.status IN ('collected', 'closed', 'withdrawn', 'referred')
     AND c.anonymised_at IS NULL AND c.restricted_at IS NULL";
 const IN_USE: &str = "c.anonymised_at IS NULL AND c.restricted_at IS NULL";
+/// Said out loud for the partial index `cases_open_status`: SQLite cannot tell by itself that
+/// `status = 'kit_sent'` implies it.
+const OPEN: &str = "c.status NOT IN ('collected', 'closed', 'withdrawn', 'referred')";
 /// A contact for bucket ?b (or from the case's screen) after day ?since hides the row.
 const NOT_CONTACTED: &str = "NOT EXISTS (SELECT 1 FROM contacts h
     WHERE h.case_id = c.id AND h.bucket IN (?3, '') AND h.day > ?4)";
@@ -351,7 +354,7 @@ struct Query {
     from: String,
     date: String,
     time: &'static str,
-    /// Positions in the selected columns: 15 the date, 16 the time, 2 the case number.
+    /// Positions in the selected columns (15 the date, 16 the time, 2 the case number) or columns.
     order: &'static str,
     /// ?1 and ?2, the range or day the bucket reads.
     range: (String, String),
@@ -399,7 +402,7 @@ fn queries(today: NaiveDate, s: &Settings, dimora_procedures: &[String]) -> Vec<
             group: "today",
             from: format!(
                 "FROM cases c {ROW_JOINS}
-                 WHERE c.status = 'permit_ready' AND {IN_USE}
+                 WHERE c.status = 'permit_ready' AND {OPEN} AND {IN_USE}
                    AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 AND ?4 = ?4"
             ),
             date: "(SELECT s.date FROM steps s WHERE s.case_id = c.id AND s.kind = 'permit_ready'
@@ -407,23 +410,24 @@ fn queries(today: NaiveDate, s: &Settings, dimora_procedures: &[String]) -> Vec<
                     ORDER BY s.id DESC LIMIT 1)"
                 .into(),
             time: "''",
-            order: "15, 2",
+            // The order the permits became ready (the index's), not the step's day: no sort of them all.
+            order: "c.updated_at, c.id",
             range: (String::new(), String::new()),
         },
-        expiry("expiring", today, plus(today, s.lead_days), "15, 2"),
-        expiry("expired_urgent", minus(today, a), minus(today, 1), "15, 2"),
+        expiry("expiring", today, plus(today, s.lead_days), "15, c.id"),
+        expiry("expired_urgent", minus(today, a), minus(today, 1), "15, c.id"),
         expiry(
             "expired_legal",
             minus(today, s.lookback_days),
             minus(today, a + 1),
-            "15 DESC, 2",
+            "15 DESC, c.id DESC",
         ),
         Query {
             id: "kit_no_appointment",
             group: "to_call",
             from: format!(
                 "FROM cases c {ROW_JOINS}
-                 WHERE c.status = 'kit_sent' AND {IN_USE}
+                 WHERE c.status = 'kit_sent' AND {OPEN} AND {IN_USE}
                    AND coalesce((SELECT s.date FROM steps s WHERE s.case_id = c.id AND s.kind = 'kit_sent'
                         AND {NOT_VOIDED} ORDER BY s.id DESC LIMIT 1), '') BETWEEN ?1 AND ?2
                    AND {NOT_CONTACTED}"
