@@ -47,9 +47,25 @@ CREATE INDEX contacts_case ON contacts (case_id, bucket, day);
 CREATE INDEX cases_agenda_expiry ON cases (coalesce(nullif(issued_expiry, ''), permit_expiry))
     WHERE status IN ('collected', 'closed', 'withdrawn', 'referred')
       AND anonymised_at IS NULL AND restricted_at IS NULL;
--- open cases by status (kits waiting, appointments, permits ready: few beside the ended ones), in the order
--- their status was reached, so a bucket's first rows are read without sorting the rest;
-CREATE INDEX cases_open_status ON cases (status, updated_at)
+-- open cases by status and the day of the step that set it (kits sent that day, permits ready since), so
+-- "kits sent 60 days ago or more" is a range and a bucket's first rows need no sort. The day is kept by
+-- the trigger below whenever the status is written (a step, a correction, an import): the latest
+-- effective step's date, as `steps` derives the status from it. An open case has few such rows beside
+-- the ended ones;
+ALTER TABLE cases ADD COLUMN status_date TEXT NOT NULL DEFAULT '';
+UPDATE cases SET status_date = coalesce((SELECT s.date FROM steps s
+    WHERE s.case_id = cases.id AND s.kind <> 'correction'
+      AND NOT EXISTS (SELECT 1 FROM steps x WHERE x.corrects = s.id)
+    ORDER BY s.id DESC LIMIT 1), '');
+CREATE TRIGGER cases_status_date AFTER UPDATE OF status ON cases
+BEGIN
+    UPDATE cases SET status_date = coalesce((SELECT s.date FROM steps s
+        WHERE s.case_id = new.id AND s.kind <> 'correction'
+          AND NOT EXISTS (SELECT 1 FROM steps x WHERE x.corrects = s.id)
+        ORDER BY s.id DESC LIMIT 1), '')
+    WHERE id = new.id;
+END;
+CREATE INDEX cases_open_status ON cases (status, status_date)
     WHERE status NOT IN ('collected', 'closed', 'withdrawn', 'referred');
 -- appointments by day, and collections by day (the dimora term starts there).
 CREATE INDEX steps_appointment_day ON steps (json_extract(details, '$.appointmentDate'))

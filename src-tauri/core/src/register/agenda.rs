@@ -405,17 +405,18 @@ fn queries(today: NaiveDate, s: &Settings, dimora_procedures: &[String]) -> Vec<
                  WHERE c.status = 'permit_ready' AND {OPEN} AND {IN_USE}
                    AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 AND ?4 = ?4"
             ),
-            date: "(SELECT s.date FROM steps s WHERE s.case_id = c.id AND s.kind = 'permit_ready'
-                    AND NOT EXISTS (SELECT 1 FROM steps x WHERE x.corrects = s.id)
-                    ORDER BY s.id DESC LIMIT 1)"
-                .into(),
+            date: "c.status_date".into(),
             time: "''",
-            // The order the permits became ready (the index's), not the step's day: no sort of them all.
-            order: "c.updated_at, c.id",
+            order: "c.status_date, c.id",
             range: (String::new(), String::new()),
         },
         expiry("expiring", today, plus(today, s.lead_days), "15, c.id"),
-        expiry("expired_urgent", minus(today, a), minus(today, 1), "15, c.id"),
+        expiry(
+            "expired_urgent",
+            minus(today, a),
+            minus(today, 1),
+            "15, c.id",
+        ),
         expiry(
             "expired_legal",
             minus(today, s.lookback_days),
@@ -428,16 +429,12 @@ fn queries(today: NaiveDate, s: &Settings, dimora_procedures: &[String]) -> Vec<
             from: format!(
                 "FROM cases c {ROW_JOINS}
                  WHERE c.status = 'kit_sent' AND {OPEN} AND {IN_USE}
-                   AND coalesce((SELECT s.date FROM steps s WHERE s.case_id = c.id AND s.kind = 'kit_sent'
-                        AND {NOT_VOIDED} ORDER BY s.id DESC LIMIT 1), '') BETWEEN ?1 AND ?2
+                   AND c.status_date BETWEEN ?1 AND ?2
                    AND {NOT_CONTACTED}"
             ),
-            date: format!(
-                "(SELECT s.date FROM steps s WHERE s.case_id = c.id AND s.kind = 'kit_sent'
-                  AND {NOT_VOIDED} ORDER BY s.id DESC LIMIT 1)"
-            ),
+            date: "c.status_date".into(),
             time: "''",
-            order: "15, 2",
+            order: "c.status_date, c.id",
             range: ("0000".into(), day(minus(today, s.kit_days))),
         },
         Query {
@@ -454,7 +451,7 @@ fn queries(today: NaiveDate, s: &Settings, dimora_procedures: &[String]) -> Vec<
             ),
             date: "s.date".into(),
             time: "''",
-            order: "15, 2",
+            order: "s.date, s.id",
             range: (
                 day(minus(today, s.dimora_days + s.lookback_days)),
                 day(today),

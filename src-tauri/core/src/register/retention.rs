@@ -946,6 +946,7 @@ fn anonymise_tx(tx: &Transaction, f: &Facts, by: &Actor, at: &Clock) -> Result<A
         "UPDATE cases SET notes = '', permit_number = '', issued_number = '',
              permit_expiry = substr(permit_expiry, 1, 7), issued_expiry = substr(issued_expiry, 1, 7),
              request_id = NULL, renewed_from = NULL, created_at = substr(created_at, 1, 7),
+             status_date = substr(status_date, 1, 7),
              updated_at = ?2, revision = revision + 1, anonymised_at = ?3,
              restricted_at = NULL, restriction_reason = ''
          WHERE id = ?1",
