@@ -260,6 +260,30 @@ fn a_kit_without_appointment_is_called_after_the_kit_wait_until_an_appointment_i
         appointment("2026-12-03", "09:30"),
     );
     assert!(buckets_of(&register, &case.number, "2026-11-05").is_empty());
+    // The appointment voided: the case is back at the kit, dated by the kit again (not the correction).
+    let view = register.get(case.id, day("2026-11-06")).unwrap();
+    let latest = view
+        .steps
+        .iter()
+        .rev()
+        .find(|s| !s.voided && s.kind != "correction")
+        .unwrap()
+        .id;
+    register
+        .correct_step(
+            case.id,
+            view.revision,
+            latest,
+            "appuntamento registrato per errore",
+            &at("2026-11-06"),
+            &op("Uno"),
+        )
+        .unwrap();
+    assert_eq!(
+        buckets_of(&register, &case.number, "2026-11-06"),
+        vec!["kit_no_appointment"],
+        "counted from the kit's day"
+    );
 }
 
 #[test]
