@@ -1438,3 +1438,113 @@ fn the_receipt_of_a_case_with_an_appointment_files_its_ics_beside_it() {
     assert_eq!(kinds, ["ricevuta", "appuntamento"], "{papers}");
     assert_eq!(papers[1]["name"], "appuntamento-20990115.ics");
 }
+
+#[test]
+fn the_agenda_lists_a_permit_to_renew_takes_a_contact_and_refuses_a_bad_one_in_words() {
+    let app = app();
+    let draft = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    let today = draft["createdAt"].as_str().unwrap()[..10].to_string();
+    let soon = (chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").unwrap()
+        + chrono::Duration::days(30))
+    .format("%Y-%m-%d")
+    .to_string();
+    let mut data = worker();
+    data["currentPermit"]["expiryDate"] = json!(soon);
+    let case = invoke(&app, "cases_create", json!({ "data": data })).unwrap();
+    invoke(
+        &app,
+        "steps_add",
+        json!({ "caseId": case["id"], "revision": case["revision"],
+                "step": { "kind": "closed", "date": today } }),
+    )
+    .unwrap();
+
+    let agenda = invoke(&app, "agenda_today", json!({})).unwrap();
+    assert_eq!(agenda["today"], today);
+    assert_eq!(
+        agenda["settings"]["leadDays"], 60,
+        "the data's default: {agenda}"
+    );
+    let expiring = &agenda["buckets"][2];
+    assert_eq!(expiring["id"], "expiring");
+    assert_eq!(expiring["group"], "to_call");
+    assert_eq!(expiring["count"], 1, "{agenda}");
+    let row = &expiring["rows"][0];
+    assert_eq!(
+        (
+            row["caseId"].clone(),
+            row["surname"].clone(),
+            row["days"].clone()
+        ),
+        (case["id"].clone(), json!("Perera"), json!(30)),
+        "the wire is camelCase and counts days: {row}"
+    );
+    assert_eq!(row["remind"], false, "no consent: do not remind");
+
+    let consent = invoke(
+        &app,
+        "agenda_set_consent",
+        json!({ "caseId": case["id"], "consent": { "sms": true, "givenOn": today } }),
+    )
+    .unwrap();
+    assert_eq!(consent["sms"], true);
+    assert_eq!(
+        invoke(&app, "agenda_consent", json!({ "caseId": case["id"] })).unwrap()["givenOn"],
+        today
+    );
+
+    let err = invoke(
+        &app,
+        "agenda_record_contact",
+        json!({ "caseId": case["id"], "contact": { "channel": "fax", "outcome": "" } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "invalid");
+    let fields: Vec<&str> = err["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["contact.channel", "contact.outcome"], "{err}");
+    assert!(
+        err["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Canale del contatto"),
+        "the message names the field in the operator's language: {err}"
+    );
+
+    let log = invoke(
+        &app,
+        "agenda_record_contact",
+        json!({ "caseId": case["id"],
+                "contact": { "channel": "sms", "outcome": "message_left", "bucket": "expiring" } }),
+    )
+    .unwrap();
+    assert_eq!(
+        log[0]["operator"], BOSS,
+        "the session's operator, never one the UI names"
+    );
+    assert_eq!(
+        invoke(&app, "agenda_contacts", json!({ "caseId": case["id"] })).unwrap(),
+        log
+    );
+    let after = invoke(&app, "agenda_today", json!({})).unwrap();
+    assert_eq!(
+        after["buckets"][2]["count"], 0,
+        "contacted: off today's list"
+    );
+
+    let settings = invoke(
+        &app,
+        "agenda_set_days",
+        json!({ "setting": "lead_days", "days": 90 }),
+    )
+    .unwrap();
+    assert_eq!(settings["leadDays"], 90);
+    assert_eq!(
+        invoke(&app, "agenda_contacts", json!({ "caseId": 999 })).unwrap_err()["kind"],
+        "not_found"
+    );
+}

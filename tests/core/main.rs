@@ -2,6 +2,7 @@
 //! per area. Every assertion says why it must hold.
 
 mod access;
+mod agenda;
 mod archive;
 mod audit;
 mod backup;

@@ -131,6 +131,13 @@ export const catalogueReport = () => call('catalogue_report');
 // { periods: [{ purpose, anchor, months, defaultMonths, overridden, minMonths, maxMonths, basis, source,
 // verify }], funder: { kind, date? }, funderKeptUntil }; the settings, the due list, the restricted list,
 // a run, anonymising, restricting and lifting are a responsabile's (the backend refuses anyone else).
+export const agendaToday = () => call('agenda_today');
+export const agendaSetDays = (setting, days) => call('agenda_set_days', { setting, days: days ?? null });
+export const agendaConsent = (caseId) => call('agenda_consent', { caseId });
+export const agendaSetConsent = (caseId, consent) => call('agenda_set_consent', { caseId, consent });
+export const agendaContacts = (caseId) => call('agenda_contacts', { caseId });
+export const agendaRecordContact = (caseId, contact) => call('agenda_record_contact', { caseId, contact });
+
 export const retentionPolicy = () => call('retention_policy');
 /** `months` null: back to the bundled default. */
 export const retentionSetMonths = (purpose, months) => call('retention_set_months', { purpose, months: months ?? null });

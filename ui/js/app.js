@@ -12,6 +12,7 @@ import { t, useStrings, translate, currentLocale } from './i18n.js';
 import { loadReference } from './reference.js';
 import { startIdle, stopIdle, setIdleMinutes, idleRunning } from './idle.js';
 import * as access from './views/access.js';
+import * as agenda from './views/agenda.js';
 import * as casesList from './views/cases-list.js';
 import * as caseForm from './views/case-form.js';
 import * as caseDetail from './views/case-detail.js';
@@ -22,11 +23,12 @@ import * as retention from './views/retention.js';
 import * as catalogue from './views/catalogue.js';
 import * as content from './views/content.js';
 
-// #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew · #/usb · #/usb/12,15 (export)
+// #/agenda  the desk's agenda (the first screen after sign-in) · #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew · #/usb · #/usb/12,15 (export)
 // #/operators · #/audit · #/retention · #/catalogue  (a responsabile's) · #/content (about and content packs:
 // any operator reads it, a responsabile applies and restores)
 const ROUTES = [
   [/^#?\/?$/, () => ['list', casesList, {}]],
+  [/^#\/agenda$/, () => ['agenda', agenda, {}]],
   [/^#\/new$/, () => ['form', caseForm, { mode: 'new' }]],
   [/^#\/case\/(\d+)$/, (m) => ['detail', caseDetail, { id: Number(m[1]) }]],
   [/^#\/case\/(\d+)\/(edit|renew)$/, (m) => ['form', caseForm, { mode: m[2], id: Number(m[1]) }]],
@@ -175,6 +177,8 @@ async function enterDesk() {
   checkBackup();
   const back = held;
   held = null;
+  // A session that starts (not one unlocked) opens on the day's agenda.
+  if (!back) history.replaceState(null, '', '#/agenda');
   // The same operator finds their unsaved form again; another one only the same route.
   await route(back && back.operatorId === state.session.operator.id ? back.snapshot || {} : {});
 }
@@ -342,6 +346,8 @@ async function switchLocale(locale) {
 
 const SHORTCUTS = [
   ['Ctrl+K · F3 · /', 'help.search'],
+  ['Alt+A', 'help.agenda'],
+  ['C', 'help.contact'],
   ['Alt+N', 'help.new_case'],
   ['↑ ↓ · Enter', 'help.list_select'],
   ['Enter', 'help.form_save'],
@@ -401,6 +407,9 @@ function onKeyDown(e) {
   } else if (e.altKey && e.code === 'KeyN' && current.name !== 'form') {
     e.preventDefault();
     location.hash = '#/new';
+  } else if (e.altKey && e.code === 'KeyA' && current.name !== 'form') {
+    e.preventDefault();
+    location.hash = '#/agenda';
   } else if (e.altKey && e.code === 'KeyU' && current.name !== 'form' && current.name !== 'usb') {
     e.preventDefault();
     location.hash = '#/usb';

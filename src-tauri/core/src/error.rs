@@ -455,6 +455,17 @@ pub const FIELD_LABELS: &[&str] = &[
     "recovery.key",
     "retention.months",
     "retention.finalPayment",
+    "consent.channels",
+    "consent.givenOn",
+    "consent.withdrawnOn",
+    "consent.language",
+    "contact.channel",
+    "contact.outcome",
+    "contact.bucket",
+    "contact.note",
+    "contact.log",
+    "agenda.leadDays",
+    "agenda.kitDays",
 ];
 
 /// Every translation key the core's errors may need: `errors.kind.<kind>`, `errors.field.<code>`,

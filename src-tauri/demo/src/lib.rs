@@ -22,7 +22,7 @@ use mixite_core::model::{
 };
 use mixite_core::reference::codice_fiscale;
 use mixite_core::reference::Reference;
-use mixite_core::register::{cases, steps, validate, Register};
+use mixite_core::register::{agenda, cases, steps, validate, Register};
 use serde::Deserialize;
 
 /// Cases written per transaction by `fill`.
@@ -856,6 +856,18 @@ fn fill_batches(
                     .expect("operator list");
                 let data = validate::case(&g.data, reference, created)?;
                 let id = cases::insert(tx, &data, None, None, &Clock::at(created), operator)?;
+                // Three applicants in five consent to reminders at intake (from the case's index, so the
+                // generator's random sequence, and every case it makes, stays as it was).
+                if i % 5 < 3 {
+                    let consent = agenda::Consent {
+                        sms: true,
+                        phone: i % 2 == 0,
+                        given_on: iso(created),
+                        ..agenda::Consent::default()
+                    };
+                    let consent = validate::consent(&consent, reference, created)?;
+                    agenda::put_consent(tx, id, &consent, &Clock::at(created))?;
+                }
                 for planned in &g.history {
                     match planned {
                         Planned::Step { recorded, step } => {

@@ -2,6 +2,7 @@
 //! state, call the core, map the error through `wire`. They must not hold domain rules or SQL.
 
 pub mod access;
+pub mod agenda;
 pub mod app;
 pub mod archive;
 pub mod audit;

@@ -11,7 +11,7 @@
 //!
 //! A data folder starts without operators: `App::set_up_and_sign_in` creates the test responsabile
 //! (`RESPONSABILE`, `RESPONSABILE_PASSPHRASE`, `RESPONSABILE_PIN`) on the first-start screen and leaves the app on
-//! the case list; `App::sign_in` signs in on a folder that has operators.
+//! the agenda (`App::open_case_list` goes on to the case list); `App::sign_in` signs in on a folder that has operators.
 //!
 //! Environment: `APP_BINARY` (default `<repo>/target/debug/sportello-mixite`), `TAURI_DRIVER` (default
 //! `tauri-driver` on PATH, else `~/.cargo/bin/tauri-driver`), `ARTIFACTS` (screenshots and driver logs, default
@@ -541,7 +541,7 @@ impl App {
     // ---- access ----------------------------------------------------------------------------------------
 
     /// On a fresh data folder: creates the test responsabile (`RESPONSABILE`) on the first-start screen,
-    /// confirms the recovery key and waits for the case list.
+    /// confirms the recovery key and waits for the agenda (the first screen).
     pub async fn set_up_and_sign_in(&self) {
         self.set_up(RESPONSABILE, RESPONSABILE_PASSPHRASE, RESPONSABILE_PIN).await;
     }
@@ -578,8 +578,16 @@ impl App {
         );
         self.tab_to("[data-recovery-continue]", 5).await;
         self.press(Key::Enter).await;
-        self.wait_screen("list", "the case list once the recovery key is confirmed").await;
+        self.wait_screen("agenda", "the agenda, the first screen once the recovery key is confirmed").await;
         key
+    }
+
+    /// From the agenda (the first screen after signing in): `/` goes to the case list, its search box
+    /// focused.
+    pub async fn open_case_list(&self) {
+        self.wait_screen("agenda", "the agenda, the first screen after signing in").await;
+        self.type_keys("/").await;
+        self.wait_screen("list", "the case list, from the agenda with /").await;
     }
 
     /// The sign-in screen (`[data-signin-form]`) with the keyboard: `name` chosen in the list, the

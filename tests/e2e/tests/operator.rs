@@ -75,7 +75,7 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     // a. A fresh folder: the first responsabile is created and signed in; an empty list, the search
     // box focused.
     app.set_up_and_sign_in().await;
-    app.wait_screen("list", "the app opens on the case list").await;
+    app.open_case_list().await;
     app.wait_css("[data-empty]", "the empty-list message on a fresh data folder").await;
     assert!(app.focus_is("[data-search]").await, "the list must open with the focus in the search box");
     app.screenshot("01-list-empty").await;
@@ -286,7 +286,7 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     app.quit().await;
     let app = App::launch(data.path(), "operator-2").await;
     app.sign_in(RESPONSABILE, RESPONSABILE_PASSPHRASE, RESPONSABILE_PIN).await;
-    app.wait_screen("list", "the relaunched app opens on the list once signed in").await;
+    app.open_case_list().await;
     assert_eq!(app.text("[data-operator-name]").await.trim(), OPERATOR, "the header names the signed-in operator");
     search(&app, "mull", &[case_id]).await;
     assert_eq!(
@@ -316,7 +316,7 @@ async fn a_second_instance_on_the_same_folder_is_refused() {
     let data = temp_data_dir();
     let first = App::launch(data.path(), "lock-first").await;
     first.set_up_and_sign_in().await;
-    first.wait_screen("list", "the first instance opens the folder normally").await;
+    first.open_case_list().await;
 
     let second = App::launch(data.path(), "lock-second").await;
     let el = second
@@ -358,7 +358,7 @@ async fn a_scanned_passport_fills_the_form_and_a_misread_digit_fills_nothing() {
     let data = temp_data_dir();
     let app = App::launch(data.path(), "mrz").await;
     app.set_up_and_sign_in().await;
-    app.wait_screen("list", "the app opens on the case list").await;
+    app.open_case_list().await;
     app.chord(Key::Alt, 'n').await;
     app.wait_screen("form", "Alt+N opens the new-case form").await;
     app.wait_js("document.activeElement?.name === 'applicant.surname'", "the focus on the surname").await;
@@ -591,6 +591,7 @@ async fn an_erasure_request_within_the_funders_period_restricts_the_case_until_t
     let id = app.wait_js("window.__made", "the case created and closed").await;
     let id = id.as_i64().unwrap_or_else(|| panic!("creating and closing the case failed: {id}"));
     let number = format!("{year}/000001");
+    app.open_case_list().await;
     app.wait_js("document.activeElement?.matches('[data-search]')", "the list's search box focused").await;
     search(&app, SURNAME, &[id]).await;
 
@@ -709,6 +710,7 @@ async fn the_about_screen_shows_the_content_in_force_and_refuses_a_file_that_is_
     let env = [("MIXITE_STICK_DIR", stick.path())];
     let app = App::launch_env(data.path(), "content", &env).await;
     app.set_up_and_sign_in().await;
+    app.open_case_list().await;
     app.wait_js("document.activeElement?.matches('[data-search]')", "the list's search box focused").await;
 
     app.js("document.querySelector('[data-operator-menu] summary').click(); return true;").await;

@@ -103,7 +103,7 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     let first = temp_data_dir();
     let app = App::launch_env(first.path(), "usb-export", &env).await;
     app.set_up_and_sign_in().await;
-    app.wait_screen("list", "the app opens on the case list").await;
+    app.open_case_list().await;
     let id = create_case(&app, applicant()).await;
     let wife = create_case(&app, spouse()).await;
     app.js(&format!("location.hash = '#/case/{id}'; return true;")).await;
@@ -154,7 +154,7 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     let second = temp_data_dir();
     let app = App::launch_env(second.path(), "usb-import", &env).await;
     app.set_up_and_sign_in().await;
-    app.wait_screen("list", "the second desk opens on its empty list").await;
+    app.open_case_list().await;
     assert!(app.visible("[data-backup-badge]").await, "a desk never backed up shows the reminder");
     app.chord(Key::Alt, 'u').await;
     app.wait_screen("usb", "Alt+U opens the USB screen").await;
@@ -250,7 +250,7 @@ async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_resto
     app.wait_js("document.activeElement?.matches('[data-restart]')", "the focus on the restart button").await;
     app.press(Key::Enter).await;
     app.sign_in(RESPONSABILE, RESPONSABILE_PASSPHRASE, RESPONSABILE_PIN).await;
-    app.wait_screen("list", "the restored register opens on its case list").await;
+    app.open_case_list().await;
     assert_eq!(
         std::fs::read(broken.path().join("mixite.keys")).unwrap(),
         backup_keys,

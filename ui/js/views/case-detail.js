@@ -1,6 +1,7 @@
 // The case detail: the case's data as the backend returns it (with each household member's filing), the step
 // timeline (newest first; voided entries struck through), the next-action panel with its step form, the
-// correction of the latest step, the applicant's rights and the case's retention (retention.js's section), and
+// correction of the latest step, the consent to reminders and the contact log (contacts-panel.js's section),
+// the applicant's rights and the case's retention (retention.js's section), and
 // the case's audit entries (read when their section is opened). A restricted or anonymised case is shown
 // without the actions that would change, print or export it (the backend refuses changes anyway). After every
 // change it re-fetches the case: it must keep no copy of its own.
@@ -10,6 +11,7 @@ import { html, mount as render, $ } from '../dom.js';
 import { t, fmtDate, fmtDateTime } from '../i18n.js';
 import * as ref from '../reference.js';
 import { mountChecklist } from './checklist-panel.js';
+import { mountContacts } from './contacts-panel.js';
 import { mountCaseActivity } from './audit.js';
 import { mountCaseRights, caseState, caseStateText } from './retention.js';
 import { field, readForm, malformedFields, showErrors, todayIso } from '../forms.js';
@@ -244,6 +246,7 @@ export async function mount(root, params) {
           ${timeline(v, frozen)}
         </section>
         ${frozen ? '' : html`<div data-checklist-slot></div>`}
+        ${state === 'anonymised' ? '' : html`<section class="border rounded p-3 mb-3" data-contacts aria-labelledby="contacts-title"></section>`}
         <section class="border rounded p-3 mb-3" data-rights aria-labelledby="rights-title"></section>
         <details class="border rounded p-3 mb-3" data-case-activity>
           <summary class="h5 mb-0">${t('detail.activity')}</summary>
@@ -253,6 +256,7 @@ export async function mount(root, params) {
     </div>
   </div>`);
   if (!frozen) mountChecklist($(root, '[data-checklist-slot]'), v.id);
+  if (state !== 'anonymised') mountContacts($(root, '[data-contacts]'), v.id, frozen);
   mountCaseRights($(root, '[data-rights]'), {
     caseView: v,
     state: retention,

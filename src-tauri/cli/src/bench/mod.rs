@@ -1,10 +1,11 @@
-//! `mixite bench`: figures about a data folder: search latency (`search`), the real write path
+//! `mixite bench`: figures about a data folder: search latency (`search`), the agenda's (`agenda`), the real write path
 //! (`write`), storage size (`size`), the full backup and its restore (`backup`), the search box's
 //! latency while a backup runs (`search-during-backup`), and what encryption costs: search and writes
 //! encrypted against plain in one run (`crypto-compare`), signing in (`sign-in`) and the conversion of a
 //! plain register at the first start (`convert`). It owns the subcommand definitions and the shared
 //! helpers (percentiles, file sizes); it must not change how the core searches or writes, only measure it.
 
+mod agenda;
 mod backup;
 mod convert;
 mod crypto_compare;
@@ -34,6 +35,17 @@ pub enum What {
         /// Seed for picking the queries.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+    },
+    /// Time to build the day's agenda (every bucket counted, its first rows listed): p50/p95/p99/max.
+    Agenda {
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// Timed runs.
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        /// The agenda's day (`YYYY-MM-DD`); default: today. Demo data is dated up to its seeding day.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
     },
     /// Cases created and steps recorded per second through the real, fully synchronous path.
     Write {
@@ -146,6 +158,11 @@ pub fn run(what: What) -> Result<()> {
             count,
             seed,
         } => write::run(&data_dir, count, seed),
+        What::Agenda {
+            data_dir,
+            runs,
+            today,
+        } => agenda::run(&data_dir, runs, today),
         What::Size { data_dir } => size::run(&data_dir),
         What::Backup {
             data_dir,

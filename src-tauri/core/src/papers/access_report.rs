@@ -2,7 +2,7 @@
 //!
 //! - **The access report** (GDPR art. 15): everything the register holds on the applicant in one case,
 //!   printed for them: the case, every field of the applicant and of each household member with its
-//!   label, the permits, the notes, the whole history (step kinds translated, details, notes, voided
+//!   label, the permits, the notes, the consent to reminders and the contact log, the whole history (step kinds translated, details, notes, voided
 //!   entries), the papers kept, the audit trail's entries about the case (day, action, operator), and
 //!   each purpose's retention period with the day it ends for this case.
 //! - **The deletion receipt** of an anonymised case: what was removed and what was kept (as categories,
@@ -463,6 +463,7 @@ impl Report<'_> {
             self.permit(doc, "fields.step.details.issuedPermit", issued)?;
         }
         self.field(doc, "fields.notes", &case.data.notes)?;
+        self.contacts(doc)?;
 
         self.steps(doc)?;
         self.papers(doc)?;
@@ -553,6 +554,48 @@ impl Report<'_> {
             if step.voided {
                 v.say(doc, "retention.report.voided", &none(), body)?;
             }
+        }
+        Ok(())
+    }
+
+    /// The consent to reminders and the contact log (the agenda's, migration 008). Channels and outcomes
+    /// print as their codes: their words exist only in the operator languages so far.
+    fn contacts(&self, doc: &mut Document) -> Result<()> {
+        let id = self.case.id;
+        let consent = self.register.consent(id)?.unwrap_or_default();
+        let channels: Vec<String> = [
+            ("phone", consent.phone),
+            ("sms", consent.sms),
+            ("email", consent.email),
+            ("letter", consent.letter),
+        ]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(c, _)| c.to_string())
+        .collect();
+        self.field(doc, "fields.consent.channels", &channels.join(", "))?;
+        self.field(doc, "fields.consent.givenOn", &day(&consent.given_on))?;
+        self.field(
+            doc,
+            "fields.consent.withdrawnOn",
+            &day(&consent.withdrawn_on),
+        )?;
+        let log = self.register.contacts(id)?;
+        if log.is_empty() {
+            self.field(doc, "fields.contact.log", "")?;
+        }
+        for k in log.iter().rev() {
+            let line = [
+                day(&k.day),
+                k.channel.clone(),
+                k.outcome.clone(),
+                k.note.clone(),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+            self.field(doc, "fields.contact.log", &line)?;
         }
         Ok(())
     }

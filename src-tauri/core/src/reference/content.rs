@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::reference::agenda::AgendaFacts;
 use crate::reference::catalogue::{parse_locale, placeholders, Catalogue, Strings, KEY_PREFIX};
 use crate::reference::data::parse_toml;
 use crate::reference::fees::FeeTables;
@@ -384,6 +385,8 @@ pub struct Tables {
     pub papers: PaperTexts,
     /// The kit forms' fields and the provinces their Questura is named from.
     pub forms: Forms,
+    /// The agenda's terms, lead-time readings and follow-up intervals.
+    pub agenda: AgendaFacts,
 }
 
 impl Tables {
@@ -396,6 +399,7 @@ impl Tables {
         let papers = PaperTexts::from_content(content, &reference)?;
         let forms = Forms::from_content(content, &reference)?;
         forms.check_procedures(&catalogue, content)?;
+        let agenda = AgendaFacts::from_content(content)?;
         Ok(Tables {
             stamp: content.stamp.clone(),
             reference,
@@ -404,6 +408,7 @@ impl Tables {
             texts,
             papers,
             forms,
+            agenda,
         })
     }
 

@@ -7,6 +7,7 @@
 //! (reading any bundled file), `choices` (the tables as the forms' lists), `codice_fiscale`, `mrz` and `text` (the rules for
 //! what the operator types or scans).
 
+pub mod agenda;
 pub mod catalogue;
 pub mod codice_fiscale;
 pub mod content;

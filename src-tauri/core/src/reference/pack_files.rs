@@ -24,8 +24,9 @@ pub const AREAS: [(&str, &str); 4] = [
 
 /// Single files that belong to the pack: the dated reference tables the loaders check, the hosts whose
 /// pages are official (the strength of every catalogue row) and who wrote and reviewed each language's
-/// texts (the mark on paper), and the provinces whose capoluogo names the Questura on the kit forms.
-pub const REFERENCE_FILES: [&str; 8] = [
+/// texts (the mark on paper), the provinces whose capoluogo names the Questura on the kit forms, and the
+/// agenda's terms and lead-time readings.
+pub const REFERENCE_FILES: [&str; 9] = [
     "assets/reference/motivi.toml",
     "assets/reference/languages.toml",
     "assets/reference/countries.json",
@@ -34,6 +35,7 @@ pub const REFERENCE_FILES: [&str; 8] = [
     "assets/reference/sources.toml",
     "assets/reference/translations.toml",
     "assets/reference/provinces.json",
+    "assets/reference/agenda.toml",
 ];
 
 /// The built-in content's version and date (not itself part of a pack: a pack's manifest says them).

@@ -127,6 +127,14 @@ pub enum Action {
     ContentApplied,
     /// The previous content put back in force (`Detail::version`: the version in force now).
     ContentRestored,
+    /// The applicant's consent to reminders recorded or changed (`Detail::fields`: the `consent.*`
+    /// paths changed).
+    ConsentChanged,
+    /// A contact with the applicant logged (`Detail::channel`, `outcome`; `purpose`: the agenda bucket).
+    ContactRecorded,
+    /// The agenda's lead time or kit wait set by a responsabile (`Detail::purpose`: `lead_days` or
+    /// `kit_days`, `count`: the days; none: back to the data's default).
+    AgendaSettingsChanged,
 }
 
 /// What an entry says beyond its action and case. Only identifiers and counts, see the module doc; an
@@ -173,6 +181,12 @@ pub struct Detail {
     /// A content pack's version (`2027.1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// A contact's channel code (`phone`, `sms`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// A contact's outcome code (`reached`, `dimora_confirmed`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
 }
 
 /// An entry to append: who, what, on which case. The time and the chain are `append`'s.

@@ -6,10 +6,12 @@
 //! applicant's rights to erasure and restriction (`retention`), behind the `Register`
 //! façade that runs each use case (create, update, add a step, correct one, renew) as one validated
 //! transaction by a signed-in `Actor`, and the content in force in the data folder (`content`: the
-//! built-in tables or an installed content pack, applied and restored by a responsabile). It must not print or write outside the data folder's database
+//! built-in tables or an installed content pack, applied and restored by a responsabile), and the
+//! desk's agenda with the applicant's consent to reminders and the contact log (`agenda`). It must not print or write outside the data folder's database
 //! and key ring (papers and exchange do), and no query lives outside its area modules.
 
 pub mod access;
+pub mod agenda;
 pub mod audit;
 pub mod cases;
 pub mod choices;
@@ -363,6 +365,9 @@ impl Register {
                 at,
                 &operator,
             )?;
+            if let Some(from) = new.renewed_from {
+                agenda::copy_consent(tx, from, id)?;
+            }
             on_case(tx, id, entry(by, Action::CaseCreated), at)?;
             Ok(id)
         })?;
@@ -537,5 +542,126 @@ impl Register {
             on_case(tx, case_id, entry(by, Action::StepCorrected), at)
         })?;
         self.get(case_id, at.today)
+    }
+
+    /// The agenda's facts of the content in force.
+    pub fn agenda_facts(&self) -> &crate::reference::agenda::AgendaFacts {
+        &self.tables.agenda
+    }
+
+    /// The agenda's day counts in force (the responsabile's settings, else the data's).
+    pub fn agenda_settings(&self) -> Result<agenda::Settings> {
+        agenda::settings(self.store.conn(), &self.tables.agenda)
+    }
+
+    /// The agenda of `today` (see `agenda`).
+    pub fn agenda(&self, today: NaiveDate) -> Result<agenda::Agenda> {
+        let settings = self.agenda_settings()?;
+        agenda::agenda(self.store.conn(), &self.tables.agenda, today, settings)
+    }
+
+    /// Sets the lead time or the kit wait in days (`None`: back to the data's default), within the
+    /// data's bounds (else `invalid` on `agenda.leadDays` / `agenda.kitDays` with `min` and `max`). A
+    /// responsabile's setting, audited.
+    pub fn set_agenda_days(
+        &mut self,
+        which: agenda::Setting,
+        days: Option<u32>,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<agenda::Settings> {
+        expect_responsabile(by)?;
+        let facts = self.tables.agenda.clone();
+        self.store.write(|tx| {
+            agenda::put_setting(tx, &facts, which, days)?;
+            let detail = Detail {
+                purpose: Some(which.code().to_string()),
+                count: days.map(u64::from),
+                ..Detail::default()
+            };
+            audit::append(
+                tx,
+                &entry(by, Action::AgendaSettingsChanged).with(detail),
+                at,
+            )?;
+            Ok(())
+        })?;
+        self.agenda_settings()
+    }
+
+    /// The consent to reminders recorded on case `case_id` (none: never asked).
+    pub fn consent(&self, case_id: i64) -> Result<Option<agenda::Consent>> {
+        if !cases::exists(self.store.conn(), case_id)? {
+            return Err(Error::NotFound(Missing::Case));
+        }
+        agenda::consent(self.store.conn(), case_id)
+    }
+
+    /// Records the applicant's consent to reminders (validated: every bad field at once), audited with
+    /// the paths changed. Refused on a restricted or anonymised case.
+    pub fn set_consent(
+        &mut self,
+        case_id: i64,
+        input: &agenda::Consent,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<agenda::Consent> {
+        let consent = validate::consent(input, &self.tables.reference, at.today)?;
+        let before = self.consent(case_id)?.unwrap_or_default();
+        self.store.write(|tx| {
+            retention::expect_writable(tx, case_id)?;
+            agenda::put_consent(tx, case_id, &consent, at)?;
+            let detail = Detail {
+                fields: consent.changed_fields(&before),
+                ..Detail::default()
+            };
+            on_case(
+                tx,
+                case_id,
+                entry(by, Action::ConsentChanged).with(detail),
+                at,
+            )
+        })?;
+        Ok(consent)
+    }
+
+    /// The contact log of case `case_id`, newest first.
+    pub fn contacts(&self, case_id: i64) -> Result<Vec<agenda::Contact>> {
+        if !cases::exists(self.store.conn(), case_id)? {
+            return Err(Error::NotFound(Missing::Case));
+        }
+        agenda::contacts(self.store.conn(), case_id)
+    }
+
+    /// Logs a contact with the applicant of case `case_id` today (validated), audited with its channel,
+    /// outcome and bucket; returns the log. Refused on a restricted or anonymised case.
+    pub fn record_contact(
+        &mut self,
+        case_id: i64,
+        input: &agenda::ContactInput,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<Vec<agenda::Contact>> {
+        let contact = validate::contact(input, &self.tables.reference, at.today)?;
+        if !cases::exists(self.store.conn(), case_id)? {
+            return Err(Error::NotFound(Missing::Case));
+        }
+        self.store.write(|tx| {
+            retention::expect_writable(tx, case_id)?;
+            agenda::insert_contact(tx, case_id, &contact, at, &by.id)?;
+            let detail = Detail {
+                channel: Some(contact.channel.clone()),
+                outcome: Some(contact.outcome.clone()),
+                purpose: (!contact.bucket.is_empty()).then(|| contact.bucket.clone()),
+                ..Detail::default()
+            };
+            on_case(
+                tx,
+                case_id,
+                entry(by, Action::ContactRecorded).with(detail),
+                at,
+            )
+        })?;
+        self.contacts(case_id)
     }
 }

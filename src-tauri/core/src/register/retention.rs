@@ -577,6 +577,8 @@ pub const REMOVED: &[&str] = &[
     "step.details.referredTo",
     "step.details.issuedPermit.number",
     "step.details.issuedPermit.expiryDate",
+    "consent.channels",
+    "contact.log",
 ];
 
 /// What anonymisation keeps, as categories (printed as `papers.retention.kept.<code>`).
@@ -608,8 +610,15 @@ pub const REMOVED_CATEGORIES: &[&str] = &[
     "papers",
 ];
 
-const CONTACT_FIELDS: [&str; 2] = ["applicant.phone", "applicant.email"];
-const NOTE_FIELDS: [&str; 2] = ["notes", "step.note"];
+/// The reminder contacts: the numbers, and the consent and contact log of the agenda (migration 008),
+/// which serve only to remind.
+const CONTACT_FIELDS: [&str; 4] = [
+    "applicant.phone",
+    "applicant.email",
+    "consent.channels",
+    "contact.log",
+];
+const NOTE_FIELDS: [&str; 3] = ["notes", "step.note", "contact.note"];
 
 /// What the retention rules need to know of one case.
 struct Facts {
@@ -669,8 +678,11 @@ const FACTS: &str = "SELECT c.id, c.uuid, c.number, c.status, c.permit_expiry, c
          WHERE s.case_id = c.id AND s.kind <> 'correction'
            AND NOT EXISTS (SELECT 1 FROM steps x WHERE x.corrects = s.id)
          ORDER BY s.id DESC LIMIT 1),
-        EXISTS (SELECT 1 FROM persons p WHERE p.case_id = c.id AND (p.phone <> '' OR p.email <> '')),
+        EXISTS (SELECT 1 FROM persons p WHERE p.case_id = c.id AND (p.phone <> '' OR p.email <> ''))
+          OR EXISTS (SELECT 1 FROM consents k WHERE k.case_id = c.id)
+          OR EXISTS (SELECT 1 FROM contacts k WHERE k.case_id = c.id),
         c.notes <> '' OR EXISTS (SELECT 1 FROM steps s WHERE s.case_id = c.id AND s.note <> '')
+          OR EXISTS (SELECT 1 FROM contacts k WHERE k.case_id = c.id AND k.note <> '')
      FROM cases c";
 
 fn facts_row(r: &rusqlite::Row) -> rusqlite::Result<Facts> {
@@ -826,12 +838,14 @@ fn paths(list: &[&str]) -> Vec<String> {
     list.iter().map(|p| p.to_string()).collect()
 }
 
-/// Empties the applicant's phone and e-mail (household members have none).
+/// Empties the applicant's phone and e-mail (household members have none) and removes the consent to
+/// reminders and the contact log.
 fn clear_contacts_tx(tx: &Transaction, f: &Facts, by: &Actor, at: &Clock) -> Result<()> {
     tx.execute(
         "UPDATE persons SET phone = '', email = '' WHERE case_id = ?1",
         [f.id],
     )?;
+    forget_agenda(tx, f.id)?;
     // The revision moves (a form opened before is stale), the list's order does not.
     tx.execute(
         "UPDATE cases SET revision = revision + 1 WHERE id = ?1",
@@ -845,6 +859,13 @@ fn clear_contacts_tx(tx: &Transaction, f: &Facts, by: &Actor, at: &Clock) -> Res
     Ok(())
 }
 
+/// Removes a case's consent to reminders and its contact log (personal data kept only to remind).
+fn forget_agenda(tx: &Transaction, case_id: i64) -> Result<()> {
+    tx.execute("DELETE FROM consents WHERE case_id = ?1", [case_id])?;
+    tx.execute("DELETE FROM contacts WHERE case_id = ?1", [case_id])?;
+    Ok(())
+}
+
 /// Empties the case's notes and every step's note (correction reasons included).
 fn minimise_notes_tx(tx: &Transaction, f: &Facts, by: &Actor, at: &Clock) -> Result<()> {
     tx.execute(
@@ -853,6 +874,10 @@ fn minimise_notes_tx(tx: &Transaction, f: &Facts, by: &Actor, at: &Clock) -> Res
     )?;
     tx.execute(
         "UPDATE steps SET note = '' WHERE case_id = ?1 AND note <> ''",
+        [f.id],
+    )?;
+    tx.execute(
+        "UPDATE contacts SET note = '' WHERE case_id = ?1 AND note <> ''",
         [f.id],
     )?;
     let detail = Detail {
@@ -923,6 +948,7 @@ fn anonymise_tx(tx: &Transaction, f: &Facts, by: &Actor, at: &Clock) -> Result<A
         "UPDATE cases SET notes = '', permit_number = '', issued_number = '',
              permit_expiry = substr(permit_expiry, 1, 7), issued_expiry = substr(issued_expiry, 1, 7),
              request_id = NULL, renewed_from = NULL, created_at = substr(created_at, 1, 7),
+             status_date = substr(status_date, 1, 7),
              updated_at = ?2, revision = revision + 1, anonymised_at = ?3,
              restricted_at = NULL, restriction_reason = ''
          WHERE id = ?1",
@@ -935,6 +961,7 @@ fn anonymise_tx(tx: &Transaction, f: &Facts, by: &Actor, at: &Clock) -> Result<A
          WHERE case_id = ?1",
         [f.id],
     )?;
+    forget_agenda(tx, f.id)?;
     let papers = tx.execute("DELETE FROM papers WHERE case_uuid = ?1", [&f.uuid])?;
     let detail = Detail {
         fields: paths(REMOVED),

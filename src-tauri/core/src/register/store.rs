@@ -85,6 +85,10 @@ fn migration_list() -> Vec<M<'static>> {
             env!("CARGO_MANIFEST_DIR"),
             "/migrations/007_papers_content.sql"
         ))),
+        M::up(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/008_agenda.sql"
+        ))),
     ]
 }
 

@@ -489,3 +489,66 @@ pub fn operator(name: &str, reference: &Reference, today: NaiveDate) -> Result<S
     let name = c.text("operator", name, NAME_MAX, Required);
     c.finish(name)
 }
+
+/// The applicant's consent to reminders: a day given (not in the future) whenever a channel is ticked,
+/// a withdrawal not before it nor in the future, a language of the list or none (the applicant's own).
+pub fn consent(
+    input: &crate::register::agenda::Consent,
+    reference: &Reference,
+    today: NaiveDate,
+) -> Result<crate::register::agenda::Consent> {
+    let mut c = Checker::new(reference, today);
+    let any = input.phone || input.sms || input.email || input.letter;
+    let given = c.date(
+        "consent.givenOn",
+        &input.given_on,
+        Span::Past,
+        if any { Required } else { Optional },
+    );
+    let withdrawn = c.date(
+        "consent.withdrawnOn",
+        &input.withdrawn_on,
+        Span::Past,
+        Optional,
+    );
+    if let (Some(g), Some(w)) = (given, withdrawn) {
+        if w < g {
+            c.fail("consent.withdrawnOn", FieldCode::DateBeforePreviousStep);
+        }
+    }
+    // A withdrawal needs the consent it withdraws (with a channel ticked that is already reported).
+    if withdrawn.is_some() && given.is_none() && !any && input.given_on.trim().is_empty() {
+        c.fail("consent.givenOn", FieldCode::Required);
+    }
+    let codes: Vec<&str> = c
+        .reference
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    let language = c.choice("consent.language", &input.language, &codes, Optional);
+    let out = crate::register::agenda::Consent {
+        given_on: iso(given),
+        withdrawn_on: iso(withdrawn),
+        language,
+        ..input.clone()
+    };
+    c.finish(out)
+}
+
+/// A contact to log: channel, outcome and agenda bucket from their lists, an optional one-paragraph note.
+pub fn contact(
+    input: &crate::register::agenda::ContactInput,
+    reference: &Reference,
+    today: NaiveDate,
+) -> Result<crate::register::agenda::ContactInput> {
+    use crate::register::agenda::{BUCKETS, CHANNELS, OUTCOMES};
+    let mut c = Checker::new(reference, today);
+    let out = crate::register::agenda::ContactInput {
+        channel: c.choice("contact.channel", &input.channel, &CHANNELS, Required),
+        outcome: c.choice("contact.outcome", &input.outcome, &OUTCOMES, Required),
+        bucket: c.choice("contact.bucket", &input.bucket, &BUCKETS, Optional),
+        note: c.notes("contact.note", &input.note, Optional),
+    };
+    c.finish(out)
+}
