@@ -48,9 +48,10 @@ static FIRST_PAINT: AtomicBool = AtomicBool::new(false);
 static CASES_PAINT: AtomicBool = AtomicBool::new(false);
 
 /// Called by the UI once a screen is on screen: `signin` (the first screen at start-up, the register
-/// opens only at sign-in) or `cases` (the case list, after signing in). With `MIXITE_REPORT_STARTUP`
-/// set, prints the time since launch once for the first screen (`first-paint-ms`) and once for the
-/// first case list (`cases-paint-ms`), for the launch benchmark (`tests/bench/launch.sh`), which
+/// opens only at sign-in), `agenda` (the first screen after signing in) or `cases` (the case list).
+/// With `MIXITE_REPORT_STARTUP` set, prints the time since launch once for the first screen
+/// (`first-paint-ms`) and once for the first screen of the register's data, the agenda or the case
+/// list (`cases-paint-ms`, the name the launch benchmark `tests/bench/launch.sh` reads), which
 /// measures memory at both.
 #[tauri::command(async)]
 pub fn app_first_paint(desk: State<'_, Desk>, screen: Option<String>) {
@@ -61,7 +62,9 @@ pub fn app_first_paint(desk: State<'_, Desk>, screen: Option<String>) {
     if !FIRST_PAINT.swap(true, Ordering::SeqCst) {
         eprintln!("first-paint-ms={ms}");
     }
-    if screen.as_deref() == Some("cases") && !CASES_PAINT.swap(true, Ordering::SeqCst) {
+    if matches!(screen.as_deref(), Some("cases" | "agenda"))
+        && !CASES_PAINT.swap(true, Ordering::SeqCst)
+    {
         eprintln!("cases-paint-ms={ms}");
     }
 }

@@ -183,13 +183,14 @@ export async function mount(root, params = {}) {
     const values = readForm(settingsForm);
     const summary = $(settingsForm, '[data-agenda-settings-errors]');
     clearErrors(settingsForm, summary);
-    const days = (v) => (v === '' ? null : Number(v));
+    // Empty: back to the data's default. Anything but a whole number goes as 0, which the backend refuses
+    // on the field with the bounds (a text would not even reach it as a number of days).
+    const days = (v) => (v === '' ? null : Number.isInteger(Number(v)) && Number(v) >= 0 ? Number(v) : 0);
     try {
-      // A value that is not a number is sent as is, for the backend to refuse naming the field.
       const lead = days(values['agenda.leadDays']);
       const kit = days(values['agenda.kitDays']);
-      if (lead !== s.leadDays) await api.agendaSetDays('lead_days', Number.isInteger(lead) || lead === null ? lead : -1);
-      if (kit !== s.kitDays) await api.agendaSetDays('kit_days', Number.isInteger(kit) || kit === null ? kit : -1);
+      if (lead !== s.leadDays) await api.agendaSetDays('lead_days', lead);
+      if (kit !== s.kitDays) await api.agendaSetDays('kit_days', kit);
       await mount(root, params);
     } catch (err) {
       showErrors(settingsForm, summary, err);
