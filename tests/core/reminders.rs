@@ -10,10 +10,11 @@ use std::str::FromStr;
 
 use icalendar::{Calendar, Component, DatePerhapsTime, EventLike};
 use mixite_core::model::{CaseView, StepDetails, StepInput};
-use mixite_core::papers::desk;
 use mixite_core::papers::print::FontLibrary;
 use mixite_core::papers::reminder::{self, Reason, ReminderInput};
 use mixite_core::papers::{self, folder, Paper};
+use mixite_core::reference::content::Content;
+use mixite_core::reference::desk::DeskPapers;
 use mixite_core::register::Register;
 
 use crate::{clock, create, locale_text, op, problems, squeezed_text, temp_register, worker};
@@ -85,7 +86,7 @@ fn event_of(text: &str) -> icalendar::Event {
 fn the_receipt_carries_the_appointment_as_a_qr_code_a_phone_reads_into_its_calendar() {
     let (_dir, mut register) = temp_register();
     let case = with_appointment(&mut register, "ar");
-    let facts = desk::load().unwrap();
+    let facts = register.desk_papers().clone();
     let paper = Paper::Ricevuta {
         language: "ar".into(),
     };
@@ -148,7 +149,7 @@ fn the_receipt_carries_the_appointment_as_a_qr_code_a_phone_reads_into_its_calen
     assert!(text.contains(&facts.status.portal_url));
     let dimora: String = locale_text("checklist", "it", "checklist.receipt.dimora")
         .unwrap()
-        .replace("%{days}", &facts.deadlines.dimora_days.to_string())
+        .replace("%{days}", &register.agenda_facts().dimora_days.to_string())
         .split_whitespace()
         .collect();
     assert!(
@@ -250,7 +251,9 @@ const PT_PER_MM: f32 = 72.0 / 25.4;
 /// `[x_min, y_min, x_max, y_max]`: poppler's word boxes take the font's whole ascent and descent, so
 /// they are checked against the window itself.
 fn visible_window() -> [f32; 4] {
-    let envelope = desk::load().unwrap().envelope;
+    let envelope = DeskPapers::from_content(&Content::embedded().unwrap())
+        .unwrap()
+        .envelope;
     let [x, y, w, h] = envelope.address_area();
     let m = envelope.margin_mm;
     [
@@ -282,7 +285,7 @@ fn the_letter_puts_the_address_inside_the_envelope_window_and_speaks_both_langua
     )
     .unwrap();
     crate::checklist::artifacts("reminder-expiring-sq", &filed.pdf);
-    let facts = desk::load().unwrap();
+    let facts = register.desk_papers().clone();
     let window = visible_window();
     let words = words(&filed.pdf, 1);
     for needed in ["ARBEN", "HOXHA", "MORO", "12", "55100", "LUCCA", "LU"] {

@@ -720,7 +720,12 @@ async fn the_about_screen_shows_the_content_in_force_and_refuses_a_file_that_is_
     app.press(Key::Enter).await;
     app.wait_screen("content", "the menu's link opens the about screen").await;
     let info = app.wait_css("[data-content-info][data-installed=\"false\"]", "the content in force, built in").await;
-    assert!(info.text().await.unwrap().contains("v2026.1"), "the built-in content's version is shown");
+    let built_in = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/pack.toml")).unwrap();
+    let version = built_in
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \"")?.strip_suffix('"'))
+        .expect("assets/pack.toml says the built-in version");
+    assert!(info.text().await.unwrap().contains(&format!("v{version}")), "the built-in content's version is shown");
     assert!(app.focus_is("[data-content-heading]").await, "the screen opens with the focus on its heading");
 
     // The pack on the stick is listed; choosing it and asking what it changes is refused in words.

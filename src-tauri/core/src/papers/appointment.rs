@@ -15,8 +15,8 @@ use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike};
 
 use crate::error::Result;
 use crate::model::CaseView;
-use crate::papers::desk::DeskPapers;
 use crate::reference::content::Texts;
+use crate::reference::desk::DeskPapers;
 
 /// An appointment at the Questura, as the case's history records it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,7 +18,6 @@ pub mod access_report;
 pub mod appointment;
 pub mod checklist;
 pub mod declarations;
-pub mod desk;
 pub mod folder;
 pub mod forms;
 pub mod print;

@@ -7,7 +7,8 @@
 //! checklist under the title (`wording::Preface`). After the visit's lines the receipt says what follows:
 //! the Questura appointment with a QR code of it as an iCalendar event (`appointment`, drawn by `qr`),
 //! how to check the permit's status online with the postal receipt's numbers, and the dimora declaration
-//! at the anagrafe; places, addresses and days are `assets/reference/desk_papers.toml` (`desk`).
+//! at the anagrafe; places and addresses are `assets/reference/desk_papers.toml` (`reference::desk`),
+//! the days are the agenda's terms (`reference::agenda`).
 //!
 //! It must not decide the case's course (the next step follows the status the register computed) and
 //! never prints a voided step.
@@ -21,7 +22,7 @@ use crate::model::CaseView;
 use crate::papers::checklist::{check_glyphs, params, AREAS};
 use crate::papers::print::{Align, Document, FontLibrary, Lang, PageSetup, Style};
 use crate::papers::wording::{Preface, Texts as WordingTexts};
-use crate::papers::{appointment, desk, qr};
+use crate::papers::{appointment, qr};
 use crate::reference::content::Texts;
 use crate::reference::text::italian_date;
 use crate::register::Register;
@@ -244,7 +245,7 @@ fn follow_up(
     lang: &Lang,
     today: NaiveDate,
 ) -> Result<()> {
-    let facts = desk::load()?;
+    let facts = register.desk_papers();
     let texts = register.texts();
     let code = lang.code().to_string();
     let none = BTreeMap::new();
@@ -277,7 +278,7 @@ fn follow_up(
             body,
         )?;
         doc.space(2.0);
-        let event = appointment::ics(&facts, texts, case, &appointment, &code, today)?;
+        let event = appointment::ics(facts, texts, case, &appointment, &code, today)?;
         let side = qr::side_modules(event.as_bytes(), EcLevel::M)?;
         let module = (QR_SIDE_MM / side as f32).max(QR_MIN_MODULE_MM);
         qr::draw(doc, event.as_bytes(), EcLevel::M, module, Align::Center)?;
@@ -307,7 +308,7 @@ fn follow_up(
         effective("collected").and_then(|s| NaiveDate::parse_from_str(&s.date, "%Y-%m-%d").ok());
     if sent.is_some() || collected.is_some() {
         doc.space(3.0);
-        let days = facts.deadlines.dimora_days;
+        let days = register.agenda_facts().dimora_days;
         let line = match collected {
             Some(day) => pair(
                 texts,
@@ -329,7 +330,7 @@ fn follow_up(
         };
         doc.parallel(&line.italian, Some((&line.other, lang)), body.bold())?;
         doc.paragraph(
-            &facts.deadlines.dimora_law,
+            &register.agenda_facts().dimora_law,
             &Lang::italian(),
             Style::body().size(8.0),
         )?;
@@ -348,15 +349,8 @@ pub(crate) fn appointment_file(
     let Some(appointment) = appointment::of_case(case, today) else {
         return Ok(None);
     };
-    let facts = desk::load()?;
-    let text = appointment::ics(
-        &facts,
-        register.texts(),
-        case,
-        &appointment,
-        language,
-        today,
-    )?;
+    let facts = register.desk_papers();
+    let text = appointment::ics(facts, register.texts(), case, &appointment, language, today)?;
     Ok(Some((appointment::file_name(&appointment), text)))
 }
 

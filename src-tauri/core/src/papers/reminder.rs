@@ -20,11 +20,11 @@ use crate::clock::Clock;
 use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::model::CaseView;
 use crate::papers::checklist::{check_glyphs, params, AREAS};
-use crate::papers::desk::{self, DeskPapers};
 use crate::papers::folder::{self, Filed};
 use crate::papers::print::{Document, FontLibrary, Lang, PageSetup, Style};
 use crate::papers::{appointment, wording::Preface};
 use crate::reference::content::Texts;
+use crate::reference::desk::DeskPapers;
 use crate::register::Register;
 
 /// The kind of a paper a reminder letter is filed as (`papers.kind`).
@@ -131,7 +131,7 @@ fn ready(
             .unwrap_or_else(|| "—".to_string()),
         _ => String::new(),
     };
-    let limit = due + Duration::days(i64::from(facts.deadlines.expired_days));
+    let limit = due + Duration::days(i64::from(register.agenda_facts().after_expiry_days));
     let a = &case.data.applicant;
     let values = params([
         ("name", format!("{} {}", a.given_names, a.surname)),
@@ -314,7 +314,7 @@ pub fn letter(
     operator: &str,
     at: &Clock,
 ) -> Result<Filed> {
-    let facts = desk::load()?;
+    let facts = register.desk_papers().clone();
     let r = ready(register, &facts, input, at.today)?;
     register.expect_in_use(r.case.id)?;
     check_glyphs(fonts, &r.case)?;
@@ -353,7 +353,7 @@ pub fn batch(
     operator: &str,
     at: &Clock,
 ) -> Result<Batch> {
-    let facts = desk::load()?;
+    let facts = register.desk_papers().clone();
     let mut readies = Vec::with_capacity(inputs.len());
     for input in inputs {
         let r = ready(register, &facts, input, at.today)?;
@@ -402,7 +402,7 @@ pub struct Messages {
 /// The reminder's SMS and e-mail for a case (see `Messages`). In a Latin-script language, a letter
 /// GSM-7 lacks (`ó`, `ș`, `ë`) is written without its accent so the SMS stays in GSM-7, as phones do.
 pub fn messages(register: &Register, input: &ReminderInput, today: NaiveDate) -> Result<Messages> {
-    let facts = desk::load()?;
+    let facts = register.desk_papers().clone();
     let mut r = ready(register, &facts, input, today)?;
     r.values
         .insert("desk".to_string(), facts.desk.sms_name.clone());

@@ -79,11 +79,15 @@ pub struct AgendaFacts {
     pub readings: Vec<Reading>,
     /// Days after expiry still in time (TUI art. 13 c.2 lett. b).
     pub after_expiry_days: u32,
+    /// The article the term comes from, as printed (`D.Lgs. 286/1998, art. 13 c. 2 lett. b`).
+    pub after_expiry_law: String,
     pub after_expiry: Provenance,
     /// Days after a renewed permit's collection to renew the dimora declaration (DPR 223/1989 art. 7 c.3).
     pub dimora_days: u32,
     /// The procedures whose collection starts the dimora term.
     pub dimora_procedures: Vec<String>,
+    /// The article, as printed under the receipt's dimora line (`DPR 223/1989, art. 7 c. 3`).
+    pub dimora_law: String,
     pub dimora: Provenance,
     pub kit_wait: Bounded,
     pub kit_wait_source: Provenance,
@@ -210,9 +214,11 @@ impl AgendaFacts {
             lead_time,
             readings,
             after_expiry_days: positive(file, &after.days)?,
+            after_expiry_law: after.law.clone(),
             after_expiry: prov(&provenance_of!(after))?,
             dimora_days: positive(file, &dimora.days)?,
             dimora_procedures: dimora.procedures.clone(),
+            dimora_law: dimora.law.clone(),
             dimora: prov(&provenance_of!(dimora))?,
             kit_wait,
             kit_wait_source: prov(&provenance_of!(kit))?,
@@ -316,6 +322,8 @@ struct RawLimit {
     procedures: Vec<String>,
     #[allow(dead_code)]
     basis: String,
+    /// The article, as printed under the line that counts from it.
+    law: String,
     source: Spanned<String>,
     read_on: Spanned<String>,
     valid_from: Spanned<String>,

@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::reference::agenda::AgendaFacts;
 use crate::reference::catalogue::{parse_locale, placeholders, Catalogue, Strings, KEY_PREFIX};
 use crate::reference::data::parse_toml;
+use crate::reference::desk::DeskPapers;
 use crate::reference::fees::FeeTables;
 use crate::reference::forms::Forms;
 use crate::reference::Reference;
@@ -387,6 +388,8 @@ pub struct Tables {
     pub forms: Forms,
     /// The agenda's terms, lead-time readings and follow-up intervals.
     pub agenda: AgendaFacts,
+    /// The facts the receipt's appointment and the reminder papers print.
+    pub desk: DeskPapers,
 }
 
 impl Tables {
@@ -400,6 +403,7 @@ impl Tables {
         let forms = Forms::from_content(content, &reference)?;
         forms.check_procedures(&catalogue, content)?;
         let agenda = AgendaFacts::from_content(content)?;
+        let desk = DeskPapers::from_content(content)?;
         Ok(Tables {
             stamp: content.stamp.clone(),
             reference,
@@ -409,6 +413,7 @@ impl Tables {
             papers,
             forms,
             agenda,
+            desk,
         })
     }
 

@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod codice_fiscale;
 pub mod content;
 pub mod data;
+pub mod desk;
 pub mod fees;
 pub mod forms;
 pub mod mrz;

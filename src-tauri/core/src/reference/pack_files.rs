@@ -25,8 +25,9 @@ pub const AREAS: [(&str, &str); 4] = [
 /// Single files that belong to the pack: the dated reference tables the loaders check, the hosts whose
 /// pages are official (the strength of every catalogue row) and who wrote and reviewed each language's
 /// texts (the mark on paper), the provinces whose capoluogo names the Questura on the kit forms, and the
-/// agenda's terms and lead-time readings.
-pub const REFERENCE_FILES: [&str; 9] = [
+/// agenda's terms and lead-time readings, and the facts of the follow-up papers (the Questura's office,
+/// the desk as sender, the status portals, the window envelope).
+pub const REFERENCE_FILES: [&str; 10] = [
     "assets/reference/motivi.toml",
     "assets/reference/languages.toml",
     "assets/reference/countries.json",
@@ -36,6 +37,7 @@ pub const REFERENCE_FILES: [&str; 9] = [
     "assets/reference/translations.toml",
     "assets/reference/provinces.json",
     "assets/reference/agenda.toml",
+    "assets/reference/desk_papers.toml",
 ];
 
 /// The built-in content's version and date (not itself part of a pack: a pack's manifest says them).

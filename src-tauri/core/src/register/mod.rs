@@ -549,6 +549,11 @@ impl Register {
         &self.tables.agenda
     }
 
+    /// The facts of the follow-up papers (receipt's appointment, reminders) of the content in force.
+    pub fn desk_papers(&self) -> &crate::reference::desk::DeskPapers {
+        &self.tables.desk
+    }
+
     /// The agenda's day counts in force (the responsabile's settings, else the data's).
     pub fn agenda_settings(&self) -> Result<agenda::Settings> {
         agenda::settings(self.store.conn(), &self.tables.agenda)

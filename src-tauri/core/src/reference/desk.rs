@@ -1,20 +1,20 @@
-//! The facts the desk's follow-up papers print, from `assets/reference/desk_papers.toml`: the Questura's
-//! office (the place of the appointment on the receipt), the calendar event's length and time zone, the
-//! desk that signs the reminder letters and messages, where a permit's status is checked online, the
-//! deadlines in days (the dimora declaration, the tolerance after expiry) and the window envelope the
-//! letters are folded into. Each section carries its source, the day it was read and a `verify` flag.
+//! The facts the desk's follow-up papers print, from `assets/reference/desk_papers.toml` of the content in
+//! force (a content pack can correct them): the Questura's office (the place of the appointment on the
+//! receipt), the calendar event's length and time zone, the desk that signs the reminder letters and
+//! messages, where a permit's status is checked online and the window envelope the letters are folded
+//! into. Each section carries its source, the day it was read and a `verify` flag.
 //!
-//! It must not hold a fact as a literal in code: a changed address or deadline is an edit of the file.
+//! It must not hold a fact as a literal in code, and it holds no legal term: the days the papers count
+//! (the dimora declaration, the tolerance after expiry) are the agenda's (`reference::agenda`), so the
+//! agenda and the papers can never disagree.
 
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::reference::content::Content;
+use crate::reference::data::parse_toml;
 
 const FILE: &str = "assets/reference/desk_papers.toml";
-const TEXT: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../assets/reference/desk_papers.toml"
-));
 
 /// The whole file.
 #[derive(Debug, Clone, Deserialize)]
@@ -26,7 +26,6 @@ pub struct DeskPapers {
     pub appointment: Appointment,
     pub desk: Desk,
     pub status: Status,
-    pub deadlines: Deadlines,
     pub envelope: Envelope,
 }
 
@@ -83,22 +82,6 @@ pub struct Status {
     pub note: Option<String>,
 }
 
-/// Deadlines in days.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Deadlines {
-    /// Days after collecting a renewed permit to renew the dimora declaration at the anagrafe.
-    pub dimora_days: u32,
-    pub dimora_source: String,
-    pub dimora_law: String,
-    /// Days after expiry without a renewal request before the person is irregular.
-    pub expired_days: u32,
-    pub expired_source: String,
-    pub expired_law: String,
-    pub read_on: String,
-    pub verify: bool,
-}
-
 /// A window envelope and how the A4 page folded in three sits in it (millimetres).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,15 +123,19 @@ impl Envelope {
     }
 }
 
-/// The file, checked: a problem names the file and the line.
-pub fn load() -> Result<DeskPapers> {
-    let file: DeskPapers = toml::from_str(TEXT).map_err(|e| Error::Data {
-        file: FILE.into(),
-        line: e
-            .span()
-            .map_or(0, |s| TEXT[..s.start].lines().count().max(1)),
-        message: e.message().to_string(),
-    })?;
+impl DeskPapers {
+    pub fn from_content(content: &Content) -> Result<DeskPapers> {
+        DeskPapers::parse(content.source(FILE)?)
+    }
+
+    /// Loads and checks `(file name, text)`: a problem names the file and the line.
+    pub fn parse(source: (&str, &str)) -> Result<DeskPapers> {
+        let file: DeskPapers = parse_toml(source)?;
+        check(file)
+    }
+}
+
+fn check(file: DeskPapers) -> Result<DeskPapers> {
     let [_, _, w, h] = file.envelope.address_area();
     if w < 40.0 || h < 15.0 {
         return Err(Error::Data {
@@ -157,12 +144,11 @@ pub fn load() -> Result<DeskPapers> {
             message: "the envelope's window leaves no room for an address".into(),
         });
     }
-    if file.appointment.minutes == 0 || file.deadlines.dimora_days == 0 {
+    if file.appointment.minutes == 0 {
         return Err(Error::Data {
             file: FILE.into(),
             line: 0,
-            message: "an appointment's length and the dimora deadline are days or minutes above 0"
-                .into(),
+            message: "an appointment lasts at least a minute".into(),
         });
     }
     Ok(file)
