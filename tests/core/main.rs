@@ -21,6 +21,7 @@ mod print;
 mod receipt;
 mod recovery;
 mod reference;
+mod reports;
 mod retention;
 mod search;
 mod steps;

@@ -1,0 +1,1148 @@
+//! The funder's reports over the desk's activity (issue 15): for a period, persons reached (distinct) and
+//! contacts, new and returning persons, the counts by month, citizenship, sex, age band and service,
+//! procedures started, kits sent and permits collected, average minutes, a funder's indicators, the
+//! satisfaction answers and the staff timesheet. It owns the report definitions (`assets/reports/*.toml`:
+//! which tables, and each indicator as a measure over the desk's records, with its wording, source and
+//! `verify` mark), the one pass over a period's contacts and the suppression of small cells. It must not
+//! write anything, nor hand out a row about one person: every cell is a count, a sum or an average, and
+//! a count from 1 to `suppress_under - 1` (default 5) is `Cell::Suppressed` ("<5") in every table about
+//! applicants. The timesheet is about the staff, whose hours the co-financing claim needs, and is not
+//! suppressed. No secondary suppression is done: a total beside a single suppressed cell can give it
+//! away, which the rule printed with the tables says.
+//!
+//! *Counting*: a person is a contact's `person` token (see `activity`); a walk-in is a person of their
+//! own. New in a period: the person's first desk contact ever falls in it; returning: it fell before.
+//! A contact with several services counts once under each service, so the service rows add up to more
+//! than the contacts. Citizenship is the main one. Steps are counted from the case history (corrected
+//! steps left out); an anonymised case's steps keep only their month, so they count in a period that
+//! starts on the first of a month.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{Error, FieldCode, FieldError, Result};
+use crate::reference::catalogue::{parse_locale, Strings};
+use crate::reference::data::{check_source, data_error, parse_toml};
+use crate::register::activity::Table as Activity;
+
+/// The definitions shipped with the app, by file.
+const BUNDLED: [(&str, &str); 2] = [
+    (
+        "assets/reports/desk-monthly.toml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../assets/reports/desk-monthly.toml"
+        )),
+    ),
+    (
+        "assets/reports/amif-2021-2027-so2.toml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../assets/reports/amif-2021-2027-so2.toml"
+        )),
+    ),
+];
+
+const LOCALES: [(&str, &str, &str); 2] = [
+    (
+        "it",
+        "locales/core/it.yml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../locales/core/it.yml"
+        )),
+    ),
+    (
+        "en",
+        "locales/core/en.yml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../locales/core/en.yml"
+        )),
+    ),
+];
+
+/// The standard tables a definition may ask for, in the order they are built.
+pub const TABLES: [&str; 8] = [
+    "summary",
+    "indicators",
+    "months",
+    "services",
+    "citizenships",
+    "breakdown",
+    "satisfaction",
+    "timesheet",
+];
+
+/// What an indicator counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Distinct persons with a desk contact matching the filters.
+    Persons,
+    /// Desk contacts matching the filters.
+    Contacts,
+    /// Satisfaction answers among `answers`.
+    Answers,
+    /// Distinct cases with an effective step of a kind in `steps` in the period (and a motivo in
+    /// `motivi` when given): one case is one applicant.
+    Cases,
+}
+
+/// A funder's indicator as a measure over the desk's records.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Indicator {
+    pub code: String,
+    pub label_it: String,
+    pub label_en: String,
+    pub measure: Measure,
+    /// Any of these services (none: any contact).
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// The case's motivo among these (none: any; a walk-in never matches a list).
+    #[serde(default)]
+    pub motivi: Vec<String>,
+    #[serde(default)]
+    pub answers: Vec<String>,
+    #[serde(default)]
+    pub steps: Vec<String>,
+    pub source: String,
+    /// The wording or the mapping was not checked against its source; `verify_reason` says why.
+    #[serde(default)]
+    pub verify: bool,
+    #[serde(default)]
+    pub verify_reason: String,
+}
+
+/// A report definition (`assets/reports/<id>.toml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Definition {
+    pub id: String,
+    pub title_it: String,
+    pub title_en: String,
+    pub funder: String,
+    pub source: String,
+    pub read_on: String,
+    /// Counts from 1 to this minus one are shown "<n" (default 5).
+    #[serde(default = "five")]
+    pub suppress_under: u64,
+    pub tables: Vec<String>,
+    #[serde(default, rename = "indicator")]
+    pub indicators: Vec<Indicator>,
+}
+
+fn five() -> u64 {
+    5
+}
+
+#[derive(Deserialize)]
+struct RawDefinition {
+    id: String,
+    title_it: String,
+    title_en: String,
+    funder: String,
+    source: Spanned<String>,
+    read_on: String,
+    #[serde(default = "five")]
+    suppress_under: u64,
+    tables: Spanned<Vec<String>>,
+    #[serde(default)]
+    indicator: Vec<Spanned<RawIndicator>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    code: String,
+    label_it: String,
+    label_en: String,
+    measure: Measure,
+    #[serde(default)]
+    services: Vec<String>,
+    #[serde(default)]
+    motivi: Vec<String>,
+    #[serde(default)]
+    answers: Vec<String>,
+    #[serde(default)]
+    steps: Vec<String>,
+    source: Spanned<String>,
+    #[serde(default)]
+    verify: bool,
+    #[serde(default)]
+    verify_reason: String,
+}
+
+impl Definition {
+    /// A definition from `(file name, text)`, checked against the activity table: known tables,
+    /// services, answers and step kinds; each measure with the filters it uses; a reason with every
+    /// `verify`; sources that are URLs; suppression at 1 or more (1: none).
+    pub fn from_source(source: (&str, &str), activity: &Activity) -> Result<Definition> {
+        let raw: RawDefinition = parse_toml(source)?;
+        check_source(source, &raw.source)?;
+        if let Some(t) = raw
+            .tables
+            .get_ref()
+            .iter()
+            .find(|t| !TABLES.contains(&t.as_str()))
+        {
+            return Err(data_error(
+                source,
+                raw.tables.span(),
+                format!("unknown table {t}"),
+            ));
+        }
+        if raw.suppress_under == 0 {
+            return Err(data_error(
+                source,
+                0..0,
+                "suppress_under must be 1 or more".into(),
+            ));
+        }
+        let services = activity.service_codes();
+        let answers = activity.answer_codes();
+        let kinds: Vec<&str> = crate::register::steps::all_kinds().collect();
+        let mut indicators = Vec::new();
+        for spanned in raw.indicator {
+            let span = spanned.span();
+            let i = spanned.into_inner();
+            check_source(source, &i.source)?;
+            let fail = |m: String| Err(data_error(source, span.clone(), m));
+            if let Some(s) = i.services.iter().find(|s| !services.contains(&s.as_str())) {
+                return fail(format!("{}: unknown service {s}", i.code));
+            }
+            if let Some(a) = i.answers.iter().find(|a| !answers.contains(&a.as_str())) {
+                return fail(format!("{}: unknown answer {a}", i.code));
+            }
+            if let Some(k) = i.steps.iter().find(|k| !kinds.contains(&k.as_str())) {
+                return fail(format!("{}: unknown step kind {k}", i.code));
+            }
+            let fits = match i.measure {
+                Measure::Persons | Measure::Contacts => i.answers.is_empty() && i.steps.is_empty(),
+                Measure::Answers => {
+                    !i.answers.is_empty()
+                        && i.services.is_empty()
+                        && i.motivi.is_empty()
+                        && i.steps.is_empty()
+                }
+                Measure::Cases => {
+                    !i.steps.is_empty() && i.services.is_empty() && i.answers.is_empty()
+                }
+            };
+            if !fits {
+                return fail(format!("{}: filters that its measure does not use", i.code));
+            }
+            if i.verify && i.verify_reason.trim().is_empty() {
+                return fail(format!("{}: verify without a verify_reason", i.code));
+            }
+            indicators.push(Indicator {
+                code: i.code,
+                label_it: i.label_it,
+                label_en: i.label_en,
+                measure: i.measure,
+                services: i.services,
+                motivi: i.motivi,
+                answers: i.answers,
+                steps: i.steps,
+                source: i.source.into_inner(),
+                verify: i.verify,
+                verify_reason: i.verify_reason,
+            });
+        }
+        Ok(Definition {
+            id: raw.id,
+            title_it: raw.title_it,
+            title_en: raw.title_en,
+            funder: raw.funder,
+            source: raw.source.into_inner(),
+            read_on: raw.read_on,
+            suppress_under: raw.suppress_under,
+            tables: raw.tables.into_inner(),
+            indicators,
+        })
+    }
+
+    /// The definitions shipped in `assets/reports/`.
+    pub fn bundled(activity: &Activity) -> Result<Vec<Definition>> {
+        BUNDLED
+            .iter()
+            .map(|s| Definition::from_source(*s, activity))
+            .collect()
+    }
+
+    pub fn title(&self, locale: &str) -> &str {
+        if locale == "en" {
+            &self.title_en
+        } else {
+            &self.title_it
+        }
+    }
+}
+
+/// A period of days, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// A period; `invalid` on `report.to` when it ends before it starts.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Period> {
+        if to < from {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "report.to",
+                FieldCode::DateBeforePreviousStep,
+            )]));
+        }
+        Ok(Period { from, to })
+    }
+
+    /// The calendar year `year`.
+    pub fn year(year: i32) -> Period {
+        Period {
+            from: NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January"),
+            to: NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December"),
+        }
+    }
+}
+
+/// One cell of a report table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", content = "v", rename_all = "camelCase")]
+pub enum Cell {
+    Text(String),
+    Count(u64),
+    /// A count from 1 to the threshold minus one, or an average over so few: shown "<n".
+    Suppressed(u64),
+    /// Hours or minutes with decimals (two places).
+    Decimal(f64),
+}
+
+/// One table of a report: translated headers, rows of cells, notes printed under it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportTable {
+    pub id: String,
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    pub notes: Vec<String>,
+}
+
+/// A report: aggregates only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub definition: String,
+    pub title: String,
+    pub period: Period,
+    pub suppress_under: u64,
+    /// The suppression rule as printed with the tables.
+    pub rule: String,
+    pub tables: Vec<ReportTable>,
+}
+
+impl Report {
+    pub fn table(&self, id: &str) -> Option<&ReportTable> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+}
+
+fn strings(locale: &str) -> &'static Strings {
+    static LOADED: OnceLock<Vec<(&'static str, Strings)>> = OnceLock::new();
+    let all = LOADED.get_or_init(|| {
+        LOCALES
+            .iter()
+            .map(|(code, file, text)| (*code, parse_locale((file, text)).unwrap_or_default()))
+            .collect()
+    });
+    all.iter()
+        .find(|(c, _)| *c == locale)
+        .or_else(|| all.first())
+        .map(|(_, s)| s)
+        .expect("two locales")
+}
+
+/// `report.<key>` in `locale`, placeholders filled; the key itself when missing (a test checks none is).
+fn t(locale: &str, key: &str, values: &[(&str, String)]) -> String {
+    let full = format!("report.{key}");
+    let mut text = strings(locale)
+        .get(&full)
+        .map(|(s, _)| s.clone())
+        .unwrap_or(full);
+    for (name, value) in values {
+        text = text.replace(&format!("%{{{name}}}"), value);
+    }
+    text
+}
+
+/// Every `report.*` key the reports use, for the translations test.
+pub fn translation_keys() -> Vec<String> {
+    let mut keys: Vec<String> = [
+        "rule",
+        "rule_none",
+        "note.services",
+        "note.citizenship",
+        "note.walk_in",
+        "note.timesheet",
+        "sign.operator",
+        "sign.responsabile",
+        "unknown",
+        "verify",
+    ]
+    .iter()
+    .map(|k| format!("report.{k}"))
+    .collect();
+    keys.extend(TABLES.iter().map(|t| format!("report.table.{t}")));
+    keys.extend(COLUMNS.iter().map(|c| format!("report.column.{c}")));
+    keys.extend(SUMMARY.iter().map(|c| format!("report.summary.{c}")));
+    keys
+}
+
+const COLUMNS: [&str; 23] = [
+    "item",
+    "value",
+    "code",
+    "indicator",
+    "total",
+    "women",
+    "men",
+    "other_sex",
+    "verify",
+    "month",
+    "persons",
+    "contacts",
+    "minutes_average",
+    "service",
+    "citizenship",
+    "sex",
+    "age_band",
+    "answer",
+    "answers",
+    "operator",
+    "desk_hours",
+    "kind_hours",
+    "total_hours",
+];
+
+const SUMMARY: [&str; 12] = [
+    "persons",
+    "contacts",
+    "persons_new",
+    "persons_returning",
+    "walk_in_contacts",
+    "procedures_started",
+    "kits_sent",
+    "permits_collected",
+    "referrals",
+    "mediator_contacts",
+    "minutes_average",
+    "hours_total",
+];
+
+/// The referral service (the summary's "referrals made").
+const REFERRAL: &str = "referral";
+
+/// The counts of one pass over a period's contacts.
+#[derive(Default)]
+struct Pass {
+    contacts: u64,
+    minutes: u64,
+    walk_in: u64,
+    mediator: u64,
+    referrals: u64,
+    persons: FxHashSet<i64>,
+    new_persons: FxHashSet<i64>,
+    /// month index → (contacts, minutes), and (month, person).
+    months: BTreeMap<u32, (u64, u64)>,
+    month_persons: FxHashSet<(u32, i64)>,
+    /// service bit → contacts, and (bit, person).
+    services: FxHashMap<u8, u64>,
+    service_persons: FxHashSet<(u8, i64)>,
+    citizenships: FxHashMap<u32, u64>,
+    citizenship_persons: FxHashSet<(u32, i64)>,
+    /// (month, citizenship, sex, band, service bit) packed → contacts; and with the person.
+    cells: FxHashMap<u64, u64>,
+    cell_persons: FxHashSet<(u64, i64)>,
+    /// Per indicator: contacts, and (sex, person).
+    indicator_contacts: Vec<u64>,
+    indicator_persons: Vec<FxHashSet<(u8, i64)>>,
+}
+
+/// Interns short codes (citizenships, sexes, bands) as small numbers during the pass.
+#[derive(Default)]
+struct Codes {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Codes {
+    fn id(&mut self, code: &str) -> u32 {
+        if let Some(id) = self.ids.get(code) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(code.to_string(), id);
+        self.names.push(code.to_string());
+        id
+    }
+}
+
+/// An indicator's filters as the pass tests them.
+struct Filter {
+    services: i64,
+    motivi: Vec<String>,
+}
+
+/// Builds the report of `period` under `definition`, its texts in `locale`.
+pub fn build(
+    conn: &Connection,
+    activity: &Activity,
+    definition: &Definition,
+    period: Period,
+    locale: &str,
+) -> Result<Report> {
+    let filters: Vec<Option<Filter>> = definition
+        .indicators
+        .iter()
+        .map(|i| {
+            matches!(i.measure, Measure::Persons | Measure::Contacts).then(|| Filter {
+                services: activity.mask(&i.services),
+                motivi: i.motivi.clone(),
+            })
+        })
+        .collect();
+    let from = period.from.to_string();
+    let to = period.to.to_string();
+    let mut pass = Pass {
+        indicator_contacts: vec![0; filters.len()],
+        indicator_persons: vec![FxHashSet::default(); filters.len()],
+        ..Pass::default()
+    };
+    let mut citizenships = Codes::default();
+    let mut sexes = Codes::default();
+    let mut bands = Codes::default();
+    let base_month = period.from.year() as u32 * 12 + period.from.month0();
+    let referral = activity.mask(&[REFERRAL.to_string()]);
+    let bits: Vec<u8> = activity.services.iter().map(|s| s.bit).collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, person, first_day, citizenship, sex, age_band, services, minutes, motivo,
+                procedure = '', mediator
+         FROM desk_contacts INDEXED BY desk_contacts_report WHERE day BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = stmt.query(params![from, to])?;
+    while let Some(r) = rows.next()? {
+        let day = text(r, 0)?;
+        let person: i64 = r.get(1)?;
+        let first_day = text(r, 2)?;
+        let citizenship = citizenships.id(text(r, 3)?);
+        let sex = sexes.id(text(r, 4)?);
+        let band = bands.id(text(r, 5)?);
+        let services: i64 = r.get(6)?;
+        let minutes: i64 = r.get(7)?;
+        let motivo = text(r, 8)?;
+        // A case always has a procedure, kept through anonymisation: none is a walk-in.
+        let walk_in: bool = r.get(9)?;
+        let mediator: bool = r.get(10)?;
+        let year: u32 = day[..4].parse().unwrap_or(0);
+        let month0: u32 = day[5..7].parse::<u32>().unwrap_or(1).saturating_sub(1);
+        let month = (year * 12 + month0).saturating_sub(base_month);
+        pass.contacts += 1;
+        pass.minutes += minutes as u64;
+        pass.walk_in += u64::from(walk_in);
+        pass.mediator += u64::from(mediator);
+        pass.referrals += u64::from(services & referral != 0);
+        pass.persons.insert(person);
+        if first_day >= from.as_str() {
+            pass.new_persons.insert(person);
+        }
+        let m = pass.months.entry(month).or_default();
+        m.0 += 1;
+        m.1 += minutes as u64;
+        pass.month_persons.insert((month, person));
+        *pass.citizenships.entry(citizenship).or_default() += 1;
+        pass.citizenship_persons.insert((citizenship, person));
+        for &bit in &bits {
+            if services & (1 << bit) == 0 {
+                continue;
+            }
+            *pass.services.entry(bit).or_default() += 1;
+            pass.service_persons.insert((bit, person));
+            let cell = (u64::from(month) << 48)
+                | (u64::from(citizenship) << 24)
+                | (u64::from(sex) << 16)
+                | (u64::from(band) << 8)
+                | u64::from(bit);
+            *pass.cells.entry(cell).or_default() += 1;
+            pass.cell_persons.insert((cell, person));
+        }
+        for (i, f) in filters.iter().enumerate() {
+            let Some(f) = f else { continue };
+            if (f.services == 0 || services & f.services != 0)
+                && (f.motivi.is_empty() || f.motivi.iter().any(|m| m == motivo))
+            {
+                pass.indicator_contacts[i] += 1;
+                pass.indicator_persons[i].insert((sex as u8, person));
+            }
+        }
+    }
+    let steps = step_counts(conn, period)?;
+    let answers = answer_counts(conn, period)?;
+    let ctx = Context {
+        locale,
+        under: definition.suppress_under,
+        activity,
+    };
+    let mut tables = Vec::new();
+    for id in TABLES {
+        if !definition.tables.iter().any(|t| t == id) {
+            continue;
+        }
+        let mut table = match id {
+            "summary" => ctx.summary(&pass, &steps),
+            "indicators" => ctx.indicators(conn, definition, period, &pass, &sexes, &answers)?,
+            "months" => ctx.months(&pass, period),
+            "services" => ctx.services(&pass),
+            "citizenships" => ctx.citizenships(&pass, &citizenships),
+            "breakdown" => ctx.breakdown(&pass, period, &citizenships, &sexes, &bands),
+            "satisfaction" => ctx.satisfaction(&answers),
+            _ => ctx.timesheet(conn, period)?,
+        };
+        table.id = id.to_string();
+        table.title = t(locale, &format!("table.{id}"), &[]);
+        tables.push(table);
+    }
+    let rule = if definition.suppress_under > 1 {
+        t(
+            locale,
+            "rule",
+            &[("n", definition.suppress_under.to_string())],
+        )
+    } else {
+        t(locale, "rule_none", &[])
+    };
+    Ok(Report {
+        definition: definition.id.clone(),
+        title: definition.title(locale).to_string(),
+        period,
+        suppress_under: definition.suppress_under,
+        rule,
+        tables,
+    })
+}
+
+/// Effective steps of the counted kinds in the period, by kind: (kind, motivo) → distinct cases.
+type StepCounts = Vec<(String, String, u64)>;
+
+fn step_counts(conn: &Connection, period: Period) -> Result<StepCounts> {
+    // An anonymised case's step keeps only `YYYY-MM`: from the first of a month, the month itself is
+    // the lower bound so those steps count.
+    let from = if period.from.day() == 1 {
+        period.from.format("%Y-%m").to_string()
+    } else {
+        period.from.to_string()
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.kind, c.motivo_code, count(DISTINCT s.case_id) FROM steps s
+         JOIN cases c ON c.id = s.case_id
+         WHERE s.kind IN ('intake', 'kit_sent', 'collected', 'questura_appointment', 'referred')
+           AND s.date >= ?1 AND s.date <= ?2
+           AND NOT EXISTS (SELECT 1 FROM steps x WHERE x.corrects = s.id)
+         GROUP BY s.kind, c.motivo_code",
+    )?;
+    let rows = stmt
+        .query_map(params![from, period.to.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Satisfaction answers of the months the period touches: (month, answer, n).
+fn answer_counts(conn: &Connection, period: Period) -> Result<Vec<(String, String, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT month, answer, n FROM satisfaction WHERE month BETWEEN ?1 AND ?2 ORDER BY month, answer",
+    )?;
+    let rows = stmt
+        .query_map(
+            params![
+                period.from.format("%Y-%m").to_string(),
+                period.to.format("%Y-%m").to_string()
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+struct Context<'a> {
+    locale: &'a str,
+    under: u64,
+    activity: &'a Activity,
+}
+
+impl Context<'_> {
+    fn count(&self, n: u64) -> Cell {
+        if n > 0 && n < self.under {
+            Cell::Suppressed(self.under)
+        } else {
+            Cell::Count(n)
+        }
+    }
+
+    /// An average over `n` contacts, suppressed with them.
+    fn average(&self, total: u64, n: u64) -> Cell {
+        if n > 0 && n < self.under {
+            Cell::Suppressed(self.under)
+        } else if n == 0 {
+            Cell::Decimal(0.0)
+        } else {
+            Cell::Decimal(total as f64 / n as f64)
+        }
+    }
+
+    fn headers(&self, keys: &[&str]) -> Vec<String> {
+        keys.iter()
+            .map(|k| t(self.locale, &format!("column.{k}"), &[]))
+            .collect()
+    }
+
+    fn table(&self, columns: &[&str], rows: Vec<Vec<Cell>>, notes: Vec<String>) -> ReportTable {
+        ReportTable {
+            id: String::new(),
+            title: String::new(),
+            columns: self.headers(columns),
+            rows,
+            notes,
+        }
+    }
+
+    fn text(&self, key: &str) -> Cell {
+        Cell::Text(t(self.locale, key, &[]))
+    }
+
+    fn summary(&self, p: &Pass, steps: &StepCounts) -> ReportTable {
+        let kind = |k: &str| {
+            steps
+                .iter()
+                .filter(|(kind, _, _)| kind == k)
+                .map(|(_, _, n)| n)
+                .sum::<u64>()
+        };
+        let persons = p.persons.len() as u64;
+        let new = p.new_persons.len() as u64;
+        let rows = vec![
+            vec![self.text("summary.persons"), self.count(persons)],
+            vec![self.text("summary.contacts"), self.count(p.contacts)],
+            vec![self.text("summary.persons_new"), self.count(new)],
+            vec![
+                self.text("summary.persons_returning"),
+                self.count(persons - new),
+            ],
+            vec![self.text("summary.walk_in_contacts"), self.count(p.walk_in)],
+            vec![
+                self.text("summary.procedures_started"),
+                self.count(kind("intake")),
+            ],
+            vec![self.text("summary.kits_sent"), self.count(kind("kit_sent"))],
+            vec![
+                self.text("summary.permits_collected"),
+                self.count(kind("collected")),
+            ],
+            vec![self.text("summary.referrals"), self.count(p.referrals)],
+            vec![
+                self.text("summary.mediator_contacts"),
+                self.count(p.mediator),
+            ],
+            vec![
+                self.text("summary.minutes_average"),
+                self.average(p.minutes, p.contacts),
+            ],
+            vec![
+                self.text("summary.hours_total"),
+                Cell::Decimal(p.minutes as f64 / 60.0),
+            ],
+        ];
+        self.table(
+            &["item", "value"],
+            rows,
+            vec![t(self.locale, "note.walk_in", &[])],
+        )
+    }
+
+    fn indicators(
+        &self,
+        conn: &Connection,
+        d: &Definition,
+        period: Period,
+        p: &Pass,
+        sexes: &Codes,
+        answers: &[(String, String, u64)],
+    ) -> Result<ReportTable> {
+        let sex_of = |id: u8| sexes.names.get(id as usize).map_or("", String::as_str);
+        let mut rows = Vec::new();
+        for (i, ind) in d.indicators.iter().enumerate() {
+            let (total, by_sex): (u64, [u64; 3]) = match ind.measure {
+                Measure::Persons => {
+                    let mut by = [0u64; 3];
+                    let mut seen: FxHashSet<i64> = FxHashSet::default();
+                    for (sex, person) in &p.indicator_persons[i] {
+                        if seen.insert(*person) {
+                            match sex_of(*sex) {
+                                "F" => by[0] += 1,
+                                "M" => by[1] += 1,
+                                _ => by[2] += 1,
+                            }
+                        }
+                    }
+                    (seen.len() as u64, by)
+                }
+                Measure::Contacts => (p.indicator_contacts[i], [0; 3]),
+                Measure::Answers => (
+                    answers
+                        .iter()
+                        .filter(|(_, a, _)| ind.answers.contains(a))
+                        .map(|(_, _, n)| n)
+                        .sum(),
+                    [0; 3],
+                ),
+                Measure::Cases => cases_with_steps(conn, ind, period)?,
+            };
+            let label = if self.locale == "en" {
+                &ind.label_en
+            } else {
+                &ind.label_it
+            };
+            let verify = if ind.verify {
+                format!(
+                    "{}: {}",
+                    t(self.locale, "verify", &[]),
+                    ind.verify_reason.trim()
+                )
+            } else {
+                String::new()
+            };
+            let by_sex_known = matches!(ind.measure, Measure::Persons | Measure::Cases);
+            let sex_cell = |n: u64| {
+                if by_sex_known {
+                    self.count(n)
+                } else {
+                    Cell::Text(String::new())
+                }
+            };
+            rows.push(vec![
+                Cell::Text(ind.code.clone()),
+                Cell::Text(label.clone()),
+                self.count(total),
+                sex_cell(by_sex[0]),
+                sex_cell(by_sex[1]),
+                sex_cell(by_sex[2]),
+                Cell::Text(verify),
+            ]);
+        }
+        Ok(self.table(
+            &[
+                "code",
+                "indicator",
+                "total",
+                "women",
+                "men",
+                "other_sex",
+                "verify",
+            ],
+            rows,
+            Vec::new(),
+        ))
+    }
+
+    fn months(&self, p: &Pass, period: Period) -> ReportTable {
+        let mut per: FxHashMap<u32, u64> = FxHashMap::default();
+        for (m, _) in &p.month_persons {
+            *per.entry(*m).or_default() += 1;
+        }
+        let rows = p
+            .months
+            .iter()
+            .map(|(m, (contacts, minutes))| {
+                vec![
+                    Cell::Text(month_name(period, *m)),
+                    self.count(per.get(m).copied().unwrap_or(0)),
+                    self.count(*contacts),
+                    self.average(*minutes, *contacts),
+                ]
+            })
+            .collect();
+        self.table(
+            &["month", "persons", "contacts", "minutes_average"],
+            rows,
+            Vec::new(),
+        )
+    }
+
+    fn service_label(&self, bit: u8) -> String {
+        self.activity
+            .services
+            .iter()
+            .find(|s| s.bit == bit)
+            .map(|s| s.coded.label(self.locale).to_string())
+            .unwrap_or_default()
+    }
+
+    fn services(&self, p: &Pass) -> ReportTable {
+        let mut per: FxHashMap<u8, u64> = FxHashMap::default();
+        for (b, _) in &p.service_persons {
+            *per.entry(*b).or_default() += 1;
+        }
+        let rows = self
+            .activity
+            .services
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::Text(s.coded.label(self.locale).to_string()),
+                    self.count(per.get(&s.bit).copied().unwrap_or(0)),
+                    self.count(p.services.get(&s.bit).copied().unwrap_or(0)),
+                ]
+            })
+            .collect();
+        self.table(
+            &["service", "persons", "contacts"],
+            rows,
+            vec![t(self.locale, "note.services", &[])],
+        )
+    }
+
+    fn code_or_unknown(&self, code: &str) -> String {
+        if code.is_empty() {
+            t(self.locale, "unknown", &[])
+        } else {
+            code.to_string()
+        }
+    }
+
+    fn citizenships(&self, p: &Pass, codes: &Codes) -> ReportTable {
+        let mut per: FxHashMap<u32, u64> = FxHashMap::default();
+        for (c, _) in &p.citizenship_persons {
+            *per.entry(*c).or_default() += 1;
+        }
+        let mut list: Vec<(&String, u32)> = codes
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n, i as u32))
+            .collect();
+        list.sort();
+        let rows = list
+            .into_iter()
+            .filter(|(_, id)| p.citizenships.contains_key(id))
+            .map(|(name, id)| {
+                vec![
+                    Cell::Text(self.code_or_unknown(name)),
+                    self.count(per.get(&id).copied().unwrap_or(0)),
+                    self.count(p.citizenships.get(&id).copied().unwrap_or(0)),
+                ]
+            })
+            .collect();
+        self.table(
+            &["citizenship", "persons", "contacts"],
+            rows,
+            vec![t(self.locale, "note.citizenship", &[])],
+        )
+    }
+
+    fn breakdown(
+        &self,
+        p: &Pass,
+        period: Period,
+        citizenships: &Codes,
+        sexes: &Codes,
+        bands: &Codes,
+    ) -> ReportTable {
+        let mut per: FxHashMap<u64, u64> = FxHashMap::default();
+        for (c, _) in &p.cell_persons {
+            *per.entry(*c).or_default() += 1;
+        }
+        let name = |codes: &Codes, id: u64| self.code_or_unknown(&codes.names[id as usize]);
+        let mut keyed: Vec<((u32, String, String, String, u8), u64)> = p
+            .cells
+            .keys()
+            .map(|&cell| {
+                (
+                    (
+                        (cell >> 48) as u32,
+                        name(citizenships, (cell >> 24) & 0xff_ffff),
+                        name(sexes, (cell >> 16) & 0xff),
+                        name(bands, (cell >> 8) & 0xff),
+                        (cell & 0xff) as u8,
+                    ),
+                    cell,
+                )
+            })
+            .collect();
+        keyed.sort();
+        let rows = keyed
+            .into_iter()
+            .map(|((month, cit, sex, band, bit), cell)| {
+                vec![
+                    Cell::Text(month_name(period, month)),
+                    Cell::Text(cit),
+                    Cell::Text(sex),
+                    Cell::Text(band),
+                    Cell::Text(self.service_label(bit)),
+                    self.count(per.get(&cell).copied().unwrap_or(0)),
+                    self.count(p.cells.get(&cell).copied().unwrap_or(0)),
+                ]
+            })
+            .collect();
+        self.table(
+            &[
+                "month",
+                "citizenship",
+                "sex",
+                "age_band",
+                "service",
+                "persons",
+                "contacts",
+            ],
+            rows,
+            vec![
+                t(self.locale, "note.services", &[]),
+                t(self.locale, "note.citizenship", &[]),
+            ],
+        )
+    }
+
+    fn satisfaction(&self, answers: &[(String, String, u64)]) -> ReportTable {
+        let rows = answers
+            .iter()
+            .map(|(month, answer, n)| {
+                let label = self
+                    .activity
+                    .answers
+                    .iter()
+                    .find(|a| &a.code == answer)
+                    .map_or(answer.clone(), |a| a.label(self.locale).to_string());
+                vec![Cell::Text(month.clone()), Cell::Text(label), self.count(*n)]
+            })
+            .collect();
+        self.table(&["month", "answer", "answers"], rows, Vec::new())
+    }
+
+    /// Hours per operator per month: at the desk (the contacts' minutes) and each staff-time kind.
+    fn timesheet(&self, conn: &Connection, period: Period) -> Result<ReportTable> {
+        let kinds = self.activity.staff_codes();
+        // (operator name, month) → [desk, kind 1, kind 2…] minutes.
+        let mut sheet: BTreeMap<(String, String), Vec<u64>> = BTreeMap::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT coalesce(o.name, x.operator_id), x.month, x.kind, x.minutes FROM (
+                 SELECT operator_id, substr(day, 1, 7) AS month, '' AS kind, sum(minutes) AS minutes
+                 FROM desk_contacts INDEXED BY desk_contacts_report WHERE day BETWEEN ?1 AND ?2
+                 GROUP BY operator_id, month
+                 UNION ALL
+                 SELECT operator_id, substr(day, 1, 7), kind, sum(minutes) FROM staff_time
+                 WHERE day BETWEEN ?1 AND ?2 GROUP BY operator_id, substr(day, 1, 7), kind
+             ) x LEFT JOIN operators o ON o.id = x.operator_id",
+        )?;
+        let mut rows = stmt.query(params![period.from.to_string(), period.to.to_string()])?;
+        while let Some(r) = rows.next()? {
+            let name: String = r.get(0)?;
+            let month: String = r.get(1)?;
+            let kind: String = r.get(2)?;
+            let minutes: i64 = r.get(3)?;
+            let slot = if kind.is_empty() {
+                0
+            } else {
+                kinds.iter().position(|k| *k == kind).map_or(0, |i| i + 1)
+            };
+            sheet
+                .entry((name, month))
+                .or_insert_with(|| vec![0; kinds.len() + 1])[slot] += minutes as u64;
+        }
+        let hours = |m: u64| Cell::Decimal(m as f64 / 60.0);
+        let rows = sheet
+            .into_iter()
+            .map(|((name, month), minutes)| {
+                let mut row = vec![Cell::Text(name), Cell::Text(month)];
+                row.extend(minutes.iter().map(|m| hours(*m)));
+                row.push(hours(minutes.iter().sum()));
+                row
+            })
+            .collect();
+        let mut columns = vec![
+            t(self.locale, "column.operator", &[]),
+            t(self.locale, "column.month", &[]),
+            t(self.locale, "column.desk_hours", &[]),
+        ];
+        columns.extend(self.activity.staff_kinds.iter().map(|k| {
+            t(
+                self.locale,
+                "column.kind_hours",
+                &[("kind", k.label(self.locale).to_string())],
+            )
+        }));
+        columns.push(t(self.locale, "column.total_hours", &[]));
+        Ok(ReportTable {
+            id: String::new(),
+            title: String::new(),
+            columns,
+            rows,
+            notes: vec![
+                t(self.locale, "note.timesheet", &[]),
+                t(self.locale, "sign.operator", &[]),
+                t(self.locale, "sign.responsabile", &[]),
+            ],
+        })
+    }
+}
+
+/// The distinct cases with an effective step of the indicator's kinds in the period (and a motivo of
+/// its list), and how many of their applicants are women, men, other or unknown.
+fn cases_with_steps(conn: &Connection, ind: &Indicator, period: Period) -> Result<(u64, [u64; 3])> {
+    let from = if period.from.day() == 1 {
+        period.from.format("%Y-%m").to_string()
+    } else {
+        period.from.to_string()
+    };
+    let kinds = serde_json::to_string(&ind.steps).unwrap_or_default();
+    let motivi = serde_json::to_string(&ind.motivi).unwrap_or_default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.sex, count(*) FROM (
+             SELECT DISTINCT s.case_id FROM steps s JOIN cases c ON c.id = s.case_id
+             WHERE s.kind IN (SELECT value FROM json_each(?1))
+               AND s.date >= ?2 AND s.date <= ?3
+               AND (json_array_length(?4) = 0 OR c.motivo_code IN (SELECT value FROM json_each(?4)))
+               AND NOT EXISTS (SELECT 1 FROM steps x WHERE x.corrects = s.id)
+         ) k JOIN persons p ON p.case_id = k.case_id AND p.ord = 0 GROUP BY p.sex",
+    )?;
+    let mut by = [0u64; 3];
+    let mut rows = stmt.query(params![kinds, from, period.to.to_string(), motivi])?;
+    while let Some(r) = rows.next()? {
+        let sex: String = r.get(0)?;
+        let n = r.get::<_, i64>(1)? as u64;
+        match sex.as_str() {
+            "F" => by[0] += n,
+            "M" => by[1] += n,
+            _ => by[2] += n,
+        }
+    }
+    Ok((by.iter().sum(), by))
+}
+
+/// Column `i` of `r` as text, without a copy.
+fn text<'r>(r: &'r rusqlite::Row, i: usize) -> Result<&'r str> {
+    Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+}
+
+/// `YYYY-MM` of the period's month number `m` (0: the period's first month).
+fn month_name(period: Period, m: u32) -> String {
+    let base = period.from.year() as u32 * 12 + period.from.month0() + m;
+    format!("{:04}-{:02}", base / 12, base % 12 + 1)
+}
