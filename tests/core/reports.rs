@@ -554,3 +554,29 @@ fn the_shipped_definitions_load_and_every_amif_indicator_is_marked_to_verify() {
         "an unknown service is refused with the file's line"
     );
 }
+
+#[test]
+fn every_text_of_a_report_is_translated_in_both_operator_languages() {
+    let (_dir, mut register, _) = fixed_set();
+    register
+        .record_satisfaction("yes", &at("2021-03-04"), &op("Operatore Uno"))
+        .unwrap();
+    for locale in ["it", "en"] {
+        let report = register
+            .report(&definition(&register, 5), Period::year(2021), locale)
+            .unwrap();
+        let mut texts = vec![report.rule.clone()];
+        for t in &report.tables {
+            texts.push(t.title.clone());
+            texts.extend(t.columns.iter().cloned());
+            texts.extend(t.notes.iter().cloned());
+            texts.extend(t.rows.iter().flatten().filter_map(|c| match c {
+                Cell::Text(s) => Some(s.clone()),
+                _ => None,
+            }));
+        }
+        assert_eq!(report.tables.len(), 8);
+        let missing: Vec<&String> = texts.iter().filter(|s| s.starts_with("report.")).collect();
+        assert!(missing.is_empty(), "{locale}: {missing:?}");
+    }
+}

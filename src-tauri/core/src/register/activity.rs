@@ -364,8 +364,31 @@ fn applicant(tx: &Connection, case_id: i64) -> Result<Applicant> {
     .ok_or(Error::NotFound(Missing::Case))
 }
 
+/// A day as stored: the integer YYYYMMDD.
+pub fn day_number(day: NaiveDate) -> i64 {
+    i64::from(day.year()) * 10_000 + i64::from(day.month()) * 100 + i64::from(day.day())
+}
+
+/// A stored day as `YYYY-MM-DD`.
+fn day_text(n: i64) -> String {
+    format!("{:04}-{:02}-{:02}", n / 10_000, n / 100 % 100, n % 100)
+}
+
+/// The number of operator `operator_id` in `desk_operators`, given at its first contact.
+fn operator_number(tx: &Transaction, operator_id: &str) -> Result<i64> {
+    tx.execute(
+        "INSERT OR IGNORE INTO desk_operators (operator_id) VALUES (?1)",
+        [operator_id],
+    )?;
+    Ok(tx.query_row(
+        "SELECT no FROM desk_operators WHERE operator_id = ?1",
+        [operator_id],
+        |r| r.get(0),
+    )?)
+}
+
 /// The person token and first day already given to case `case_id` or a case it renews, if any.
-fn known_person(tx: &Connection, case_id: i64) -> Result<Option<(i64, String)>> {
+fn known_person(tx: &Connection, case_id: i64) -> Result<Option<(i64, i64)>> {
     let mut id = Some(case_id);
     let mut seen = 0;
     while let Some(case) = id {
@@ -395,9 +418,11 @@ fn known_person(tx: &Connection, case_id: i64) -> Result<Option<(i64, String)>> 
     Ok(None)
 }
 
-/// A fresh token: random, so it carries no order or id a reader could trace back.
+/// A fresh token: random, so it carries no order or id a reader could trace back; below 2^47 so the
+/// index stores it in six bytes (a million persons share one by chance about once in 300 reports'
+/// worth of registers: 10^12 / 2^48).
 fn new_token() -> i64 {
-    (rand::random::<u64>() >> 1) as i64
+    (rand::random::<u64>() >> 17) as i64
 }
 
 /// Writes a validated desk contact inside `tx`, dated `at.today`, by operator `operator_id`.
@@ -408,11 +433,12 @@ pub(crate) fn insert_desk_contact(
     at: &Clock,
     operator_id: &str,
 ) -> Result<i64> {
-    let day = at.today.format("%Y-%m-%d").to_string();
+    let day = day_number(at.today);
+    let operator = operator_number(tx, operator_id)?;
     let (person, first_day, who, procedure, motivo) = match input.case_id {
         Some(case_id) => {
             let a = applicant(tx, case_id)?;
-            let (person, first) = known_person(tx, case_id)?.unwrap_or((new_token(), day.clone()));
+            let (person, first) = known_person(tx, case_id)?.unwrap_or((new_token(), day));
             let band = table.age_band(&a.birth, at.today);
             (
                 person,
@@ -428,21 +454,22 @@ pub(crate) fn insert_desk_contact(
         }
         None => (
             new_token(),
-            day.clone(),
+            day,
             input.walk_in.clone(),
             String::new(),
             String::new(),
         ),
     };
     tx.execute(
-        "INSERT INTO desk_contacts (day, at, kind, case_id, person, first_day, citizenship, sex,
-             age_band, procedure, motivo, services, language, mediator, minutes, operator_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        "INSERT INTO desk_contacts (day, at, kind, case_id, walk_in, person, first_day, citizenship,
+             sex, age_band, procedure, motivo, services, language, mediator, minutes, operator)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![
             day,
             at.recorded_at(),
             input.kind,
             input.case_id,
+            input.case_id.is_none(),
             person,
             first_day,
             who.citizenship,
@@ -454,7 +481,7 @@ pub(crate) fn insert_desk_contact(
             input.language,
             input.mediator,
             input.minutes,
-            operator_id
+            operator
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -466,11 +493,11 @@ pub(crate) fn insert_desk_contact(
 #[allow(clippy::too_many_arguments)]
 pub fn insert_generated(
     tx: &Transaction,
-    day: &str,
+    day: NaiveDate,
     kind: &str,
     case_id: Option<i64>,
     person: i64,
-    first_day: &str,
+    first_day: NaiveDate,
     who: &WalkIn,
     motivo: &str,
     services: i64,
@@ -478,23 +505,24 @@ pub fn insert_generated(
     operator_id: &str,
 ) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO desk_contacts (day, at, kind, case_id, person, first_day, citizenship, sex,
-             age_band, procedure, motivo, services, language, mediator, minutes, operator_id)
-         VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', ?9, ?10, '', 0, ?11, ?12)",
+        "INSERT INTO desk_contacts (day, at, kind, case_id, walk_in, person, first_day, citizenship,
+             sex, age_band, procedure, motivo, services, language, mediator, minutes, operator)
+         VALUES (?1, ?1, ?2, ?3, ?3 IS NULL, ?4, ?5, ?6, ?7, ?8, iif(?3 IS NULL, '', 'rinnovo'), ?9,
+                 ?10, '', 0, ?11, ?12)",
     )?
     .execute(params![
-        day,
+        day_number(day),
         kind,
         case_id,
         person,
-        first_day,
+        day_number(first_day),
         who.citizenship,
         who.sex,
         who.age_band,
         motivo,
         services,
         minutes,
-        operator_id
+        operator_number(tx, operator_id)?
     ])?;
     Ok(())
 }
@@ -502,9 +530,10 @@ pub fn insert_generated(
 /// The desk contacts recorded for case `case_id`, newest first.
 pub fn case_contacts(conn: &Connection, table: &Table, case_id: i64) -> Result<Vec<DeskContact>> {
     let mut stmt = conn.prepare(
-        "SELECT id, day, kind, case_id, citizenship, sex, age_band, services, language, mediator,
-                minutes, operator_id
-         FROM desk_contacts WHERE case_id = ?1 ORDER BY day DESC, id DESC",
+        "SELECT d.id, d.day, d.kind, d.case_id, d.citizenship, d.sex, d.age_band, d.services,
+                d.language, d.mediator, d.minutes, o.operator_id
+         FROM desk_contacts d JOIN desk_operators o ON o.no = d.operator
+         WHERE d.case_id = ?1 ORDER BY d.day DESC, d.id DESC",
     )?;
     let rows = stmt
         .query_map([case_id], |r| row(r, table))?
@@ -515,9 +544,9 @@ pub fn case_contacts(conn: &Connection, table: &Table, case_id: i64) -> Result<V
 /// A desk contact by id.
 pub fn desk_contact(conn: &Connection, table: &Table, id: i64) -> Result<DeskContact> {
     conn.query_row(
-        "SELECT id, day, kind, case_id, citizenship, sex, age_band, services, language, mediator,
-                minutes, operator_id
-         FROM desk_contacts WHERE id = ?1",
+        "SELECT d.id, d.day, d.kind, d.case_id, d.citizenship, d.sex, d.age_band, d.services,
+                d.language, d.mediator, d.minutes, o.operator_id
+         FROM desk_contacts d JOIN desk_operators o ON o.no = d.operator WHERE d.id = ?1",
         [id],
         |r| row(r, table),
     )
@@ -528,7 +557,7 @@ pub fn desk_contact(conn: &Connection, table: &Table, id: i64) -> Result<DeskCon
 fn row(r: &rusqlite::Row, table: &Table) -> rusqlite::Result<DeskContact> {
     Ok(DeskContact {
         id: r.get(0)?,
-        day: r.get(1)?,
+        day: day_text(r.get(1)?),
         kind: r.get(2)?,
         case_id: r.get(3)?,
         citizenship: r.get(4)?,
@@ -612,7 +641,7 @@ pub(crate) fn count_answer(tx: &Transaction, answer: &str, today: NaiveDate) -> 
 /// operator stay: the funder's counts and the timesheet survive, and no column leads back to the case.
 pub(crate) fn forget_case(tx: &Transaction, case_id: i64) -> Result<usize> {
     Ok(tx.execute(
-        "UPDATE desk_contacts SET case_id = NULL, at = day WHERE case_id = ?1",
+        "UPDATE desk_contacts SET case_id = NULL, at = substr(at, 1, 10) WHERE case_id = ?1",
         [case_id],
     )?)
 }

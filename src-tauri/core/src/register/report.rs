@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -451,7 +451,8 @@ const SUMMARY: [&str; 12] = [
 /// The referral service (the summary's "referrals made").
 const REFERRAL: &str = "referral";
 
-/// The counts of one pass over a period's contacts.
+/// The counts of one pass over a period's contacts. Contact counts are summed as the rows come;
+/// distinct persons are counted after, person by person (see `count_persons`).
 #[derive(Default)]
 struct Pass {
     contacts: u64,
@@ -459,39 +460,55 @@ struct Pass {
     walk_in: u64,
     mediator: u64,
     referrals: u64,
-    persons: FxHashSet<i64>,
-    new_persons: FxHashSet<i64>,
-    /// month index → (contacts, minutes), and (month, person).
+    persons: u64,
+    new_persons: u64,
+    /// month index → (contacts, minutes), and → distinct persons.
     months: BTreeMap<u32, (u64, u64)>,
-    month_persons: FxHashSet<(u32, i64)>,
-    /// service bit → contacts, and (bit, person).
+    month_persons: FxHashMap<u32, u64>,
+    /// service bit → contacts, and → distinct persons.
     services: FxHashMap<u8, u64>,
-    service_persons: FxHashSet<(u8, i64)>,
+    service_persons: FxHashMap<u8, u64>,
     citizenships: FxHashMap<u32, u64>,
-    citizenship_persons: FxHashSet<(u32, i64)>,
-    /// (month, citizenship, sex, band, service bit) packed → contacts; and with the person.
+    citizenship_persons: FxHashMap<u32, u64>,
+    /// (month, citizenship, sex, band, service bit) packed → contacts, and → distinct persons.
     cells: FxHashMap<u64, u64>,
-    cell_persons: FxHashSet<(u64, i64)>,
-    /// Per indicator: contacts, and (sex, person).
+    cell_persons: FxHashMap<u64, u64>,
+    /// Per indicator: contacts, and distinct persons by sex (women, men, other or unknown).
     indicator_contacts: Vec<u64>,
-    indicator_persons: Vec<FxHashSet<(u8, i64)>>,
+    indicator_persons: Vec<[u64; 3]>,
+    /// (operator, month) → minutes at the desk (the timesheet).
+    desk_minutes: FxHashMap<(u32, u32), u64>,
 }
 
-/// Interns short codes (citizenships, sexes, bands) as small numbers during the pass.
+/// One contact as the pass keeps it until persons are counted.
+struct Seen {
+    person: i64,
+    new: bool,
+    month: u32,
+    citizenship: u32,
+    sex: u32,
+    band: u32,
+    services: i64,
+    /// Bit i: the contact matches indicator i.
+    indicators: u32,
+}
+
+/// Interns short codes (citizenships, sexes, bands, operators) as small numbers during the pass.
 #[derive(Default)]
 struct Codes {
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<Vec<u8>, u32>,
     names: Vec<String>,
 }
 
 impl Codes {
-    fn id(&mut self, code: &str) -> u32 {
+    /// The number of `code` (the column's bytes: read without a copy or a UTF-8 check per row).
+    fn id(&mut self, code: &[u8]) -> u32 {
         if let Some(id) = self.ids.get(code) {
             return *id;
         }
         let id = self.names.len() as u32;
-        self.ids.insert(code.to_string(), id);
-        self.names.push(code.to_string());
+        self.ids.insert(code.to_vec(), id);
+        self.names.push(String::from_utf8_lossy(code).into_owned());
         id
     }
 }
@@ -500,6 +517,77 @@ impl Codes {
 struct Filter {
     services: i64,
     motivi: Vec<String>,
+}
+
+/// The packed breakdown cell of a contact for one service.
+fn cell_key(month: u32, citizenship: u32, sex: u32, band: u32, bit: u8) -> u64 {
+    (u64::from(month) << 48)
+        | (u64::from(citizenship) << 24)
+        | (u64::from(sex) << 16)
+        | (u64::from(band) << 8)
+        | u64::from(bit)
+}
+
+/// Distinct persons per month, citizenship, service, cell and indicator. The contacts are sorted by
+/// person and each person's keys are deduplicated in a small list before the counters are bumped: the
+/// counters stay small (cells, not cell × person pairs), so the work stays in the cache.
+fn count_persons(pass: &mut Pass, seen: &mut [Seen], bits: &[u8], sexes: &Codes) {
+    const MONTH: u64 = 1 << 60;
+    const CITIZENSHIP: u64 = 2 << 60;
+    const SERVICE: u64 = 3 << 60;
+    const INDICATOR: u64 = 4 << 60;
+    let sex_slot = |id: u32| match sexes.names.get(id as usize).map(String::as_str) {
+        Some("F") => 0usize,
+        Some("M") => 1,
+        _ => 2,
+    };
+    seen.sort_unstable_by_key(|s| s.person);
+    let mut keys: Vec<u64> = Vec::new();
+    let mut cells: Vec<u64> = Vec::new();
+    for group in seen.chunk_by(|a, b| a.person == b.person) {
+        pass.persons += 1;
+        pass.new_persons += u64::from(group[0].new);
+        keys.clear();
+        cells.clear();
+        for s in group {
+            keys.push(MONTH | u64::from(s.month));
+            keys.push(CITIZENSHIP | u64::from(s.citizenship));
+            for &bit in bits {
+                if s.services & (1 << bit) != 0 {
+                    keys.push(SERVICE | u64::from(bit));
+                    cells.push(cell_key(s.month, s.citizenship, s.sex, s.band, bit));
+                }
+            }
+            let mut m = s.indicators;
+            while m != 0 {
+                let i = m.trailing_zeros();
+                // Counted under the sex of the person's first matching contact.
+                if !keys
+                    .iter()
+                    .any(|k| k & !0xff == INDICATOR | (u64::from(i) << 8))
+                {
+                    keys.push(INDICATOR | (u64::from(i) << 8) | sex_slot(s.sex) as u64);
+                }
+                m &= m - 1;
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        cells.sort_unstable();
+        cells.dedup();
+        for k in &keys {
+            let value = (k & 0xffff_ffff) as u32;
+            match k & (0xf << 60) {
+                MONTH => *pass.month_persons.entry(value).or_default() += 1,
+                CITIZENSHIP => *pass.citizenship_persons.entry(value).or_default() += 1,
+                SERVICE => *pass.service_persons.entry(value as u8).or_default() += 1,
+                _ => pass.indicator_persons[(value >> 8) as usize][(value & 0xff) as usize] += 1,
+            }
+        }
+        for c in &cells {
+            *pass.cell_persons.entry(*c).or_default() += 1;
+        }
+    }
 }
 
 /// Builds the report of `period` under `definition`, its texts in `locale`.
@@ -520,11 +608,18 @@ pub fn build(
             })
         })
         .collect();
-    let from = period.from.to_string();
-    let to = period.to.to_string();
+    if filters.len() > 32 {
+        return Err(Error::Data {
+            file: definition.id.clone(),
+            line: 0,
+            message: "at most 32 indicators".into(),
+        });
+    }
+    let from = crate::register::activity::day_number(period.from);
+    let to = crate::register::activity::day_number(period.to);
     let mut pass = Pass {
         indicator_contacts: vec![0; filters.len()],
-        indicator_persons: vec![FxHashSet::default(); filters.len()],
+        indicator_persons: vec![[0; 3]; filters.len()],
         ..Pass::default()
     };
     let mut citizenships = Codes::default();
@@ -533,67 +628,72 @@ pub fn build(
     let base_month = period.from.year() as u32 * 12 + period.from.month0();
     let referral = activity.mask(&[REFERRAL.to_string()]);
     let bits: Vec<u8> = activity.services.iter().map(|s| s.bit).collect();
+    let mut seen: Vec<Seen> = Vec::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT day, person, first_day, citizenship, sex, age_band, services, minutes, motivo,
-                procedure = '', mediator
+        "SELECT day, person, first_day >= ?1, citizenship, sex, age_band, services, minutes, motivo,
+                walk_in, mediator, operator
          FROM desk_contacts INDEXED BY desk_contacts_report WHERE day BETWEEN ?1 AND ?2",
     )?;
     let mut rows = stmt.query(params![from, to])?;
     while let Some(r) = rows.next()? {
-        let day = text(r, 0)?;
+        let day: i64 = r.get(0)?;
+        let (year, month0) = ((day / 10_000) as u32, (day / 100 % 100) as u32);
+        let month = (year * 12 + month0.saturating_sub(1)).saturating_sub(base_month);
         let person: i64 = r.get(1)?;
-        let first_day = text(r, 2)?;
-        let citizenship = citizenships.id(text(r, 3)?);
-        let sex = sexes.id(text(r, 4)?);
-        let band = bands.id(text(r, 5)?);
+        let new: bool = r.get(2)?;
+        let citizenship = citizenships.id(bytes(r, 3)?);
+        let sex = sexes.id(bytes(r, 4)?);
+        let band = bands.id(bytes(r, 5)?);
         let services: i64 = r.get(6)?;
         let minutes: i64 = r.get(7)?;
-        let motivo = text(r, 8)?;
-        // A case always has a procedure, kept through anonymisation: none is a walk-in.
+        let motivo = bytes(r, 8)?;
         let walk_in: bool = r.get(9)?;
         let mediator: bool = r.get(10)?;
-        let year: u32 = day[..4].parse().unwrap_or(0);
-        let month0: u32 = day[5..7].parse::<u32>().unwrap_or(1).saturating_sub(1);
-        let month = (year * 12 + month0).saturating_sub(base_month);
+        let operator: i64 = r.get(11)?;
+        let operator = operator as u32;
         pass.contacts += 1;
         pass.minutes += minutes as u64;
         pass.walk_in += u64::from(walk_in);
         pass.mediator += u64::from(mediator);
         pass.referrals += u64::from(services & referral != 0);
-        pass.persons.insert(person);
-        if first_day >= from.as_str() {
-            pass.new_persons.insert(person);
-        }
+        *pass.desk_minutes.entry((operator, month)).or_default() += minutes as u64;
         let m = pass.months.entry(month).or_default();
         m.0 += 1;
         m.1 += minutes as u64;
-        pass.month_persons.insert((month, person));
         *pass.citizenships.entry(citizenship).or_default() += 1;
-        pass.citizenship_persons.insert((citizenship, person));
         for &bit in &bits {
-            if services & (1 << bit) == 0 {
-                continue;
+            if services & (1 << bit) != 0 {
+                *pass.services.entry(bit).or_default() += 1;
+                *pass
+                    .cells
+                    .entry(cell_key(month, citizenship, sex, band, bit))
+                    .or_default() += 1;
             }
-            *pass.services.entry(bit).or_default() += 1;
-            pass.service_persons.insert((bit, person));
-            let cell = (u64::from(month) << 48)
-                | (u64::from(citizenship) << 24)
-                | (u64::from(sex) << 16)
-                | (u64::from(band) << 8)
-                | u64::from(bit);
-            *pass.cells.entry(cell).or_default() += 1;
-            pass.cell_persons.insert((cell, person));
         }
+        let mut indicators = 0u32;
         for (i, f) in filters.iter().enumerate() {
             let Some(f) = f else { continue };
             if (f.services == 0 || services & f.services != 0)
-                && (f.motivi.is_empty() || f.motivi.iter().any(|m| m == motivo))
+                && (f.motivi.is_empty() || f.motivi.iter().any(|m| m.as_bytes() == motivo))
             {
                 pass.indicator_contacts[i] += 1;
-                pass.indicator_persons[i].insert((sex as u8, person));
+                indicators |= 1 << i;
             }
         }
+        seen.push(Seen {
+            person,
+            new,
+            month,
+            citizenship,
+            sex,
+            band,
+            services,
+            indicators,
+        });
     }
+    drop(rows);
+    count_persons(&mut pass, &mut seen, &bits, &sexes);
+    drop(seen);
     let steps = step_counts(conn, period)?;
     let answers = answer_counts(conn, period)?;
     let ctx = Context {
@@ -608,13 +708,13 @@ pub fn build(
         }
         let mut table = match id {
             "summary" => ctx.summary(&pass, &steps),
-            "indicators" => ctx.indicators(conn, definition, period, &pass, &sexes, &answers)?,
+            "indicators" => ctx.indicators(conn, definition, period, &pass, &answers)?,
             "months" => ctx.months(&pass, period),
             "services" => ctx.services(&pass),
             "citizenships" => ctx.citizenships(&pass, &citizenships),
             "breakdown" => ctx.breakdown(&pass, period, &citizenships, &sexes, &bands),
             "satisfaction" => ctx.satisfaction(&answers),
-            _ => ctx.timesheet(conn, period)?,
+            _ => ctx.timesheet(conn, period, &pass)?,
         };
         table.id = id.to_string();
         table.title = t(locale, &format!("table.{id}"), &[]);
@@ -737,8 +837,8 @@ impl Context<'_> {
                 .map(|(_, _, n)| n)
                 .sum::<u64>()
         };
-        let persons = p.persons.len() as u64;
-        let new = p.new_persons.len() as u64;
+        let persons = p.persons;
+        let new = p.new_persons;
         let rows = vec![
             vec![self.text("summary.persons"), self.count(persons)],
             vec![self.text("summary.contacts"), self.count(p.contacts)],
@@ -784,26 +884,14 @@ impl Context<'_> {
         d: &Definition,
         period: Period,
         p: &Pass,
-        sexes: &Codes,
         answers: &[(String, String, u64)],
     ) -> Result<ReportTable> {
-        let sex_of = |id: u8| sexes.names.get(id as usize).map_or("", String::as_str);
         let mut rows = Vec::new();
         for (i, ind) in d.indicators.iter().enumerate() {
             let (total, by_sex): (u64, [u64; 3]) = match ind.measure {
                 Measure::Persons => {
-                    let mut by = [0u64; 3];
-                    let mut seen: FxHashSet<i64> = FxHashSet::default();
-                    for (sex, person) in &p.indicator_persons[i] {
-                        if seen.insert(*person) {
-                            match sex_of(*sex) {
-                                "F" => by[0] += 1,
-                                "M" => by[1] += 1,
-                                _ => by[2] += 1,
-                            }
-                        }
-                    }
-                    (seen.len() as u64, by)
+                    let by = p.indicator_persons[i];
+                    (by.iter().sum(), by)
                 }
                 Measure::Contacts => (p.indicator_contacts[i], [0; 3]),
                 Measure::Answers => (
@@ -864,10 +952,7 @@ impl Context<'_> {
     }
 
     fn months(&self, p: &Pass, period: Period) -> ReportTable {
-        let mut per: FxHashMap<u32, u64> = FxHashMap::default();
-        for (m, _) in &p.month_persons {
-            *per.entry(*m).or_default() += 1;
-        }
+        let per = &p.month_persons;
         let rows = p
             .months
             .iter()
@@ -897,10 +982,7 @@ impl Context<'_> {
     }
 
     fn services(&self, p: &Pass) -> ReportTable {
-        let mut per: FxHashMap<u8, u64> = FxHashMap::default();
-        for (b, _) in &p.service_persons {
-            *per.entry(*b).or_default() += 1;
-        }
+        let per = &p.service_persons;
         let rows = self
             .activity
             .services
@@ -929,10 +1011,7 @@ impl Context<'_> {
     }
 
     fn citizenships(&self, p: &Pass, codes: &Codes) -> ReportTable {
-        let mut per: FxHashMap<u32, u64> = FxHashMap::default();
-        for (c, _) in &p.citizenship_persons {
-            *per.entry(*c).or_default() += 1;
-        }
+        let per = &p.citizenship_persons;
         let mut list: Vec<(&String, u32)> = codes
             .names
             .iter()
@@ -966,12 +1045,9 @@ impl Context<'_> {
         sexes: &Codes,
         bands: &Codes,
     ) -> ReportTable {
-        let mut per: FxHashMap<u64, u64> = FxHashMap::default();
-        for (c, _) in &p.cell_persons {
-            *per.entry(*c).or_default() += 1;
-        }
+        let per = &p.cell_persons;
         let name = |codes: &Codes, id: u64| self.code_or_unknown(&codes.names[id as usize]);
-        let mut keyed: Vec<((u32, String, String, String, u8), u64)> = p
+        let mut keyed: Vec<(CellName, u64)> = p
             .cells
             .keys()
             .map(|&cell| {
@@ -1037,33 +1113,40 @@ impl Context<'_> {
     }
 
     /// Hours per operator per month: at the desk (the contacts' minutes) and each staff-time kind.
-    fn timesheet(&self, conn: &Connection, period: Period) -> Result<ReportTable> {
+    fn timesheet(&self, conn: &Connection, period: Period, p: &Pass) -> Result<ReportTable> {
         let kinds = self.activity.staff_codes();
+        let names: HashMap<String, String> = conn
+            .prepare_cached("SELECT id, name FROM operators")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let numbers: HashMap<u32, String> = conn
+            .prepare_cached("SELECT no, operator_id FROM desk_operators")?
+            .query_map([], |r| Ok((r.get::<_, i64>(0)? as u32, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
         // (operator name, month) → [desk, kind 1, kind 2…] minutes.
         let mut sheet: BTreeMap<(String, String), Vec<u64>> = BTreeMap::new();
+        for ((operator, month), minutes) in &p.desk_minutes {
+            sheet
+                .entry((
+                    name(numbers.get(operator).map_or("", String::as_str)),
+                    month_name(period, *month),
+                ))
+                .or_insert_with(|| vec![0; kinds.len() + 1])[0] += minutes;
+        }
         let mut stmt = conn.prepare_cached(
-            "SELECT coalesce(o.name, x.operator_id), x.month, x.kind, x.minutes FROM (
-                 SELECT operator_id, substr(day, 1, 7) AS month, '' AS kind, sum(minutes) AS minutes
-                 FROM desk_contacts INDEXED BY desk_contacts_report WHERE day BETWEEN ?1 AND ?2
-                 GROUP BY operator_id, month
-                 UNION ALL
-                 SELECT operator_id, substr(day, 1, 7), kind, sum(minutes) FROM staff_time
-                 WHERE day BETWEEN ?1 AND ?2 GROUP BY operator_id, substr(day, 1, 7), kind
-             ) x LEFT JOIN operators o ON o.id = x.operator_id",
+            "SELECT operator_id, substr(day, 1, 7), kind, sum(minutes) FROM staff_time
+             WHERE day BETWEEN ?1 AND ?2 GROUP BY operator_id, substr(day, 1, 7), kind",
         )?;
         let mut rows = stmt.query(params![period.from.to_string(), period.to.to_string()])?;
         while let Some(r) = rows.next()? {
-            let name: String = r.get(0)?;
+            let operator: String = r.get(0)?;
             let month: String = r.get(1)?;
             let kind: String = r.get(2)?;
             let minutes: i64 = r.get(3)?;
-            let slot = if kind.is_empty() {
-                0
-            } else {
-                kinds.iter().position(|k| *k == kind).map_or(0, |i| i + 1)
-            };
+            let slot = kinds.iter().position(|k| *k == kind).map_or(0, |i| i + 1);
             sheet
-                .entry((name, month))
+                .entry((name(&operator), month))
                 .or_insert_with(|| vec![0; kinds.len() + 1])[slot] += minutes as u64;
         }
         let hours = |m: u64| Cell::Decimal(m as f64 / 60.0);
@@ -1136,10 +1219,14 @@ fn cases_with_steps(conn: &Connection, ind: &Indicator, period: Period) -> Resul
     Ok((by.iter().sum(), by))
 }
 
-/// Column `i` of `r` as text, without a copy.
-fn text<'r>(r: &'r rusqlite::Row, i: usize) -> Result<&'r str> {
-    Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+/// Text column `i` of `r` as bytes, without a copy.
+fn bytes<'r>(r: &'r rusqlite::Row, i: usize) -> Result<&'r [u8]> {
+    Ok(r.get_ref(i)?.as_bytes().map_err(rusqlite::Error::from)?)
 }
+
+/// A breakdown cell by its names, in the order its rows are sorted: month, citizenship, sex, age band,
+/// service bit.
+type CellName = (u32, String, String, String, u8);
 
 /// `YYYY-MM` of the period's month number `m` (0: the period's first month).
 fn month_name(period: Period, m: u32) -> String {
