@@ -11,5 +11,6 @@ pub mod catalogue;
 pub mod content;
 pub mod output;
 pub mod papers;
+pub mod reports;
 pub mod retention;
 pub mod steps;

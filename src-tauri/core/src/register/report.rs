@@ -305,6 +305,24 @@ impl Period {
         Ok(Period { from, to })
     }
 
+    /// A period from two `YYYY-MM-DD` strings (the wire's): every bad end reported at once on
+    /// `report.from` / `report.to`.
+    pub fn parse(from: &str, to: &str) -> Result<Period> {
+        let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        let (f, t) = (day(from), day(to));
+        let mut problems = Vec::new();
+        if f.is_none() {
+            problems.push(FieldError::new("report.from", FieldCode::DateInvalid));
+        }
+        if t.is_none() {
+            problems.push(FieldError::new("report.to", FieldCode::DateInvalid));
+        }
+        match (f, t) {
+            (Some(f), Some(t)) => Period::new(f, t),
+            _ => Err(Error::Invalid(problems)),
+        }
+    }
+
     /// The calendar year `year`.
     pub fn year(year: i32) -> Period {
         Period {
