@@ -580,3 +580,112 @@ fn every_text_of_a_report_is_translated_in_both_operator_languages() {
         assert!(missing.is_empty(), "{locale}: {missing:?}");
     }
 }
+
+#[test]
+fn staff_time_is_validated_and_the_timesheet_carries_the_signature_lines() {
+    let (_dir, mut register) = temp_register();
+    let err = register
+        .record_staff_time(
+            &StaffTimeInput {
+                day: "2030-01-01".into(),
+                kind: "coffee".into(),
+                minutes: 721,
+            },
+            &at("2026-11-26"),
+            &op("Operatore Uno"),
+        )
+        .unwrap_err();
+    let mut got = problems(err);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "staff.day:date_future",
+            "staff.kind:unknown_code",
+            "staff.minutes:out_of_range"
+        ]
+    );
+    for (d, kind, minutes) in [
+        ("2026-11-02", "training", 120),
+        ("2026-11-03", "network", 60),
+    ] {
+        register
+            .record_staff_time(
+                &StaffTimeInput {
+                    day: d.into(),
+                    kind: kind.into(),
+                    minutes,
+                },
+                &at("2026-11-26"),
+                &op("Operatore Uno"),
+            )
+            .unwrap();
+    }
+    let period = Period::new(day("2026-11-01"), day("2026-11-30")).unwrap();
+    let report = register
+        .report(&definition(&register, 5), period, "it")
+        .unwrap();
+    let sheet = report.table("timesheet").unwrap();
+    assert_eq!(
+        sheet.rows[0][1..],
+        [
+            Cell::Text("2026-11".into()),
+            Cell::Decimal(0.0),
+            Cell::Decimal(0.0),
+            Cell::Decimal(2.0),
+            Cell::Decimal(1.0),
+            Cell::Decimal(3.0),
+        ],
+        "month, desk, back office, training, network, total: staff hours are not suppressed"
+    );
+    assert!(sheet
+        .notes
+        .iter()
+        .any(|n| n.starts_with("Firma dell'operatore")));
+    assert!(sheet
+        .notes
+        .iter()
+        .any(|n| n.starts_with("Firma del responsabile")));
+}
+
+#[test]
+fn a_restricted_case_takes_no_desk_contact() {
+    let (_dir, mut register, _) = fixed_set();
+    let case = register
+        .create(
+            &NewCase {
+                data: {
+                    let mut d = worker();
+                    d.applicant.document.number = "ZZ1234567".into();
+                    d.applicant.codice_fiscale.clear();
+                    d
+                },
+                ..NewCase::default()
+            },
+            &at("2021-05-01"),
+            &op("Operatore Uno"),
+        )
+        .unwrap();
+    register
+        .restrict(
+            &boss(),
+            case.id,
+            mixite_core::register::retention::RestrictionReason::AccuracyContested,
+            &at("2021-05-02"),
+        )
+        .unwrap();
+    let err = register
+        .record_desk_contact(
+            &DeskContactInput {
+                kind: "visit".into(),
+                case_id: Some(case.id),
+                services: vec!["information".into()],
+                minutes: 5,
+                ..DeskContactInput::default()
+            },
+            &at("2021-05-03"),
+            &op("Operatore Uno"),
+        )
+        .unwrap_err();
+    assert!(matches!(err, mixite_core::Error::Conflict(_)), "{err:?}");
+}
