@@ -1548,3 +1548,92 @@ fn the_agenda_lists_a_permit_to_renew_takes_a_contact_and_refuses_a_bad_one_in_w
         "not_found"
     );
 }
+
+#[test]
+fn a_desk_contact_and_a_walk_in_show_in_the_report_and_a_bad_one_is_refused_in_words() {
+    let app = app();
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    let today = case["createdAt"].as_str().unwrap()[..10].to_string();
+    let codes = invoke(&app, "reports_codes", json!({})).unwrap();
+    assert_eq!(codes["services"][0]["code"], "information", "{codes}");
+    let recorded = invoke(
+        &app,
+        "reports_record_contact",
+        json!({ "contact": { "kind": "visit", "caseId": case["id"],
+                             "services": ["information", "checklist"], "minutes": 15 } }),
+    )
+    .unwrap();
+    assert_eq!(recorded["day"], today);
+    assert_eq!(recorded["services"], json!(["information", "checklist"]));
+    invoke(
+        &app,
+        "reports_record_contact",
+        json!({ "contact": { "kind": "call", "caseId": null,
+                             "walkIn": { "citizenship": "LKA", "sex": "F", "ageBand": "25-34" },
+                             "services": ["booking"], "minutes": 5 } }),
+    )
+    .unwrap();
+    assert_eq!(
+        invoke(
+            &app,
+            "reports_case_contacts",
+            json!({ "caseId": case["id"] })
+        )
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len(),
+        1
+    );
+    let err = invoke(
+        &app,
+        "reports_record_contact",
+        json!({ "contact": { "kind": "visit", "services": [], "minutes": 5 } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "invalid");
+    let fields: Vec<&str> = err["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            "desk.services",
+            "desk.citizenship",
+            "desk.sex",
+            "desk.ageBand"
+        ],
+        "{err}"
+    );
+    assert!(
+        err["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Servizi resi"),
+        "the message names the field in the operator's language: {err}"
+    );
+
+    let report = invoke(
+        &app,
+        "reports_build",
+        json!({ "definition": "desk-monthly", "from": today, "to": today }),
+    )
+    .unwrap();
+    let summary = &report["tables"][0];
+    assert_eq!(summary["id"], "summary");
+    assert_eq!(
+        summary["rows"][1][1],
+        json!({ "t": "suppressed", "v": 5 }),
+        "two contacts are <5 on the wire: {summary}"
+    );
+    let bad = invoke(
+        &app,
+        "reports_build",
+        json!({ "definition": "nope", "from": "2026-13-01", "to": today }),
+    )
+    .unwrap_err();
+    assert_eq!(bad["fields"][0]["field"], "report.from", "{bad}");
+}

@@ -22,6 +22,7 @@ mod receipt;
 mod recovery;
 mod reference;
 mod reminders;
+mod reports;
 mod retention;
 mod search;
 mod steps;

@@ -49,6 +49,10 @@ enum Command {
         /// Add to a folder that already holds cases.
         #[arg(long)]
         append: bool,
+        /// Also add this many desk contacts over the year up to `--today` (walk-ins and contacts on
+        /// the folder's cases), for the reports' benchmark.
+        #[arg(long, default_value_t = 0)]
+        contacts: usize,
     },
     /// Check a data folder's audit trail (signs in as a responsabile; the passphrase is read from
     /// MIXITE_PASSPHRASE or standard input). Exit code 2 when the trail is broken.
@@ -109,7 +113,8 @@ fn main() -> ExitCode {
             seed,
             today,
             append,
-        } => seed::run(&data_dir, count, seed, today, append),
+            contacts,
+        } => seed::run(&data_dir, count, seed, today, append, contacts),
         Command::Bench { what } => bench::run(what),
         Command::CatalogueReport { json } => catalogue::report(json),
         Command::Pack { what } => pack::run(what),

@@ -21,11 +21,12 @@ pub fn run(
     seed: Option<u64>,
     today: Option<NaiveDate>,
     append: bool,
+    contacts: usize,
 ) -> Result<()> {
     let today = today.unwrap_or_else(|| Clock::system().today);
     let (mut register, _) = crate::sign_in::open(dir)?;
     let existing = register.case_count()?;
-    if existing > 0 && !append {
+    if existing > 0 && !append && count > 0 {
         return Err(format!(
             "{} already holds {existing} cases; pass --append to add more",
             dir.display()
@@ -54,5 +55,17 @@ pub fn run(
         count as f64 / secs.max(1e-9),
         existing as usize + count
     );
+    if contacts > 0 {
+        let started = Instant::now();
+        synthetic::fill_contacts(&mut register, contacts, seed, today, |done| {
+            eprint!("\r{done:>9}/{contacts} desk contacts");
+            let _ = std::io::stderr().flush();
+        })?;
+        eprintln!();
+        println!(
+            "seeded {contacts} desk contacts in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }

@@ -915,6 +915,123 @@ fn opening_day(start: NaiveDate, today: NaiveDate, i: usize, count: usize) -> Na
     day.min(today)
 }
 
+/// Desk contacts written per transaction by `fill_contacts`.
+pub const CONTACT_BATCH: usize = 50_000;
+
+/// Writes `count` invented desk contacts over the year up to `today`, in date order: three in ten are
+/// anonymous walk-ins (citizenship from the name pools' weights, sex and age band drawn), the others are
+/// visits or calls about the folder's cases, copying their applicant's main citizenship, sex and age
+/// band on the day, one to three services, 5 to 60 minutes, by the demo operators. Demo-data shortcut:
+/// written with `activity::insert_generated` (person tokens derived from the case, no look-up of the
+/// chain), with the same relaxed durability as `fill`, restored before returning. `progress` is called
+/// after each batch with the contacts written so far.
+pub fn fill_contacts(
+    register: &mut Register,
+    count: usize,
+    seed: u64,
+    today: NaiveDate,
+    mut progress: impl FnMut(usize),
+) -> Result<()> {
+    use mixite_core::register::activity::{insert_generated, WalkIn};
+    let table = register.activity().clone();
+    let cases = register.case_count()?;
+    let bands: Vec<String> = table.age_bands.iter().map(|b| b.code.clone()).collect();
+    let bits: Vec<u8> = table.services.iter().map(|s| s.bit).collect();
+    let kinds: Vec<String> = table.kinds.iter().map(|k| k.code.clone()).collect();
+    let groups = &tables().group;
+    let total_weight: u32 = groups.iter().map(|g| g.weight).sum();
+    let conn = register.store().conn();
+    let synchronous: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let start = today - TimeDelta::days(364);
+    let mut first: std::collections::HashMap<i64, NaiveDate> = std::collections::HashMap::new();
+    let mut done = 0;
+    let result = (|| -> Result<()> {
+        while done < count {
+            let end = (done + CONTACT_BATCH).min(count);
+            register.store_mut().write(|tx| {
+                let mut applicant = tx.prepare_cached(
+                    "SELECT p.citizenships, p.sex, p.birth_date, c.motivo_code FROM cases c
+                     JOIN persons p ON p.case_id = c.id AND p.ord = 0 WHERE c.id = ?1",
+                )?;
+                for i in done..end {
+                    let day = start + TimeDelta::days((i as i64 * 365) / count.max(1) as i64);
+                    let mut services = 0i64;
+                    for _ in 0..rng.random_range(1..=3) {
+                        services |= 1 << bits[rng.random_range(0..bits.len())];
+                    }
+                    let minutes = rng.random_range(5..=60);
+                    let kind = &kinds[usize::from(rng.random_range(0..10) >= 8)];
+                    let operator = format!("demo-operator-{}", rng.random_range(1..=6));
+                    if cases == 0 || rng.random_range(0..10) < 3 {
+                        let mut pick = rng.random_range(0..total_weight);
+                        let group = groups
+                            .iter()
+                            .find(|g| {
+                                if pick < g.weight {
+                                    true
+                                } else {
+                                    pick -= g.weight;
+                                    false
+                                }
+                            })
+                            .expect("weights add up");
+                        let who = WalkIn {
+                            citizenship: group.iso3.clone(),
+                            sex: if rng.random_bool(0.5) { "F" } else { "M" }.into(),
+                            age_band: bands[rng.random_range(0..bands.len())].clone(),
+                        };
+                        let person = (1i64 << 48) + i as i64;
+                        insert_generated(
+                            tx, day, kind, None, person, day, &who, "", services, minutes,
+                            &operator,
+                        )?;
+                    } else {
+                        let case_id = rng.random_range(1..=cases);
+                        let (citizenships, sex, birth, motivo): (String, String, String, String) =
+                            applicant.query_row([case_id], |r| {
+                                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                            })?;
+                        let who = WalkIn {
+                            citizenship: citizenships
+                                .split_whitespace()
+                                .next()
+                                .unwrap_or_default()
+                                .to_string(),
+                            sex,
+                            age_band: table.age_band(&birth, day),
+                        };
+                        let first_day = *first.entry(case_id).or_insert(day);
+                        insert_generated(
+                            tx,
+                            day,
+                            kind,
+                            Some(case_id),
+                            case_id,
+                            first_day,
+                            &who,
+                            &motivo,
+                            services,
+                            minutes,
+                            &operator,
+                        )?;
+                    }
+                }
+                Ok(())
+            })?;
+            done = end;
+            progress(done);
+        }
+        Ok(())
+    })();
+    register
+        .store()
+        .conn()
+        .pragma_update(None, "synchronous", synchronous)?;
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

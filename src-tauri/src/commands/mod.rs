@@ -12,5 +12,6 @@ pub mod content;
 pub mod output;
 pub mod papers;
 pub mod reminders;
+pub mod reports;
 pub mod retention;
 pub mod steps;

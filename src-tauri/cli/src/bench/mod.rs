@@ -10,6 +10,7 @@ mod backup;
 mod convert;
 mod crypto_compare;
 mod during_backup;
+mod report;
 mod search;
 mod sign_in_time;
 mod size;
@@ -46,6 +47,19 @@ pub enum What {
         /// The agenda's day (`YYYY-MM-DD`); default: today. Demo data is dated up to its seeding day.
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
+    },
+    /// Time to build a report over a year of desk contacts (every table of the definition), p50/p95.
+    Report {
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The report's year; default: this year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// The definition's id (`assets/reports/<id>.toml`).
+        #[arg(long, default_value = "amif-2021-2027-so2")]
+        definition: String,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
     },
     /// Cases created and steps recorded per second through the real, fully synchronous path.
     Write {
@@ -164,6 +178,12 @@ pub fn run(what: What) -> Result<()> {
             today,
         } => agenda::run(&data_dir, runs, today),
         What::Size { data_dir } => size::run(&data_dir),
+        What::Report {
+            data_dir,
+            year,
+            definition,
+            runs,
+        } => report::run(&data_dir, year, &definition, runs),
         What::Backup {
             data_dir,
             stick,

@@ -7,4 +7,5 @@ pub mod archive;
 pub mod backup;
 pub mod crypt;
 pub mod drives;
+pub mod report_files;
 pub mod stick;

@@ -135,6 +135,13 @@ pub enum Action {
     /// The agenda's lead time or kit wait set by a responsabile (`Detail::purpose`: `lead_days` or
     /// `kit_days`, `count`: the days; none: back to the data's default).
     AgendaSettingsChanged,
+    /// A contact at the desk recorded (`Detail::channel`: its kind, `count`: the minutes), on its case
+    /// when it had one; a walk-in's has no case.
+    DeskContactRecorded,
+    /// Staff time recorded (`Detail::purpose`: its kind, `count`: the minutes, `date`: the day).
+    StaffTimeRecorded,
+    /// A report exported (`Detail::purpose`: the definition, `file`: csv or xlsx; only aggregates leave).
+    ReportExported,
 }
 
 /// What an entry says beyond its action and case. Only identifiers and counts, see the module doc; an

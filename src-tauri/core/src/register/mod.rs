@@ -7,10 +7,13 @@
 //! façade that runs each use case (create, update, add a step, correct one, renew) as one validated
 //! transaction by a signed-in `Actor`, and the content in force in the data folder (`content`: the
 //! built-in tables or an installed content pack, applied and restored by a responsabile), and the
-//! desk's agenda with the applicant's consent to reminders and the contact log (`agenda`). It must not print or write outside the data folder's database
+//! desk's agenda with the applicant's consent to reminders and the contact log (`agenda`), the desk's
+//! own work (`activity`: contacts at the desk, staff time, satisfaction answers) and the funder's reports
+//! over it (`report`). It must not print or write outside the data folder's database
 //! and key ring (papers and exchange do), and no query lives outside its area modules.
 
 pub mod access;
+pub mod activity;
 pub mod agenda;
 pub mod audit;
 pub mod cases;
@@ -18,6 +21,7 @@ pub mod choices;
 pub mod content;
 pub mod keys;
 pub mod operators;
+pub mod report;
 pub mod retention;
 pub mod search;
 pub mod session;
@@ -130,12 +134,14 @@ pub struct Register {
     in_force: content::InForce,
     /// The retention purposes (`assets/reference/retention.toml`).
     retention: retention::Table,
+    /// The desk's activity codes (`assets/reference/activity.toml`).
+    activity: activity::Table,
     /// The key ring and the database key, when opened by a sign-in (`access`); `None` when opened
     /// with a bare key (tests, benchmarks, the command line) or in memory.
     keys: Option<access::Keys>,
 }
 
-type Loaded = (content::Loaded, retention::Table);
+type Loaded = (content::Loaded, retention::Table, activity::Table);
 
 impl Register {
     /// Opens the register of `dir` with its database key, without the key ring: for tests, benchmarks
@@ -167,16 +173,21 @@ impl Register {
     /// loaded and checked; packs are verified against the keys this build trusts.
     fn tables(dir: Option<&Path>) -> Result<Loaded> {
         let loaded = content::load(dir, &pack::trusted_keys())?;
-        Ok((loaded, retention::Table::bundled()?))
+        Ok((
+            loaded,
+            retention::Table::bundled()?,
+            activity::Table::bundled()?,
+        ))
     }
 
-    fn assemble(store: Store, (loaded, retention): Loaded) -> Register {
+    fn assemble(store: Store, (loaded, retention, activity): Loaded) -> Register {
         Register {
             store,
             tables: loaded.tables,
             content: loaded.content,
             in_force: loaded.in_force,
             retention,
+            activity,
             keys: None,
         }
     }
@@ -668,5 +679,124 @@ impl Register {
             )
         })?;
         self.contacts(case_id)
+    }
+
+    /// The desk's activity codes: contact kinds, services, age bands, staff-time kinds, answers.
+    pub fn activity(&self) -> &activity::Table {
+        &self.activity
+    }
+
+    /// Records a contact at the desk by the signed-in operator, dated today (validated: every bad field
+    /// at once), audited on its case (a walk-in's entry has none). Refused on a restricted or
+    /// anonymised case.
+    pub fn record_desk_contact(
+        &mut self,
+        input: &activity::DeskContactInput,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<activity::DeskContact> {
+        let contact =
+            validate::desk_contact(input, &self.activity, &self.tables.reference, at.today)?;
+        if let Some(case_id) = contact.case_id {
+            if !cases::exists(self.store.conn(), case_id)? {
+                return Err(Error::NotFound(Missing::Case));
+            }
+        }
+        let table = self.activity.clone();
+        let id = self.store.write(|tx| {
+            if let Some(case_id) = contact.case_id {
+                retention::expect_writable(tx, case_id)?;
+            }
+            let id = activity::insert_desk_contact(tx, &table, &contact, at, &by.id)?;
+            let detail = Detail {
+                channel: Some(contact.kind.clone()),
+                count: Some(u64::from(contact.minutes)),
+                ..Detail::default()
+            };
+            let e = entry(by, Action::DeskContactRecorded).with(detail);
+            match contact.case_id {
+                Some(case_id) => on_case(tx, case_id, e, at)?,
+                None => {
+                    audit::append(tx, &e, at)?;
+                }
+            }
+            Ok(id)
+        })?;
+        activity::desk_contact(self.store.conn(), &self.activity, id)
+    }
+
+    /// The desk contacts of case `case_id`, newest first.
+    pub fn desk_contacts(&self, case_id: i64) -> Result<Vec<activity::DeskContact>> {
+        if !cases::exists(self.store.conn(), case_id)? {
+            return Err(Error::NotFound(Missing::Case));
+        }
+        activity::case_contacts(self.store.conn(), &self.activity, case_id)
+    }
+
+    /// Records staff time that is not a contact for the signed-in operator (validated), audited.
+    pub fn record_staff_time(
+        &mut self,
+        input: &activity::StaffTimeInput,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<activity::StaffTime> {
+        let time = validate::staff_time(input, &self.activity, &self.tables.reference, at.today)?;
+        self.store.write(|tx| {
+            let saved = activity::insert_staff_time(tx, &time, at, &by.id)?;
+            let detail = Detail {
+                purpose: Some(time.kind.clone()),
+                count: Some(u64::from(time.minutes)),
+                date: NaiveDate::parse_from_str(&time.day, "%Y-%m-%d").ok(),
+                ..Detail::default()
+            };
+            audit::append(tx, &entry(by, Action::StaffTimeRecorded).with(detail), at)?;
+            Ok(saved)
+        })
+    }
+
+    /// Counts one satisfaction answer in this month (validated). The signed-in session is required but
+    /// not recorded, and there is no audit entry: see `activity`'s doc on keeping answers unlinkable.
+    pub fn record_satisfaction(&mut self, answer: &str, at: &Clock, _by: &Actor) -> Result<()> {
+        let answer =
+            validate::satisfaction(answer, &self.activity, &self.tables.reference, at.today)?;
+        self.store
+            .write(|tx| activity::count_answer(tx, &answer, at.today))
+    }
+
+    /// The report definitions shipped in `assets/reports/`, checked against the activity table.
+    pub fn report_definitions(&self) -> Result<Vec<report::Definition>> {
+        report::Definition::bundled(&self.activity)
+    }
+
+    /// The report of `period` under `definition` (see `report`), its texts in `locale`: only aggregates.
+    pub fn report(
+        &self,
+        definition: &report::Definition,
+        period: report::Period,
+        locale: &str,
+    ) -> Result<report::Report> {
+        report::build(
+            self.store.conn(),
+            &self.activity,
+            definition,
+            period,
+            locale,
+        )
+    }
+
+    /// Records that a report left the app (the shell or the command line wrote it).
+    pub fn record_report_export(
+        &mut self,
+        definition: &str,
+        format: &str,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<()> {
+        let detail = Detail {
+            purpose: Some(definition.to_string()),
+            file: Some(format.to_string()),
+            ..Detail::default()
+        };
+        self.record(entry(by, Action::ReportExported).with(detail), None, at)
     }
 }

@@ -962,6 +962,8 @@ fn anonymise_tx(tx: &Transaction, f: &Facts, by: &Actor, at: &Clock) -> Result<A
         [f.id],
     )?;
     forget_agenda(tx, f.id)?;
+    // The desk's contacts stay for the funder's counts, without their link to the case.
+    crate::register::activity::forget_case(tx, f.id)?;
     let papers = tx.execute("DELETE FROM papers WHERE case_uuid = ?1", [&f.uuid])?;
     let detail = Detail {
         fields: paths(REMOVED),

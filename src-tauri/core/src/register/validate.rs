@@ -552,3 +552,105 @@ pub fn contact(
     };
     c.finish(out)
 }
+
+/// A desk contact: a kind and at least one service of the activity table, 1–480 minutes, a known
+/// language; a walk-in (no case) also needs citizenship, sex and age band (a case's come from its
+/// applicant, and a walk-in's given with a case are ignored).
+pub fn desk_contact(
+    input: &crate::register::activity::DeskContactInput,
+    table: &crate::register::activity::Table,
+    reference: &Reference,
+    today: NaiveDate,
+) -> Result<crate::register::activity::DeskContactInput> {
+    use crate::register::activity::{DeskContactInput, WalkIn};
+    let mut c = Checker::new(reference, today);
+    let kind = c.choice("desk.kind", &input.kind, &table.kind_codes(), Required);
+    let codes = table.service_codes();
+    let mut services: Vec<String> = Vec::new();
+    for s in &input.services {
+        let s = c.choice("desk.services", s, &codes, Required);
+        if !services.contains(&s) {
+            services.push(s);
+        }
+    }
+    if input.services.is_empty() {
+        c.fail("desk.services", FieldCode::Required);
+    }
+    let languages: Vec<&str> = reference
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    let language = c.choice("desk.language", &input.language, &languages, Optional);
+    if !(1..=480).contains(&input.minutes) {
+        c.errors.push(
+            FieldError::new("desk.minutes", FieldCode::OutOfRange)
+                .with("min", 1)
+                .with("max", 480),
+        );
+    }
+    let walk_in = if input.case_id.is_none() {
+        WalkIn {
+            citizenship: c.country("desk.citizenship", &input.walk_in.citizenship, Required),
+            sex: c.choice("desk.sex", &input.walk_in.sex, &SEXES, Required),
+            age_band: c.choice(
+                "desk.ageBand",
+                &input.walk_in.age_band,
+                &table.band_codes(),
+                Required,
+            ),
+        }
+    } else {
+        WalkIn::default()
+    };
+    c.finish(DeskContactInput {
+        kind,
+        case_id: input.case_id,
+        walk_in,
+        services,
+        language,
+        mediator: input.mediator,
+        minutes: input.minutes,
+    })
+}
+
+/// Staff time: a day not in the future, a staff kind of the activity table, 1–720 minutes.
+pub fn staff_time(
+    input: &crate::register::activity::StaffTimeInput,
+    table: &crate::register::activity::Table,
+    reference: &Reference,
+    today: NaiveDate,
+) -> Result<crate::register::activity::StaffTimeInput> {
+    let mut c = Checker::new(reference, today);
+    let day = c.date("staff.day", &input.day, Span::Past, Required);
+    let kind = c.choice("staff.kind", &input.kind, &table.staff_codes(), Required);
+    if !(1..=720).contains(&input.minutes) {
+        c.errors.push(
+            FieldError::new("staff.minutes", FieldCode::OutOfRange)
+                .with("min", 1)
+                .with("max", 720),
+        );
+    }
+    c.finish(crate::register::activity::StaffTimeInput {
+        day: iso(day),
+        kind,
+        minutes: input.minutes,
+    })
+}
+
+/// A satisfaction answer: a code of the activity table.
+pub fn satisfaction(
+    answer: &str,
+    table: &crate::register::activity::Table,
+    reference: &Reference,
+    today: NaiveDate,
+) -> Result<String> {
+    let mut c = Checker::new(reference, today);
+    let answer = c.choice(
+        "satisfaction.answer",
+        answer,
+        &table.answer_codes(),
+        Required,
+    );
+    c.finish(answer)
+}

@@ -1,0 +1,143 @@
+//! Commands of the desk's activity and the funder's reports: recording a desk contact, staff time and a
+//! satisfaction answer, a case's desk contacts, the activity codes and report definitions for the forms,
+//! a report for a period, and its export as CSV or XLSX through the save dialog. Validation, counting,
+//! suppression and audit entries are the core's (`register::activity`, `register::report`,
+//! `exchange::report_files`); these commands must not decide anything themselves.
+
+use mixite_core::error::FieldCode;
+use mixite_core::exchange::report_files;
+use mixite_core::register::activity::{
+    DeskContact, DeskContactInput, StaffTime, StaffTimeInput, Table,
+};
+use mixite_core::register::report::{Definition, Period, Report};
+use mixite_core::{Error, FieldError};
+use serde::Serialize;
+use tauri::State;
+
+use crate::state::Desk;
+use crate::wire::{ShellCode, WireError};
+
+/// The activity codes (contact kinds, services, age bands, staff-time kinds, answers) for the forms.
+#[tauri::command(async)]
+pub fn reports_codes(desk: State<'_, Desk>) -> Result<Table, WireError> {
+    desk.with(|r, _| Ok(r.activity().clone()))
+}
+
+/// Records a desk contact today by the session's operator (a walk-in when `caseId` is null).
+#[tauri::command(async)]
+pub fn reports_record_contact(
+    desk: State<'_, Desk>,
+    contact: DeskContactInput,
+) -> Result<DeskContact, WireError> {
+    desk.acting(|r, actor, clock| r.record_desk_contact(&contact, clock, actor))
+}
+
+/// The desk contacts of a case, newest first.
+#[tauri::command(async)]
+pub fn reports_case_contacts(
+    desk: State<'_, Desk>,
+    case_id: i64,
+) -> Result<Vec<DeskContact>, WireError> {
+    desk.with(|r, _| r.desk_contacts(case_id))
+}
+
+/// Records staff time that is not a contact for the session's operator.
+#[tauri::command(async)]
+pub fn reports_record_staff_time(
+    desk: State<'_, Desk>,
+    time: StaffTimeInput,
+) -> Result<StaffTime, WireError> {
+    desk.acting(|r, actor, clock| r.record_staff_time(&time, clock, actor))
+}
+
+/// Counts one satisfaction answer (kept apart from identity: nothing of the case or the operator).
+#[tauri::command(async)]
+pub fn reports_record_satisfaction(desk: State<'_, Desk>, answer: String) -> Result<(), WireError> {
+    desk.acting(|r, actor, clock| r.record_satisfaction(&answer, clock, actor))
+}
+
+/// The shipped report definitions.
+#[tauri::command(async)]
+pub fn reports_definitions(desk: State<'_, Desk>) -> Result<Vec<Definition>, WireError> {
+    desk.with(|r, _| r.report_definitions())
+}
+
+fn build(
+    r: &mixite_core::Register,
+    definition: &str,
+    from: &str,
+    to: &str,
+    locale: &str,
+) -> mixite_core::Result<Report> {
+    let period = Period::parse(from, to)?;
+    let definitions = r.report_definitions()?;
+    let Some(d) = definitions.iter().find(|d| d.id == definition) else {
+        return Err(Error::Invalid(vec![FieldError::new(
+            "report.definition",
+            FieldCode::UnknownCode,
+        )]));
+    };
+    r.report(d, period, locale)
+}
+
+/// The report of `definition` from `from` to `to` (`YYYY-MM-DD`), in the operator's language.
+#[tauri::command(async)]
+pub fn reports_build(
+    desk: State<'_, Desk>,
+    definition: String,
+    from: String,
+    to: String,
+) -> Result<Report, WireError> {
+    let locale = desk.locale();
+    desk.with(|r, _| build(r, &definition, &from, &to, &locale))
+}
+
+#[derive(Serialize)]
+pub struct Exported {
+    path: String,
+}
+
+/// Saves the report as `csv` or `xlsx` where the operator chooses (`None` when cancelled); audited.
+#[tauri::command(async)]
+pub fn reports_export<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    desk: State<'_, Desk>,
+    definition: String,
+    from: String,
+    to: String,
+    format: String,
+) -> Result<Option<Exported>, WireError> {
+    use tauri_plugin_dialog::DialogExt;
+    let locale = desk.locale();
+    let xlsx = format == "xlsx";
+    let bytes = desk.acting(|r, actor, clock| {
+        let report = build(r, &definition, &from, &to, &locale)?;
+        let bytes = if xlsx {
+            report_files::xlsx(&report)?
+        } else {
+            report_files::csv(&report)?
+        };
+        r.record_report_export(&definition, if xlsx { "xlsx" } else { "csv" }, clock, actor)?;
+        Ok(bytes)
+    })?;
+    let ext = if xlsx { "xlsx" } else { "csv" };
+    let Some(target) = app
+        .dialog()
+        .file()
+        .set_file_name(format!("rapporto-{definition}-{from}-{to}.{ext}"))
+        .add_filter(ext.to_uppercase(), &[ext])
+        .blocking_save_file()
+    else {
+        return Ok(None);
+    };
+    let path = target
+        .into_path()
+        .map_err(|_| WireError::shell(ShellCode::SaveFailed, &locale))?;
+    std::fs::write(&path, bytes).map_err(|e| {
+        eprintln!("sportello-mixite: saving a report failed: {:?}", e.kind());
+        WireError::shell(ShellCode::SaveFailed, &locale)
+    })?;
+    Ok(Some(Exported {
+        path: path.display().to_string(),
+    }))
+}

@@ -1,0 +1,691 @@
+//! The desk's activity and the funder's reports on a fixed synthetic set whose counts are written here by
+//! hand: distinct persons against contacts, new and returning persons, age bands at their edges, a
+//! person with two citizenships (counted once, under the main one), walk-ins without a case, an
+//! anonymised case still counted, suppression at 4 and 5, and the CSV and XLSX read back with Python.
+
+use std::process::Command;
+
+use mixite_core::exchange::report_files;
+use mixite_core::model::{StepDetails, StepInput};
+use mixite_core::register::activity::{DeskContactInput, StaffTimeInput, WalkIn};
+use mixite_core::register::operators::{Actor, Role};
+use mixite_core::register::report::{Cell, Definition, Period, Report};
+use mixite_core::register::retention::FunderInput;
+use mixite_core::{Clock, NewCase, Register};
+
+use crate::{day, op, problems, temp_register, worker};
+
+fn at(d: &str) -> Clock {
+    Clock::at(day(d))
+}
+
+fn boss() -> Actor {
+    Actor::unchecked(
+        "00000000-0000-4000-8000-000000000002",
+        "Responsabile Rossi",
+        Role::Responsabile,
+    )
+}
+
+fn contact(
+    register: &mut Register,
+    d: &str,
+    case_id: Option<i64>,
+    walk_in: WalkIn,
+    services: &[&str],
+    minutes: u32,
+) {
+    register
+        .record_desk_contact(
+            &DeskContactInput {
+                kind: "visit".into(),
+                case_id,
+                walk_in,
+                services: services.iter().map(|s| s.to_string()).collect(),
+                language: String::new(),
+                mediator: false,
+                minutes,
+            },
+            &at(d),
+            &op("Operatore Uno"),
+        )
+        .expect("a valid desk contact is recorded");
+}
+
+fn walk_in(citizenship: &str, sex: &str, band: &str) -> WalkIn {
+    WalkIn {
+        citizenship: citizenship.into(),
+        sex: sex.into(),
+        age_band: band.into(),
+    }
+}
+
+/// A definition with every table and one indicator, suppressing under `under`.
+fn definition(register: &Register, under: u64) -> Definition {
+    let text = format!(
+        r#"id = "test"
+title_it = "Prova"
+title_en = "Test"
+funder = "Prova"
+source = "https://example.org/prova"
+read_on = "2026"
+suppress_under = {under}
+tables = ["summary", "indicators", "months", "services", "citizenships", "breakdown", "satisfaction", "timesheet"]
+
+[[indicator]]
+code = "I1"
+label_it = "Persone con un invio"
+label_en = "Persons referred"
+measure = "persons"
+services = ["referral"]
+source = "https://example.org/prova"
+"#
+    );
+    Definition::from_source(("test.toml", &text), register.activity()).unwrap()
+}
+
+/// The fixed set (see the module doc), with the counts each part adds:
+/// - case A (Hoxha: M, born 1990-04-15, ALB) opened 2020-12-01 with a contact that day (before the
+///   period: A is a returning person), then three contacts in 2021 (20 + 10 + 30 minutes);
+/// - case B (F, born 2003-01-10, MAR and TUN) opened 2021-01-09: a contact that day (aged 17: 14-17) and
+///   one the next day (aged 18: 18-24, a referral), 15 + 5 minutes; closed, later anonymised;
+/// - five walk-ins from LKA (F, 25-34) and four from PAK (M, 35-54) in February, 10 minutes each.
+///
+/// In 2021: 11 persons (A, B, 5 + 4 walk-ins), 14 contacts, 10 new and 1 returning, 9 walk-in
+/// contacts, 170 minutes (12.14 on average), 1 procedure started (B's intake), 1 referral.
+fn fixed_set() -> (tempfile::TempDir, Register, i64) {
+    let (dir, mut register) = temp_register();
+    let a = register
+        .create(
+            &NewCase {
+                data: worker(),
+                ..NewCase::default()
+            },
+            &at("2020-12-01"),
+            &op("Operatore Uno"),
+        )
+        .unwrap();
+    contact(
+        &mut register,
+        "2020-12-01",
+        Some(a.id),
+        WalkIn::default(),
+        &["information"],
+        15,
+    );
+    contact(
+        &mut register,
+        "2021-01-10",
+        Some(a.id),
+        WalkIn::default(),
+        &["information", "checklist"],
+        20,
+    );
+    contact(
+        &mut register,
+        "2021-02-15",
+        Some(a.id),
+        WalkIn::default(),
+        &["booking"],
+        10,
+    );
+    contact(
+        &mut register,
+        "2021-03-01",
+        Some(a.id),
+        WalkIn::default(),
+        &["form_help"],
+        30,
+    );
+
+    let mut data = worker();
+    data.applicant.surname = "Bennani".into();
+    data.applicant.given_names = "Salma".into();
+    data.applicant.sex = "F".into();
+    data.applicant.birth_date = "2003-01-10".into();
+    data.applicant.citizenships = vec!["MAR".into(), "TUN".into()];
+    data.applicant.codice_fiscale.clear();
+    data.applicant.document.number = "MA7654321".into();
+    data.household.clear();
+    let b = register
+        .create(
+            &NewCase {
+                data,
+                ..NewCase::default()
+            },
+            &at("2021-01-09"),
+            &op("Operatore Uno"),
+        )
+        .unwrap();
+    contact(
+        &mut register,
+        "2021-01-09",
+        Some(b.id),
+        WalkIn::default(),
+        &["information"],
+        15,
+    );
+    contact(
+        &mut register,
+        "2021-01-10",
+        Some(b.id),
+        WalkIn::default(),
+        &["referral"],
+        5,
+    );
+    let revision = register.get(b.id, day("2021-01-10")).unwrap().revision;
+    register
+        .add_step(
+            b.id,
+            revision,
+            &StepInput {
+                kind: "closed".into(),
+                date: "2021-01-10".into(),
+                details: StepDetails::default(),
+                note: String::new(),
+            },
+            &at("2021-01-10"),
+            &op("Operatore Uno"),
+        )
+        .unwrap();
+    for i in 0..5 {
+        contact(
+            &mut register,
+            &format!("2021-02-0{}", i + 1),
+            None,
+            walk_in("LKA", "F", "25-34"),
+            &["information"],
+            10,
+        );
+    }
+    for i in 0..4 {
+        contact(
+            &mut register,
+            &format!("2021-02-1{}", i + 1),
+            None,
+            walk_in("PAK", "M", "35-54"),
+            &["information"],
+            10,
+        );
+    }
+    (dir, register, b.id)
+}
+
+fn cell(report: &Report, table: &str, row: usize, col: usize) -> Cell {
+    report.table(table).unwrap().rows[row][col].clone()
+}
+
+/// The row of `table` whose first cells are `keys`.
+fn row(report: &Report, table: &str, keys: &[&str]) -> Vec<Cell> {
+    report
+        .table(table)
+        .unwrap()
+        .rows
+        .iter()
+        .find(|r| {
+            keys.iter()
+                .enumerate()
+                .all(|(i, k)| r[i] == Cell::Text(k.to_string()))
+        })
+        .unwrap_or_else(|| panic!("{table} has a row {keys:?}"))
+        .clone()
+}
+
+fn count(n: u64) -> Cell {
+    Cell::Count(n)
+}
+
+#[test]
+fn the_fixed_set_gives_the_counts_written_by_hand() {
+    let (_dir, register, _) = fixed_set();
+    let report = register
+        .report(&definition(&register, 1), Period::year(2021), "it")
+        .unwrap();
+    let summary: Vec<Cell> = report
+        .table("summary")
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| r[1].clone())
+        .collect();
+    assert_eq!(
+        summary[..10],
+        [count(11), count(14), count(10), count(1), count(9), count(1), count(0), count(0), count(1), count(0)],
+        "persons, contacts, new, returning, walk-ins, started, kits, collected, referrals, mediator"
+    );
+    match summary[10] {
+        Cell::Decimal(x) => assert!((x - 170.0 / 14.0).abs() < 1e-9, "average minutes {x}"),
+        ref other => panic!("average minutes {other:?}"),
+    }
+    // January: A once, B twice (two persons, three contacts); February: A once, 9 walk-ins; March: A.
+    assert_eq!(
+        row(&report, "months", &["2021-01"])[1..3],
+        [count(2), count(3)]
+    );
+    assert_eq!(
+        row(&report, "months", &["2021-02"])[1..3],
+        [count(10), count(10)]
+    );
+    assert_eq!(
+        row(&report, "months", &["2021-03"])[1..3],
+        [count(1), count(1)]
+    );
+    // Information: A (January), B (January), 9 walk-ins: 11 persons, 11 contacts; A's January contact
+    // also counts under checklist.
+    assert_eq!(
+        row(&report, "services", &["Informazioni"])[1..],
+        [count(11), count(11)]
+    );
+    assert_eq!(
+        row(&report, "services", &["Elenco documenti"])[1..],
+        [count(1), count(1)]
+    );
+    // B counts once, under Morocco (the main citizenship), never under Tunisia.
+    assert_eq!(
+        row(&report, "citizenships", &["MAR"])[1..],
+        [count(1), count(2)]
+    );
+    assert!(report
+        .table("citizenships")
+        .unwrap()
+        .rows
+        .iter()
+        .all(|r| r[0] != Cell::Text("TUN".into())));
+    // The age band on each contact's day: 17 the day before the 18th birthday, 18 on it.
+    assert_eq!(
+        row(
+            &report,
+            "breakdown",
+            &["2021-01", "MAR", "F", "14-17", "Informazioni"]
+        )[5..],
+        [count(1), count(1)]
+    );
+    assert_eq!(
+        row(
+            &report,
+            "breakdown",
+            &["2021-01", "MAR", "F", "18-24", "Invio ad altro servizio"]
+        )[5..],
+        [count(1), count(1)]
+    );
+    assert_eq!(
+        row(
+            &report,
+            "breakdown",
+            &["2021-01", "ALB", "M", "25-34", "Informazioni"]
+        )[5..],
+        [count(1), count(1)]
+    );
+    // The indicator: persons referred, by sex.
+    assert_eq!(
+        row(&report, "indicators", &["I1"])[2..6],
+        [count(1), count(1), count(0), count(0)]
+    );
+}
+
+#[test]
+fn an_anonymised_case_is_still_counted_without_its_link() {
+    let (_dir, mut register, b) = fixed_set();
+    register
+        .set_funder(
+            &boss(),
+            &FunderInput::FinalPayment {
+                date: "2021-06-30".into(),
+            },
+            &at("2026-11-26"),
+        )
+        .unwrap();
+    assert_eq!(register.desk_contacts(b).unwrap().len(), 2);
+    register.anonymise(&boss(), b, &at("2027-01-02")).unwrap();
+    assert!(
+        register.desk_contacts(b).unwrap().is_empty(),
+        "no contact leads back to the case"
+    );
+    let report = register
+        .report(&definition(&register, 1), Period::year(2021), "it")
+        .unwrap();
+    assert_eq!(cell(&report, "summary", 0, 1), count(11), "persons");
+    assert_eq!(cell(&report, "summary", 1, 1), count(14), "contacts");
+    assert_eq!(
+        cell(&report, "summary", 4, 1),
+        count(9),
+        "an anonymised case is not a walk-in"
+    );
+    assert_eq!(
+        cell(&report, "summary", 5, 1),
+        count(1),
+        "its intake, kept by month, still counts"
+    );
+    assert_eq!(
+        row(&report, "citizenships", &["MAR"])[1..],
+        [count(1), count(2)]
+    );
+}
+
+#[test]
+fn cells_under_five_are_suppressed_and_five_is_shown() {
+    let (_dir, register, _) = fixed_set();
+    let report = register
+        .report(&definition(&register, 5), Period::year(2021), "it")
+        .unwrap();
+    assert_eq!(
+        row(&report, "citizenships", &["LKA"])[1..],
+        [count(5), count(5)],
+        "5 is shown"
+    );
+    assert_eq!(
+        row(&report, "citizenships", &["PAK"])[1..],
+        [Cell::Suppressed(5), Cell::Suppressed(5)],
+        "4 is <5"
+    );
+    assert_eq!(
+        cell(&report, "summary", 8, 1),
+        Cell::Suppressed(5),
+        "one referral is <5"
+    );
+    assert_eq!(
+        cell(&report, "summary", 6, 1),
+        count(0),
+        "zero gives nobody away"
+    );
+    assert!(
+        report.rule.contains("<5"),
+        "the rule is stated: {}",
+        report.rule
+    );
+}
+
+#[test]
+fn a_walk_in_needs_its_three_facts_and_every_problem_is_reported_at_once() {
+    let (_dir, mut register) = temp_register();
+    let err = register
+        .record_desk_contact(
+            &DeskContactInput {
+                kind: "fax".into(),
+                minutes: 0,
+                ..DeskContactInput::default()
+            },
+            &at("2026-11-26"),
+            &op("Operatore Uno"),
+        )
+        .unwrap_err();
+    let mut got = problems(err);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "desk.ageBand:required",
+            "desk.citizenship:required",
+            "desk.kind:unknown_code",
+            "desk.minutes:out_of_range",
+            "desk.services:required",
+            "desk.sex:required",
+        ]
+    );
+}
+
+#[test]
+fn satisfaction_answers_are_month_counters_with_nothing_that_links_them() {
+    let (_dir, mut register) = temp_register();
+    for _ in 0..5 {
+        register
+            .record_satisfaction("yes", &at("2021-03-04"), &op("Operatore Uno"))
+            .unwrap();
+    }
+    register
+        .record_satisfaction("no", &at("2021-03-05"), &op("Operatore Uno"))
+        .unwrap();
+    let conn = register.store().conn();
+    let columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('satisfaction')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        columns,
+        ["month", "answer", "n"],
+        "no case, person, operator or time"
+    );
+    let report = register
+        .report(&definition(&register, 5), Period::year(2021), "it")
+        .unwrap();
+    assert_eq!(
+        row(&report, "satisfaction", &["2021-03", "Sì"])[2],
+        count(5)
+    );
+    assert_eq!(
+        row(&report, "satisfaction", &["2021-03", "No"])[2],
+        Cell::Suppressed(5)
+    );
+}
+
+fn python(script: &str, arg: &std::path::Path) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(arg)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_csv_and_the_xlsx_read_back_with_python() {
+    let (dir, mut register, _) = fixed_set();
+    register
+        .record_staff_time(
+            &StaffTimeInput {
+                day: "2021-02-01".into(),
+                kind: "back_office".into(),
+                minutes: 90,
+            },
+            &at("2021-02-01"),
+            &op("Operatore Uno"),
+        )
+        .unwrap();
+    let report = register
+        .report(&definition(&register, 5), Period::year(2021), "it")
+        .unwrap();
+    let csv_path = dir.path().join("rapporto.csv");
+    let bytes = report_files::csv(&report).unwrap();
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "UTF-8 with a byte-order mark"
+    );
+    std::fs::write(&csv_path, bytes).unwrap();
+    let read = python(
+        "import csv,sys\nrows=list(csv.reader(open(sys.argv[1],encoding='utf-8-sig',newline=''),delimiter=';'))\n\
+         d={r[0]:r[1:] for r in rows if r}\n\
+         print(d['Persone raggiunte (distinte)'][0]);print(d['Minuti medi per contatto'][0]);print(d['PAK'][0]);print(d['LKA'][0])\n\
+         print([r for r in rows if len(r)>5 and r[1]=='2021-02'][0][2:5])",
+        &csv_path,
+    );
+    assert_eq!(
+        read.lines().collect::<Vec<_>>(),
+        ["11", "12,14", "<5", "5", "['1,67', '1,50', '0,00']"],
+        "persons, comma decimals, suppression, February's timesheet (9 walk-ins and A: 100 min at the desk, 90 back office)"
+    );
+
+    let xlsx_path = dir.path().join("rapporto.xlsx");
+    std::fs::write(&xlsx_path, report_files::xlsx(&report).unwrap()).unwrap();
+    let read = python(
+        "import openpyxl,sys\nwb=openpyxl.load_workbook(sys.argv[1])\nprint(','.join(wb.sheetnames))\n\
+         ws=wb['summary'];print(ws.cell(5,1).value, ws.cell(5,2).value);print(ws.cell(6,1).value, ws.cell(6,2).value)\n\
+         ws=wb['citizenships'];print([(r[0],r[1]) for r in ws.iter_rows(min_row=6,values_only=True) if r[0] in ('LKA','PAK')])",
+        &xlsx_path,
+    );
+    assert_eq!(
+        read.lines().collect::<Vec<_>>(),
+        [
+            "summary,indicators,months,services,citizenships,breakdown,satisfaction,timesheet",
+            "Voce Valore",
+            "Persone raggiunte (distinte) 11",
+            "[('LKA', 5), ('PAK', '<5')]",
+        ],
+        "one sheet per table, headers, numbers as numbers, suppressed cells as text"
+    );
+}
+
+#[test]
+fn the_shipped_definitions_load_and_every_amif_indicator_is_marked_to_verify() {
+    let (_dir, register) = temp_register();
+    let all = register.report_definitions().unwrap();
+    let ids: Vec<&str> = all.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["desk-monthly", "amif-2021-2027-so2"]);
+    let amif = &all[1];
+    assert!(!amif.indicators.is_empty());
+    assert!(amif
+        .indicators
+        .iter()
+        .all(|i| i.verify && !i.verify_reason.is_empty()));
+    let bad = Definition::from_source(
+        ("bad.toml", "id='x'\ntitle_it='x'\ntitle_en='x'\nfunder='x'\nsource='https://e.org'\nread_on='2026'\ntables=['summary']\n[[indicator]]\ncode='X'\nlabel_it='x'\nlabel_en='x'\nmeasure='persons'\nservices=['fax']\nsource='https://e.org'\n"),
+        register.activity(),
+    );
+    assert!(
+        bad.is_err(),
+        "an unknown service is refused with the file's line"
+    );
+}
+
+#[test]
+fn every_text_of_a_report_is_translated_in_both_operator_languages() {
+    let (_dir, mut register, _) = fixed_set();
+    register
+        .record_satisfaction("yes", &at("2021-03-04"), &op("Operatore Uno"))
+        .unwrap();
+    for locale in ["it", "en"] {
+        let report = register
+            .report(&definition(&register, 5), Period::year(2021), locale)
+            .unwrap();
+        let mut texts = vec![report.rule.clone()];
+        for t in &report.tables {
+            texts.push(t.title.clone());
+            texts.extend(t.columns.iter().cloned());
+            texts.extend(t.notes.iter().cloned());
+            texts.extend(t.rows.iter().flatten().filter_map(|c| match c {
+                Cell::Text(s) => Some(s.clone()),
+                _ => None,
+            }));
+        }
+        assert_eq!(report.tables.len(), 8);
+        let missing: Vec<&String> = texts.iter().filter(|s| s.starts_with("report.")).collect();
+        assert!(missing.is_empty(), "{locale}: {missing:?}");
+    }
+}
+
+#[test]
+fn staff_time_is_validated_and_the_timesheet_carries_the_signature_lines() {
+    let (_dir, mut register) = temp_register();
+    let err = register
+        .record_staff_time(
+            &StaffTimeInput {
+                day: "2030-01-01".into(),
+                kind: "coffee".into(),
+                minutes: 721,
+            },
+            &at("2026-11-26"),
+            &op("Operatore Uno"),
+        )
+        .unwrap_err();
+    let mut got = problems(err);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "staff.day:date_future",
+            "staff.kind:unknown_code",
+            "staff.minutes:out_of_range"
+        ]
+    );
+    for (d, kind, minutes) in [
+        ("2026-11-02", "training", 120),
+        ("2026-11-03", "network", 60),
+    ] {
+        register
+            .record_staff_time(
+                &StaffTimeInput {
+                    day: d.into(),
+                    kind: kind.into(),
+                    minutes,
+                },
+                &at("2026-11-26"),
+                &op("Operatore Uno"),
+            )
+            .unwrap();
+    }
+    let period = Period::new(day("2026-11-01"), day("2026-11-30")).unwrap();
+    let report = register
+        .report(&definition(&register, 5), period, "it")
+        .unwrap();
+    let sheet = report.table("timesheet").unwrap();
+    assert_eq!(
+        sheet.rows[0][1..],
+        [
+            Cell::Text("2026-11".into()),
+            Cell::Decimal(0.0),
+            Cell::Decimal(0.0),
+            Cell::Decimal(2.0),
+            Cell::Decimal(1.0),
+            Cell::Decimal(3.0),
+        ],
+        "month, desk, back office, training, network, total: staff hours are not suppressed"
+    );
+    assert!(sheet
+        .notes
+        .iter()
+        .any(|n| n.starts_with("Firma dell'operatore")));
+    assert!(sheet
+        .notes
+        .iter()
+        .any(|n| n.starts_with("Firma del responsabile")));
+}
+
+#[test]
+fn a_restricted_case_takes_no_desk_contact() {
+    let (_dir, mut register, _) = fixed_set();
+    let case = register
+        .create(
+            &NewCase {
+                data: {
+                    let mut d = worker();
+                    d.applicant.document.number = "ZZ1234567".into();
+                    d.applicant.codice_fiscale.clear();
+                    d
+                },
+                ..NewCase::default()
+            },
+            &at("2021-05-01"),
+            &op("Operatore Uno"),
+        )
+        .unwrap();
+    register
+        .restrict(
+            &boss(),
+            case.id,
+            mixite_core::register::retention::RestrictionReason::AccuracyContested,
+            &at("2021-05-02"),
+        )
+        .unwrap();
+    let err = register
+        .record_desk_contact(
+            &DeskContactInput {
+                kind: "visit".into(),
+                case_id: Some(case.id),
+                services: vec!["information".into()],
+                minutes: 5,
+                ..DeskContactInput::default()
+            },
+            &at("2021-05-03"),
+            &op("Operatore Uno"),
+        )
+        .unwrap_err();
+    assert!(matches!(err, mixite_core::Error::Conflict(_)), "{err:?}");
+}
