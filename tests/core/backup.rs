@@ -543,7 +543,9 @@ fn plain_register(surnames: &[&str], user_version: i64) -> Vec<u8> {
     rusqlite::Connection::open(&plain)
         .unwrap()
         .execute_batch(&format!(
-            "DROP TABLE consents; DROP TABLE contacts; DROP INDEX cases_agenda_expiry;
+            "DROP TABLE desk_contacts; DROP TABLE desk_operators; DROP TABLE staff_time;
+             DROP TABLE satisfaction; DROP INDEX steps_kind_date;
+             DROP TABLE consents; DROP TABLE contacts; DROP INDEX cases_agenda_expiry;
              DROP INDEX cases_open_status; DROP INDEX steps_appointment_day; DROP INDEX steps_collected_day;
              DROP TRIGGER cases_status_date; ALTER TABLE cases DROP COLUMN status_date;
              DROP TABLE operators; DROP TABLE audit; DELETE FROM settings WHERE key = 'audit.head';
