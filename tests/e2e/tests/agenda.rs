@@ -176,10 +176,26 @@ async fn a_consenting_row_offers_its_texts_and_the_weeks_letters_take_it_off_tod
     .await;
     app.screenshot("33-agenda-messages").await;
     app.wait_css("[data-remind-close]", "a button").await.click().await.expect("click");
+    app.wait_js("!document.querySelector('[data-messages-dialog]').open", "the texts closed").await;
+    app.screenshot("33b-agenda-messages-closed").await;
 
     // The week's letters: one batch, filed, logged; no printer here, and the answer says so.
+    app.js("document.querySelector('[data-agenda-letters]').scrollIntoView({ block: 'center' }); return true;").await;
+    // The scroll settles before the click (WebKitWebDriver refuses a button still moving).
+    app.wait_js("Math.abs(document.querySelector('[data-agenda-letters]').getBoundingClientRect().top - innerHeight / 2) < innerHeight / 2", "the button in view").await;
     app.wait_css("[data-agenda-letters]", "a button").await.click().await.expect("click");
-    app.wait_css("[data-letters-done]", "the week's letters done").await;
+    // Letters are laid out and filed one by one: more than the harness's usual 10 s on a debug build.
+    app.wait_js_within(
+        std::time::Duration::from_secs(90),
+        "document.querySelector('[data-letters-done], [data-letters-error]') !== null",
+        "the week's letters done",
+    )
+    .await;
+    assert!(
+        !app.visible("[data-letters-error]").await,
+        "the letters failed: {}",
+        app.text("[data-agenda-letters-status]").await
+    );
     assert_eq!(app.js("return document.querySelector('[data-letters-done]').dataset.lettersDone;").await, json!("1"));
     assert!(app.visible("[data-no-printer], [data-print-ok]").await, "the outcome of printing is shown");
     app.screenshot("34-agenda-letters").await;
