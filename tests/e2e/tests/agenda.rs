@@ -174,6 +174,10 @@ async fn a_consenting_row_offers_its_texts_and_the_weeks_letters_take_it_off_tod
         "the copy said what it did",
     )
     .await;
+    // Which way the copy went in WebKitGTK (the clipboard API, the copy command, or the text left selected).
+    let how = app.js("return document.querySelector('[data-copied=\"sms\"]').dataset.how;").await;
+    eprintln!("the SMS was copied by: {how}");
+    assert!(["clipboard", "command", "selected"].contains(&how.as_str().unwrap_or("")), "copy answered: {how}");
     app.screenshot("33-agenda-messages").await;
     app.wait_css("[data-remind-close]", "a button").await.click().await.expect("click");
     app.wait_js("!document.querySelector('[data-messages-dialog]').open", "the texts closed").await;

@@ -84,20 +84,20 @@ function textBlock(id, label, text) {
 }
 
 /** Copies a text: the clipboard API when the webview grants it, else the browser's copy command on the
- *  selected text, else the text stays selected for Ctrl+C. Answers the key of what happened. */
+ *  selected text, else the text stays selected for Ctrl+C. Answers [the key of what happened, how]. */
 async function copy(area) {
   try {
     await navigator.clipboard.writeText(area.value);
-    return 'agenda.remind.copied';
+    return ['agenda.remind.copied', 'clipboard'];
   } catch {
     area.focus();
     area.select();
     try {
-      if (document.execCommand('copy')) return 'agenda.remind.copied';
+      if (document.execCommand('copy')) return ['agenda.remind.copied', 'command'];
     } catch {
       // Falls through: the text is selected for the operator's Ctrl+C.
     }
-    return 'agenda.remind.select_copy';
+    return ['agenda.remind.select_copy', 'selected'];
   }
 }
 
@@ -125,8 +125,10 @@ export async function openMessages(dialog, caseId, bucket, row, onClose) {
   dialog.onclick = async (e) => {
     const id = e.target.closest('[data-copy]')?.dataset.copy;
     if (!id) return;
-    const said = await copy($(dialog, `[data-remind-text="${id}"]`));
-    $(dialog, `[data-copied="${id}"]`).textContent = t(said);
+    const [said, how] = await copy($(dialog, `[data-remind-text="${id}"]`));
+    const note = $(dialog, `[data-copied="${id}"]`);
+    note.textContent = t(said);
+    note.dataset.how = how;
   };
   dialog.showModal();
   $(dialog, '[data-copy]')?.focus();
