@@ -137,6 +137,12 @@ export const agendaConsent = (caseId) => call('agenda_consent', { caseId });
 export const agendaSetConsent = (caseId, consent) => call('agenda_set_consent', { caseId, consent });
 export const agendaContacts = (caseId) => call('agenda_contacts', { caseId });
 export const agendaRecordContact = (caseId, contact) => call('agenda_record_contact', { caseId, contact });
+// A reminder is { caseId, reason, dueDate }. The letter is filed with its case ({ file, suggestedName }: open it
+// with papersOpen); the batch answers { letters, pages, printed, reason } (printed null when opened).
+export const remindersLetter = (args) => call('reminders_letter', { args });
+export const remindersBatchPrint = (inputs) => call('reminders_batch_print', { inputs });
+export const remindersBatchOpen = (inputs) => call('reminders_batch_open', { inputs });
+export const remindersMessages = (args) => call('reminders_messages', { args });
 
 export const retentionPolicy = () => call('retention_policy');
 /** `months` null: back to the bundled default. */

@@ -348,6 +348,8 @@ const SHORTCUTS = [
   ['Ctrl+K · F3 · /', 'help.search'],
   ['Alt+A', 'help.agenda'],
   ['C', 'help.contact'],
+  ['L', 'help.letter'],
+  ['M', 'help.messages'],
   ['Alt+N', 'help.new_case'],
   ['↑ ↓ · Enter', 'help.list_select'],
   ['Enter', 'help.form_save'],

@@ -1,7 +1,10 @@
 //! The agenda on the real app in its real webview: it is the first screen after the first start; demo cases
 //! with known dates (permits that ended today, expiring in 20 days, expired 10 and 100 days ago) each appear
 //! in their bucket with the counts; on the focused row, C opens the contact form with the channel and
-//! outcome preselected, Enter records the contact, and the row leaves today's list.
+//! outcome preselected, Enter records the contact, and the row leaves today's list. A row whose applicant
+//! consented to letters, SMS and e-mail shows its reminder (M: the texts to copy, the SMS naming the due
+//! date); the week's letters go out in one batch (this machine has no printer: the answer says so, as for
+//! the checklist), the rows with letters leave today's list and the case lists its `promemoria` paper.
 //!
 //! Run with `make test-e2e`.
 
@@ -103,6 +106,109 @@ async fn the_agenda_lists_each_applicant_in_its_bucket_and_a_contact_takes_the_r
     assert_eq!(bucket(&app, "expired_urgent").await.1, "1", "the others stay");
     assert!(app.visible("[data-agenda-print]").await, "the list can be printed");
     app.screenshot("32-agenda-after-contact").await;
+    app.quit().await;
+}
+
+/// Records the applicant's consent to letters, SMS and e-mail on `case_id`, given today, through the app's
+/// own command.
+async fn consents(app: &App, case_id: i64) {
+    let script = format!(
+        "window.__consent = null;
+         const d = new Date(); const p = (x) => String(x).padStart(2, '0');
+         const today = `${{d.getFullYear()}}-${{p(d.getMonth() + 1)}}-${{p(d.getDate())}}`;
+         window.__TAURI__.core.invoke('agenda_set_consent', {{ caseId: {case_id}, consent: {{
+             phone: false, sms: true, email: true, letter: true, language: '', givenOn: today, withdrawnOn: '' }} }})
+           .then(() => {{ window.__consent = 'ok'; }}, e => {{ window.__consent = 'error ' + JSON.stringify(e); }});
+         return true;"
+    );
+    app.js(&script).await;
+    let done = app.wait_js("window.__consent", "the consent recorded").await;
+    assert_eq!(done, json!("ok"), "recording the consent failed: {done}");
+}
+
+#[tokio::test]
+async fn a_consenting_row_offers_its_texts_and_the_weeks_letters_take_it_off_today() {
+    let data = temp_data_dir();
+    let app = App::launch(data.path(), "agenda-reminders").await;
+    app.set_up_and_sign_in().await;
+    app.wait_css("[data-agenda]", "the agenda after the first start").await;
+    let willing = ended_case(&app, "Avvisato", 20).await;
+    consents(&app, willing).await;
+    ended_case(&app, "Riservato", 25).await;
+
+    app.open_case_list().await;
+    app.chord(Key::Alt, 'a').await;
+    app.wait_screen("agenda", "Alt+A opens the agenda").await;
+    app.wait_css("[data-agenda-row]", "the agenda's rows").await;
+    let row = |id: i64| format!("[data-bucket-section=\"expiring\"] [data-agenda-row][data-case-id=\"{id}\"]");
+    let willing_row = row(willing);
+    assert!(app.visible(&format!("{willing_row} [data-remind-letter]")).await, "consent to letters: a letter");
+    assert!(app.visible(&format!("{willing_row} [data-remind-messages]")).await, "consent to SMS: the texts");
+    let other = "[data-bucket-section=\"expiring\"] [data-agenda-row]:not([data-case-id=\"".to_string()
+        + &willing.to_string()
+        + "\"])";
+    assert!(
+        app.text(&format!("{other} [data-remind-none]")).await.contains("consenso"),
+        "no consent: the row says why no reminder is offered"
+    );
+    assert!(!app.visible(&format!("{other} [data-remind-letter]")).await, "no letter without consent");
+    assert!(app.text("[data-agenda-letters]").await.contains("(1)"), "one letter for the week");
+
+    // M on the focused row: the SMS in the applicant's language names the day the permit expires.
+    app.js(&format!("document.querySelector({}).focus(); return true;", json!(willing_row))).await;
+    app.type_keys("m").await;
+    app.wait_css("[data-remind-dialog]", "the reminder's texts").await;
+    let sms = app.js("return document.querySelector('[data-remind-text=\"sms\"]').value;").await;
+    let due = app
+        .js("const d = new Date(); d.setDate(d.getDate() + 20); const p = (x) => String(x).padStart(2, '0');
+             return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()}`;")
+        .await;
+    let (sms, due) = (sms.as_str().unwrap().to_string(), due.as_str().unwrap().to_string());
+    assert!(sms.contains(&due), "the SMS names the expiry {due}: {sms}");
+    assert!(!app.text("[data-sms-length]").await.is_empty(), "the SMS's length and parts are shown");
+    let body = app.js("return document.querySelector('[data-remind-text=\"body\"]').value;").await;
+    assert!(body.as_str().unwrap().contains(&due), "the e-mail names the expiry too");
+    app.wait_css("[data-copy=\"sms\"]", "a button").await.click().await.expect("click");
+    app.wait_js(
+        "document.querySelector('[data-copied=\"sms\"]')?.textContent.trim().length > 0",
+        "the copy said what it did",
+    )
+    .await;
+    // Which way the copy went in WebKitGTK (the clipboard API, the copy command, or the text left selected).
+    let how = app.js("return document.querySelector('[data-copied=\"sms\"]').dataset.how;").await;
+    eprintln!("the SMS was copied by: {how}");
+    assert!(["clipboard", "command", "selected"].contains(&how.as_str().unwrap_or("")), "copy answered: {how}");
+    app.screenshot("33-agenda-messages").await;
+    app.wait_css("[data-remind-close]", "a button").await.click().await.expect("click");
+    app.wait_js("!document.querySelector('[data-messages-dialog]').open", "the texts closed").await;
+    app.screenshot("33b-agenda-messages-closed").await;
+
+    // The week's letters: one batch, filed, logged; no printer here, and the answer says so.
+    app.js("document.querySelector('[data-agenda-letters]').scrollIntoView({ block: 'center' }); return true;").await;
+    // The scroll settles before the click (WebKitWebDriver refuses a button still moving).
+    app.wait_js("Math.abs(document.querySelector('[data-agenda-letters]').getBoundingClientRect().top - innerHeight / 2) < innerHeight / 2", "the button in view").await;
+    app.wait_css("[data-agenda-letters]", "a button").await.click().await.expect("click");
+    // Letters are laid out and filed one by one: more than the harness's usual 10 s on a debug build.
+    app.wait_js_within(
+        std::time::Duration::from_secs(90),
+        "document.querySelector('[data-letters-done], [data-letters-error]') !== null",
+        "the week's letters done",
+    )
+    .await;
+    assert!(
+        !app.visible("[data-letters-error]").await,
+        "the letters failed: {}",
+        app.text("[data-agenda-letters-status]").await
+    );
+    assert_eq!(app.js("return document.querySelector('[data-letters-done]').dataset.lettersDone;").await, json!("1"));
+    assert!(app.visible("[data-no-printer], [data-print-ok]").await, "the outcome of printing is shown");
+    app.screenshot("34-agenda-letters").await;
+    let all = app.text("[data-agenda]").await;
+    assert!(!all.contains("Avvisato"), "the row with its letter left today's list");
+    assert!(all.contains("Riservato"), "the row without consent stays");
+
+    app.js(&format!("location.hash = '#/case/{willing}'; return true;")).await;
+    app.wait_css("[data-papers-printed] [data-paper-file*=\"promemoria\"]", "the letter among the case's papers").await;
     app.quit().await;
 }
 

@@ -2,18 +2,22 @@
 // bring) and permits ready to collect, then who to call (permits expiring within the lead time, expired less
 // than the legal term ago, expired longer, kits without an appointment, dimora declarations due), each bucket
 // with its count. A row opens its case (Enter) or takes a contact in one keystroke (C: a small form with the
-// channel and outcome preselected); the list prints (window.print with the print stylesheet). A responsabile
-// sets the lead time and the kit wait here, beside the conflicting readings of the lead time. It must not
+// channel and outcome preselected) or its reminder (L: the letter; M: the SMS and e-mail to copy; only on the
+// channels consented to, `agenda-reminders.js`); the week's letters print in one batch; the list prints
+// (window.print with the print stylesheet). A responsabile sets the lead time and the kit wait here, beside the conflicting readings of the lead time. It must not
 // decide which case is in which bucket (the backend's `agenda_today` does) nor send anything.
 
 import * as api from '../api.js';
 import { html, mount as render, $, $$ } from '../dom.js';
 import { t, fmtDate } from '../i18n.js';
 import { field, readForm, showErrors, clearErrors } from '../forms.js';
+import * as remind from './agenda-reminders.js';
 
 const CHANNELS = ['phone', 'sms', 'email', 'letter', 'in_person'];
 const OUTCOMES = ['reached', 'no_answer', 'message_left', 'wrong_contact', 'will_come', 'dimora_confirmed'];
 let firstPaintSent = false;
+/** The latest mount's key handler, by the root it rendered into. */
+const keys = new WeakMap();
 
 function whenText(bucket, r) {
   switch (bucket) {
@@ -49,6 +53,7 @@ function rowHtml(bucket, r) {
     <td>${r.phone}${r.email ? html`<br><small>${r.email}</small>` : ''}</td>
     <td>${r.language}</td>
     <td>${consentCell(r)}</td>
+    <td>${remind.actionsCell(bucket, r)}</td>
   </tr>`;
 }
 
@@ -69,7 +74,7 @@ function bucketHtml(b, settings) {
             <th scope="col">${t('list.col.number')}</th><th scope="col">${t('list.col.name')}</th>
             <th scope="col">${t(`agenda.col.date.${b.id}`)}</th><th scope="col">${t('agenda.col.when')}</th>
             <th scope="col">${t('agenda.col.contacts')}</th><th scope="col">${t('agenda.col.language')}</th>
-            <th scope="col">${t('agenda.col.consent')}</th>
+            <th scope="col">${t('agenda.col.consent')}</th><th scope="col">${t('agenda.col.remind')}</th>
           </tr></thead>
           <tbody>${b.rows.map((r) => rowHtml(b.id, r))}</tbody>
         </table></div>
@@ -119,6 +124,20 @@ function contactFormHtml(row, bucket) {
   </form>`;
 }
 
+/** What the last letters did: how many, and whether the printer took them. */
+function noticeHtml(n) {
+  if (n.error) return html`<div class="alert alert-danger" role="alert" data-letters-error>${n.error}</div>`;
+  if (n.letter) return html`<div class="alert alert-success" data-letters-done="1">${t('agenda.remind.letter_done')}</div>`;
+  if (!n.count) return html`<div class="alert alert-info" data-letters-done="0">${t('agenda.remind.week_none')}</div>`;
+  if (n.printed === false) {
+    return html`<div class="alert alert-warning" data-letters-done="${n.count}" data-no-printer>
+      <p class="mb-1">${t('agenda.remind.week_no_printer', { n: n.count })}</p>
+      ${n.reason ? html`<p class="small mb-0">${n.reason}</p>` : ''}</div>`;
+  }
+  const key = n.printed ? 'agenda.remind.week_printed' : 'agenda.remind.week_opened';
+  return html`<div class="alert alert-success" data-letters-done="${n.count}" data-print-ok>${t(key, { n: n.count })}</div>`;
+}
+
 function rowData(agenda, tr) {
   const b = agenda.buckets.find((x) => x.id === tr.dataset.bucket);
   return b?.rows.find((r) => String(r.caseId) === tr.dataset.caseId);
@@ -134,6 +153,7 @@ export async function mount(root, params = {}) {
     return {};
   }
   const s = agenda.settings;
+  const letters = remind.weekLetters(agenda).length;
   const groups = [
     ['today', t('agenda.group.today')],
     ['to_call', t('agenda.group.to_call')],
@@ -149,6 +169,12 @@ export async function mount(root, params = {}) {
         <button type="button" class="btn btn-outline-primary" data-agenda-print>${t('agenda.print')}</button>
       </div>
     </div>
+    <div class="d-flex flex-wrap align-items-center gap-2 mb-3 no-print" data-agenda-letters-bar>
+      <button type="button" class="btn btn-primary" data-agenda-letters ${letters ? '' : html`disabled`}>${t('agenda.remind.week', { n: letters })}</button>
+      <button type="button" class="btn btn-outline-primary" data-agenda-letters-open ${letters ? '' : html`disabled`}>${t('agenda.remind.week_open')}</button>
+      <small class="text-muted">${t('agenda.remind.week_hint')}</small>
+    </div>
+    <div aria-live="polite" data-agenda-letters-status>${params.notice ? noticeHtml(params.notice) : ''}</div>
     <ul class="list-inline mb-3" data-agenda-counts>
       ${agenda.buckets.map((b) => html`<li class="list-inline-item"><a href="#bucket-${b.id}" data-count-for="${b.id}">${t(`agenda.bucket.${b.id}`, { days: s.leadDays, kit: s.kitDays })}: <strong>${countText(b)}</strong></a></li>`)}
     </ul>
@@ -156,6 +182,7 @@ export async function mount(root, params = {}) {
     ${groups.map(([g, title]) => html`<h2 class="h4 mt-3" data-group="${g}">${title}</h2>
       ${agenda.buckets.filter((b) => b.group === g).map((b) => bucketHtml(b, s))}`)}
     <dialog class="app-dialog p-0" data-contact-dialog aria-labelledby="contact-title"></dialog>
+    <dialog class="app-dialog p-0" data-messages-dialog aria-labelledby="remind-title"></dialog>
   </div>`);
   if (!firstPaintSent) {
     firstPaintSent = true;
@@ -172,10 +199,55 @@ export async function mount(root, params = {}) {
       $(target, '[data-agenda-row]')?.focus();
     });
   }
-  root.addEventListener('click', (e) => {
+  const messagesDialog = $(root, '[data-messages-dialog]');
+  const status = $(root, '[data-agenda-letters-status]');
+  const failed = (err) => render(status, html`<div class="alert alert-danger" role="alert" data-letters-error>${err.message}</div>`);
+  /** L on a row: its letter, filed, logged and opened; the agenda again without the row. */
+  async function rowLetter(tr) {
+    const row = rowData(agenda, tr);
+    if (!row || !remind.offers(tr.dataset.bucket, row).letter) return;
+    let notice = { letter: true, count: 1 };
+    try {
+      await remind.letter(row.caseId, tr.dataset.bucket, row);
+    } catch (err) {
+      if (!err.filed) return void failed(err);
+      // Filed and logged, but the viewer did not open: the row leaves the list all the same.
+      notice = { error: err.message };
+    }
+    await mount(root, { ...params, notice });
+  }
+  /** M on a row: the SMS and e-mail to copy; the focus back on the row when closed. */
+  async function rowMessages(tr) {
+    const row = rowData(agenda, tr);
+    if (!row || !remind.offers(tr.dataset.bucket, row).messages) return;
+    try {
+      await remind.openMessages(messagesDialog, row.caseId, tr.dataset.bucket, row, () => tr.focus());
+    } catch (err) {
+      failed(err);
+    }
+  }
+  async function week(action) {
+    for (const b of $$(root, '[data-agenda-letters], [data-agenda-letters-open]')) b.disabled = true;
+    render(status, html`<div class="alert alert-info" data-letters-busy>${t('agenda.remind.week_busy')}</div>`);
+    let done;
+    try {
+      done = await remind.printWeek(agenda, action);
+    } catch (err) {
+      for (const b of $$(root, '[data-agenda-letters], [data-agenda-letters-open]')) b.disabled = false;
+      return void failed(err);
+    }
+    await mount(root, { ...params, notice: done });
+  }
+  $(root, '[data-agenda-letters]').addEventListener('click', () => week('print'));
+  $(root, '[data-agenda-letters-open]').addEventListener('click', () => week('open'));
+  // One handler per root: the agenda mounts again into the same root after a contact or letters.
+  root.onclick = (e) => {
     const tr = e.target.closest('[data-agenda-row]');
-    if (tr && !e.target.closest('a')) location.hash = `#/case/${tr.dataset.caseId}`;
-  });
+    if (!tr) return;
+    if (e.target.closest('[data-remind-letter]')) return void rowLetter(tr);
+    if (e.target.closest('[data-remind-messages]')) return void rowMessages(tr);
+    if (!e.target.closest('a, button')) location.hash = `#/case/${tr.dataset.caseId}`;
+  };
 
   const settingsForm = $(root, '[data-agenda-settings-form]');
   settingsForm?.addEventListener('submit', async (e) => {
@@ -191,7 +263,7 @@ export async function mount(root, params = {}) {
       const kit = days(values['agenda.kitDays']);
       if (lead !== s.leadDays) await api.agendaSetDays('lead_days', lead);
       if (kit !== s.kitDays) await api.agendaSetDays('kit_days', kit);
-      await mount(root, params);
+      await mount(root, { ...params, notice: null });
     } catch (err) {
       showErrors(settingsForm, summary, err);
     }
@@ -223,7 +295,7 @@ export async function mount(root, params = {}) {
       }
       dialog.close();
       // The register is the truth: the agenda again, without the row now contacted.
-      await mount(root, params);
+      await mount(root, { ...params, notice: null });
       root.querySelector('[data-agenda-row]')?.focus();
     });
     // Enter in a select saves (the form's one action); in the note it is a new line.
@@ -238,24 +310,34 @@ export async function mount(root, params = {}) {
   }
 
   $(root, '[data-agenda-heading]').focus();
-  return {
-    onKey(e) {
-      if (dialog.open || e.altKey || e.ctrlKey || e.metaKey) return;
-      const tr = e.target.closest?.('[data-agenda-row]');
-      const all = rows();
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-        if (!all.length) return;
-        e.preventDefault();
-        const i = tr ? all.indexOf(tr) : -1;
-        const j = i < 0 ? 0 : Math.min(all.length - 1, Math.max(0, i + (e.key === 'ArrowDown' ? 1 : -1)));
-        all[j].focus();
-      } else if (tr && e.key === 'Enter') {
-        e.preventDefault();
-        location.hash = `#/case/${tr.dataset.caseId}`;
-      } else if (tr && (e.key === 'c' || e.key === 'C')) {
-        e.preventDefault();
-        openContact(tr);
-      }
-    },
-  };
+  // The router keeps the first mount's answer: its onKey asks the latest mount's, which knows this
+  // agenda and these dialogs.
+  const first = !keys.has(root);
+  keys.set(root, onKey);
+  return first ? { onKey: (e) => keys.get(root)?.(e) } : {};
+
+  function onKey(e) {
+    if (dialog.open || messagesDialog.open || e.altKey || e.ctrlKey || e.metaKey) return;
+    const tr = e.target.closest?.('[data-agenda-row]');
+    const all = rows();
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (!all.length) return;
+      e.preventDefault();
+      const i = tr ? all.indexOf(tr) : -1;
+      const j = i < 0 ? 0 : Math.min(all.length - 1, Math.max(0, i + (e.key === 'ArrowDown' ? 1 : -1)));
+      all[j].focus();
+    } else if (tr && e.key === 'Enter') {
+      e.preventDefault();
+      location.hash = `#/case/${tr.dataset.caseId}`;
+    } else if (tr && (e.key === 'c' || e.key === 'C')) {
+      e.preventDefault();
+      openContact(tr);
+    } else if (tr && (e.key === 'l' || e.key === 'L')) {
+      e.preventDefault();
+      rowLetter(tr);
+    } else if (tr && (e.key === 'm' || e.key === 'M')) {
+      e.preventDefault();
+      rowMessages(tr);
+    }
+  }
 }
