@@ -21,6 +21,7 @@ use crate::papers::checklist::params;
 use crate::papers::print::{Align, Document, FontLibrary, Lang, PageSetup, Style};
 use crate::papers::qr;
 use crate::reference::catalogue::{parse_locale, Strings};
+use crate::reference::CORE_LOCALES;
 
 /// What a recovery sheet prints.
 #[derive(Debug, Clone, Copy)]
@@ -39,26 +40,6 @@ pub struct RecoverySheet<'a> {
     /// The Comune's name without "Comune di" (`Lucca`).
     pub comune: &'a str,
 }
-
-/// The operator languages the sheet is written in, with their texts (`locales/core/<locale>.yml`).
-const LOCALES: [(&str, &str, &str); 2] = [
-    (
-        "it",
-        "locales/core/it.yml",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../locales/core/it.yml"
-        )),
-    ),
-    (
-        "en",
-        "locales/core/en.yml",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../locales/core/en.yml"
-        )),
-    ),
-];
 
 /// The most groups a key may have: four lines of four groups still leave the sheet on one page.
 const MAX_GROUPS: usize = 16;
@@ -84,7 +65,7 @@ pub fn render(fonts: &FontLibrary, sheet: &RecoverySheet, locale: &str) -> Resul
     let other = match locale {
         "it" => None,
         code => Some(
-            LOCALES
+            CORE_LOCALES
                 .iter()
                 .find(|(c, _, _)| *c == code)
                 .ok_or_else(|| {
@@ -94,7 +75,7 @@ pub fn render(fonts: &FontLibrary, sheet: &RecoverySheet, locale: &str) -> Resul
         ),
     };
     check_key(sheet.key)?;
-    let (_, file, text) = LOCALES[0];
+    let (_, file, text) = CORE_LOCALES[0];
     let italian = Texts::load("it", file, text)?;
     let result = write(fonts, sheet, &italian, other.as_ref());
     fonts.clear_memo();

@@ -28,6 +28,28 @@ use crate::error::{Error, Result};
 use crate::reference::data::{line_of, parse_toml};
 use crate::reference::provenance::{Provenance, TRANSLATIONS};
 
+/// The operator languages and their texts (`locales/core/<locale>.yml`), for what the core writes in the
+/// operator's language outside rust-i18n's catalogue (which holds only the applicants' languages): the
+/// recovery sheet and the funder's reports.
+pub(crate) const CORE_LOCALES: [(&str, &str, &str); 2] = [
+    (
+        "it",
+        "locales/core/it.yml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../locales/core/it.yml"
+        )),
+    ),
+    (
+        "en",
+        "locales/core/en.yml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../locales/core/en.yml"
+        )),
+    ),
+];
+
 const MOTIVI: (&str, &str) = (
     "assets/reference/motivi.toml",
     include_str!(concat!(

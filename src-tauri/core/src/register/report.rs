@@ -29,6 +29,7 @@ use toml::Spanned;
 use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::reference::catalogue::{parse_locale, Strings};
 use crate::reference::data::{check_source, data_error, parse_toml};
+use crate::reference::CORE_LOCALES;
 use crate::register::activity::Table as Activity;
 
 /// The definitions shipped with the app, by file.
@@ -45,25 +46,6 @@ const BUNDLED: [(&str, &str); 2] = [
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../assets/reports/amif-2021-2027-so2.toml"
-        )),
-    ),
-];
-
-const LOCALES: [(&str, &str, &str); 2] = [
-    (
-        "it",
-        "locales/core/it.yml",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../locales/core/it.yml"
-        )),
-    ),
-    (
-        "en",
-        "locales/core/en.yml",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../locales/core/en.yml"
         )),
     ),
 ];
@@ -377,7 +359,7 @@ impl Report {
 fn strings(locale: &str) -> &'static Strings {
     static LOADED: OnceLock<Vec<(&'static str, Strings)>> = OnceLock::new();
     let all = LOADED.get_or_init(|| {
-        LOCALES
+        CORE_LOCALES
             .iter()
             .map(|(code, file, text)| (*code, parse_locale((file, text)).unwrap_or_default()))
             .collect()
