@@ -286,5 +286,17 @@ async fn a_desk_contact_from_a_case_and_a_walk_in_are_counted_in_the_report() {
     assert_eq!(chart, json!("img"), "the months chart is an image with its label");
     assert!(app.visible("[data-report-export=\"csv\"]").await, "the CSV export is offered");
     app.screenshot("36-report").await;
+
+    // The operator's own staff time, on the same screen: Enter in the minutes records it.
+    app.js("const k = document.querySelector('[name=\"staff.kind\"]'); k.value = k.options[1].value;
+         document.querySelector('[name=\"staff.minutes\"]').focus(); return true;")
+        .await;
+    app.press(Key::Enter).await;
+    app.wait_js(
+        "document.querySelector('[data-staff-saved]').textContent.trim().length > 0",
+        "the staff time recorded",
+    )
+    .await;
+    assert!(!app.visible("[data-staff-errors] .alert").await, "no error on the staff time");
     app.quit().await;
 }
