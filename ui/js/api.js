@@ -127,6 +127,15 @@ export const auditExport = (filter) => call('audit_export', { filter });
 export const auditCase = (caseId) => call('audit_case', { caseId });
 export const catalogueReport = () => call('catalogue_report');
 
+// The desk's activity and the funder's reports (register::activity, register::report).
+export const reportsCodes = () => call('reports_codes');
+export const reportsRecordContact = (contact) => call('reports_record_contact', { contact });
+export const reportsCaseContacts = (caseId) => call('reports_case_contacts', { caseId });
+export const reportsRecordStaffTime = (time) => call('reports_record_staff_time', { time });
+export const reportsDefinitions = () => call('reports_definitions');
+export const reportsBuild = (definition, from, to) => call('reports_build', { definition, from, to });
+export const reportsExport = (definition, from, to, format) => call('reports_export', { definition, from, to, format });
+
 // Retention and the applicant's rights (ARCHITECTURE.md, "Retention and the applicant's rights"). A Policy is
 // { periods: [{ purpose, anchor, months, defaultMonths, overridden, minMonths, maxMonths, basis, source,
 // verify }], funder: { kind, date? }, funderKeptUntil }; the settings, the due list, the restricted list,

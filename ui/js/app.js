@@ -22,9 +22,11 @@ import * as audit from './views/audit.js';
 import * as retention from './views/retention.js';
 import * as catalogue from './views/catalogue.js';
 import * as content from './views/content.js';
+import * as reports from './views/reports.js';
+import { openDeskContact } from './views/desk-contact.js';
 
 // #/agenda  the desk's agenda (the first screen after sign-in) · #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew · #/usb · #/usb/12,15 (export)
-// #/operators · #/audit · #/retention · #/catalogue  (a responsabile's) · #/content (about and content packs:
+// #/operators · #/audit · #/retention · #/catalogue · #/reports  (a responsabile's) · #/content (about and content packs:
 // any operator reads it, a responsabile applies and restores)
 const ROUTES = [
   [/^#?\/?$/, () => ['list', casesList, {}]],
@@ -38,6 +40,7 @@ const ROUTES = [
   [/^#\/retention$/, () => ['retention', retention, {}]],
   [/^#\/catalogue$/, () => ['catalogue', catalogue, {}]],
   [/^#\/content$/, () => ['content', content, {}]],
+  [/^#\/reports$/, () => ['reports', reports, {}]],
 ];
 
 const header = document.querySelector('[data-app-header]');
@@ -282,6 +285,11 @@ function wireHeader() {
   $(header, '[data-switch-operator]').addEventListener('click', () => openAccessDialog('switch'));
   $(header, '[data-sign-out]').addEventListener('click', signOut);
   $(header, '[data-change-passphrase]').addEventListener('click', () => openAccessDialog('passphrase'));
+  // An anonymous walk-in (no case): recorded from anywhere on the desk, the screen stays as it is.
+  $(header, '[data-walk-in]').addEventListener('click', () => {
+    menu.open = false;
+    if (mode === 'desk') openDeskContact({ caseId: null, onSaved: () => flashWalkIn() });
+  });
   // The operator's menu (a <details>): an item chosen, a click elsewhere or Esc closes it.
   menu.addEventListener('click', (e) => {
     if (e.target.closest('a, button')) menu.open = false;
@@ -342,6 +350,16 @@ async function switchLocale(locale) {
   await route(snapshot);
 }
 
+/** A short spoken and visible confirmation that a walk-in was recorded (the screen under it did not change). */
+function flashWalkIn() {
+  const note = document.querySelector('[data-walk-in-saved]');
+  note.textContent = t('desk.walk_in_saved');
+  note.hidden = false;
+  setTimeout(() => {
+    note.hidden = true;
+  }, 4000);
+}
+
 // --- shortcuts -----------------------------------------------------------------------------------------
 
 const SHORTCUTS = [
@@ -357,6 +375,7 @@ const SHORTCUTS = [
   ['Alt+M', 'help.edit'],
   ['Alt+R', 'help.renew'],
   ['Alt+P', 'help.next_step'],
+  ['Alt+D', 'help.desk_contact'],
   ['Alt+U', 'help.usb'],
   ['Ctrl+Shift+L', 'help.lock'],
   ['Ctrl+Shift+O', 'help.switch'],
@@ -398,7 +417,8 @@ function onKeyDown(e) {
     e.preventDefault();
     return openAccessDialog('switch');
   }
-  if (dialog.open || accessDialog.open) return; // a dialog handles its own keys (Esc closes it)
+  // A dialog (shortcuts, access, a desk contact) handles its own keys (Esc closes it).
+  if (dialog.open || accessDialog.open || document.querySelector('[data-desk-contact-dialog][open]')) return;
   const typing = isTyping(e.target);
   if ((e.ctrlKey && e.code === 'KeyK') || e.key === 'F3' || (e.key === '/' && !typing)) {
     e.preventDefault();

@@ -216,3 +216,87 @@ async fn a_consenting_row_offers_its_texts_and_the_weeks_letters_take_it_off_tod
 fn t_no_consent() -> String {
     "nessun consenso".into()
 }
+
+/// Creates a case (the fixture's worker under `surname`) through the app's own command; returns its id.
+async fn open_case(app: &App, surname: &str) -> i64 {
+    let script = format!(
+        "window.__made = null;
+         window.__TAURI__.core.invoke('cases_create', {{ data: {data} }})
+           .then(c => {{ window.__made = c.id; }}, e => {{ window.__made = 'error ' + JSON.stringify(e); }});
+         return true;",
+        data = applicant(surname)
+    );
+    app.js(&script).await;
+    let made = app.wait_js("window.__made", "the case created").await;
+    made.as_i64().unwrap_or_else(|| panic!("creating the case failed: {made}"))
+}
+
+#[tokio::test]
+async fn a_desk_contact_from_a_case_and_a_walk_in_are_counted_in_the_report() {
+    let data = temp_data_dir();
+    let app = App::launch(data.path(), "agenda-desk").await;
+    app.set_up_and_sign_in().await;
+    app.wait_css("[data-agenda]", "the agenda after the first start").await;
+    let id = open_case(&app, "Sportello").await;
+    app.js(&format!("location.hash = '#/case/{id}'; return true;")).await;
+    app.wait_css("[data-desk-contact-open]", "the case's desk contacts").await;
+    assert!(app.visible("[data-no-desk-contacts]").await, "a new case has no desk contact yet");
+
+    // Alt+D: the form, the kind (a visit) focused, the applicant's language and 15 minutes prefilled; Tab to
+    // the first service, Space ticks it, Enter saves.
+    app.chord(Key::Alt, 'd').await;
+    app.wait_css("[data-desk-contact-form]", "Alt+D opens the desk-contact form").await;
+    assert!(app.focus_is("[data-desk-kind=\"visit\"]").await, "the kind takes the focus: {}", app.focused().await);
+    assert_eq!(app.value_of("desk.minutes").await, "15", "the minutes prefilled");
+    assert_eq!(app.value_of("desk.language").await, "sq", "the applicant's language prefilled");
+    app.tab_to("[data-desk-service]", 5).await;
+    app.type_keys(" ").await;
+    app.screenshot("35-desk-contact").await;
+    app.press(Key::Enter).await;
+    app.wait_css("[data-desk-contact]", "the recorded contact in the case's list").await;
+    assert_eq!(app.count("[data-desk-contact]").await, 1, "one desk contact on the case");
+    assert_eq!(app.count("[data-desk-contact-form]").await, 0, "the form closed after the save");
+
+    // A walk-in from the operator's menu: citizenship, sex and age band only.
+    app.js("document.querySelector('[data-operator-menu]').open = true; return true;").await;
+    app.wait_css("[data-walk-in]", "the walk-in entry").await.click().await.expect("click");
+    app.wait_css("[data-desk-contact-dialog=\"walk-in\"] [data-desk-contact-form]", "the walk-in form").await;
+    app.js("for (const n of ['desk.citizenship', 'desk.sex', 'desk.ageBand']) {
+           const s = document.querySelector(`[name=\"${n}\"]`); s.value = s.options[1].value; }
+         document.querySelector('[data-desk-service]').checked = true;
+         document.querySelector('[data-desk-kind=\"call\"]').focus(); return true;")
+        .await;
+    app.press(Key::Enter).await;
+    app.wait_js("!document.querySelector('[data-walk-in-saved]').hidden", "the walk-in recorded").await;
+
+    // The report: this month's summary, the two contacts under the suppression rule ("<5"), the charts.
+    app.js("location.hash = '#/reports'; return true;").await;
+    app.wait_css("[data-report-form]", "the report screen").await;
+    app.wait_css("[data-report-build]", "the build button").await.click().await.expect("click");
+    app.wait_css("[data-report-table=\"summary\"]", "the summary table").await;
+    let rows = app
+        .js("return Array.from(document.querySelectorAll('[data-report-table=\"summary\"] tbody tr'))
+               .map(r => r.textContent.replace(/\\s+/g, ' ').trim());")
+        .await;
+    let rows: Vec<String> = rows.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert!(rows.contains(&"Contatti<5".to_string()), "2 contacts are shown as <5 under the rule: {rows:?}");
+    assert!(!app.text("[data-report-rule]").await.is_empty(), "the suppression rule is shown");
+    let chart =
+        app.js("return document.querySelector('svg[data-report-chart=\"months\"]')?.getAttribute('role');").await;
+    assert_eq!(chart, json!("img"), "the months chart is an image with its label");
+    assert!(app.visible("[data-report-export=\"csv\"]").await, "the CSV export is offered");
+    app.screenshot("36-report").await;
+
+    // The operator's own staff time, on the same screen: Enter in the minutes records it.
+    app.js("const k = document.querySelector('[name=\"staff.kind\"]'); k.value = k.options[1].value;
+         document.querySelector('[name=\"staff.minutes\"]').focus(); return true;")
+        .await;
+    app.press(Key::Enter).await;
+    app.wait_js(
+        "document.querySelector('[data-staff-saved]').textContent.trim().length > 0",
+        "the staff time recorded",
+    )
+    .await;
+    assert!(!app.visible("[data-staff-errors] .alert").await, "no error on the staff time");
+    app.quit().await;
+}

@@ -1,6 +1,7 @@
 // The case detail: the case's data as the backend returns it (with each household member's filing), the step
 // timeline (newest first; voided entries struck through), the next-action panel with its step form, the
-// correction of the latest step, the consent to reminders and the contact log (contacts-panel.js's section),
+// correction of the latest step, the desk contacts (desk-contact.js's section: Alt+D records one), the consent
+// to reminders and the contact log (contacts-panel.js's section),
 // the applicant's rights and the case's retention (retention.js's section), and
 // the case's audit entries (read when their section is opened). A restricted or anonymised case is shown
 // without the actions that would change, print or export it (the backend refuses changes anyway). After every
@@ -12,6 +13,7 @@ import { t, fmtDate, fmtDateTime } from '../i18n.js';
 import * as ref from '../reference.js';
 import { mountChecklist } from './checklist-panel.js';
 import { mountContacts } from './contacts-panel.js';
+import { mountDeskContacts } from './desk-contact.js';
 import { mountCaseActivity } from './audit.js';
 import { mountCaseRights, caseState, caseStateText } from './retention.js';
 import { field, readForm, malformedFields, showErrors, todayIso } from '../forms.js';
@@ -246,6 +248,7 @@ export async function mount(root, params) {
           ${timeline(v, frozen)}
         </section>
         ${frozen ? '' : html`<div data-checklist-slot></div>`}
+        ${state === 'anonymised' ? '' : html`<section class="border rounded p-3 mb-3" data-desk-section aria-labelledby="desk-contacts-title"></section>`}
         ${state === 'anonymised' ? '' : html`<section class="border rounded p-3 mb-3" data-contacts aria-labelledby="contacts-title"></section>`}
         <section class="border rounded p-3 mb-3" data-rights aria-labelledby="rights-title"></section>
         <details class="border rounded p-3 mb-3" data-case-activity>
@@ -257,6 +260,8 @@ export async function mount(root, params) {
   </div>`);
   if (!frozen) mountChecklist($(root, '[data-checklist-slot]'), v.id);
   if (state !== 'anonymised') mountContacts($(root, '[data-contacts]'), v.id, frozen);
+  const deskSection = $(root, '[data-desk-section]');
+  if (deskSection) mountDeskContacts(deskSection, { caseId: v.id, language: a.language, frozen });
   mountCaseRights($(root, '[data-rights]'), {
     caseView: v,
     state: retention,
@@ -383,6 +388,10 @@ export async function mount(root, params) {
       } else if (e.altKey && e.code === 'KeyR' && $(root, '[data-renew]')) {
         e.preventDefault();
         location.hash = `#/case/${id}/renew`;
+      } else if (e.altKey && e.code === 'KeyD' && $(root, '[data-desk-contact-open]')) {
+        // (the section's own button: it reopens the list after the save)
+        e.preventDefault();
+        $(root, '[data-desk-contact-open]').click();
       } else if (e.altKey && e.code === 'KeyP') {
         e.preventDefault();
         ($(root, '[data-next-step]') || $(root, '[data-next-panel]'))?.focus();
