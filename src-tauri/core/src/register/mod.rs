@@ -444,6 +444,14 @@ impl Register {
         cases::uuid_of_number(self.store.conn(), number)
     }
 
+    /// `not_found` unless case `case_id` exists (the guard of every read and write on one case).
+    fn expect_case(&self, case_id: i64) -> Result<()> {
+        if !cases::exists(self.store.conn(), case_id)? {
+            return Err(Error::NotFound(Missing::Case));
+        }
+        Ok(())
+    }
+
     /// Refuses to use a case that is restricted or anonymised (`Conflict`): nothing is printed for it and
     /// it leaves the desk on no stick. Its screen and the right-of-access report still show it.
     pub fn expect_in_use(&self, case_id: i64) -> Result<()> {
@@ -607,9 +615,7 @@ impl Register {
 
     /// The consent to reminders recorded on case `case_id` (none: never asked).
     pub fn consent(&self, case_id: i64) -> Result<Option<agenda::Consent>> {
-        if !cases::exists(self.store.conn(), case_id)? {
-            return Err(Error::NotFound(Missing::Case));
-        }
+        self.expect_case(case_id)?;
         agenda::consent(self.store.conn(), case_id)
     }
 
@@ -643,9 +649,7 @@ impl Register {
 
     /// The contact log of case `case_id`, newest first.
     pub fn contacts(&self, case_id: i64) -> Result<Vec<agenda::Contact>> {
-        if !cases::exists(self.store.conn(), case_id)? {
-            return Err(Error::NotFound(Missing::Case));
-        }
+        self.expect_case(case_id)?;
         agenda::contacts(self.store.conn(), case_id)
     }
 
@@ -659,9 +663,7 @@ impl Register {
         by: &Actor,
     ) -> Result<Vec<agenda::Contact>> {
         let contact = validate::contact(input, &self.tables.reference, at.today)?;
-        if !cases::exists(self.store.conn(), case_id)? {
-            return Err(Error::NotFound(Missing::Case));
-        }
+        self.expect_case(case_id)?;
         self.store.write(|tx| {
             retention::expect_writable(tx, case_id)?;
             agenda::insert_contact(tx, case_id, &contact, at, &by.id)?;
@@ -698,9 +700,7 @@ impl Register {
         let contact =
             validate::desk_contact(input, &self.activity, &self.tables.reference, at.today)?;
         if let Some(case_id) = contact.case_id {
-            if !cases::exists(self.store.conn(), case_id)? {
-                return Err(Error::NotFound(Missing::Case));
-            }
+            self.expect_case(case_id)?;
         }
         let table = self.activity.clone();
         let id = self.store.write(|tx| {
@@ -727,9 +727,7 @@ impl Register {
 
     /// The desk contacts of case `case_id`, newest first.
     pub fn desk_contacts(&self, case_id: i64) -> Result<Vec<activity::DeskContact>> {
-        if !cases::exists(self.store.conn(), case_id)? {
-            return Err(Error::NotFound(Missing::Case));
-        }
+        self.expect_case(case_id)?;
         activity::case_contacts(self.store.conn(), &self.activity, case_id)
     }
 
