@@ -16,6 +16,10 @@
 //! than the contacts. Citizenship is the main one. Steps are counted from the case history (corrected
 //! steps left out); an anonymised case's steps keep only their month, so they count in a period that
 //! starts on the first of a month.
+//!
+//! *Reading*: whole months come from the monthly aggregates of migration 010 (kept by triggers on
+//! `desk_contacts`), the days of a month the period covers in part from the contacts themselves;
+//! `build_recounted` reads every contact, for the tests that hold the two equal.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -541,12 +545,15 @@ fn count_persons(pass: &mut Pass, seen: &mut [Seen], bits: &[u8], sexes: &Codes)
         Some("M") => 1,
         _ => 2,
     };
-    seen.sort_unstable_by_key(|s| s.person);
+    // By person, then month and sex: a person's indicator sex (their first matching month's) is then
+    // the same whichever way the rows came, contact by contact or a person's month at a time.
+    seen.sort_unstable_by_key(|s| (s.person, s.month, sex_slot(s.sex)));
     let mut keys: Vec<u64> = Vec::new();
     let mut cells: Vec<u64> = Vec::new();
     for group in seen.chunk_by(|a, b| a.person == b.person) {
         pass.persons += 1;
-        pass.new_persons += u64::from(group[0].new);
+        // New when their first day ever is in the period, whichever of their rows says it.
+        pass.new_persons += u64::from(group.iter().all(|s| s.new));
         keys.clear();
         cells.clear();
         for s in group {
@@ -561,7 +568,7 @@ fn count_persons(pass: &mut Pass, seen: &mut [Seen], bits: &[u8], sexes: &Codes)
             let mut m = s.indicators;
             while m != 0 {
                 let i = m.trailing_zeros();
-                // Counted under the sex of the person's first matching contact.
+                // Counted under the sex of the person's first matching month (F, M, other first).
                 if !keys
                     .iter()
                     .any(|k| k & !0xff == INDICATOR | (u64::from(i) << 8))
@@ -590,13 +597,298 @@ fn count_persons(pass: &mut Pass, seen: &mut [Seen], bits: &[u8], sexes: &Codes)
     }
 }
 
-/// Builds the report of `period` under `definition`, its texts in `locale`.
+/// Builds the report of `period` under `definition`, its texts in `locale`. Whole months are counted
+/// from the monthly aggregates of migration 010; the days of a month the period covers only in part
+/// are read contact by contact.
 pub fn build(
     conn: &Connection,
     activity: &Activity,
     definition: &Definition,
     period: Period,
     locale: &str,
+) -> Result<Report> {
+    build_from(conn, activity, definition, period, locale, true)
+}
+
+/// The same report counted contact by contact, without the monthly aggregates: the straight recount
+/// the tests hold the aggregates against. Not for the app (it is the slow path).
+#[doc(hidden)]
+pub fn build_recounted(
+    conn: &Connection,
+    activity: &Activity,
+    definition: &Definition,
+    period: Period,
+    locale: &str,
+) -> Result<Report> {
+    build_from(conn, activity, definition, period, locale, false)
+}
+
+/// The whole months of `period` as `(first YYYYMM, last YYYYMM, first day, last day)`, if any.
+fn whole_months(period: Period) -> Option<(i64, i64, NaiveDate, NaiveDate)> {
+    let first = if period.from.day() == 1 {
+        period.from
+    } else {
+        period
+            .from
+            .with_day(1)?
+            .checked_add_months(chrono::Months::new(1))?
+    };
+    let next = period.to.succ_opt()?;
+    let last = if next.day() == 1 {
+        period.to
+    } else {
+        period.to.with_day(1)?.pred_opt()?
+    };
+    (first <= last).then(|| {
+        let month = |d: NaiveDate| i64::from(d.year()) * 100 + i64::from(d.month());
+        (month(first), month(last), first, last)
+    })
+}
+
+/// The women/men/other slot of a sex code.
+fn sex_slot(code: &[u8]) -> usize {
+    match code {
+        b"F" => 0,
+        b"M" => 1,
+        _ => 2,
+    }
+}
+
+/// What one report's counting holds while it reads contacts and monthly aggregates.
+struct Counter {
+    pass: Pass,
+    filters: Vec<Option<Filter>>,
+    citizenships: Codes,
+    sexes: Codes,
+    bands: Codes,
+    base_month: u32,
+    /// The period's first day as YYYYMMDD (a person is new when their first day is not before it).
+    from: i64,
+    referral: i64,
+    bits: Vec<u8>,
+    seen: Vec<Seen>,
+}
+
+impl Counter {
+    /// The period's month number of a day (YYYYMMDD) or month (YYYYMM) given as year and month.
+    fn month(&self, year: i64, month1: i64) -> u32 {
+        (year as u32 * 12 + (month1 as u32).saturating_sub(1)).saturating_sub(self.base_month)
+    }
+
+    /// Bit i set: a contact (or a person's month, whose services are the OR of its contacts') with
+    /// these services and motivo matches indicator i.
+    fn indicators(&self, services: i64, motivo: &[u8]) -> u32 {
+        let mut indicators = 0u32;
+        for (i, f) in self.filters.iter().enumerate() {
+            let Some(f) = f else { continue };
+            if (f.services == 0 || services & f.services != 0)
+                && (f.motivi.is_empty() || f.motivi.iter().any(|m| m.as_bytes() == motivo))
+            {
+                indicators |= 1 << i;
+            }
+        }
+        indicators
+    }
+
+    /// Reads the contacts of the days `from..=to` (YYYYMMDD) one by one.
+    fn contacts(&mut self, conn: &Connection, from: i64, to: i64) -> Result<()> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT day, person, first_day >= ?3, citizenship, sex, age_band, services, minutes, motivo,
+                    walk_in, mediator, operator
+             FROM desk_contacts INDEXED BY desk_contacts_report WHERE day BETWEEN ?1 AND ?2",
+        )?;
+        let mut rows = stmt.query(params![from, to, self.from])?;
+        while let Some(r) = rows.next()? {
+            let day: i64 = r.get(0)?;
+            let month = self.month(day / 10_000, day / 100 % 100);
+            let person: i64 = r.get(1)?;
+            let new: bool = r.get(2)?;
+            let citizenship = self.citizenships.id(bytes(r, 3)?);
+            let sex = self.sexes.id(bytes(r, 4)?);
+            let band = self.bands.id(bytes(r, 5)?);
+            let services: i64 = r.get(6)?;
+            let minutes: i64 = r.get(7)?;
+            let motivo = bytes(r, 8)?;
+            let walk_in: bool = r.get(9)?;
+            let mediator: bool = r.get(10)?;
+            let operator: i64 = r.get(11)?;
+            let indicators = self.indicators(services, motivo);
+            let pass = &mut self.pass;
+            pass.contacts += 1;
+            pass.minutes += minutes as u64;
+            pass.walk_in += u64::from(walk_in);
+            pass.mediator += u64::from(mediator);
+            pass.referrals += u64::from(services & self.referral != 0);
+            *pass
+                .desk_minutes
+                .entry((operator as u32, month))
+                .or_default() += minutes as u64;
+            let m = pass.months.entry(month).or_default();
+            m.0 += 1;
+            m.1 += minutes as u64;
+            *pass.citizenships.entry(citizenship).or_default() += 1;
+            for &bit in &self.bits {
+                if services & (1 << bit) != 0 {
+                    *pass.services.entry(bit).or_default() += 1;
+                    *pass
+                        .cells
+                        .entry(cell_key(month, citizenship, sex, band, bit))
+                        .or_default() += 1;
+                }
+            }
+            let mut m = indicators;
+            while m != 0 {
+                pass.indicator_contacts[m.trailing_zeros() as usize] += 1;
+                m &= m - 1;
+            }
+            self.seen.push(Seen {
+                person,
+                new,
+                month,
+                citizenship,
+                sex,
+                band,
+                services,
+                indicators,
+            });
+        }
+        Ok(())
+    }
+
+    /// Reads the monthly aggregates of the months `from..=to` (YYYYMM). Contact counts are sums; a
+    /// walk-in is a person of their own, so their persons are their contacts; the persons of the
+    /// cases' contacts come from `desk_person_months`, deduplicated over the period with the rest.
+    fn months(&mut self, conn: &Connection, from: i64, to: i64) -> Result<()> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT month, walk_in, services, motivo, sex, n, mediated, minutes FROM desk_month_masks
+             WHERE month BETWEEN ?1 AND ?2",
+        )?;
+        let mut rows = stmt.query(params![from, to])?;
+        while let Some(r) = rows.next()? {
+            let yyyymm: i64 = r.get(0)?;
+            let month = self.month(yyyymm / 100, yyyymm % 100);
+            let walk_in: bool = r.get(1)?;
+            let services: i64 = r.get(2)?;
+            let indicators = self.indicators(services, bytes(r, 3)?);
+            let sex = sex_slot(bytes(r, 4)?);
+            let n = r.get::<_, i64>(5)? as u64;
+            let mediated = r.get::<_, i64>(6)? as u64;
+            let minutes = r.get::<_, i64>(7)? as u64;
+            let pass = &mut self.pass;
+            pass.contacts += n;
+            pass.minutes += minutes;
+            pass.mediator += mediated;
+            if services & self.referral != 0 {
+                pass.referrals += n;
+            }
+            let m = pass.months.entry(month).or_default();
+            m.0 += n;
+            m.1 += minutes;
+            if walk_in {
+                pass.walk_in += n;
+                pass.persons += n;
+                pass.new_persons += n;
+            }
+            let mut m = indicators;
+            while m != 0 {
+                let i = m.trailing_zeros() as usize;
+                pass.indicator_contacts[i] += n;
+                if walk_in {
+                    pass.indicator_persons[i][sex] += n;
+                }
+                m &= m - 1;
+            }
+        }
+        drop(rows);
+        let mut stmt = conn.prepare_cached(
+            "SELECT month, operator, minutes FROM desk_month_operators WHERE month BETWEEN ?1 AND ?2",
+        )?;
+        let mut rows = stmt.query(params![from, to])?;
+        while let Some(r) = rows.next()? {
+            let yyyymm: i64 = r.get(0)?;
+            let month = self.month(yyyymm / 100, yyyymm % 100);
+            let operator: i64 = r.get(1)?;
+            let minutes: i64 = r.get(2)?;
+            *self
+                .pass
+                .desk_minutes
+                .entry((operator as u32, month))
+                .or_default() += minutes as u64;
+        }
+        drop(rows);
+        let mut stmt = conn.prepare_cached(
+            "SELECT month, walk_in, citizenship, sex, age_band, bit, n FROM desk_month_cells
+             WHERE month BETWEEN ?1 AND ?2",
+        )?;
+        let mut rows = stmt.query(params![from, to])?;
+        while let Some(r) = rows.next()? {
+            let yyyymm: i64 = r.get(0)?;
+            let month = self.month(yyyymm / 100, yyyymm % 100);
+            let walk_in: bool = r.get(1)?;
+            let citizenship = self.citizenships.id(bytes(r, 2)?);
+            let sex = self.sexes.id(bytes(r, 3)?);
+            let band = self.bands.id(bytes(r, 4)?);
+            let bit: i64 = r.get(5)?;
+            let n = r.get::<_, i64>(6)? as u64;
+            let pass = &mut self.pass;
+            if bit < 0 {
+                *pass.citizenships.entry(citizenship).or_default() += n;
+                if walk_in {
+                    *pass.citizenship_persons.entry(citizenship).or_default() += n;
+                    *pass.month_persons.entry(month).or_default() += n;
+                }
+                continue;
+            }
+            let bit = bit as u8;
+            if !self.bits.contains(&bit) {
+                continue;
+            }
+            *pass.services.entry(bit).or_default() += n;
+            let key = cell_key(month, citizenship, sex, band, bit);
+            *pass.cells.entry(key).or_default() += n;
+            if walk_in {
+                *pass.service_persons.entry(bit).or_default() += n;
+                *pass.cell_persons.entry(key).or_default() += n;
+            }
+        }
+        drop(rows);
+        let mut stmt = conn.prepare_cached(
+            "SELECT month, person, first_day >= ?3, citizenship, sex, age_band, services, motivo
+             FROM desk_person_months WHERE month BETWEEN ?1 AND ?2",
+        )?;
+        let mut rows = stmt.query(params![from, to, self.from])?;
+        while let Some(r) = rows.next()? {
+            let yyyymm: i64 = r.get(0)?;
+            let month = self.month(yyyymm / 100, yyyymm % 100);
+            let person: i64 = r.get(1)?;
+            let new: bool = r.get(2)?;
+            let citizenship = self.citizenships.id(bytes(r, 3)?);
+            let sex = self.sexes.id(bytes(r, 4)?);
+            let band = self.bands.id(bytes(r, 5)?);
+            let services: i64 = r.get(6)?;
+            let indicators = self.indicators(services, bytes(r, 7)?);
+            self.seen.push(Seen {
+                person,
+                new,
+                month,
+                citizenship,
+                sex,
+                band,
+                services,
+                indicators,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn build_from(
+    conn: &Connection,
+    activity: &Activity,
+    definition: &Definition,
+    period: Period,
+    locale: &str,
+    aggregates: bool,
 ) -> Result<Report> {
     let filters: Vec<Option<Filter>> = definition
         .indicators
@@ -615,83 +907,48 @@ pub fn build(
             message: "at most 32 indicators".into(),
         });
     }
-    let from = crate::register::activity::day_number(period.from);
-    let to = crate::register::activity::day_number(period.to);
-    let mut pass = Pass {
-        indicator_contacts: vec![0; filters.len()],
-        indicator_persons: vec![[0; 3]; filters.len()],
-        ..Pass::default()
+    use crate::register::activity::day_number;
+    let from = day_number(period.from);
+    let to = day_number(period.to);
+    let mut counter = Counter {
+        pass: Pass {
+            indicator_contacts: vec![0; filters.len()],
+            indicator_persons: vec![[0; 3]; filters.len()],
+            ..Pass::default()
+        },
+        filters,
+        citizenships: Codes::default(),
+        sexes: Codes::default(),
+        bands: Codes::default(),
+        base_month: period.from.year() as u32 * 12 + period.from.month0(),
+        from,
+        referral: activity.mask(&[REFERRAL.to_string()]),
+        bits: activity.services.iter().map(|s| s.bit).collect(),
+        seen: Vec::new(),
     };
-    let mut citizenships = Codes::default();
-    let mut sexes = Codes::default();
-    let mut bands = Codes::default();
-    let base_month = period.from.year() as u32 * 12 + period.from.month0();
-    let referral = activity.mask(&[REFERRAL.to_string()]);
-    let bits: Vec<u8> = activity.services.iter().map(|s| s.bit).collect();
-    let mut seen: Vec<Seen> = Vec::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT day, person, first_day >= ?1, citizenship, sex, age_band, services, minutes, motivo,
-                walk_in, mediator, operator
-         FROM desk_contacts INDEXED BY desk_contacts_report WHERE day BETWEEN ?1 AND ?2",
-    )?;
-    let mut rows = stmt.query(params![from, to])?;
-    while let Some(r) = rows.next()? {
-        let day: i64 = r.get(0)?;
-        let (year, month0) = ((day / 10_000) as u32, (day / 100 % 100) as u32);
-        let month = (year * 12 + month0.saturating_sub(1)).saturating_sub(base_month);
-        let person: i64 = r.get(1)?;
-        let new: bool = r.get(2)?;
-        let citizenship = citizenships.id(bytes(r, 3)?);
-        let sex = sexes.id(bytes(r, 4)?);
-        let band = bands.id(bytes(r, 5)?);
-        let services: i64 = r.get(6)?;
-        let minutes: i64 = r.get(7)?;
-        let motivo = bytes(r, 8)?;
-        let walk_in: bool = r.get(9)?;
-        let mediator: bool = r.get(10)?;
-        let operator: i64 = r.get(11)?;
-        let operator = operator as u32;
-        pass.contacts += 1;
-        pass.minutes += minutes as u64;
-        pass.walk_in += u64::from(walk_in);
-        pass.mediator += u64::from(mediator);
-        pass.referrals += u64::from(services & referral != 0);
-        *pass.desk_minutes.entry((operator, month)).or_default() += minutes as u64;
-        let m = pass.months.entry(month).or_default();
-        m.0 += 1;
-        m.1 += minutes as u64;
-        *pass.citizenships.entry(citizenship).or_default() += 1;
-        for &bit in &bits {
-            if services & (1 << bit) != 0 {
-                *pass.services.entry(bit).or_default() += 1;
-                *pass
-                    .cells
-                    .entry(cell_key(month, citizenship, sex, band, bit))
-                    .or_default() += 1;
+    match whole_months(period).filter(|_| aggregates) {
+        Some((first, last, first_day, last_day)) => {
+            if period.from < first_day {
+                let before = first_day.pred_opt().unwrap_or(first_day);
+                counter.contacts(conn, from, day_number(before))?;
+            }
+            counter.months(conn, first, last)?;
+            if period.to > last_day {
+                let after = last_day.succ_opt().unwrap_or(last_day);
+                counter.contacts(conn, day_number(after), to)?;
             }
         }
-        let mut indicators = 0u32;
-        for (i, f) in filters.iter().enumerate() {
-            let Some(f) = f else { continue };
-            if (f.services == 0 || services & f.services != 0)
-                && (f.motivi.is_empty() || f.motivi.iter().any(|m| m.as_bytes() == motivo))
-            {
-                pass.indicator_contacts[i] += 1;
-                indicators |= 1 << i;
-            }
-        }
-        seen.push(Seen {
-            person,
-            new,
-            month,
-            citizenship,
-            sex,
-            band,
-            services,
-            indicators,
-        });
+        None => counter.contacts(conn, from, to)?,
     }
-    drop(rows);
+    let Counter {
+        mut pass,
+        citizenships,
+        sexes,
+        bands,
+        bits,
+        mut seen,
+        ..
+    } = counter;
     count_persons(&mut pass, &mut seen, &bits, &sexes);
     drop(seen);
     let steps = step_counts(conn, period)?;

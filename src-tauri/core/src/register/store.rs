@@ -93,6 +93,10 @@ fn migration_list() -> Vec<M<'static>> {
             env!("CARGO_MANIFEST_DIR"),
             "/migrations/009_activity.sql"
         ))),
+        M::up(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/010_activity_months.sql"
+        ))),
     ]
 }
 
