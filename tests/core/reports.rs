@@ -788,7 +788,11 @@ fn the_pdf_report_has_its_cover_the_tables_numbers_the_suppressed_cells_and_vect
     assert!((6..=20).contains(&pages), "{pages} pages");
     // Vector charts: no image in the file, and path operators (rectangles, lines) in the pages.
     let images = tool("pdfimages", &["-list", file]);
-    assert_eq!(images.lines().count(), 2, "no image, only the header:\n{images}");
+    assert_eq!(
+        images.lines().count(),
+        2,
+        "no image, only the header:\n{images}"
+    );
     let doc = lopdf::Document::load(&path).unwrap();
     let charts_page = doc.get_pages()[&2];
     let content = String::from_utf8_lossy(&doc.get_page_content(charts_page)).to_string();
@@ -800,7 +804,10 @@ fn the_pdf_report_has_its_cover_the_tables_numbers_the_suppressed_cells_and_vect
     };
     assert!(ops("re") >= 10, "bars are rectangles:\n{content}");
     assert!(ops("l") >= 10, "axes and the trend are lines");
-    assert!(ops("f") + ops("f*") >= 5 && ops("S") >= 10, "filled and stroked");
+    assert!(
+        ops("f") + ops("f*") >= 5 && ops("S") >= 10,
+        "filled and stroked"
+    );
 }
 
 #[test]

@@ -18,9 +18,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 
 use crate::error::Result;
-use crate::papers::print::{
-    Align, Column, Document, FontLibrary, Lang, PageSetup, Paint, Style,
-};
+use crate::papers::print::{Align, Column, Document, FontLibrary, Lang, PageSetup, Paint, Style};
 use crate::reference::catalogue::{parse_locale, Strings};
 use crate::reference::CORE_LOCALES;
 use crate::register::report::{Cell, Definition, Report, ReportTable};
@@ -119,7 +117,11 @@ pub fn render(
     doc.paragraph(&report.title, &lang, Style::title().size(18.0))?;
     doc.space(4.0);
     let body = Style::body();
-    doc.paragraph(&t("period", &[("from", &from), ("to", &to)]), &lang, body.bold())?;
+    doc.paragraph(
+        &t("period", &[("from", &from), ("to", &to)]),
+        &lang,
+        body.bold(),
+    )?;
     doc.paragraph(&t("desk", &[("desk", &desk.name)]), &lang, body)?;
     doc.paragraph(
         &t("address", &[("street", &desk.street), ("town", &desk.town)]),
@@ -144,7 +146,10 @@ pub fn render(
         doc.page_break();
         doc.paragraph(&t("charts", &[]), &lang, Style::title())?;
         doc.paragraph(
-            &t("suppressed_bar", &[("n", &report.suppress_under.to_string())]),
+            &t(
+                "suppressed_bar",
+                &[("n", &report.suppress_under.to_string())],
+            ),
             &lang,
             body.size(8.5),
         )?;
@@ -181,7 +186,11 @@ fn cover_definition(
     doc.paragraph(
         &t(
             "definition",
-            &[("title", d.title(locale)), ("id", &d.id), ("funder", &d.funder)],
+            &[
+                ("title", d.title(locale)),
+                ("id", &d.id),
+                ("funder", &d.funder),
+            ],
         ),
         lang,
         body,
@@ -198,7 +207,11 @@ fn cover_definition(
         doc.paragraph(&t("verify_none", &[]), lang, body.size(9.0))?;
     }
     for i in flagged {
-        let label = if locale == "en" { &i.label_en } else { &i.label_it };
+        let label = if locale == "en" {
+            &i.label_en
+        } else {
+            &i.label_it
+        };
         doc.paragraph(
             &t(
                 "verify_line",
@@ -263,13 +276,23 @@ fn bar_chart(
     let axis = LEFT + LABEL_W;
     for row in &tb.rows {
         let top = doc.reserve(ROW_H);
-        let label = row.first().map(|c| cell_text(c, locale)).unwrap_or_default();
+        let label = row
+            .first()
+            .map(|c| cell_text(c, locale))
+            .unwrap_or_default();
         let label: String = if label.chars().count() > 34 {
             label.chars().take(33).chain(['…']).collect()
         } else {
             label
         };
-        doc.text_at(LEFT, top + 1.0, LABEL_W - 2.0, &label, lang, small.align(Align::Right))?;
+        doc.text_at(
+            LEFT,
+            top + 1.0,
+            LABEL_W - 2.0,
+            &label,
+            lang,
+            small.align(Align::Right),
+        )?;
         let cell = row.get(col).cloned().unwrap_or(Cell::Count(0));
         let (w, paint) = match &cell {
             Cell::Count(n) => (BAR_W * *n as f32 / max as f32, Some(Paint::Fill(0.6))),
@@ -319,7 +342,14 @@ fn trend_chart(doc: &mut Document<'_>, tb: &ReportTable, lang: &Lang, locale: &s
         "legend",
         &[("thick", &columns(1)), ("thin", &columns(2))],
     );
-    let bottom = doc.text_at(LEFT, bottom + 1.0, 174.0, &legend, lang, Style::body().size(8.0))?;
+    let bottom = doc.text_at(
+        LEFT,
+        bottom + 1.0,
+        174.0,
+        &legend,
+        lang,
+        Style::body().size(8.0),
+    )?;
     let plot_top = bottom + 6.0;
     let base = plot_top + PLOT_H;
     let series: [Vec<Option<u64>>; 2] =
@@ -352,8 +382,18 @@ fn trend_chart(doc: &mut Document<'_>, tb: &ReportTable, lang: &Lang, locale: &s
     let x = |i: usize| X0 + step * (i as f32 + 0.5);
     let y = |v: u64| base - PLOT_H * v as f32 / max as f32;
     for (i, row) in tb.rows.iter().enumerate() {
-        let month = row.first().map(|c| cell_text(c, locale)).unwrap_or_default();
-        doc.text_at(x(i) - step / 2.0, base + 1.0, step, &month, lang, small.align(Align::Center))?;
+        let month = row
+            .first()
+            .map(|c| cell_text(c, locale))
+            .unwrap_or_default();
+        doc.text_at(
+            x(i) - step / 2.0,
+            base + 1.0,
+            step,
+            &month,
+            lang,
+            small.align(Align::Center),
+        )?;
         doc.line((x(i), base), (x(i), base + 0.8), 0.4);
     }
     for (s, points) in series.iter().enumerate() {
@@ -371,12 +411,25 @@ fn trend_chart(doc: &mut Document<'_>, tb: &ReportTable, lang: &Lang, locale: &s
                     };
                     if s == 1 {
                         // An empty square over the line: white inside, then its outline.
-                        doc.rect(p.0 - side / 2.0, p.1 - side / 2.0, side, side, Paint::Fill(1.0));
+                        doc.rect(
+                            p.0 - side / 2.0,
+                            p.1 - side / 2.0,
+                            side,
+                            side,
+                            Paint::Fill(1.0),
+                        );
                     }
                     doc.rect(p.0 - side / 2.0, p.1 - side / 2.0, side, side, paint);
                     // Persons' values above their point, contacts' below.
                     let ty = if s == 0 { p.1 - 4.5 } else { p.1 + 1.5 };
-                    doc.text_at(p.0 - 8.0, ty, 16.0, &v.to_string(), lang, small.align(Align::Center))?;
+                    doc.text_at(
+                        p.0 - 8.0,
+                        ty,
+                        16.0,
+                        &v.to_string(),
+                        lang,
+                        small.align(Align::Center),
+                    )?;
                 }
                 None => {
                     doc.polyline(&run, width);
@@ -384,7 +437,14 @@ fn trend_chart(doc: &mut Document<'_>, tb: &ReportTable, lang: &Lang, locale: &s
                     let shown = tb.rows[i].get(s + 1).map(|c| cell_text(c, locale));
                     if let Some(shown) = shown.filter(|t| t.starts_with('<')) {
                         let ty = base - 4.0 - 3.0 * s as f32;
-                        doc.text_at(x(i) - 8.0, ty, 16.0, &shown, lang, small.align(Align::Center))?;
+                        doc.text_at(
+                            x(i) - 8.0,
+                            ty,
+                            16.0,
+                            &shown,
+                            lang,
+                            small.align(Align::Center),
+                        )?;
                     }
                 }
             }
@@ -430,7 +490,13 @@ fn table(
         .map(|r| r.iter().map(|c| cell_text(c, locale)).collect())
         .collect();
     let size = if tb.columns.len() > 5 { 7.5 } else { 9.0 };
-    doc.table(&columns, &tb.columns, &cells, lang, Style::body().size(size))?;
+    doc.table(
+        &columns,
+        &tb.columns,
+        &cells,
+        lang,
+        Style::body().size(size),
+    )?;
     doc.space(2.0);
     for note in &tb.notes {
         doc.paragraph(note, lang, Style::body().size(8.5))?;
@@ -444,7 +510,10 @@ fn table(
 fn timesheet(doc: &mut Document<'_>, tb: &ReportTable, lang: &Lang, locale: &str) -> Result<()> {
     let mut by: BTreeMap<String, Vec<Vec<Cell>>> = BTreeMap::new();
     for row in tb.rows.iter().filter(|r| !r.is_empty()) {
-        let name = row.first().map(|c| cell_text(c, locale)).unwrap_or_default();
+        let name = row
+            .first()
+            .map(|c| cell_text(c, locale))
+            .unwrap_or_default();
         by.entry(name).or_default().push(row.clone());
     }
     if by.is_empty() {
