@@ -1636,4 +1636,21 @@ fn a_desk_contact_and_a_walk_in_show_in_the_report_and_a_bad_one_is_refused_in_w
     )
     .unwrap_err();
     assert_eq!(bad["fields"][0]["field"], "report.from", "{bad}");
+
+    // The printable report goes to `lp` (no printer here: printed false, with what lp said); a
+    // definition that does not exist is refused on its field before anything is printed.
+    let handed = invoke(
+        &app,
+        "reports_print",
+        json!({ "definition": "desk-monthly", "from": today, "to": today, "action": "print" }),
+    )
+    .unwrap();
+    assert!(handed["printed"].is_boolean(), "{handed}");
+    let bad = invoke(
+        &app,
+        "reports_print",
+        json!({ "definition": "nope", "from": today, "to": today, "action": "print" }),
+    )
+    .unwrap_err();
+    assert_eq!(bad["fields"][0]["field"], "report.definition", "{bad}");
 }

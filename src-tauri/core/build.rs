@@ -8,7 +8,10 @@ use std::path::Path;
 include!("src/reference/pack_files.rs");
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // The manifest folder as cargo gives it when the script runs, not as it was when the script was
+    // compiled: a target folder copied from another checkout must not embed that checkout's files.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("../..");
     let mut names: Vec<String> = REFERENCE_FILES.iter().map(|s| s.to_string()).collect();
     names.push(VERSION_FILE.to_string());
     for (folder, extension) in AREAS {

@@ -182,6 +182,7 @@ pub fn setup<R: tauri::Runtime>(
             commands::reports::reports_definitions,
             commands::reports::reports_build,
             commands::reports::reports_export,
+            commands::reports::reports_print,
             commands::retention::retention_policy,
             commands::retention::retention_set_months,
             commands::retention::retention_set_funder,

@@ -980,3 +980,114 @@ fn an_imported_paper_keeps_the_content_version_it_was_printed_from_and_an_old_ar
         ));
     }
 }
+
+/// The built-in content as version `version`, with `extra` files added (`(name, text)`).
+fn with_files(version: &str, extra: &[(&str, &str)]) -> Content {
+    let mut files: BTreeMap<String, String> = Content::embedded()
+        .unwrap()
+        .files()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    for (name, text) in extra {
+        files.insert(name.to_string(), text.to_string());
+    }
+    Content::new(
+        Stamp {
+            version: Version::parse(version).unwrap(),
+            date: day("2027-02-01"),
+        },
+        files,
+    )
+}
+
+const NEW_FUNDER: &str = r#"id = "regione-toscana-2027"
+title_it = "Rapporto per la Regione"
+title_en = "Report for the Region"
+funder = "Regione Toscana"
+source = "https://www.regione.toscana.it/"
+read_on = "2027-01"
+tables = ["summary", "months"]
+
+[[indicator]]
+code = "RT1"
+label_it = "Persone orientate"
+label_en = "Persons given guidance"
+measure = "persons"
+services = ["information"]
+source = "https://www.regione.toscana.it/"
+"#;
+
+#[test]
+fn a_new_funders_definition_arrives_in_a_pack_and_a_bad_one_is_refused_naming_its_file_and_field() {
+    let (dir, mut register) = temp_register();
+    let before: Vec<String> = register
+        .report_definitions()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(before, ["desk-monthly", "amif-2021-2027-so2"]);
+
+    // An indicator naming a service the desk does not record.
+    let bad = NEW_FUNDER.replace("services = [\"information\"]", "services = [\"fax\"]");
+    let detail = refused_naming(
+        &mut register,
+        dir.path(),
+        &with_files("2027.1", &[("assets/reports/regione.toml", &bad)]),
+        "assets/reports/regione.toml",
+    );
+    assert!(
+        detail.contains("services") && detail.contains("fax"),
+        "names the field and the value: {detail}"
+    );
+    // A missing field is named by serde.
+    let bad = NEW_FUNDER.replace("funder = \"Regione Toscana\"\n", "");
+    let detail = refused_naming(
+        &mut register,
+        dir.path(),
+        &with_files("2027.1", &[("assets/reports/regione.toml", &bad)]),
+        "assets/reports/regione.toml",
+    );
+    assert!(detail.contains("funder"), "{detail}");
+    // Two files with one id.
+    let twice = with_files(
+        "2027.1",
+        &[
+            ("assets/reports/regione.toml", NEW_FUNDER),
+            ("assets/reports/regione-bis.toml", NEW_FUNDER),
+        ],
+    );
+    let detail = refused_naming(
+        &mut register,
+        dir.path(),
+        &twice,
+        "assets/reports/regione.toml",
+    );
+    assert!(detail.contains("id:"), "{detail}");
+    assert_eq!(
+        register.report_definitions().unwrap().len(),
+        2,
+        "nothing changed"
+    );
+
+    // The good one, applied: it is offered and builds.
+    let good = with_files("2027.1", &[("assets/reports/regione.toml", NEW_FUNDER)]);
+    register
+        .apply_pack(&signed(&good), &trusted(), &clock(), &responsabile())
+        .unwrap();
+    let all = register.report_definitions().unwrap();
+    let ids: Vec<&str> = all.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["desk-monthly", "amif-2021-2027-so2", "regione-toscana-2027"]
+    );
+    let report = register
+        .report(
+            &all[2],
+            mixite_core::register::report::Period::year(2026),
+            "it",
+        )
+        .unwrap();
+    assert_eq!(report.title, "Rapporto per la Regione");
+    assert_eq!(report.tables.len(), 2);
+}

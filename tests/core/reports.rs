@@ -3,10 +3,13 @@
 //! person with two citizenships (counted once, under the main one), walk-ins without a case, an
 //! anonymised case still counted, suppression at 4 and 5, and the CSV and XLSX read back with Python.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use mixite_core::exchange::report_files;
 use mixite_core::model::{StepDetails, StepInput};
+use mixite_core::papers::print::FontLibrary;
+use mixite_core::papers::report as papers_report;
 use mixite_core::register::activity::{DeskContactInput, StaffTimeInput, WalkIn};
 use mixite_core::register::operators::{Actor, Role};
 use mixite_core::register::report::{Cell, Definition, Period, Report};
@@ -954,6 +957,142 @@ fn the_monthly_aggregates_and_a_straight_recount_agree_on_random_sets_with_corre
                 }
             }
         }
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} (apt-get install poppler-utils): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The report's PDF, written to `target/test-artifacts/<name>.pdf` for a look.
+fn report_pdf(register: &Register, report: &Report, d: &Definition, name: &str) -> PathBuf {
+    let fonts = FontLibrary::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/fonts"));
+    let pdf = papers_report::render(register, &fonts, report, d, "it", day("2026-12-05")).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.pdf"));
+    std::fs::write(&path, pdf).unwrap();
+    path
+}
+
+#[test]
+fn the_pdf_report_has_its_cover_the_tables_numbers_the_suppressed_cells_and_vector_charts() {
+    let (_dir, mut register, _) = fixed_set();
+    register
+        .record_staff_time(
+            &StaffTimeInput {
+                day: "2021-03-02".into(),
+                kind: "training".into(),
+                minutes: 90,
+            },
+            &at("2021-03-04"),
+            &boss(),
+        )
+        .unwrap();
+    let d = definition(&register, 5);
+    let report = register.report(&d, Period::year(2021), "it").unwrap();
+    let path = report_pdf(&register, &report, &d, "report-2021");
+    let file = path.to_str().unwrap();
+    let text = tool("pdftotext", &["-layout", file, "-"]);
+    for cover in [
+        "Prova",
+        "Periodo: dal 01/01/2021 al 31/12/2021",
+        "Sportello: Comune di Lucca",
+        "Rapporto prodotto il 05/12/2026",
+        "Fonte della definizione: https://example.org/prova",
+        "Regola di riservatezza",
+        "Nessuna voce della definizione è segnata da verificare.",
+    ] {
+        assert!(text.contains(cover), "the cover says {cover:?}:\n{text}");
+    }
+    assert!(text.contains(&report.rule[..40]), "the rule is stated");
+    // The summary's numbers, each on its label's line (written by hand in `fixed_set`).
+    let line = |label: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("a line {label:?}:\n{text}"))
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(line("Persone raggiunte (distinte)"), "11");
+    assert_eq!(line("Contatti con mediatore"), "0");
+    assert_eq!(line("Minuti medi per contatto"), "12,14");
+    assert_eq!(line("Accessi anonimi senza pratica"), "9");
+    assert!(text.contains("<5"), "suppressed cells print <5");
+    assert!(!text.contains("report.pdf."), "every text is translated");
+    // Charts with their value labels, and a timesheet page per operator with the signature lines.
+    assert!(text.contains("Grafici") && text.contains("Per mese: Contatti"));
+    assert!(text.contains("Per cittadinanza: Persone"));
+    assert!(text.contains("Per mese: andamento"));
+    // (the tests' actors are not in the operators table: the timesheet names them by their id)
+    for operator in [op("").id, boss().id] {
+        let squeezed: String = text.split_whitespace().collect();
+        assert!(
+            squeezed.contains(&format!("operatore:{operator}")),
+            "{operator}'s timesheet page"
+        );
+    }
+    assert_eq!(text.matches("Firma dell'operatore").count(), 2);
+    assert_eq!(text.matches("Firma del responsabile").count(), 2);
+    let pages: usize = tool("pdfinfo", &[file])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!((6..=20).contains(&pages), "{pages} pages");
+    // Vector charts: no image in the file, and path operators (rectangles, lines) in the pages.
+    let images = tool("pdfimages", &["-list", file]);
+    assert_eq!(
+        images.lines().count(),
+        2,
+        "no image, only the header:\n{images}"
+    );
+    let doc = lopdf::Document::load(&path).unwrap();
+    let charts_page = doc.get_pages()[&2];
+    let content = String::from_utf8_lossy(&doc.get_page_content(charts_page)).to_string();
+    let ops = |op: &str| {
+        content
+            .lines()
+            .filter(|l| l.split_whitespace().last() == Some(op))
+            .count()
+    };
+    assert!(ops("re") >= 10, "bars are rectangles:\n{content}");
+    assert!(ops("l") >= 10, "axes and the trend are lines");
+    assert!(
+        ops("f") + ops("f*") >= 5 && ops("S") >= 10,
+        "filled and stroked"
+    );
+}
+
+#[test]
+fn the_pdf_cover_shows_the_definitions_verify_marks_and_its_source() {
+    let (_dir, register, _) = fixed_set();
+    let amif = register
+        .report_definitions()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.id == "amif-2021-2027-so2")
+        .unwrap();
+    let report = register.report(&amif, Period::year(2021), "it").unwrap();
+    let path = report_pdf(&register, &report, &amif, "report-amif-2021");
+    let text = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    let squeezed: String = text.split_whitespace().collect();
+    assert!(text.contains(&amif.title_it));
+    let source: String = amif.source.split_whitespace().collect();
+    assert!(squeezed.contains(&source), "the definition's source");
+    for i in &amif.indicators {
+        let mark: String = format!("Daverificare–{}", i.code);
+        assert!(squeezed.contains(&mark), "{} is marked to verify", i.code);
     }
 }
 
@@ -995,4 +1134,11 @@ fn the_migration_fill_gives_the_aggregates_the_triggers_kept() {
             Ok(())
         })
         .unwrap();
+fn every_text_of_the_pdf_report_is_in_both_operator_languages() {
+    for locale in ["it", "en"] {
+        for key in papers_report::KEYS {
+            let t = papers_report::text(locale, key, &[]);
+            assert!(!t.starts_with("report.pdf."), "{locale}: report.pdf.{key}");
+        }
+    }
 }

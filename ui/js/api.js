@@ -135,6 +135,7 @@ export const reportsRecordStaffTime = (time) => call('reports_record_staff_time'
 export const reportsDefinitions = () => call('reports_definitions');
 export const reportsBuild = (definition, from, to) => call('reports_build', { definition, from, to });
 export const reportsExport = (definition, from, to, format) => call('reports_export', { definition, from, to, format });
+export const reportsPrint = (definition, from, to, action) => call('reports_print', { definition, from, to, action });
 
 // Retention and the applicant's rights (ARCHITECTURE.md, "Retention and the applicant's rights"). A Policy is
 // { periods: [{ purpose, anchor, months, defaultMonths, overridden, minMonths, maxMonths, basis, source,

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use mixite_core::reference::content::{Stamp, Tables, Version};
+use mixite_core::reference::content::{Stamp, Version};
 use mixite_core::reference::pack;
 use mixite_core::register::content;
 
@@ -102,8 +102,8 @@ fn keygen(secret: &Path, public: &Path) -> Result<()> {
 fn build(key: &Path, stamp: Stamp, root: &Path, out: &Path) -> Result<()> {
     let key = pack::parse_secret_key(&std::fs::read_to_string(key)?)?;
     let content = pack::read_tree(root, stamp)?;
-    // A pack is only ever built from tables that pass the app's own checks.
-    Tables::check(&content)?;
+    // A pack is only ever built from tables (and report definitions) that pass the app's own checks.
+    content::check(&content)?;
     let bytes = pack::build(&content, &key)?;
     std::fs::write(out, &bytes)?;
     println!(

@@ -6,6 +6,7 @@
 
 use mixite_core::error::FieldCode;
 use mixite_core::exchange::report_files;
+use mixite_core::papers::report as papers_report;
 use mixite_core::register::activity::{
     DeskContact, DeskContactInput, StaffTime, StaffTimeInput, Table,
 };
@@ -14,6 +15,7 @@ use mixite_core::{Error, FieldError};
 use serde::Serialize;
 use tauri::State;
 
+use crate::commands::output::{hand_out, Handed};
 use crate::state::Desk;
 use crate::wire::{ShellCode, WireError};
 
@@ -69,16 +71,45 @@ fn build(
     to: &str,
     locale: &str,
 ) -> mixite_core::Result<Report> {
+    built(r, definition, from, to, locale).map(|(_, report)| report)
+}
+
+/// The definition named `definition` and its report of the period, in `locale`.
+fn built(
+    r: &mixite_core::Register,
+    definition: &str,
+    from: &str,
+    to: &str,
+    locale: &str,
+) -> mixite_core::Result<(Definition, Report)> {
     let period = Period::parse(from, to)?;
     let definitions = r.report_definitions()?;
-    let Some(d) = definitions.iter().find(|d| d.id == definition) else {
+    let Some(d) = definitions.into_iter().find(|d| d.id == definition) else {
         return Err(Error::Invalid(vec![FieldError::new(
             "report.definition",
             FieldCode::UnknownCode,
         )]));
     };
-    r.report(d, period, locale)
+    let report = r.report(&d, period, locale)?;
+    Ok((d, report))
 }
+
+/// The printable report (PDF) of `definition` over the period: always in Italian, the funder's
+/// language, whatever the operator's.
+fn pdf(
+    desk: &Desk,
+    r: &mixite_core::Register,
+    definition: &str,
+    from: &str,
+    to: &str,
+    today: chrono::NaiveDate,
+) -> mixite_core::Result<Vec<u8>> {
+    let (d, report) = built(r, definition, from, to, PDF_LOCALE)?;
+    papers_report::render(r, &desk.fonts, &report, &d, PDF_LOCALE, today)
+}
+
+/// The language of the printed report.
+const PDF_LOCALE: &str = "it";
 
 /// The report of `definition` from `from` to `to` (`YYYY-MM-DD`), in the operator's language.
 #[tauri::command(async)]
@@ -97,7 +128,8 @@ pub struct Exported {
     path: String,
 }
 
-/// Saves the report as `csv` or `xlsx` where the operator chooses (`None` when cancelled); audited.
+/// Saves the report as `csv`, `xlsx` or `pdf` where the operator chooses (`None` when cancelled);
+/// audited.
 #[tauri::command(async)]
 pub fn reports_export<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
@@ -109,18 +141,20 @@ pub fn reports_export<R: tauri::Runtime>(
 ) -> Result<Option<Exported>, WireError> {
     use tauri_plugin_dialog::DialogExt;
     let locale = desk.locale();
-    let xlsx = format == "xlsx";
+    let ext = match format.as_str() {
+        "xlsx" => "xlsx",
+        "pdf" => "pdf",
+        _ => "csv",
+    };
     let bytes = desk.acting(|r, actor, clock| {
-        let report = build(r, &definition, &from, &to, &locale)?;
-        let bytes = if xlsx {
-            report_files::xlsx(&report)?
-        } else {
-            report_files::csv(&report)?
+        let bytes = match ext {
+            "pdf" => pdf(&desk, r, &definition, &from, &to, clock.today)?,
+            "xlsx" => report_files::xlsx(&build(r, &definition, &from, &to, &locale)?)?,
+            _ => report_files::csv(&build(r, &definition, &from, &to, &locale)?)?,
         };
-        r.record_report_export(&definition, if xlsx { "xlsx" } else { "csv" }, clock, actor)?;
+        r.record_report_export(&definition, ext, clock, actor)?;
         Ok(bytes)
     })?;
-    let ext = if xlsx { "xlsx" } else { "csv" };
     let Some(target) = app
         .dialog()
         .file()
@@ -140,4 +174,29 @@ pub fn reports_export<R: tauri::Runtime>(
     Ok(Some(Exported {
         path: path.display().to_string(),
     }))
+}
+
+/// The printable report (PDF) to the printer (`action` "print") or the viewer ("open"), from a private
+/// copy in the session's runtime folder; audited like an export.
+#[tauri::command(async)]
+pub fn reports_print<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    desk: State<'_, Desk>,
+    definition: String,
+    from: String,
+    to: String,
+    action: String,
+) -> Result<Handed, WireError> {
+    let bytes = desk.acting(|r, actor, clock| {
+        let bytes = pdf(&desk, r, &definition, &from, &to, clock.today)?;
+        r.record_report_export(&definition, "pdf", clock, actor)?;
+        Ok(bytes)
+    })?;
+    hand_out(
+        &desk,
+        &app,
+        &bytes,
+        &format!("rapporto-{definition}.pdf"),
+        &action,
+    )
 }

@@ -1,7 +1,8 @@
 // The responsabile's report screen (#/reports): a period (this month unless changed) and a report definition,
 // the report's tables as the backend built them (`reports_build`: counting and the "<n" suppression are the
 // core's), bar charts drawn here as inline SVG from the same numbers (months, services, citizenships), the
-// export to CSV or XLSX (`reports_export`) and the form for the operator's own staff time. It must not count,
+// export to CSV, XLSX or the printable PDF (`reports_export`), the PDF to the printer or the viewer
+// (`reports_print`) and the form for the operator's own staff time. It must not count,
 // round or suppress anything itself: a suppressed cell stays "<n" in the table and in the chart.
 
 import * as api from '../api.js';
@@ -83,6 +84,9 @@ function reportHtml(r) {
     <div class="d-flex gap-2 mb-3">
       <button type="button" class="btn btn-outline-primary btn-sm" data-report-export="csv">${t('reports.export_csv')}</button>
       <button type="button" class="btn btn-outline-primary btn-sm" data-report-export="xlsx">${t('reports.export_xlsx')}</button>
+      <button type="button" class="btn btn-outline-primary btn-sm" data-report-export="pdf">${t('reports.export_pdf')}</button>
+      <button type="button" class="btn btn-outline-primary btn-sm" data-report-print="print">${t('reports.print_pdf')}</button>
+      <button type="button" class="btn btn-outline-primary btn-sm" data-report-print="open">${t('reports.open_pdf')}</button>
     </div>
     <div role="status" data-report-exported></div>
     ${charts.length ? html`<section class="mb-4" data-report-charts><h3 class="h6">${t('reports.charts')}</h3>
@@ -159,6 +163,20 @@ export async function mount(root, { access }) {
     }
   });
   slot.addEventListener('click', async (e) => {
+    const printBtn = e.target.closest('[data-report-print]');
+    if (printBtn && built) {
+      // The printable report (PDF, in Italian for the funder) to the printer or the viewer; never filed.
+      const out = $(slot, '[data-report-exported]');
+      const action = printBtn.dataset.reportPrint;
+      try {
+        const answer = await api.reportsPrint(built.definition, built.from, built.to, action);
+        if (action === 'open') out.textContent = t('reports.pdf_opened');
+        else out.textContent = answer.printed ? t('reports.pdf_printed') : `${t('reports.pdf_no_printer')} ${answer.reason || ''}`.trim();
+      } catch (err) {
+        out.textContent = err.message;
+      }
+      return;
+    }
     const btn = e.target.closest('[data-report-export]');
     if (!btn || !built) return;
     const out = $(slot, '[data-report-exported]');

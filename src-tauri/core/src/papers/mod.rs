@@ -25,6 +25,7 @@ pub mod qr;
 pub mod receipt;
 pub mod recovery;
 pub mod reminder;
+pub mod report;
 pub mod sealed;
 pub mod wording;
 

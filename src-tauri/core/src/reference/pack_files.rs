@@ -14,12 +14,15 @@
 
 /// Folders whose every file with the extension belongs to the pack: `(folder, extension)`. The
 /// procedures, the checklist texts, the papers' own texts (access report, deletion receipt, the
-/// preface's glossary and unreviewed mark) and the kit forms' fields.
-pub const AREAS: [(&str, &str); 4] = [
+/// preface's glossary and unreviewed mark), the kit forms' fields and the funders' report definitions
+/// (a new funder's definition arrives as content; checked by `register::report`, which knows the
+/// activity codes they name).
+pub const AREAS: [(&str, &str); 5] = [
     ("assets/procedures", "toml"),
     ("locales/checklist", "yml"),
     ("locales/papers", "yml"),
     ("assets/forms", "toml"),
+    ("assets/reports", "toml"),
 ];
 
 /// Single files that belong to the pack: the dated reference tables the loaders check, the hosts whose

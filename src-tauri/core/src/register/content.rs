@@ -7,8 +7,10 @@
 //! (written under a temporary name, synced, renamed, the folder synced), so a power cut leaves the old
 //! pack or the new one in force.
 //!
-//! It must not check a table itself (`reference::content::Tables::check`), know the pack format
-//! (`reference::pack`), or record the audit entry (the `Register` façade does, with the operator).
+//! It must not check a table itself (`reference::content::Tables::check` does, and
+//! `register::report` the report definitions, which name the register's activity codes: `check` runs
+//! both), know the pack format (`reference::pack`), or record the audit entry (the `Register` façade
+//! does, with the operator).
 
 use std::path::{Path, PathBuf};
 
@@ -89,7 +91,7 @@ pub fn load(dir: Option<&Path>, trusted: &[VerifyingKey]) -> Result<Loaded> {
     };
     let Some(dir) = dir else {
         return Ok(Loaded {
-            tables: Tables::check(&built_in)?,
+            tables: check(&built_in)?,
             content: built_in,
             in_force,
         });
@@ -133,7 +135,7 @@ pub fn load(dir: Option<&Path>, trusted: &[VerifyingKey]) -> Result<Loaded> {
         // Checked only when it is the one in force: with a pack in force, the built-in tables are not
         // what the desk prints from (and a register opens at every sign-in).
         None => Loaded {
-            tables: Tables::check(&built_in)?,
+            tables: check(&built_in)?,
             content: built_in,
             in_force,
         },
@@ -143,7 +145,7 @@ pub fn load(dir: Option<&Path>, trusted: &[VerifyingKey]) -> Result<Loaded> {
 /// A pack opened and its tables checked: a table that fails is `InvalidData` with its file and line.
 pub fn checked(bytes: &[u8], trusted: &[VerifyingKey]) -> Result<(Content, Tables)> {
     let content = pack::open(bytes, trusted)?;
-    let tables = Tables::check(&content).map_err(|e| match e {
+    let tables = check(&content).map_err(|e| match e {
         Error::Data {
             file,
             line,
@@ -152,6 +154,17 @@ pub fn checked(bytes: &[u8], trusted: &[VerifyingKey]) -> Result<(Content, Table
         other => other,
     })?;
     Ok((content, tables))
+}
+
+/// Every table of `content` (`Tables::check`) and its report definitions, checked against the
+/// activity codes this build records: what a content must pass to be in force, and a pack to be built.
+pub fn check(content: &Content) -> Result<Tables> {
+    let tables = Tables::check(content)?;
+    crate::register::report::Definition::from_content(
+        content,
+        &crate::register::activity::Table::bundled()?,
+    )?;
+    Ok(tables)
 }
 
 /// A file's bytes, `None` when there is none (larger than any pack: refused unread).

@@ -761,9 +761,10 @@ impl Register {
             .write(|tx| activity::count_answer(tx, &answer, at.today))
     }
 
-    /// The report definitions shipped in `assets/reports/`, checked against the activity table.
+    /// The report definitions of the content in force (`assets/reports/` of the built-in content or
+    /// of the installed pack), checked against the activity table (they were when the content loaded).
     pub fn report_definitions(&self) -> Result<Vec<report::Definition>> {
-        report::Definition::bundled(&self.activity)
+        report::Definition::from_content(&self.content, &self.activity)
     }
 
     /// The report of `period` under `definition` (see `report`), its texts in `locale`: only aggregates.

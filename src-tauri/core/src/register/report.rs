@@ -32,27 +32,13 @@ use toml::Spanned;
 
 use crate::error::{Error, FieldCode, FieldError, Result};
 use crate::reference::catalogue::{parse_locale, Strings};
+use crate::reference::content::Content;
 use crate::reference::data::{check_source, data_error, parse_toml};
 use crate::reference::CORE_LOCALES;
 use crate::register::activity::Table as Activity;
 
-/// The definitions shipped with the app, by file.
-const BUNDLED: [(&str, &str); 2] = [
-    (
-        "assets/reports/desk-monthly.toml",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../assets/reports/desk-monthly.toml"
-        )),
-    ),
-    (
-        "assets/reports/amif-2021-2027-so2.toml",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../assets/reports/amif-2021-2027-so2.toml"
-        )),
-    ),
-];
+/// The folder of the content whose files are report definitions, one per file.
+pub const FOLDER: &str = "assets/reports";
 
 /// The standard tables a definition may ask for, in the order they are built.
 pub const TABLES: [&str; 8] = [
@@ -182,14 +168,14 @@ impl Definition {
             return Err(data_error(
                 source,
                 raw.tables.span(),
-                format!("unknown table {t}"),
+                format!("tables: unknown table {t}"),
             ));
         }
         if raw.suppress_under == 0 {
             return Err(data_error(
                 source,
                 0..0,
-                "suppress_under must be 1 or more".into(),
+                "suppress_under: must be 1 or more".into(),
             ));
         }
         let services = activity.service_codes();
@@ -202,13 +188,19 @@ impl Definition {
             check_source(source, &i.source)?;
             let fail = |m: String| Err(data_error(source, span.clone(), m));
             if let Some(s) = i.services.iter().find(|s| !services.contains(&s.as_str())) {
-                return fail(format!("{}: unknown service {s}", i.code));
+                return fail(format!(
+                    "indicator {}: services: unknown service {s}",
+                    i.code
+                ));
             }
             if let Some(a) = i.answers.iter().find(|a| !answers.contains(&a.as_str())) {
-                return fail(format!("{}: unknown answer {a}", i.code));
+                return fail(format!("indicator {}: answers: unknown answer {a}", i.code));
             }
             if let Some(k) = i.steps.iter().find(|k| !kinds.contains(&k.as_str())) {
-                return fail(format!("{}: unknown step kind {k}", i.code));
+                return fail(format!(
+                    "indicator {}: steps: unknown step kind {k}",
+                    i.code
+                ));
             }
             let fits = match i.measure {
                 Measure::Persons | Measure::Contacts => i.answers.is_empty() && i.steps.is_empty(),
@@ -223,10 +215,16 @@ impl Definition {
                 }
             };
             if !fits {
-                return fail(format!("{}: filters that its measure does not use", i.code));
+                return fail(format!(
+                    "indicator {}: measure: filters that the measure {:?} does not use",
+                    i.code, i.measure
+                ));
             }
             if i.verify && i.verify_reason.trim().is_empty() {
-                return fail(format!("{}: verify without a verify_reason", i.code));
+                return fail(format!(
+                    "indicator {}: verify_reason: verify without a reason",
+                    i.code
+                ));
             }
             indicators.push(Indicator {
                 code: i.code,
@@ -255,12 +253,29 @@ impl Definition {
         })
     }
 
-    /// The definitions shipped in `assets/reports/`.
+    /// The definitions of the built-in content's `assets/reports/`.
     pub fn bundled(activity: &Activity) -> Result<Vec<Definition>> {
-        BUNDLED
-            .iter()
-            .map(|s| Definition::from_source(*s, activity))
-            .collect()
+        Definition::from_content(&Content::embedded()?, activity)
+    }
+
+    /// Every definition of `content`'s `assets/reports/`, each checked (`from_source`), ids unique;
+    /// the first problem names its file and line.
+    pub fn from_content(content: &Content, activity: &Activity) -> Result<Vec<Definition>> {
+        let mut all: Vec<Definition> = Vec::new();
+        for source in content.area(FOLDER) {
+            let d = Definition::from_source(source, activity)?;
+            if all.iter().any(|other| other.id == d.id) {
+                return Err(data_error(
+                    source,
+                    0..0,
+                    format!("id: {} is used twice", d.id),
+                ));
+            }
+            all.push(d);
+        }
+        // The desk's own summary first, then the funders' (the files' order).
+        all.sort_by_key(|d| d.id != "desk-monthly");
+        Ok(all)
     }
 
     pub fn title(&self, locale: &str) -> &str {

@@ -173,6 +173,15 @@ pub(super) enum Item {
         h: f32,
         paint: Paint,
     },
+    /// An open polyline through `points`, stroked `width` points wide (a chart's trend line).
+    Path { points: Vec<(f32, f32)>, width: f32 },
+}
+
+/// A column of [`Document::table`]: its width in millimetres and how its cells are aligned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Column {
+    pub width_mm: f32,
+    pub align: Align,
 }
 
 /// A document laid out as its blocks are added; [`Document::render`] writes the PDF. Blocks flow down the
@@ -605,5 +614,133 @@ impl<'f> Document<'f> {
     /// The cursor: millimetres from the page top to the free space on the current page.
     pub fn cursor_mm(&self) -> f32 {
         self.y / PT_PER_MM
+    }
+
+    /// Keeps the next `height_mm` millimetres on one page: moves to a new page unless they fit on this
+    /// one. Answers the cursor (millimetres from the page top) where the block may start.
+    pub fn reserve(&mut self, height_mm: f32) -> f32 {
+        self.ensure(pt(height_mm));
+        self.cursor_mm()
+    }
+
+    /// One Italian-or-operator-language text placed at a fixed place of the current page, its first
+    /// line's top at `y_mm`, wrapped to `width_mm` from `x_mm` and aligned in that width as `style`
+    /// says (a chart's labels: right-aligned before a bar, left after it). Does not move the cursor;
+    /// answers the text's bottom in millimetres from the page top.
+    pub fn text_at(
+        &mut self,
+        x_mm: f32,
+        y_mm: f32,
+        width_mm: f32,
+        text: &str,
+        lang: &Lang,
+        style: Style,
+    ) -> Result<f32, PrintError> {
+        let (left, width) = (pt(x_mm), pt(width_mm));
+        let mut y = pt(y_mm);
+        for line in self.lines(text, lang, style, width)? {
+            let x = self.aligned_x(&line, style.align, left, width);
+            let baseline = y + line.ascent;
+            y = baseline + line.descent;
+            self.items().push(Item::Text {
+                x,
+                y: baseline,
+                line,
+            });
+        }
+        Ok(y / PT_PER_MM)
+    }
+
+    /// An open polyline on the current page through `points` (millimetres from the page's top-left
+    /// corner), stroked `width` points wide. Does not move the cursor.
+    pub fn polyline(&mut self, points: &[(f32, f32)], width: f32) {
+        if points.len() < 2 {
+            return;
+        }
+        self.items().push(Item::Path {
+            points: points.iter().map(|(x, y)| (pt(*x), pt(*y))).collect(),
+            width,
+        });
+    }
+
+    /// A table across the content width: a bold header row, then `rows`, each cell wrapped in its
+    /// column (widths scaled to the content width when they add up to more or less), a thin rule under
+    /// the header and under every row. A row is kept on one page; the header is repeated at the top of
+    /// every page the table continues on. Rows shorter than the columns leave the rest blank.
+    pub fn table(
+        &mut self,
+        columns: &[Column],
+        header: &[String],
+        rows: &[Vec<String>],
+        lang: &Lang,
+        style: Style,
+    ) -> Result<(), PrintError> {
+        let total: f32 = columns.iter().map(|c| c.width_mm).sum();
+        let scale = if total > 0.0 {
+            self.content_width() / pt(total)
+        } else {
+            1.0
+        };
+        let pad = pt(1.2);
+        let widths: Vec<f32> = columns
+            .iter()
+            .map(|c| pt(c.width_mm) * scale - 2.0 * pad)
+            .collect();
+        let lay = |doc: &Self, cells: &[String], style: Style| {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(text, w)| doc.lines(text, lang, style, w.max(1.0)))
+                .collect::<Result<Vec<Vec<Line>>, PrintError>>()
+        };
+        let height = |cells: &[Vec<Line>]| {
+            cells
+                .iter()
+                .map(|ls| ls.iter().map(Line::height).sum::<f32>())
+                .fold(0.0f32, f32::max)
+                + 2.0 * pad
+        };
+        let head = lay(self, header, style.bold())?;
+        let head_h = height(&head);
+        let mut laid = Vec::with_capacity(rows.len());
+        for row in rows {
+            laid.push(lay(self, row, style)?);
+        }
+        let place_row = |doc: &mut Self, cells: Vec<Vec<Line>>, h: f32, rule: f32| {
+            let top = doc.y;
+            let mut x = doc.left();
+            for ((lines, w), col) in cells.into_iter().zip(&widths).zip(columns) {
+                let mut y = top + pad;
+                for line in lines {
+                    let lx = doc.aligned_x(&line, col.align, x + pad, *w);
+                    let baseline = y + line.ascent;
+                    y = baseline + line.descent;
+                    doc.items().push(Item::Text {
+                        x: lx,
+                        y: baseline,
+                        line,
+                    });
+                }
+                x += w + 2.0 * pad;
+            }
+            doc.y = top + h;
+            let (l, r, y) = (doc.left(), doc.left() + doc.content_width(), doc.y);
+            doc.items().push(Item::Rule {
+                from: (l, y),
+                to: (r, y),
+                width: rule,
+            });
+        };
+        self.ensure(head_h + laid.first().map_or(0.0, |c| height(c)));
+        place_row(self, head.clone(), head_h, 0.8);
+        for cells in laid {
+            let h = height(&cells);
+            if self.y + h > self.bottom() && self.y > self.top() {
+                self.new_page();
+                place_row(self, head.clone(), head_h, 0.8);
+            }
+            place_row(self, cells, h, 0.3);
+        }
+        Ok(())
     }
 }

@@ -28,7 +28,7 @@ mod lines;
 mod memo;
 mod pdf;
 
-pub use document::{Align, Document, Header, Margins, PageSetup, Paint, Style};
+pub use document::{Align, Column, Document, Header, Margins, PageSetup, Paint, Style};
 pub use fonts::FontLibrary;
 
 /// Writing direction of a language (`dir` in `assets/reference/languages.toml`).

@@ -388,6 +388,24 @@ fn item_ops(
                 },
             });
         }
+        Item::Path { points, width } => {
+            ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+            ops.push(Op::DrawLine {
+                line: PdfLine {
+                    points: points
+                        .iter()
+                        .map(|(x, y)| LinePoint {
+                            p: Point {
+                                x: Pt(*x),
+                                y: Pt(page_h - y),
+                            },
+                            bezier: false,
+                        })
+                        .collect(),
+                    is_closed: false,
+                },
+            });
+        }
         Item::Rect { x, y, w, h, paint } => {
             let mode = match paint {
                 Paint::Stroke(width) => {
@@ -530,6 +548,14 @@ fn page_key(state: &[u8], items: &[&Item]) -> Vec<u8> {
             Item::Rule { from, to, width } => {
                 key.byte(1);
                 key.floats(&[from.0, from.1, to.0, to.1, *width]);
+            }
+            Item::Path { points, width } => {
+                key.byte(4);
+                key.float(*width);
+                key.count(points.len());
+                for (x, y) in points {
+                    key.floats(&[*x, *y]);
+                }
             }
             Item::Rect { x, y, w, h, paint } => {
                 let (kind, value) = match paint {
