@@ -739,3 +739,76 @@ fn the_italian_slip_of_a_walk_in_and_of_a_starter_partner_says_to_ask_what_is_no
     );
     assert!(text.contains(&squeeze("Consulenza legale")));
 }
+
+#[test]
+fn every_report_carries_the_referrals_made_and_their_outcomes_with_small_counts_suppressed() {
+    use mixite_core::register::report::{Cell, Period};
+    let (_dir, mut register) = temp_register();
+    let case = create(&mut register, worker());
+    let legal = register.partner_proposals("legal", "it").unwrap()[0].id;
+    let housing = register.partner_proposals("housing", "it").unwrap()[0].id;
+    for _ in 0..6 {
+        refer(&mut register, Some(case.id), legal, false, "it");
+    }
+    register
+        .refer(
+            &ReferralInput {
+                case_id: None,
+                need: "housing".into(),
+                partner_id: housing,
+                reason: "Sfratto".into(),
+                consent: false,
+                language: "it".into(),
+            },
+            &clock(),
+            &op("Operatore Uno"),
+        )
+        .unwrap();
+    let definitions = register.report_definitions().unwrap();
+    for definition in &definitions {
+        for locale in ["it", "en"] {
+            let report = register
+                .report(
+                    definition,
+                    Period::new(day("2026-11-01"), day("2026-11-30")).unwrap(),
+                    locale,
+                )
+                .unwrap();
+            let table = report
+                .table("referrals")
+                .expect("every report has the referrals' table");
+            assert!(
+                !table.title.starts_with("report.")
+                    && table.columns.iter().all(|c| !c.starts_with("report.")),
+                "{locale}: translated"
+            );
+            assert_eq!(table.columns.len(), 7);
+            let legal_label = if locale == "en" {
+                "Legal advice"
+            } else {
+                "Consulenza legale"
+            };
+            let row = table
+                .rows
+                .iter()
+                .find(|r| r[0] == Cell::Text(legal_label.into()))
+                .unwrap();
+            assert_eq!(
+                row[1],
+                Cell::Count(6),
+                "six referrals made for legal advice"
+            );
+            assert_eq!(row[2], Cell::Count(6), "all six still waiting");
+            let housing_row = table
+                .rows
+                .iter()
+                .find(|r| r[0] != Cell::Text(legal_label.into()))
+                .unwrap();
+            assert_eq!(
+                housing_row[1],
+                Cell::Suppressed(definition.suppress_under),
+                "one referral is shown as fewer than the threshold"
+            );
+        }
+    }
+}

@@ -783,20 +783,30 @@ impl Register {
         report::Definition::bundled(&self.activity)
     }
 
-    /// The report of `period` under `definition` (see `report`), its texts in `locale`: only aggregates.
+    /// The report of `period` under `definition` (see `report`), its texts in `locale`: only aggregates;
+    /// the referrals' table (`referrals::report_table`) last.
     pub fn report(
         &self,
         definition: &report::Definition,
         period: report::Period,
         locale: &str,
     ) -> Result<report::Report> {
-        report::build(
+        let mut report = report::build(
             self.store.conn(),
             &self.activity,
             definition,
             period,
             locale,
-        )
+        )?;
+        // Every funder gets the referrals made and their outcomes (issue 16), as one more table.
+        report.tables.push(referrals::report_table(
+            self.store.conn(),
+            &self.directory,
+            period,
+            locale,
+            definition.suppress_under,
+        )?);
+        Ok(report)
     }
 
     /// Records that a report left the app (the shell or the command line wrote it).

@@ -419,3 +419,70 @@ pub(crate) fn forget_case(tx: &Transaction, case_id: i64) -> Result<usize> {
         [case_id],
     )?)
 }
+
+/// The columns of the reports' referrals table after the need, in order (`report.referrals.<column>`).
+pub const REPORT_COLUMNS: [&str; 6] = [
+    "made",
+    "referred",
+    "went",
+    "resolved",
+    "not_resolved",
+    "did_not_go",
+];
+
+/// The referrals table every report carries (the "referrals made" and their outcomes): one row
+/// per need with referrals in `period`, its label in `locale`, each count from 1 to `under - 1` shown
+/// suppressed like the report's other tables. Built here, beside the report's own tables, so the
+/// report's data path stays its own.
+pub fn report_table(
+    conn: &Connection,
+    directory: &crate::register::partners::Directory,
+    period: crate::register::report::Period,
+    locale: &str,
+    under: u64,
+) -> Result<crate::register::report::ReportTable> {
+    use crate::register::report::{t, Cell, ReportTable};
+    let count = |n: u64| {
+        if n > 0 && n < under {
+            Cell::Suppressed(under)
+        } else {
+            Cell::Count(n)
+        }
+    };
+    let rows = counts(conn, &directory.need_codes(), period.from, period.to)?
+        .into_iter()
+        .map(|c| {
+            let label =
+                directory
+                    .needs
+                    .iter()
+                    .find(|n| n.code == c.need)
+                    .map_or(c.need.clone(), |n| {
+                        if locale == "en" {
+                            n.label_en.clone()
+                        } else {
+                            n.label_it.clone()
+                        }
+                    });
+            vec![
+                Cell::Text(label),
+                count(c.made),
+                count(c.referred),
+                count(c.went),
+                count(c.resolved),
+                count(c.not_resolved),
+                count(c.did_not_go),
+            ]
+        })
+        .collect();
+    Ok(ReportTable {
+        id: "referrals".into(),
+        title: t(locale, "referrals.title", &[]),
+        columns: std::iter::once("need")
+            .chain(REPORT_COLUMNS)
+            .map(|c| t(locale, &format!("referrals.{c}"), &[]))
+            .collect(),
+        rows,
+        notes: vec![t(locale, "referrals.note", &[])],
+    })
+}
