@@ -297,8 +297,9 @@ pub(crate) fn put_open_days(tx: &Transaction, bounds: &FollowUp, days: Option<u3
 }
 
 /// The agenda's bucket of the referrals of cases in use still open `days` after their latest step: one
-/// row per referral (its day the latest step's, due that day plus `days`), oldest first. A walk-in's
-/// referral is not listed: nobody can be called about it.
+/// row per referral (its day the latest step's, due that day plus `days`), oldest first. A contact logged
+/// for this bucket hides the case's rows for `days` more. A walk-in's referral is not listed: nobody can
+/// be called about it.
 pub fn agenda_bucket(conn: &Connection, today: NaiveDate, days: u32) -> Result<Bucket> {
     let since = today
         .checked_sub_days(Days::new(u64::from(days)))
@@ -306,7 +307,9 @@ pub fn agenda_bucket(conn: &Connection, today: NaiveDate, days: u32) -> Result<B
         .to_string();
     let from = format!(
         "FROM referrals r JOIN cases c ON c.id = r.case_id {joins}
-         WHERE r.state IN ('referred', 'went') AND r.state_on <= ?1 AND {in_use}",
+         WHERE r.state IN ('referred', 'went') AND r.state_on <= ?1 AND {in_use}
+           AND NOT EXISTS (SELECT 1 FROM contacts h
+                WHERE h.case_id = c.id AND h.bucket = '{BUCKET}' AND h.day > ?1)",
         joins = agenda::ROW_JOINS,
         in_use = agenda::IN_USE,
     );

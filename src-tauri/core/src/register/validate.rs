@@ -547,7 +547,12 @@ pub fn contact(
     let out = crate::register::agenda::ContactInput {
         channel: c.choice("contact.channel", &input.channel, &CHANNELS, Required),
         outcome: c.choice("contact.outcome", &input.outcome, &OUTCOMES, Required),
-        bucket: c.choice("contact.bucket", &input.bucket, &BUCKETS, Optional),
+        bucket: c.choice(
+            "contact.bucket",
+            &input.bucket,
+            &[&BUCKETS[..], &[crate::register::referrals::BUCKET]].concat(),
+            Optional,
+        ),
         note: c.notes("contact.note", &input.note, Optional),
     };
     c.finish(out)
