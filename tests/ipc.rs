@@ -1654,3 +1654,176 @@ fn a_desk_contact_and_a_walk_in_show_in_the_report_and_a_bad_one_is_refused_in_w
     .unwrap_err();
     assert_eq!(bad["fields"][0]["field"], "report.definition", "{bad}");
 }
+
+#[test]
+fn a_case_is_referred_to_a_partner_its_slip_is_filed_and_the_follow_up_refuses_a_step_back_in_words(
+) {
+    let app = app();
+    let case = invoke(&app, "cases_create", json!({ "data": worker() })).unwrap();
+    let needs = invoke(&app, "partners_needs", json!({})).unwrap();
+    assert_eq!(needs["needs"][0]["code"], "legal", "{needs}");
+    assert_eq!(needs["openDays"], 30);
+    let directory = invoke(&app, "partners_list", json!({ "retired": false })).unwrap();
+    assert!(
+        directory.as_array().unwrap().len() >= 10,
+        "the starter directory"
+    );
+    let added = invoke(
+        &app,
+        "partners_add",
+        json!({ "partner": { "name": "Sportello legale", "needs": ["legal"], "languages": ["sq"],
+                             "address": "Via Fillungo 1, Lucca", "source": "https://www.example.org/x",
+                             "readOn": "2026" } }),
+    )
+    .unwrap();
+    assert_eq!(added["name"], "Sportello legale");
+    assert_eq!(added["retiredOn"], Value::Null);
+    let bad = invoke(
+        &app,
+        "partners_add",
+        json!({ "partner": { "name": "", "needs": [] } }),
+    )
+    .unwrap_err();
+    assert_eq!(bad["kind"], "invalid");
+    assert!(
+        bad["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Nome del partner"),
+        "{bad}"
+    );
+    let proposed = invoke(
+        &app,
+        "partners_proposals",
+        json!({ "need": "legal", "language": "sq" }),
+    )
+    .unwrap();
+    assert_eq!(
+        proposed[0]["id"], added["id"],
+        "the applicant's language first"
+    );
+
+    let made = invoke(
+        &app,
+        "referrals_make",
+        json!({ "referral": { "caseId": case["id"], "need": "legal", "partnerId": added["id"],
+                              "reason": "Serve un avvocato", "consent": false, "language": "sq" } }),
+    )
+    .unwrap();
+    assert_eq!(made["state"], "referred");
+    assert_eq!(made["next"], json!(["went", "did_not_go"]));
+    let slip = invoke(&app, "referrals_slip_print", json!({ "id": made["id"] })).unwrap();
+    assert!(
+        slip["file"].as_str().unwrap().ends_with(".pdf")
+            && slip["file"].as_str().unwrap().contains("/invio-legal-sq-"),
+        "{slip}"
+    );
+    let papers = invoke(&app, "papers_list", json!({ "caseId": case["id"] })).unwrap();
+    assert!(
+        papers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["kind"] == "invio"),
+        "{papers}"
+    );
+    let listed = invoke(&app, "referrals_case", json!({ "caseId": case["id"] })).unwrap();
+    assert_eq!(listed[0]["partnerName"], "Sportello legale");
+
+    let today = case["createdAt"].as_str().unwrap()[..10].to_string();
+    let wrong = invoke(
+        &app,
+        "referrals_follow_up",
+        json!({ "id": made["id"], "step": { "state": "resolved", "date": today } }),
+    )
+    .unwrap_err();
+    assert_eq!(wrong["kind"], "conflict", "{wrong}");
+    assert!(
+        wrong["message"].as_str().unwrap().contains("Andato"),
+        "{wrong}"
+    );
+    let went = invoke(
+        &app,
+        "referrals_follow_up",
+        json!({ "id": made["id"], "step": { "state": "went", "date": today } }),
+    )
+    .unwrap();
+    assert_eq!(went["state"], "went");
+
+    let agenda = invoke(&app, "agenda_today", json!({})).unwrap();
+    assert!(
+        agenda["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["id"] == "referrals_open"),
+        "the agenda has the open referrals' bucket"
+    );
+    let set = invoke(&app, "referrals_set_open_days", json!({ "days": 400 })).unwrap_err();
+    assert_eq!(set["fields"][0]["field"], "referral.openDays", "{set}");
+
+    // A retired partner is not referred to, and an operatore does not edit the directory.
+    invoke(
+        &app,
+        "partners_retire",
+        json!({ "id": added["id"], "retire": true }),
+    )
+    .unwrap();
+    let refused = invoke(
+        &app,
+        "referrals_make",
+        json!({ "referral": { "caseId": case["id"], "need": "legal", "partnerId": added["id"],
+                              "reason": "Di nuovo", "consent": false, "language": "sq" } }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["kind"], "conflict");
+    colleague_takes_over(&app);
+    let not_allowed = invoke(
+        &app,
+        "partners_retire",
+        json!({ "id": added["id"], "retire": false }),
+    )
+    .unwrap_err();
+    assert_eq!(not_allowed["kind"], "access");
+    assert!(invoke(&app, "partners_list", json!({ "retired": true })).is_ok());
+}
+
+#[test]
+fn a_partner_file_is_imported_whole_or_refused_in_words() {
+    let app = app();
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("partner.json");
+    std::fs::write(
+        &good,
+        serde_json::to_vec(
+            &json!({ "format": "mixite-partners", "version": 1, "exportedOn": "2026-12-01",
+            "partners": [{ "uid": "sportello-casa", "name": "Sportello casa", "needs": ["housing"],
+                           "verify": true }] }),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let done = invoke(
+        &app,
+        "partners_import",
+        json!({ "path": good.display().to_string() }),
+    )
+    .unwrap();
+    assert_eq!(done["added"], 1, "{done}");
+    let bad = dir.path().join("other.json");
+    std::fs::write(&bad, b"{\"format\": \"something else\"}").unwrap();
+    let refused = invoke(
+        &app,
+        "partners_import",
+        json!({ "path": bad.display().to_string() }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["kind"], "archive");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("elenco dei partner"),
+        "{refused}"
+    );
+}

@@ -694,8 +694,8 @@ fn the_agenda_counts_every_row_even_past_the_rows_it_lists() {
     assert_eq!((rows.len(), count), (3, 3));
     assert_eq!(
         agenda.buckets.len(),
-        7,
-        "every bucket is listed, empty ones too"
+        8,
+        "every bucket is listed, empty ones too (the seven of the agenda and the open referrals)"
     );
 }
 

@@ -543,7 +543,8 @@ fn plain_register(surnames: &[&str], user_version: i64) -> Vec<u8> {
     rusqlite::Connection::open(&plain)
         .unwrap()
         .execute_batch(&format!(
-            "DROP TABLE desk_contacts; DROP TABLE desk_operators; DROP TABLE staff_time;
+            "DROP TABLE referrals; DROP TRIGGER partners_no_delete; DROP TABLE partners;
+             DROP TABLE desk_contacts; DROP TABLE desk_operators; DROP TABLE staff_time;
              DROP TABLE satisfaction; DROP INDEX steps_kind_date;
              DROP TABLE consents; DROP TABLE contacts; DROP INDEX cases_agenda_expiry;
              DROP INDEX cases_open_status; DROP INDEX steps_appointment_day; DROP INDEX steps_collected_day;

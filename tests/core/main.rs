@@ -21,6 +21,7 @@ mod print;
 mod receipt;
 mod recovery;
 mod reference;
+mod referrals;
 mod reminders;
 mod reports;
 mod retention;

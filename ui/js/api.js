@@ -137,6 +137,22 @@ export const reportsBuild = (definition, from, to) => call('reports_build', { de
 export const reportsExport = (definition, from, to, format) => call('reports_export', { definition, from, to, format });
 export const reportsPrint = (definition, from, to, action) => call('reports_print', { definition, from, to, action });
 
+// The partner network and the referrals (register::partners, register::referrals, papers::referral).
+export const partnersNeeds = () => call('partners_needs');
+export const partnersList = (retired) => call('partners_list', { retired });
+export const partnersProposals = (need, language) => call('partners_proposals', { need, language });
+export const partnersAdd = (partner) => call('partners_add', { partner });
+export const partnersUpdate = (id, partner) => call('partners_update', { id, partner });
+export const partnersRetire = (id, retire) => call('partners_retire', { id, retire });
+export const partnersExport = () => call('partners_export');
+export const partnersImport = () => call('partners_import', { path: null });
+export const referralsMake = (referral) => call('referrals_make', { referral });
+export const referralsCase = (caseId) => call('referrals_case', { caseId });
+export const referralsFollowUp = (id, step) => call('referrals_follow_up', { id, step });
+export const referralsSetOpenDays = (days) => call('referrals_set_open_days', { days });
+export const referralsSlipPrint = (id, name) => call('referrals_slip_print', { id, name: name ?? null });
+export const referralsSlipOpen = (id, name) => call('referrals_slip_open', { id, name: name ?? null });
+
 // Retention and the applicant's rights (ARCHITECTURE.md, "Retention and the applicant's rights"). A Policy is
 // { periods: [{ purpose, anchor, months, defaultMonths, overridden, minMonths, maxMonths, basis, source,
 // verify }], funder: { kind, date? }, funderKeptUntil }; the settings, the due list, the restricted list,

@@ -24,6 +24,8 @@ import * as catalogue from './views/catalogue.js';
 import * as content from './views/content.js';
 import * as reports from './views/reports.js';
 import { openDeskContact } from './views/desk-contact.js';
+import * as partners from './views/partners.js';
+import { openReferral } from './views/referrals.js';
 
 // #/agenda  the desk's agenda (the first screen after sign-in) · #/  list · #/new  new case · #/case/12  detail · #/case/12/edit · #/case/12/renew · #/usb · #/usb/12,15 (export)
 // #/operators · #/audit · #/retention · #/catalogue · #/reports  (a responsabile's) · #/content (about and content packs:
@@ -41,6 +43,7 @@ const ROUTES = [
   [/^#\/catalogue$/, () => ['catalogue', catalogue, {}]],
   [/^#\/content$/, () => ['content', content, {}]],
   [/^#\/reports$/, () => ['reports', reports, {}]],
+  [/^#\/partners$/, () => ['partners', partners, {}]],
 ];
 
 const header = document.querySelector('[data-app-header]');
@@ -290,6 +293,11 @@ function wireHeader() {
     menu.open = false;
     if (mode === 'desk') openDeskContact({ caseId: null, onSaved: () => flashWalkIn() });
   });
+  // A walk-in referred to a partner (no case): the slip printed from the dialog, the screen stays as it is.
+  $(header, '[data-walk-in-referral]').addEventListener('click', () => {
+    menu.open = false;
+    if (mode === 'desk') openReferral({ caseId: null, onSaved: () => flashWalkIn('referral.walk_in_saved') });
+  });
   // The operator's menu (a <details>): an item chosen, a click elsewhere or Esc closes it.
   menu.addEventListener('click', (e) => {
     if (e.target.closest('a, button')) menu.open = false;
@@ -351,9 +359,9 @@ async function switchLocale(locale) {
 }
 
 /** A short spoken and visible confirmation that a walk-in was recorded (the screen under it did not change). */
-function flashWalkIn() {
+function flashWalkIn(key = 'desk.walk_in_saved') {
   const note = document.querySelector('[data-walk-in-saved]');
-  note.textContent = t('desk.walk_in_saved');
+  note.textContent = t(key);
   note.hidden = false;
   setTimeout(() => {
     note.hidden = true;
@@ -376,6 +384,7 @@ const SHORTCUTS = [
   ['Alt+R', 'help.renew'],
   ['Alt+P', 'help.next_step'],
   ['Alt+D', 'help.desk_contact'],
+  ['Alt+I', 'help.referral'],
   ['Alt+U', 'help.usb'],
   ['Ctrl+Shift+L', 'help.lock'],
   ['Ctrl+Shift+O', 'help.switch'],
@@ -418,7 +427,7 @@ function onKeyDown(e) {
     return openAccessDialog('switch');
   }
   // A dialog (shortcuts, access, a desk contact) handles its own keys (Esc closes it).
-  if (dialog.open || accessDialog.open || document.querySelector('[data-desk-contact-dialog][open]')) return;
+  if (dialog.open || accessDialog.open || document.querySelector('[data-desk-contact-dialog][open], [data-referral-dialog][open]')) return;
   const typing = isTyping(e.target);
   if ((e.ctrlKey && e.code === 'KeyK') || e.key === 'F3' || (e.key === '/' && !typing)) {
     e.preventDefault();

@@ -195,6 +195,10 @@ pub enum FieldCode {
     MrzDateExpiry,
     /// A recovery key that is not groups of four base32 characters joined by hyphens.
     RecoveryKeyFormat,
+    /// Not a web address (`http(s)://host.tld/…`).
+    UrlFormat,
+    /// A partner's stable id that is not 3 to 64 of `a-z`, `0-9`, `-`.
+    PartnerIdFormat,
 }
 
 /// What was not found: translated as `errors.not_found.<what>`.
@@ -214,6 +218,8 @@ pub enum Missing {
     PrintFolder,
     Case,
     Operator,
+    Partner,
+    Referral,
 }
 
 /// Why an operation does not fit the record now: translated as `errors.conflict.<code>`.
@@ -240,6 +246,10 @@ pub enum ConflictCode {
     CaseNotAnonymised,
     /// Lifting a restriction the case does not have.
     CaseNotRestricted,
+    /// A retired partner is not referred to (its past referrals keep it).
+    PartnerRetired,
+    /// The follow-up only goes referred → went → resolved / not resolved, or referred → did not go.
+    ReferralState,
 }
 
 /// Why a case archive or a backup could not be written, read or trusted: translated as
@@ -279,6 +289,8 @@ pub enum ArchiveCode {
     ChecksumMismatch,
     UnlistedMember,
     InvalidCaseData,
+    /// A file that is not a partner directory of this app.
+    NotAPartnerFile,
 }
 
 /// Why a content pack is refused: translated as `errors.pack.<code>`.
@@ -480,6 +492,27 @@ pub const FIELD_LABELS: &[&str] = &[
     "report.from",
     "report.to",
     "report.definition",
+    "partner.uid",
+    "partner.name",
+    "partner.needs",
+    "partner.address",
+    "partner.hours",
+    "partner.phone",
+    "partner.email",
+    "partner.languages",
+    "partner.bring",
+    "partner.booking",
+    "partner.directions",
+    "partner.notes",
+    "partner.source",
+    "partner.readOn",
+    "referral.need",
+    "referral.partner",
+    "referral.reason",
+    "referral.language",
+    "referral.name",
+    "referral.date",
+    "referral.openDays",
 ];
 
 /// Every translation key the core's errors may need: `errors.kind.<kind>`, `errors.field.<code>`,

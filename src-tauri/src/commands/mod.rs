@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod content;
 pub mod output;
 pub mod papers;
+pub mod referrals;
 pub mod reminders;
 pub mod reports;
 pub mod retention;

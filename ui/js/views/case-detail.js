@@ -1,6 +1,7 @@
 // The case detail: the case's data as the backend returns it (with each household member's filing), the step
 // timeline (newest first; voided entries struck through), the next-action panel with its step form, the
-// correction of the latest step, the desk contacts (desk-contact.js's section: Alt+D records one), the consent
+// correction of the latest step, the desk contacts (desk-contact.js's section: Alt+D records one), the referrals
+// to partners (referrals.js's section: Alt+I refers), the consent
 // to reminders and the contact log (contacts-panel.js's section),
 // the applicant's rights and the case's retention (retention.js's section), and
 // the case's audit entries (read when their section is opened). A restricted or anonymised case is shown
@@ -14,6 +15,7 @@ import * as ref from '../reference.js';
 import { mountChecklist } from './checklist-panel.js';
 import { mountContacts } from './contacts-panel.js';
 import { mountDeskContacts } from './desk-contact.js';
+import { mountReferrals } from './referrals.js';
 import { mountCaseActivity } from './audit.js';
 import { mountCaseRights, caseState, caseStateText } from './retention.js';
 import { field, readForm, malformedFields, showErrors, todayIso } from '../forms.js';
@@ -249,6 +251,7 @@ export async function mount(root, params) {
         </section>
         ${frozen ? '' : html`<div data-checklist-slot></div>`}
         ${state === 'anonymised' ? '' : html`<section class="border rounded p-3 mb-3" data-desk-section aria-labelledby="desk-contacts-title"></section>`}
+        ${state === 'anonymised' ? '' : html`<section class="border rounded p-3 mb-3" data-referrals-section aria-labelledby="referrals-title"></section>`}
         ${state === 'anonymised' ? '' : html`<section class="border rounded p-3 mb-3" data-contacts aria-labelledby="contacts-title"></section>`}
         <section class="border rounded p-3 mb-3" data-rights aria-labelledby="rights-title"></section>
         <details class="border rounded p-3 mb-3" data-case-activity>
@@ -262,6 +265,8 @@ export async function mount(root, params) {
   if (state !== 'anonymised') mountContacts($(root, '[data-contacts]'), v.id, frozen);
   const deskSection = $(root, '[data-desk-section]');
   if (deskSection) mountDeskContacts(deskSection, { caseId: v.id, language: a.language, frozen });
+  const referralSection = $(root, '[data-referrals-section]');
+  if (referralSection) mountReferrals(referralSection, { caseId: v.id, language: a.language, frozen });
   mountCaseRights($(root, '[data-rights]'), {
     caseView: v,
     state: retention,
@@ -392,6 +397,10 @@ export async function mount(root, params) {
         // (the section's own button: it reopens the list after the save)
         e.preventDefault();
         $(root, '[data-desk-contact-open]').click();
+      } else if (e.altKey && e.code === 'KeyI' && $(root, '[data-referral-open]')) {
+        // Refer to a partner (the section's own button: it reads the referrals again after the slip).
+        e.preventDefault();
+        $(root, '[data-referral-open]').click();
       } else if (e.altKey && e.code === 'KeyP') {
         e.preventDefault();
         ($(root, '[data-next-step]') || $(root, '[data-next-panel]'))?.focus();

@@ -7,5 +7,6 @@ pub mod archive;
 pub mod backup;
 pub mod crypt;
 pub mod drives;
+pub mod partners_file;
 pub mod report_files;
 pub mod stick;

@@ -24,6 +24,7 @@ pub mod print;
 pub mod qr;
 pub mod receipt;
 pub mod recovery;
+pub mod referral;
 pub mod reminder;
 pub mod report;
 pub mod sealed;

@@ -330,15 +330,16 @@ pub(crate) fn put_setting(
 
 /// The columns every bucket lists: the case, its applicant and consent. `{date}`, `{time}` are the
 /// bucket's expressions.
-const ROW_COLUMNS: &str = "c.id, c.number, p.surname, p.given_names, p.phone, p.email, p.language,
+pub(crate) const ROW_COLUMNS: &str =
+    "c.id, c.number, p.surname, p.given_names, p.phone, p.email, p.language,
     k.phone, k.sms, k.email, k.letter, k.language, k.given_on, k.withdrawn_on";
-const ROW_JOINS: &str = "LEFT JOIN persons p ON p.case_id = c.id AND p.ord = 0
+pub(crate) const ROW_JOINS: &str = "LEFT JOIN persons p ON p.case_id = c.id AND p.ord = 0
     LEFT JOIN consents k ON k.case_id = c.id";
 /// The cases the expiry buckets read (the partial index `cases_agenda_expiry`).
 const EXPIRY: &str = "coalesce(nullif(c.issued_expiry, ''), c.permit_expiry)";
 const ENDED: &str = "c.status IN ('collected', 'closed', 'withdrawn', 'referred')
     AND c.anonymised_at IS NULL AND c.restricted_at IS NULL";
-const IN_USE: &str = "c.anonymised_at IS NULL AND c.restricted_at IS NULL";
+pub(crate) const IN_USE: &str = "c.anonymised_at IS NULL AND c.restricted_at IS NULL";
 /// Said out loud for the partial index `cases_open_status`: SQLite cannot tell by itself that
 /// `status = 'kit_sent'` implies it.
 const OPEN: &str = "c.status NOT IN ('collected', 'closed', 'withdrawn', 'referred')";
@@ -509,7 +510,7 @@ pub fn agenda(
     })
 }
 
-fn row(
+pub(crate) fn row(
     r: &rusqlite::Row,
     today: NaiveDate,
     bucket: &str,

@@ -142,6 +142,26 @@ pub enum Action {
     StaffTimeRecorded,
     /// A report exported (`Detail::purpose`: the definition, `file`: csv or xlsx; only aggregates leave).
     ReportExported,
+    /// A partner added to the directory (`Detail::subject`: its stable id).
+    PartnerAdded,
+    /// A partner's data changed (`Detail::subject`, `fields`: the `partner.*` paths changed).
+    PartnerChanged,
+    /// A partner retired from the directory (`Detail::subject`); its referrals keep it.
+    PartnerRetired,
+    /// A retired partner put back in the directory (`Detail::subject`).
+    PartnerReinstated,
+    /// A partner file read into the directory (`Detail::count`: partners added or changed).
+    PartnersImported,
+    /// The directory written to a partner file (`Detail::count`: partners).
+    PartnersExported,
+    /// A referral made (`Detail::purpose`: the need, `subject`: the partner's stable id), on its case
+    /// when it has one.
+    ReferralMade,
+    /// A referral's follow-up step (`Detail::outcome`: the new state).
+    ReferralFollowedUp,
+    /// The follow-up interval of referrals set by a responsabile (`Detail::count`: days; none: back to
+    /// the data's default).
+    ReferralSettingsChanged,
 }
 
 /// What an entry says beyond its action and case. Only identifiers and counts, see the module doc; an

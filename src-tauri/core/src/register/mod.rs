@@ -21,6 +21,8 @@ pub mod choices;
 pub mod content;
 pub mod keys;
 pub mod operators;
+pub mod partners;
+pub mod referrals;
 pub mod report;
 pub mod retention;
 pub mod search;
@@ -136,12 +138,19 @@ pub struct Register {
     retention: retention::Table,
     /// The desk's activity codes (`assets/reference/activity.toml`).
     activity: activity::Table,
+    /// The referral needs and the follow-up bounds (`assets/reference/partners.toml`).
+    directory: partners::Directory,
     /// The key ring and the database key, when opened by a sign-in (`access`); `None` when opened
     /// with a bare key (tests, benchmarks, the command line) or in memory.
     keys: Option<access::Keys>,
 }
 
-type Loaded = (content::Loaded, retention::Table, activity::Table);
+type Loaded = (
+    content::Loaded,
+    retention::Table,
+    activity::Table,
+    partners::Directory,
+);
 
 impl Register {
     /// Opens the register of `dir` with its database key, without the key ring: for tests, benchmarks
@@ -177,10 +186,11 @@ impl Register {
             loaded,
             retention::Table::bundled()?,
             activity::Table::bundled()?,
+            partners::Directory::bundled()?,
         ))
     }
 
-    fn assemble(store: Store, (loaded, retention, activity): Loaded) -> Register {
+    fn assemble(store: Store, (loaded, retention, activity, directory): Loaded) -> Register {
         Register {
             store,
             tables: loaded.tables,
@@ -188,6 +198,7 @@ impl Register {
             in_force: loaded.in_force,
             retention,
             activity,
+            directory,
             keys: None,
         }
     }
@@ -578,10 +589,16 @@ impl Register {
         agenda::settings(self.store.conn(), &self.tables.agenda)
     }
 
-    /// The agenda of `today` (see `agenda`).
+    /// The agenda of `today` (see `agenda`), with the referrals left open too long as its last bucket
+    /// (`referrals::BUCKET`).
     pub fn agenda(&self, today: NaiveDate) -> Result<agenda::Agenda> {
         let settings = self.agenda_settings()?;
-        agenda::agenda(self.store.conn(), &self.tables.agenda, today, settings)
+        let mut agenda = agenda::agenda(self.store.conn(), &self.tables.agenda, today, settings)?;
+        let (days, _) = referrals::open_days(self.store.conn(), &self.directory.follow_up)?;
+        agenda
+            .buckets
+            .push(referrals::agenda_bucket(self.store.conn(), today, days)?);
+        Ok(agenda)
     }
 
     /// Sets the lead time or the kit wait in days (`None`: back to the data's default), within the
@@ -767,20 +784,30 @@ impl Register {
         report::Definition::from_content(&self.content, &self.activity)
     }
 
-    /// The report of `period` under `definition` (see `report`), its texts in `locale`: only aggregates.
+    /// The report of `period` under `definition` (see `report`), its texts in `locale`: only aggregates;
+    /// the referrals' table (`referrals::report_table`) last.
     pub fn report(
         &self,
         definition: &report::Definition,
         period: report::Period,
         locale: &str,
     ) -> Result<report::Report> {
-        report::build(
+        let mut report = report::build(
             self.store.conn(),
             &self.activity,
             definition,
             period,
             locale,
-        )
+        )?;
+        // Every funder gets the referrals made and their outcomes (issue 16), as one more table.
+        report.tables.push(referrals::report_table(
+            self.store.conn(),
+            &self.directory,
+            period,
+            locale,
+            definition.suppress_under,
+        )?);
+        Ok(report)
     }
 
     /// Records that a report left the app (the shell or the command line wrote it).
@@ -797,5 +824,281 @@ impl Register {
             ..Detail::default()
         };
         self.record(entry(by, Action::ReportExported).with(detail), None, at)
+    }
+
+    /// The referral needs, the follow-up bounds and the starter directory (`partners.toml`).
+    pub fn directory(&self) -> &partners::Directory {
+        &self.directory
+    }
+
+    /// The partners of the directory by name (retired ones too when `retired`): anyone signed in reads it.
+    pub fn partners(&self, retired: bool) -> Result<Vec<partners::Partner>> {
+        partners::list(self.store.conn(), retired)
+    }
+
+    /// Partner `id`, retired or not.
+    pub fn partner(&self, id: i64) -> Result<partners::Partner> {
+        partners::get(self.store.conn(), id)
+    }
+
+    /// The partners proposed for `need`, those speaking `language` first (retired ones never).
+    pub fn partner_proposals(&self, need: &str, language: &str) -> Result<Vec<partners::Partner>> {
+        partners::proposals(self.store.conn(), need, language)
+    }
+
+    fn partner_detail(uid: &str, fields: Vec<String>) -> Detail {
+        Detail {
+            subject: Some(uid.to_string()),
+            fields,
+            ..Detail::default()
+        }
+    }
+
+    /// Adds a partner (a responsabile's; validated: every bad `partner.*` field at once), audited.
+    pub fn add_partner(
+        &mut self,
+        input: &partners::PartnerInput,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<partners::Partner> {
+        expect_responsabile(by)?;
+        let needs = self.directory.need_codes();
+        let p = validate::partner(input, &needs, "partner", &self.tables.reference, at.today)?;
+        let id = self.store.write(|tx| {
+            if !p.uid.is_empty() && partners::id_of_uid(tx, &p.uid)?.is_some() {
+                return Err(Error::Invalid(vec![crate::error::FieldError::new(
+                    "partner.uid",
+                    crate::error::FieldCode::Duplicate,
+                )]));
+            }
+            let id = partners::insert(tx, &p, at)?;
+            let uid = partners::get(tx, id)?.data.uid;
+            audit::append(
+                tx,
+                &entry(by, Action::PartnerAdded).with(Self::partner_detail(&uid, Vec::new())),
+                at,
+            )?;
+            Ok(id)
+        })?;
+        self.partner(id)
+    }
+
+    /// Changes partner `id` (a responsabile's; validated), audited with the `partner.*` paths changed.
+    pub fn update_partner(
+        &mut self,
+        id: i64,
+        input: &partners::PartnerInput,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<partners::Partner> {
+        expect_responsabile(by)?;
+        let needs = self.directory.need_codes();
+        let p = validate::partner(input, &needs, "partner", &self.tables.reference, at.today)?;
+        let before = self.partner(id)?;
+        let mut fields = Vec::new();
+        let (old, new) = (
+            serde_json::to_value(&before.data).unwrap_or_default(),
+            serde_json::to_value(&p).unwrap_or_default(),
+        );
+        if let (Some(old), Some(new)) = (old.as_object(), new.as_object()) {
+            for (k, v) in new {
+                if k != "uid" && k != "verify" && old.get(k) != Some(v) {
+                    fields.push(format!("partner.{k}"));
+                }
+            }
+        }
+        self.store.write(|tx| {
+            if !p.uid.is_empty() && partners::id_of_uid(tx, &p.uid)?.is_some_and(|o| o != id) {
+                return Err(Error::Invalid(vec![crate::error::FieldError::new(
+                    "partner.uid",
+                    crate::error::FieldCode::Duplicate,
+                )]));
+            }
+            partners::update(tx, id, &p, at)?;
+            audit::append(
+                tx,
+                &entry(by, Action::PartnerChanged)
+                    .with(Self::partner_detail(&before.data.uid, fields)),
+                at,
+            )
+            .map(|_| ())
+        })?;
+        self.partner(id)
+    }
+
+    /// Retires partner `id` from the directory (`retire` false: puts it back); a responsabile's,
+    /// audited. Its referrals keep it.
+    pub fn retire_partner(
+        &mut self,
+        id: i64,
+        retire: bool,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<partners::Partner> {
+        expect_responsabile(by)?;
+        let uid = self.partner(id)?.data.uid;
+        self.store.write(|tx| {
+            partners::set_retired(tx, id, retire, at)?;
+            let action = if retire {
+                Action::PartnerRetired
+            } else {
+                Action::PartnerReinstated
+            };
+            audit::append(
+                tx,
+                &entry(by, action).with(Self::partner_detail(&uid, Vec::new())),
+                at,
+            )
+            .map(|_| ())
+        })?;
+        self.partner(id)
+    }
+
+    /// Records that the directory left the app as a partner file (the shell wrote it).
+    pub fn record_partners_export(&mut self, count: usize, at: &Clock, by: &Actor) -> Result<()> {
+        let detail = Detail {
+            count: Some(count as u64),
+            ..Detail::default()
+        };
+        self.record(entry(by, Action::PartnersExported).with(detail), None, at)
+    }
+
+    /// Applies the partners of a file already read and checked (`exchange::partners_file::read`) in one
+    /// transaction with its audit entry; a responsabile's.
+    pub fn import_partners(
+        &mut self,
+        shared: &[partners::Shared],
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<partners::Imported> {
+        expect_responsabile(by)?;
+        self.store.write(|tx| {
+            let done = partners::import(tx, shared, at)?;
+            let detail = Detail {
+                count: Some((done.added + done.changed + done.retired) as u64),
+                ..Detail::default()
+            };
+            audit::append(tx, &entry(by, Action::PartnersImported).with(detail), at)?;
+            Ok(done)
+        })
+    }
+
+    /// Refers a case's applicant or a walk-in to a partner, dated today by the signed-in operator
+    /// (validated: every bad `referral.*` field at once), audited on its case. Refused on a restricted
+    /// or anonymised case, and to a retired partner.
+    pub fn refer(
+        &mut self,
+        input: &referrals::ReferralInput,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<referrals::Referral> {
+        let needs = self.directory.need_codes();
+        let r = validate::referral(input, &needs, &self.tables.reference, at.today)?;
+        if let Some(case_id) = r.case_id {
+            self.expect_case(case_id)?;
+        }
+        let id = self.store.write(|tx| {
+            if let Some(case_id) = r.case_id {
+                retention::expect_writable(tx, case_id)?;
+            }
+            let id = referrals::insert(tx, &r, at, &by.id)?;
+            let detail = Detail {
+                purpose: Some(r.need.clone()),
+                subject: Some(partners::get(tx, r.partner_id)?.data.uid),
+                ..Detail::default()
+            };
+            let e = entry(by, Action::ReferralMade).with(detail);
+            match r.case_id {
+                Some(case_id) => on_case(tx, case_id, e, at)?,
+                None => {
+                    audit::append(tx, &e, at)?;
+                }
+            }
+            Ok(id)
+        })?;
+        referrals::get(self.store.conn(), id)
+    }
+
+    /// Referral `id`.
+    pub fn referral(&self, id: i64) -> Result<referrals::Referral> {
+        referrals::get(self.store.conn(), id)
+    }
+
+    /// The referrals of case `case_id`, newest first.
+    pub fn case_referrals(&self, case_id: i64) -> Result<Vec<referrals::Referral>> {
+        self.expect_case(case_id)?;
+        referrals::of_case(self.store.conn(), case_id)
+    }
+
+    /// Records a follow-up step of referral `id` (the state machine of `referrals::State`; the day not in
+    /// the future nor before the previous step's), audited on its case.
+    pub fn follow_up_referral(
+        &mut self,
+        id: i64,
+        input: &referrals::FollowUpInput,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<referrals::Referral> {
+        let date = validate::referral_date(&input.date, &self.tables.reference, at.today)?;
+        let input = referrals::FollowUpInput {
+            state: input.state,
+            date,
+        };
+        self.store.write(|tx| {
+            let before = referrals::follow_up(tx, id, &input)?;
+            if let Some(case_id) = before.case_id {
+                retention::expect_writable(tx, case_id)?;
+            }
+            let detail = Detail {
+                outcome: Some(input.state.code().to_string()),
+                ..Detail::default()
+            };
+            let e = entry(by, Action::ReferralFollowedUp).with(detail);
+            match before.case_id {
+                Some(case_id) => on_case(tx, case_id, e, at),
+                None => audit::append(tx, &e, at).map(|_| ()),
+            }
+        })?;
+        referrals::get(self.store.conn(), id)
+    }
+
+    /// The follow-up interval of open referrals in days, and whether it is the Comune's setting.
+    pub fn referral_open_days(&self) -> Result<(u32, bool)> {
+        referrals::open_days(self.store.conn(), &self.directory.follow_up)
+    }
+
+    /// Sets the follow-up interval (`None`: the data's default) within the data's bounds; a
+    /// responsabile's, audited.
+    pub fn set_referral_open_days(
+        &mut self,
+        days: Option<u32>,
+        at: &Clock,
+        by: &Actor,
+    ) -> Result<(u32, bool)> {
+        expect_responsabile(by)?;
+        let bounds = self.directory.follow_up;
+        self.store.write(|tx| {
+            referrals::put_open_days(tx, &bounds, days)?;
+            let detail = Detail {
+                count: days.map(u64::from),
+                ..Detail::default()
+            };
+            audit::append(
+                tx,
+                &entry(by, Action::ReferralSettingsChanged).with(detail),
+                at,
+            )
+            .map(|_| ())
+        })?;
+        self.referral_open_days()
+    }
+
+    /// The referrals made from `from` to `to` by need, with where each stands (the reports' table).
+    pub fn referral_counts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<referrals::NeedCount>> {
+        referrals::counts(self.store.conn(), &self.directory.need_codes(), from, to)
     }
 }

@@ -391,7 +391,7 @@ fn strings(locale: &str) -> &'static Strings {
 }
 
 /// `report.<key>` in `locale`, placeholders filled; the key itself when missing (a test checks none is).
-fn t(locale: &str, key: &str, values: &[(&str, String)]) -> String {
+pub(crate) fn t(locale: &str, key: &str, values: &[(&str, String)]) -> String {
     let full = format!("report.{key}");
     let mut text = strings(locale)
         .get(&full)

@@ -880,6 +880,7 @@ fn minimise_notes_tx(tx: &Transaction, f: &Facts, by: &Actor, at: &Clock) -> Res
         "UPDATE contacts SET note = '' WHERE case_id = ?1 AND note <> ''",
         [f.id],
     )?;
+    crate::register::referrals::minimise_notes(tx, f.id)?;
     let detail = Detail {
         fields: paths(&NOTE_FIELDS),
         ..Detail::default()
@@ -964,6 +965,8 @@ fn anonymise_tx(tx: &Transaction, f: &Facts, by: &Actor, at: &Clock) -> Result<A
     forget_agenda(tx, f.id)?;
     // The desk's contacts stay for the funder's counts, without their link to the case.
     crate::register::activity::forget_case(tx, f.id)?;
+    // Referrals likewise: need, partner, outcome and dates stay; the link and the reason go.
+    crate::register::referrals::forget_case(tx, f.id)?;
     let papers = tx.execute("DELETE FROM papers WHERE case_uuid = ?1", [&f.uuid])?;
     let detail = Detail {
         fields: paths(REMOVED),

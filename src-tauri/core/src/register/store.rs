@@ -97,6 +97,14 @@ fn migration_list() -> Vec<M<'static>> {
             env!("CARGO_MANIFEST_DIR"),
             "/migrations/010_activity_months.sql"
         ))),
+        // 010 is another area's (merged before this one); 011 depends on 009 and earlier only.
+        M::up_with_hook(
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/migrations/011_referrals.sql"
+            )),
+            |tx: &Transaction| crate::register::partners::seed(tx).map_err(Into::into),
+        ),
     ]
 }
 

@@ -547,7 +547,12 @@ pub fn contact(
     let out = crate::register::agenda::ContactInput {
         channel: c.choice("contact.channel", &input.channel, &CHANNELS, Required),
         outcome: c.choice("contact.outcome", &input.outcome, &OUTCOMES, Required),
-        bucket: c.choice("contact.bucket", &input.bucket, &BUCKETS, Optional),
+        bucket: c.choice(
+            "contact.bucket",
+            &input.bucket,
+            &[&BUCKETS[..], &[crate::register::referrals::BUCKET]].concat(),
+            Optional,
+        ),
         note: c.notes("contact.note", &input.note, Optional),
     };
     c.finish(out)
@@ -653,4 +658,142 @@ pub fn satisfaction(
         Required,
     );
     c.finish(answer)
+}
+
+/// Whether `url` looks like a web address: `http(s)://host.tld…` without spaces.
+fn url_ok(url: &str) -> bool {
+    url.strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .is_some_and(|host| host.contains('.') && !host.starts_with('.'))
+        && !url.chars().any(char::is_whitespace)
+}
+
+/// A partner of the directory: a name and at least one known need, known languages, a phone and an
+/// e-mail of the usual shapes, a source that is a web address read on a day (`YYYY`, `YYYY-MM` or
+/// `YYYY-MM-DD`, not in the future), texts of bounded length; `prefix` is `partner` (the form) or
+/// `partner.<n>` (the n-th partner of a file). A partner without a source is always flagged to verify.
+pub fn partner(
+    input: &crate::register::partners::PartnerInput,
+    needs: &[&str],
+    prefix: &str,
+    reference: &Reference,
+    today: NaiveDate,
+) -> Result<crate::register::partners::PartnerInput> {
+    let mut c = Checker::new(reference, today);
+    let f = |name: &str| format!("{prefix}.{name}");
+    let uid = input.uid.trim().to_string();
+    if !uid.is_empty() && !crate::register::partners::uid_ok(&uid) {
+        c.fail(&f("uid"), FieldCode::PartnerIdFormat);
+    }
+    let name = c.text(&f("name"), &input.name, LINE_MAX, Required);
+    let mut list = |field: &str, values: &[String], allowed: &[&str], need: Need| {
+        let mut out: Vec<String> = Vec::new();
+        for v in values {
+            let v = c.choice(&f(field), v, allowed, Required);
+            if !v.is_empty() && !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        if need == Required && values.is_empty() {
+            c.fail(&f(field), FieldCode::Required);
+        }
+        out
+    };
+    let needs = list("needs", &input.needs, needs, Required);
+    let codes: Vec<&str> = reference
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    let languages = list("languages", &input.languages, &codes, Optional);
+    let address = c.text(&f("address"), &input.address, LINE_MAX * 2, Optional);
+    let hours = c.text(&f("hours"), &input.hours, LINE_MAX * 2, Optional);
+    let phone = c.text(&f("phone"), &input.phone, SHORT_MAX * 2, Optional);
+    if phone
+        .chars()
+        .any(|ch| !(ch.is_ascii_digit() || " +()-./".contains(ch)))
+    {
+        c.fail(&f("phone"), FieldCode::PhoneFormat);
+    }
+    let email = c.text(&f("email"), &input.email, 254, Optional);
+    if !email.is_empty() && !email_ok(&email) {
+        c.fail(&f("email"), FieldCode::EmailFormat);
+    }
+    let bring = c.text(&f("bring"), &input.bring, LINE_MAX * 4, Optional);
+    let booking = c.text(&f("booking"), &input.booking, LINE_MAX * 4, Optional);
+    let directions = c.text(&f("directions"), &input.directions, LINE_MAX * 4, Optional);
+    let notes = c.notes(&f("notes"), &input.notes, Optional);
+    let source = c.text(&f("source"), &input.source, 500, Optional);
+    if !source.is_empty() && !url_ok(&source) {
+        c.fail(&f("source"), FieldCode::UrlFormat);
+    }
+    let read_on = input.read_on.trim().to_string();
+    match crate::reference::data::ReadOn::parse(&read_on) {
+        None if !read_on.is_empty() => c.fail(&f("readOn"), FieldCode::DateInvalid),
+        Some(r)
+            if r > crate::reference::data::ReadOn {
+                year: chrono::Datelike::year(&today),
+                month: Some(chrono::Datelike::month(&today)),
+                day: Some(chrono::Datelike::day(&today)),
+            } =>
+        {
+            c.fail(&f("readOn"), FieldCode::DateFuture)
+        }
+        _ => {}
+    }
+    c.finish(crate::register::partners::PartnerInput {
+        uid,
+        name,
+        needs,
+        address,
+        hours,
+        phone,
+        email,
+        languages,
+        bring,
+        booking,
+        directions,
+        notes,
+        verify: input.verify || source.is_empty(),
+        source,
+        read_on,
+    })
+}
+
+/// A referral: a known need, a partner chosen, a reason in a few lines (required with consent: the
+/// partner reads it; without consent the slip prints the need instead), the slip's language.
+pub fn referral(
+    input: &crate::register::referrals::ReferralInput,
+    needs: &[&str],
+    reference: &Reference,
+    today: NaiveDate,
+) -> Result<crate::register::referrals::ReferralInput> {
+    let mut c = Checker::new(reference, today);
+    let need = c.choice("referral.need", &input.need, needs, Required);
+    if input.partner_id <= 0 {
+        c.fail("referral.partner", FieldCode::Required);
+    }
+    let reason = c.notes("referral.reason", &input.reason, Required);
+    let codes: Vec<&str> = reference
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    let language = c.choice("referral.language", &input.language, &codes, Required);
+    c.finish(crate::register::referrals::ReferralInput {
+        case_id: input.case_id,
+        need,
+        partner_id: input.partner_id,
+        reason,
+        consent: input.consent,
+        language,
+    })
+}
+
+/// A follow-up step's day: a date, not in the future.
+pub fn referral_date(date: &str, reference: &Reference, today: NaiveDate) -> Result<String> {
+    let mut c = Checker::new(reference, today);
+    let day = c.date("referral.date", date, Span::Past, Required);
+    c.finish(iso(day))
 }
