@@ -184,7 +184,8 @@ fn check(ok: bool, msg: impl FnOnce() -> String) {
     }
 }
 
-fn record(screen: &str, check: &str, result: &str, detail: Value) {
+/// Records the outcome of a check on `screen` (`result`: one line for the summary; `detail`: everything).
+pub fn record(screen: &str, check: &str, result: &str, detail: Value) {
     write_findings(
         &format!("{screen} {check}"),
         "checks",
@@ -370,25 +371,29 @@ pub async fn lang_check(app: &App, screen: &str, within: &str, script_re: &str, 
     checked
 }
 
-/// The page at 200 % zoom (CSS `zoom` on the root, as the webview's zoom would lay it out: the 1200 px window
-/// becomes 600 CSS px wide): the page does not scroll sideways, and every control shown is inside the window's
+/// The page at 200 % zoom, set as an operator sets it: Ctrl+= five times (the webview's zoom, 20 % a step;
+/// `zoomHotkeysEnabled` in tauri.conf.json), so the 1200 px window becomes 600 CSS px wide and the layout's
+/// breakpoints follow, as in a browser; Ctrl+0 takes it back. At 200 % the page does not scroll sideways, and every control shown is inside the window's
 /// width, not clipped by a scrolling or hidden-overflow ancestor, and overlaps no other control and no text
 /// (a sticky bar excepted). The zoom is taken back before returning.
 pub async fn zoom_check(app: &App, screen: &str) -> usize {
-    app.js("document.documentElement.style.zoom = '2'; return true;").await;
-    // Let layout settle (a resize observer or a late render).
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let width = app.js("return window.innerWidth;").await.as_f64().unwrap_or(0.0);
+    set_zoom(app, 2.0, width).await;
     let script = format!(
         r#"{COLOUR_JS}
-        // WebKitGTK reports boxes under CSS zoom in the zoomed page's own pixels (k converts to the window's;
-        // 1 where a WebKit reports the window's). Everything is measured at the top of the page, in one
-        // coordinate system, without elementFromPoint (which takes the other one).
+        // Boxes and the window in CSS pixels (k = 1 under the webview's zoom; k converts should a CSS `zoom` be
+        // used instead, whose boxes WebKitGTK reports unscaled). Measured at the top of the page.
         window.scrollTo(0, 0);
         const k = window.innerWidth / document.documentElement.getBoundingClientRect().width;
         const doc = document.scrollingElement;
         const out = {{ scale: k, scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, controls: 0, texts: 0, problems: [] }};
-        if (doc.scrollWidth > doc.clientWidth + 1) out.problems.push({{ problem: 'the page scrolls sideways',
-          scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth }});
+        if (doc.scrollWidth > doc.clientWidth + 1) {{
+          // Name the culprits: the innermost elements that reach past the window.
+          const wide = Array.from(document.querySelectorAll('body *')).filter((e) => shown(e)
+            && e.getBoundingClientRect().right * k > window.innerWidth + 1)
+            .filter((e, _, all) => !all.some((o) => o !== e && e.contains(o))).slice(0, 8).map(describe);
+          out.problems.push({{ problem: 'the page scrolls sideways', scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, wide }});
+        }}
         const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
         const dialog = document.querySelector('dialog[open]');
         const inScope = (el) => !el.closest('details:not([open]) > :not(summary)') && shown(el) && (!dialog || el.closest('dialog[open]'));
@@ -429,7 +434,8 @@ pub async fn zoom_check(app: &App, screen: &str) -> usize {
         return out;"#
     );
     let v = app.js(&script).await;
-    app.js("document.documentElement.style.zoom = ''; return true;").await;
+    app.chord(Key::Control, '0').await;
+    set_zoom(app, 1.0, width).await;
     let problems = v["problems"].as_array().cloned().unwrap_or_default();
     let controls = v["controls"].as_u64().unwrap_or(0) as usize;
     let result = format!("{controls} controls at 200 %, {} problems", problems.len());
@@ -475,4 +481,18 @@ async fn axe_check_rules(app: &App, rules: &[&str]) -> Vec<String> {
     );
     let v = app.client().execute_async(&run, vec![]).await.expect("run axe-core on the probes");
     v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_string)).collect()
+}
+
+/// Presses Ctrl+= (or Ctrl+0 for `factor` 1) until the page's CSS width is the window's `width` / `factor`.
+async fn set_zoom(app: &App, factor: f64, width: f64) {
+    let want = width / factor;
+    let expr = format!("Math.abs(window.innerWidth - {want}) < 2");
+    if factor > 1.0 {
+        for _ in 0..((factor - 1.0) / 0.2).round() as usize {
+            app.chord(Key::Control, '=').await;
+        }
+    }
+    app.wait_js(&expr, &format!("the page {want} CSS px wide at {} % zoom", factor * 100.0)).await;
+    // Let layout settle (a resize observer, a late render).
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
 }

@@ -8,7 +8,7 @@
 //! (aria-invalid + aria-describedby to the error's text); the Arabic checklist carries `lang="ar" dir="rtl"`.
 //! The findings per screen go to `$ARTIFACTS/a11y/` (`summary.md`, JSON per screen).
 
-use mixite_e2e::a11y::{axe_check, axe_self_test, contrast_check, lang_check, tab_walk, write_summary, zoom_check};
+use mixite_e2e::a11y::{axe_check, axe_self_test, contrast_check, lang_check, record, tab_walk, zoom_check};
 use mixite_e2e::*;
 use serde_json::{json, Value};
 
@@ -83,13 +83,7 @@ async fn errors_linked(app: &App, screen: &str, summary: &str) -> usize {
         v["bad"].as_array().map_or(0, |b| b.len()),
         v["live"]
     );
-    std::fs::write(
-        mixite_e2e::a11y::a11y_dir().join(format!("{}.errors.json", screen.replace(' ', "-"))),
-        serde_json::to_string_pretty(&json!({ "screen": screen, "check": "errors", "result": result, "detail": v }))
-            .unwrap(),
-    )
-    .unwrap();
-    write_summary();
+    record(screen, "errors", &result, v.clone());
     assert_eq!(v["live"], Value::Bool(true), "the error summary {summary} on {screen} must be a live region: {v}");
     assert!(!v["summary"].as_str().unwrap_or("").is_empty(), "the error summary on {screen} is empty: {v}");
     assert!(v["bad"].as_array().is_some_and(|b| b.is_empty()), "fields without their error linked on {screen}: {v}");
