@@ -219,6 +219,20 @@ const COLOUR_JS: &str = r#"
 /// elements to un-hide first (states hard to reach, such as the header's backup badge): they are shown for
 /// the measure and hidden again.
 pub async fn contrast_check(app: &App, screen: &str, reveal: &str) -> usize {
+    let v = contrast_measure(app, reveal).await;
+    let failing = v["failing"].as_array().cloned().unwrap_or_default();
+    let checked = v["checked"].as_u64().unwrap_or(0);
+    let result = format!("{checked} text elements, {} below 4.5:1 (3:1 large)", failing.len());
+    record(screen, "contrast", &result, v.clone());
+    assert!(checked > 0, "the contrast check on {screen} found no text at all");
+    check(failing.is_empty(), || {
+        format!("text contrast on {screen} is too low:\n{}", serde_json::to_string_pretty(&failing).unwrap())
+    });
+    checked as usize
+}
+
+/// `contrast_check`'s measure: `{ checked, failing: [{ element, text, color, background, ratio, need }] }`.
+async fn contrast_measure(app: &App, reveal: &str) -> Value {
     let script = format!(
         r#"{COLOUR_JS}
         const revealed = Array.from(document.querySelectorAll({reveal})).filter((e) => e.hidden);
@@ -246,16 +260,7 @@ pub async fn contrast_check(app: &App, screen: &str, reveal: &str) -> usize {
         return {{ checked: n, failing: bad, backgroundImages: images }};"#,
         reveal = json!(if reveal.is_empty() { "[data-none-revealed]" } else { reveal }),
     );
-    let v = app.js(&script).await;
-    let failing = v["failing"].as_array().cloned().unwrap_or_default();
-    let checked = v["checked"].as_u64().unwrap_or(0);
-    let result = format!("{checked} text elements, {} below 4.5:1 (3:1 large)", failing.len());
-    record(screen, "contrast", &result, v.clone());
-    assert!(checked > 0, "the contrast check on {screen} found no text at all");
-    check(failing.is_empty(), || {
-        format!("text contrast on {screen} is too low:\n{}", serde_json::to_string_pretty(&failing).unwrap())
-    });
-    checked as usize
+    app.js(&script).await
 }
 
 /// Tabs through the whole page from its start and checks that (a) every interactive control shown on screen
@@ -447,9 +452,9 @@ pub async fn zoom_check(app: &App, screen: &str) -> usize {
     controls
 }
 
-/// Proves the instrument: a missing alternative text and grey-on-grey text put on the page must come back
+/// Proves the instruments: a missing alternative text and grey-on-grey text put on the page must come back
 /// from axe-core as violations (`image-alt`, `color-contrast`) and from `contrast_check`'s measure; the probes
-/// are removed again. Returns axe's rule ids found on the probes.
+/// are removed again. Returns what found them: axe's rule ids, and `contrast_check`.
 pub async fn axe_self_test(app: &App) -> Vec<String> {
     axe_check_rules(app, &[]).await;
     app.js("const box = document.createElement('div'); box.dataset.a11yProbe = '';
@@ -459,7 +464,17 @@ pub async fn axe_self_test(app: &App) -> Vec<String> {
          Object.assign(box.querySelector('p').style, { color: '#aaa', background: '#bbb', fontSize: '16px' });
          document.querySelector('[data-main]').prepend(box); return true;")
         .await;
-    let found = axe_check_rules(app, &["image-alt", "color-contrast"]).await;
+    let mut found = axe_check_rules(app, &["image-alt", "color-contrast"]).await;
+    // And this module's own contrast measure (#aaa on #bbb is 1.3:1).
+    let ours = contrast_measure(app, "").await;
+    if ours["failing"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|f| f["text"] == "testo di prova" && f["ratio"].as_f64() < Some(1.5))
+    {
+        found.push("contrast_check".into());
+    }
     app.js("document.querySelector('[data-a11y-probe]').remove(); return true;").await;
     found
 }
