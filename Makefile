@@ -14,7 +14,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGET_DIR := $(CURDIR)/target/fuzz
 FUZZ_CORPUS := $(FUZZ_TARGET_DIR)/corpus/archive_reader
 
-.PHONY: run test test-long deps-build deps-test lint test-rust test-e2e fuzz fuzz-seeds bench clean
+.PHONY: run test test-long deps-build deps-test deps-e2e-node lint test-rust test-e2e fuzz fuzz-seeds bench clean
 
 # Installs the Debian packages that are missing (apt-get update only when something is).
 define apt_install
@@ -31,6 +31,15 @@ deps-build:
 
 deps-test: deps-build
 	$(call apt_install,$(APT_TEST))
+	$(MAKE) --no-print-directory deps-e2e-node
+
+# The end-to-end tests' own npm packages (axe-core, injected into the webview by tests/e2e/src/a11y.rs; never
+# part of ui/ or the app), at the versions of tests/e2e/package-lock.json. Node.js comes from Debian when
+# there is none (a NodeSource install already has npm).
+deps-e2e-node:
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	@[ tests/e2e/node_modules/.package-lock.json -nt tests/e2e/package-lock.json ] || \
+	  (cd tests/e2e && npm ci --no-audit --no-fund)
 
 # Build in release mode and launch on the platform's default data folder.
 run: deps-build
@@ -54,9 +63,10 @@ lint:
 test-rust:
 	cargo test --workspace
 
-test-e2e:
+test-e2e: deps-e2e-node
 # The real app in its real webview (tests/e2e, its own crate and target), under Xvfb; screenshots and driver
-# logs go to $(ARTIFACTS)/e2e. The harness stops every tauri-driver / WebKitWebDriver / app it started, also
+# logs go to $(ARTIFACTS)/e2e, the accessibility findings per screen to $(ARTIFACTS)/e2e/a11y. The harness
+# stops every tauri-driver / WebKitWebDriver / app it started, also
 # when a test fails; `timeout` (which signals its whole process group) and xvfb-run (which stops Xvfb) cover
 # a hang.
 	cargo build --bin sportello-mixite

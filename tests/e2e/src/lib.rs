@@ -25,6 +25,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod a11y;
+
 pub use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 pub use fantoccini::elements::Element;
 pub use fantoccini::key::Key;

@@ -36,7 +36,7 @@ function whenText(bucket, r) {
 }
 
 function consentCell(r) {
-  if (!r.remind) return html`<span class="badge bg-warning text-dark" data-no-consent>${t('agenda.no_consent')}</span>`;
+  if (!r.remind) return html`<span class="badge bg-warning text-white" data-no-consent>${t('agenda.no_consent')}</span>`;
   return html`<span data-consent>${r.channels.map((c) => t(`agenda.channel.${c}`)).join(', ')}</span>`;
 }
 
@@ -86,7 +86,7 @@ function bucketHtml(b, settings) {
 function settingsHtml(s) {
   const readings = s.readings.map(
     (r) => html`<li>${t('agenda.reading', { days: r.days, applies: r.appliesTo })}
-      ${r.verify ? html`<span class="badge bg-warning text-dark">${t('agenda.verify')}</span>` : ''}
+      ${r.verify ? html`<span class="badge bg-warning text-white">${t('agenda.verify')}</span>` : ''}
       <small class="d-block text-muted">${r.basis}</small></li>`,
   );
   return html`<details class="border rounded p-3 mb-3 no-print" data-agenda-settings>

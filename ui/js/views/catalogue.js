@@ -52,7 +52,7 @@ export async function mount(root, { access }) {
         <th>${t('catalogue.flagged')}</th><th>${t('catalogue.unofficial')}</th></tr></thead>
       <tbody>${report.procedures.map(
         (p) => html`<tr data-catalogue-procedure="${p.id}">
-          <td>${texts[p.title] || p.id}${p.verify ? html` <span class="badge bg-warning text-dark">${t('checklist.flagged')}</span>` : ''}
+          <td>${texts[p.title] || p.id}${p.verify ? html` <span class="badge bg-warning text-white">${t('checklist.flagged')}</span>` : ''}
             ${p.maintainerNote ? html`<div class="small text-muted">${p.maintainerNote}</div>` : ''}</td>
           <td>${readOn(p.checkedOn)}</td>
           <td><details><summary>${p.flagged.length}</summary><ul class="small">${p.flagged.map((l) => lineHtml(l, texts))}</ul></details></td>

@@ -30,7 +30,7 @@ function sheetHtml(sheet) {
     ${sheet.header.map((l) => html`<div class="small">${l.italian}</div>`)}
     <h3 class="h5 mt-2 mb-0">${sheet.title.italian}</h3>${other(sheet.title)}
     ${sheet.sections.map(
-      (s) => html`<h4 class="h6 mt-3 mb-1 border-bottom">${s.heading.italian}${s.heading.other ? html` · <span dir="${sheet.dir}">${s.heading.other}</span>` : ''}</h4>
+      (s) => html`<h4 class="h6 mt-3 mb-1 border-bottom">${s.heading.italian}${s.heading.other ? html` · <span dir="${sheet.dir}" lang="${sheet.language}">${s.heading.other}</span>` : ''}</h4>
         <ul class="list-unstyled mb-0">${s.lines.map(line)}</ul>`,
     )}
     <div class="small mt-2" data-checklist-checked-on>${sheet.checkedOn.italian}</div>
@@ -333,7 +333,7 @@ export async function mountChecklist(slot, caseId) {
     ${papersHtml()}
     <div data-papers-printed></div>
     <h3 class="h6 mt-3" id="forms-title">${t('forms.title')}</h3>
-    <div data-forms aria-labelledby="forms-title"></div>
+    <div data-forms role="group" aria-labelledby="forms-title"></div>
     <div class="mt-2" data-forms-status aria-live="polite"></div>
     <div class="mt-2" data-forms-output></div>
   </section>`);

@@ -25,7 +25,7 @@ function rowHtml(o, selfId) {
     <th scope="row" tabindex="-1">${o.name}
       ${self ? html`<span class="badge bg-secondary" data-self>${t('operators.you')}</span>` : ''}</th>
     <td>${t(`role.${o.role}`)}</td>
-    <td>${o.active ? t('operators.active') : html`<span class="badge bg-warning text-dark">${t('operators.disabled')}</span>`}</td>
+    <td>${o.active ? t('operators.active') : html`<span class="badge bg-warning text-white">${t('operators.disabled')}</span>`}</td>
     <td>${fmtDateTime(o.createdAt)}</td>
     <td><div class="d-flex flex-wrap gap-1">
       ${o.active ? action('role', t(o.role === 'responsabile' ? 'operators.make_operatore' : 'operators.make_responsabile')) : ''}

@@ -28,7 +28,7 @@ const reasonLabel = (reason) => t(`retention.reason.${reason || 'unknown'}`);
 const keptUntilText = (day) => (day ? fmtDate(day) : t('retention.kept_unknown'));
 const verifyMark = (verify) =>
   verify
-    ? html`<span class="badge bg-warning text-dark" data-verify title="${t('retention.verify_hint')}">${t('retention.verify')}</span>`
+    ? html`<span class="badge bg-warning text-white" data-verify title="${t('retention.verify_hint')}">${t('retention.verify')}</span>`
     : '';
 // `cls` is the whole class (`alert-success`…): the stylesheet's cut finds only classes written out whole.
 const alertHtml = (cls, text, hook) =>
