@@ -4,17 +4,20 @@
 SHELL := /bin/bash
 APT_BUILD := libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev \
              libayatana-appindicator3-dev librsvg2-dev
-APT_TEST := xvfb xauth webkit2gtk-driver poppler-utils imagemagick dosfstools fusefat fuse3 zbar-tools
+APT_TEST := xvfb xauth webkit2gtk-driver poppler-utils imagemagick dosfstools fusefat fuse3 zbar-tools \
+            strace iproute2 util-linux desktop-file-utils
 TAURI_DRIVER_VERSION := 2.1.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARTIFACTS ?= $(CURDIR)/artifacts
+# Where cargo builds (the environment's CARGO_TARGET_DIR, else target/).
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 FUZZ_SECONDS ?= 60
 # cargo-fuzz's build and working corpus live under target/ (the fuzz crate has its own lock file and
 # workspace); only the seeds are committed (tests/fuzz/seeds/).
 FUZZ_TARGET_DIR := $(CURDIR)/target/fuzz
 FUZZ_CORPUS := $(FUZZ_TARGET_DIR)/corpus/archive_reader
 
-.PHONY: run test test-long deps-build deps-test deps-e2e-node lint test-rust test-e2e fuzz fuzz-seeds bench clean
+.PHONY: run test test-long deps-build deps-test deps-e2e-node lint test-rust test-e2e test-offline fuzz fuzz-seeds bench clean
 
 # Installs the Debian packages that are missing (apt-get update only when something is).
 define apt_install
@@ -45,7 +48,14 @@ deps-e2e-node:
 run: deps-build
 	cargo run --release --bin sportello-mixite
 
-test: deps-test lint test-rust test-e2e
+test: deps-test lint test-rust test-e2e test-offline
+
+# The end-to-end suite again inside a network namespace with only loopback, the app under strace: fails if
+# it opens any IPv4/IPv6 socket but WebKit's automation channel (tests/offline/run.sh).
+test-offline: deps-test
+	cargo build --bin sportello-mixite
+	PATH="$$HOME/.cargo/bin:$$PATH" ARTIFACTS="$(ARTIFACTS)" APP_EXE="$(TARGET_DIR)/debug/sportello-mixite" \
+	  timeout --kill-after=20 1500 tests/offline/run.sh
 
 # The whole suite, then the archive reader fuzzed for 20 minutes.
 test-long:
@@ -74,7 +84,7 @@ test-e2e: deps-e2e-node
 	  cargo install tauri-driver --locked --version $(TAURI_DRIVER_VERSION)
 	mkdir -p "$(ARTIFACTS)/e2e"
 	cd tests/e2e && PATH="$$HOME/.cargo/bin:$$PATH" ARTIFACTS="$(ARTIFACTS)/e2e" \
-	  APP_BINARY="$(CURDIR)/target/debug/sportello-mixite" GSETTINGS_BACKEND=memory \
+	  APP_BINARY="$(TARGET_DIR)/debug/sportello-mixite" GSETTINGS_BACKEND=memory \
 	  CARGO_TARGET_DIR="$(CURDIR)/tests/e2e/target" \
 	  timeout --kill-after=20 900 xvfb-run -a -s "-screen 0 1280x800x24" cargo test -- --test-threads=1
 

@@ -13,7 +13,8 @@
 //! (`RESPONSABILE`, `RESPONSABILE_PASSPHRASE`, `RESPONSABILE_PIN`) on the first-start screen and leaves the app on
 //! the agenda (`App::open_case_list` goes on to the case list); `App::sign_in` signs in on a folder that has operators.
 //!
-//! Environment: `APP_BINARY` (default `<repo>/target/debug/sportello-mixite`), `TAURI_DRIVER` (default
+//! Environment: `APP_BINARY` (default `<repo>/target/debug/sportello-mixite`), `APP_EXE` (the binary the app's
+//! process runs when `APP_BINARY` is a wrapper that execs it, as the offline run's tracer does), `TAURI_DRIVER` (default
 //! `tauri-driver` on PATH, else `~/.cargo/bin/tauri-driver`), `ARTIFACTS` (screenshots and driver logs, default
 //! `<repo>/artifacts/e2e`).
 
@@ -57,6 +58,14 @@ pub fn app_binary() -> PathBuf {
         panic!("the app binary {} does not exist: run `cargo build --bin sportello-mixite` first", p.display())
     });
     p
+}
+
+/// The executable the app's process runs: `APP_EXE` when `APP_BINARY` is a wrapper that execs another
+/// binary (tests/offline/traced-app), else the app binary itself.
+fn app_exe() -> PathBuf {
+    std::env::var_os("APP_EXE")
+        .map(|p| PathBuf::from(&p).canonicalize().unwrap_or_else(|_| PathBuf::from(p)))
+        .unwrap_or_else(app_binary)
 }
 
 fn tauri_driver() -> PathBuf {
@@ -278,7 +287,7 @@ impl App {
                     // The app is WebKitWebDriver's child; several instances may share a data folder, so
                     // the process id, not the command line, says which one is ours.
                     app.app_pids = app.native_driver.iter().flat_map(|p| children_of(*p)).collect();
-                    let bin = app_binary();
+                    let bin = app_exe();
                     app.app_pids.retain(|p| fs::read_link(format!("/proc/{p}/exe")).is_ok_and(|e| e == bin));
                     app.wait_css("[data-screen], [data-startup-error]", "the app's first screen").await;
                     return app;

@@ -85,6 +85,18 @@ async fn refusal(app: &App, form: &str, what: &str) -> String {
     app.wait_js(&expr, what).await.as_str().unwrap_or_default().to_string()
 }
 
+/// The folder standing for the stick: a fresh folder on the FAT32 image mounted at `MIXITE_E2E_STICK` when
+/// the run provides one (tests/offline/run.sh does), else in the temporary folder.
+fn stick_folder() -> tempfile::TempDir {
+    match std::env::var_os("MIXITE_E2E_STICK") {
+        Some(root) => tempfile::Builder::new()
+            .prefix("stick-")
+            .tempdir_in(root)
+            .expect("a folder on the stick image named by MIXITE_E2E_STICK"),
+        None => temp_data_dir(),
+    }
+}
+
 fn stick_files(stick: &Path) -> Vec<String> {
     let mut names: Vec<String> =
         std::fs::read_dir(stick).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
@@ -94,7 +106,7 @@ fn stick_files(stick: &Path) -> Vec<String> {
 
 #[tokio::test]
 async fn a_case_goes_to_the_stick_and_into_another_desk_which_backs_up_and_restores() {
-    let stick = temp_data_dir();
+    let stick = stick_folder();
     let stick_path = stick.path().canonicalize().unwrap();
     let env = [("MIXITE_STICK_DIR", stick_path.as_path())];
     let stick_css = |kind: &str, path: &str| format!("[{kind}][value={}]", json!(path));
