@@ -527,7 +527,7 @@ fn the_csv_and_the_xlsx_read_back_with_python() {
     assert_eq!(
         read.lines().collect::<Vec<_>>(),
         [
-            "summary,indicators,months,services,citizenships,breakdown,satisfaction,timesheet,referrals",
+            "summary,indicators,months,services,citizenships,breakdown,satisfaction,timesheet",
             "Voce Valore",
             "Persone raggiunte (distinte) 11",
             "[('LKA', 5), ('PAK', '<5')]",
@@ -578,8 +578,7 @@ fn every_text_of_a_report_is_translated_in_both_operator_languages() {
                 _ => None,
             }));
         }
-        // The definition's eight, and the referrals' table every report carries (issue 16).
-        assert_eq!(report.tables.len(), 9);
+        assert_eq!(report.tables.len(), 8);
         let missing: Vec<&String> = texts.iter().filter(|s| s.starts_with("report.")).collect();
         assert!(missing.is_empty(), "{locale}: {missing:?}");
     }
@@ -958,6 +957,49 @@ fn the_monthly_aggregates_and_a_straight_recount_agree_on_random_sets_with_corre
                 }
             }
         }
+    }
+}
+
+#[test]
+fn the_migration_fill_gives_the_aggregates_the_triggers_kept() {
+    let (_dir, mut register) = random_set(7);
+    let migration = include_str!("../../src-tauri/core/migrations/010_activity_months.sql");
+    let fill = &migration[migration.find("-- The existing contacts.").unwrap()
+        ..migration.find("-- Keeping them").unwrap()];
+    let tables = [
+        "desk_month_cells",
+        "desk_month_masks",
+        "desk_month_operators",
+        "desk_person_months",
+    ];
+    register
+        .store_mut()
+        .write(|tx| {
+            for t in tables {
+                tx.execute_batch(&format!(
+                    "CREATE TEMP TABLE kept_{t} AS SELECT * FROM {t}; DELETE FROM {t};"
+                ))?;
+            }
+            tx.execute_batch(fill)?;
+            for t in tables {
+                let rows: i64 =
+                    tx.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?;
+                assert!(rows > 0, "{t} filled");
+                let differ: i64 = tx.query_row(
+                    &format!(
+                        "SELECT count(*) FROM (SELECT * FROM {t} EXCEPT SELECT * FROM kept_{t}
+                         UNION ALL SELECT * FROM kept_{t} EXCEPT SELECT * FROM {t})"
+                    ),
+                    [],
+                    |r| r.get(0),
+                )?;
+                assert_eq!(differ, 0, "{t}: the fill and the triggers agree");
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
 fn tool(name: &str, args: &[&str]) -> String {
     let out = Command::new(name)
         .args(args)
@@ -1098,48 +1140,46 @@ fn the_pdf_cover_shows_the_definitions_verify_marks_and_its_source() {
 }
 
 #[test]
-fn the_migration_fill_gives_the_aggregates_the_triggers_kept() {
-    let (_dir, mut register) = random_set(7);
-    let migration = include_str!("../../src-tauri/core/migrations/010_activity_months.sql");
-    let fill = &migration[migration.find("-- The existing contacts.").unwrap()
-        ..migration.find("-- Keeping them").unwrap()];
-    let tables = [
-        "desk_month_cells",
-        "desk_month_masks",
-        "desk_month_operators",
-        "desk_person_months",
-    ];
-    register
-        .store_mut()
-        .write(|tx| {
-            for t in tables {
-                tx.execute_batch(&format!(
-                    "CREATE TEMP TABLE kept_{t} AS SELECT * FROM {t}; DELETE FROM {t};"
-                ))?;
-            }
-            tx.execute_batch(fill)?;
-            for t in tables {
-                let rows: i64 =
-                    tx.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?;
-                assert!(rows > 0, "{t} filled");
-                let differ: i64 = tx.query_row(
-                    &format!(
-                        "SELECT count(*) FROM (SELECT * FROM {t} EXCEPT SELECT * FROM kept_{t}
-                         UNION ALL SELECT * FROM kept_{t} EXCEPT SELECT * FROM {t})"
-                    ),
-                    [],
-                    |r| r.get(0),
-                )?;
-                assert_eq!(differ, 0, "{t}: the fill and the triggers agree");
-            }
-            Ok(())
-        })
-        .unwrap();
 fn every_text_of_the_pdf_report_is_in_both_operator_languages() {
     for locale in ["it", "en"] {
         for key in papers_report::KEYS {
             let t = papers_report::text(locale, key, &[]);
             assert!(!t.starts_with("report.pdf."), "{locale}: report.pdf.{key}");
         }
+    }
+}
+
+#[test]
+fn the_access_report_lists_the_cases_desk_contacts() {
+    let (_dir, mut register) = temp_register();
+    let case = crate::create(&mut register, worker());
+    contact(
+        &mut register,
+        "2026-11-26",
+        Some(case.id),
+        WalkIn::default(),
+        &["information", "form_help"],
+        25,
+    );
+    let fonts = FontLibrary::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/fonts"));
+    let pdf = mixite_core::papers::access_report::render_access_report(
+        &register,
+        &fonts,
+        case.id,
+        "en",
+        day("2026-11-26"),
+    )
+    .unwrap();
+    let text = crate::squeezed_text(&pdf);
+    let label = "Deskcontacts(date,kind,services,minutes,operator):";
+    let at = text.find(label).unwrap_or_else(|| panic!("{text}"));
+    let line = &text[at..(at + 160).min(text.len())];
+    for part in [
+        "26/11/2026",
+        "Accessoallosportello",
+        "Informazioni",
+        "25min",
+    ] {
+        assert!(line.contains(part), "{part} in {line}");
     }
 }
