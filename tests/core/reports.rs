@@ -841,3 +841,38 @@ fn every_text_of_the_pdf_report_is_in_both_operator_languages() {
         }
     }
 }
+
+#[test]
+fn the_access_report_lists_the_cases_desk_contacts() {
+    let (_dir, mut register) = temp_register();
+    let case = crate::create(&mut register, worker());
+    contact(
+        &mut register,
+        "2026-11-26",
+        Some(case.id),
+        WalkIn::default(),
+        &["information", "form_help"],
+        25,
+    );
+    let fonts = FontLibrary::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/fonts"));
+    let pdf = mixite_core::papers::access_report::render_access_report(
+        &register,
+        &fonts,
+        case.id,
+        "en",
+        day("2026-11-26"),
+    )
+    .unwrap();
+    let text = crate::squeezed_text(&pdf);
+    let label = "Deskcontacts(date,kind,services,minutes,operator):";
+    let at = text.find(label).unwrap_or_else(|| panic!("{text}"));
+    let line = &text[at..(at + 160).min(text.len())];
+    for part in [
+        "26/11/2026",
+        "Accessoallosportello",
+        "Informazioni",
+        "25min",
+    ] {
+        assert!(line.contains(part), "{part} in {line}");
+    }
+}
