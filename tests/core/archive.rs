@@ -1440,10 +1440,9 @@ fn desk_contact(register: &mut Register, id: i64, services: &[&str], minutes: u3
 }
 
 /// What an imported desk contact must keep: day, kind, services, language, mediator, minutes, operator.
-fn contact_facts(
-    register: &Register,
-    id: i64,
-) -> Vec<(String, String, Vec<String>, String, bool, u32, String)> {
+type ContactFacts = (String, String, Vec<String>, String, bool, u32, String);
+
+fn contact_facts(register: &Register, id: i64) -> Vec<ContactFacts> {
     register
         .desk_contacts(id)
         .unwrap()
