@@ -5,7 +5,7 @@ SHELL := /bin/bash
 APT_BUILD := libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev \
              libayatana-appindicator3-dev librsvg2-dev
 APT_TEST := xvfb xauth webkit2gtk-driver poppler-utils imagemagick dosfstools fusefat fuse3 zbar-tools \
-            strace iproute2 util-linux desktop-file-utils
+            strace iproute2 util-linux desktop-file-utils xdotool
 TAURI_DRIVER_VERSION := 2.1.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARTIFACTS ?= $(CURDIR)/artifacts

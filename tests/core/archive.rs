@@ -1419,3 +1419,126 @@ fn a_removed_stick_is_a_clear_error() {
     );
     assert_eq!(archive_code(result), "stick_removed");
 }
+
+/// Records a desk contact for case `id` today (the tests' clock), by Operatore Uno.
+fn desk_contact(register: &mut Register, id: i64, services: &[&str], minutes: u32) {
+    register
+        .record_desk_contact(
+            &mixite_core::register::activity::DeskContactInput {
+                kind: "visit".into(),
+                case_id: Some(id),
+                services: services.iter().map(|s| s.to_string()).collect(),
+                language: "ar".into(),
+                mediator: true,
+                minutes,
+                ..Default::default()
+            },
+            &clock(),
+            &op("Operatore Uno"),
+        )
+        .unwrap();
+}
+
+/// What an imported desk contact must keep: day, kind, services, language, mediator, minutes, operator.
+type ContactFacts = (String, String, Vec<String>, String, bool, u32, String);
+
+fn contact_facts(register: &Register, id: i64) -> Vec<ContactFacts> {
+    register
+        .desk_contacts(id)
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            (
+                c.day,
+                c.kind,
+                c.services,
+                c.language,
+                c.mediator,
+                c.minutes,
+                c.operator_id,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_exported_case_keeps_its_desk_contacts_and_an_older_archive_still_imports() {
+    let (_a, mut source) = temp_register();
+    let id = worked_case(&mut source);
+    desk_contact(&mut source, id, &["information", "checklist"], 15);
+    desk_contact(&mut source, id, &["booking"], 5);
+    let expected = contact_facts(&source, id);
+    assert_eq!(expected.len(), 2);
+    let plain = archive::build(
+        &source,
+        &[ExportCase { id, pdfs: vec![] }],
+        &ExportOptions::unencrypted(),
+        clock().today,
+    )
+    .unwrap()
+    .bytes;
+    let members = members_of(&plain);
+    let case_json: serde_json::Value =
+        serde_json::from_slice(&members.iter().find(|(n, _)| n == "case.json").unwrap().1).unwrap();
+    assert_eq!(case_json["schema"], 3);
+    assert_eq!(case_json["cases"][0]["deskContacts"][0]["minutes"], 15);
+
+    // Imported on another desk: the same contacts, counted there (one person, two contacts).
+    let (_b, mut target) = temp_register();
+    let report = import_bytes(&mut target, &plain, None, &no_choices()).unwrap();
+    let here = report.inserted[0].id;
+    assert_eq!(contact_facts(&target, here), expected);
+    let persons: (i64, i64) = target
+        .store()
+        .conn()
+        .query_row(
+            "SELECT count(DISTINCT person), count(*) FROM desk_contacts",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(persons, (1, 2));
+    // Again: nothing doubles.
+    import_bytes(&mut target, &plain, None, &no_choices()).unwrap();
+    assert_eq!(contact_facts(&target, here).len(), 2);
+
+    // An archive of schema 2 (before desk contacts) still imports, without contacts; one of schema 2
+    // that carries them, or a contact with a service this desk does not know, is refused.
+    let edited = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut m = members.clone();
+        let entry = m.iter_mut().find(|(n, _)| n == "case.json").unwrap();
+        let mut value: serde_json::Value = serde_json::from_slice(&entry.1).unwrap();
+        f(&mut value);
+        entry.1 = serde_json::to_vec(&value).unwrap();
+        craft(&m, None)
+    };
+    let older = edited(&|v| {
+        v["schema"] = 2.into();
+        v["cases"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("deskContacts");
+    });
+    let (_c, mut third) = temp_register();
+    let report = import_bytes(&mut third, &older, None, &no_choices()).unwrap();
+    assert!(contact_facts(&third, report.inserted[0].id).is_empty());
+    let (_d, mut fourth) = temp_register();
+    assert_eq!(
+        archive_code(import_bytes(
+            &mut fourth,
+            &edited(&|v| v["schema"] = 2.into()),
+            None,
+            &no_choices()
+        )),
+        "invalid_case_data"
+    );
+    assert_eq!(
+        archive_code(import_bytes(
+            &mut fourth,
+            &edited(&|v| v["cases"][0]["deskContacts"][0]["services"] = serde_json::json!(["fax"])),
+            None,
+            &no_choices()
+        )),
+        "invalid_case_data"
+    );
+}

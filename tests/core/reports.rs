@@ -1070,6 +1070,10 @@ fn the_pdf_report_has_its_cover_the_tables_numbers_the_suppressed_cells_and_vect
     assert_eq!(line("Minuti medi per contatto"), "12,14");
     assert_eq!(line("Accessi anonimi senza pratica"), "9");
     assert!(text.contains("<5"), "suppressed cells print <5");
+    assert!(
+        text.contains("Nessun dato nel periodo."),
+        "an empty table (no satisfaction answers) says so"
+    );
     assert!(!text.contains("report.pdf."), "every text is translated");
     // Charts with their value labels, and a timesheet page per operator with the signature lines.
     assert!(text.contains("Grafici") && text.contains("Per mese: Contatti"));
@@ -1114,6 +1118,22 @@ fn the_pdf_report_has_its_cover_the_tables_numbers_the_suppressed_cells_and_vect
     assert!(
         ops("f") + ops("f*") >= 5 && ops("S") >= 10,
         "filled and stroked"
+    );
+
+    // Without suppression every month is a point: the trend is one path through the three months
+    // (a move and two lines in a row; the axes are a move and one line each).
+    let d = definition(&register, 1);
+    let report = register.report(&d, Period::year(2021), "it").unwrap();
+    let path = report_pdf(&register, &report, &d, "report-2021-unsuppressed");
+    let doc = lopdf::Document::load(&path).unwrap();
+    let content = String::from_utf8_lossy(&doc.get_page_content(doc.get_pages()[&2])).to_string();
+    let last: Vec<&str> = content
+        .lines()
+        .map(|l| l.split_whitespace().last().unwrap_or(""))
+        .collect();
+    assert!(
+        last.windows(3).any(|w| w == ["m", "l", "l"]),
+        "a polyline of three points: {content}"
     );
 }
 

@@ -13,6 +13,9 @@
 //! (`RESPONSABILE`, `RESPONSABILE_PASSPHRASE`, `RESPONSABILE_PIN`) on the first-start screen and leaves the app on
 //! the agenda (`App::open_case_list` goes on to the case list); `App::sign_in` signs in on a folder that has operators.
 //!
+//! The platform's save dialog is a native GTK window WebDriver cannot reach: `answer_save_dialog` answers it
+//! with real X input events (`xdotool`), as an operator would, typing the whole path into its name field.
+//!
 //! Environment: `APP_BINARY` (default `<repo>/target/debug/sportello-mixite`), `APP_EXE` (the binary the app's
 //! process runs when `APP_BINARY` is a wrapper that execs it, as the offline run's tracer does), `TAURI_DRIVER` (default
 //! `tauri-driver` on PATH, else `~/.cargo/bin/tauri-driver`), `ARTIFACTS` (screenshots and driver logs, default
@@ -627,4 +630,115 @@ impl Drop for App {
 /// A fresh data folder (removed on drop).
 pub fn temp_data_dir() -> tempfile::TempDir {
     tempfile::Builder::new().prefix("mixite-e2e-").tempdir().expect("create a temporary data folder")
+}
+
+/// The window names the platform's save dialog may have: GTK's own title in English or Italian (the app
+/// sets none, so GTK's translation of "Save File" shows), as an `xdotool search --name` pattern.
+pub const SAVE_DIALOG_NAMES: &str = "^(Save File|Salva file|Save|Salva)$";
+
+/// Answers the GTK save dialog the app has open (`blocking_save_file`, which WebDriver cannot reach: it is
+/// a native window, not the webview) as an operator would, with real X input events under Xvfb: waits
+/// for a visible window named as `SAVE_DIALOG_NAMES` says (`xdotool search --sync`, at most `WAIT`
+/// × 3), gives it the keyboard focus (there is no window manager under Xvfb to activate it), selects the
+/// proposed name in the focused name field, types the full `path` over it (GTK's name field takes a
+/// whole path and saves there) and presses Return. Returns once the dialog window is no longer shown. Needs
+/// `xdotool` (the Makefile's `APT_TEST`). Reusable for any save dialog of the app: a CSV, a PDF, an
+/// archive folder is the same window.
+pub async fn answer_save_dialog(path: &Path) {
+    let window = xdotool_wait_window(SAVE_DIALOG_NAMES, WAIT * 3).await;
+    xdotool(&["windowfocus", "--sync", &window]);
+    // GTK lays the dialog out and focuses its name field after mapping it: give it a moment, then
+    // select what it proposes so the path replaces it.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    xdotool(&["type", "--delay", "15", "--clearmodifiers", &path.display().to_string()]);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    xdotool(&["key", "--clearmodifiers", "Return"]);
+    let end = Instant::now() + WAIT;
+    while Instant::now() < end {
+        if !xdotool_window_shown(SAVE_DIALOG_NAMES, &window) {
+            return;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    // What the dialog shows, for whoever reads the failure (ImageMagick's `import`, as the X server has it).
+    let shot = artifacts().join("save-dialog.png");
+    let _ = Command::new("import").args(["-window", "root"]).arg(&shot).status();
+    panic!("the save dialog did not close after typing {} (screen: {})", path.display(), shot.display());
+}
+
+/// Runs `xdotool` with `args`; panics with what it said when it fails.
+pub fn xdotool(args: &[&str]) -> String {
+    let out = Command::new("xdotool")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("xdotool (apt-get install xdotool): {e}"));
+    assert!(out.status.success(), "xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The id of the first visible window whose name matches `pattern`, waiting for it up to `limit`.
+pub async fn xdotool_wait_window(pattern: &str, limit: Duration) -> String {
+    let end = Instant::now() + limit;
+    loop {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", pattern])
+            .output()
+            .unwrap_or_else(|e| panic!("xdotool (apt-get install xdotool): {e}"));
+        if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {
+            return id.trim().to_string();
+        }
+        if Instant::now() > end {
+            panic!("no window named {pattern:?} appeared within {limit:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Whether `window` is still mapped among the windows named `pattern` (GTK may hide a dialog it keeps
+/// rather than destroy it, so the id alone says nothing).
+fn xdotool_window_shown(pattern: &str, window: &str) -> bool {
+    Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", pattern])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == window))
+}
+
+/// The records of a CSV file as Italian Excel and LibreOffice read the app's exports: UTF-8 with a
+/// byte-order mark (required), `;` between fields, fields in double quotes when they hold one (a doubled
+/// quote inside), records on lines.
+pub fn read_italian_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes).expect("the CSV is UTF-8");
+    let text = text.strip_prefix('\u{feff}').expect("the CSV starts with a byte-order mark");
+    let mut records = Vec::new();
+    let (mut record, mut field) = (Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ';') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+/// A number of an Italian CSV cell: `0,50` → 0.5 (comma decimals; "<5" and text are `None`).
+pub fn italian_number(cell: &str) -> Option<f64> {
+    cell.replace(',', ".").parse().ok()
 }

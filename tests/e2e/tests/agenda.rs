@@ -5,6 +5,8 @@
 //! consented to letters, SMS and e-mail shows its reminder (M: the texts to copy, the SMS naming the due
 //! date); the week's letters go out in one batch (this machine has no printer: the answer says so, as for
 //! the checklist), the rows with letters leave today's list and the case lists its `promemoria` paper.
+//! A desk contact from a case and a walk-in show in the funder's report, which is exported as CSV and as
+//! the printable PDF through the real GTK save dialog (answered with `xdotool`), and both files read back.
 //!
 //! Run with `make test-e2e`.
 
@@ -266,6 +268,7 @@ async fn a_desk_contact_from_a_case_and_a_walk_in_are_counted_in_the_report() {
          document.querySelector('[data-desk-service]').checked = true;
          document.querySelector('[data-desk-kind=\"call\"]').focus(); return true;")
         .await;
+    let walk_in_minutes: f64 = app.value_of("desk.minutes").await.parse().expect("the walk-in's minutes");
     app.press(Key::Enter).await;
     app.wait_js("!document.querySelector('[data-walk-in-saved]').hidden", "the walk-in recorded").await;
 
@@ -286,6 +289,48 @@ async fn a_desk_contact_from_a_case_and_a_walk_in_are_counted_in_the_report() {
     assert_eq!(chart, json!("img"), "the months chart is an image with its label");
     assert!(app.visible("[data-report-export=\"csv\"]").await, "the CSV export is offered");
     app.screenshot("36-report").await;
+
+    // The CSV through the real save dialog (GTK, answered with X input events): the file the operator
+    // named, for Italian Excel (BOM, `;`, comma decimals), with the two contacts under the rule and their
+    // 15 + walk-in minutes as hours.
+    let out = tempfile::tempdir().unwrap();
+    let csv_path = out.path().join("rapporto-sportello.csv");
+    app.wait_css("[data-report-export=\"csv\"]", "the CSV export").await.click().await.expect("click");
+    answer_save_dialog(&csv_path).await;
+    app.wait_js(
+        "document.querySelector('[data-report-exported]').textContent.includes('rapporto-sportello.csv')",
+        "the saved path shown",
+    )
+    .await;
+    let records = read_italian_csv(&std::fs::read(&csv_path).expect("the CSV was written where typed"));
+    let value = |label: &str| {
+        records
+            .iter()
+            .find(|r| r.first().map(String::as_str) == Some(label))
+            .and_then(|r| r.get(1).cloned())
+            .unwrap_or_else(|| panic!("a row {label:?} in {records:?}"))
+    };
+    assert_eq!(value("Contatti"), "<5", "two contacts are <5 in the file too");
+    assert_eq!(value("Accessi anonimi senza pratica"), "<5");
+    let hours = italian_number(&value("Ore totali di contatto")).expect("hours with a comma decimal");
+    let expected = (15.0 + walk_in_minutes) / 60.0;
+    assert!((hours - expected).abs() < 0.006, "{hours} hours, expected {expected:.2}");
+    assert!(records.iter().any(|r| r.len() == 3 && r[0] == "Informazioni"), "the services table: {records:?}");
+
+    // The printable report (PDF) through the same dialog, read back with poppler.
+    let pdf_path = out.path().join("rapporto-sportello.pdf");
+    app.wait_css("[data-report-export=\"pdf\"]", "the PDF export").await.click().await.expect("click");
+    answer_save_dialog(&pdf_path).await;
+    app.wait_js(
+        "document.querySelector('[data-report-exported]').textContent.includes('rapporto-sportello.pdf')",
+        "the saved PDF's path shown",
+    )
+    .await;
+    let text = std::process::Command::new("pdftotext").arg(&pdf_path).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for part in ["Riepilogo", "Periodo: dal", "Sportello:", "Regola di riservatezza", "<5", "Grafici"] {
+        assert!(text.contains(part), "the PDF says {part:?}:\n{text}");
+    }
 
     // The operator's own staff time, on the same screen: Enter in the minutes records it.
     app.js("const k = document.querySelector('[name=\"staff.kind\"]'); k.value = k.options[1].value;

@@ -2,7 +2,7 @@
 //!
 //! - **The access report** (GDPR art. 15): everything the register holds on the applicant in one case,
 //!   printed for them: the case, every field of the applicant and of each household member with its
-//!   label, the permits, the notes, the consent to reminders and the contact log, the whole history (step kinds translated, details, notes, voided
+//!   label, the permits, the notes, the consent to reminders and the contact log, the desk contacts, the whole history (step kinds translated, details, notes, voided
 //!   entries), the papers kept, the audit trail's entries about the case (day, action, operator), and
 //!   each purpose's retention period with the day it ends for this case.
 //! - **The deletion receipt** of an anonymised case: what was removed and what was kept (as categories,
@@ -596,6 +596,44 @@ impl Report<'_> {
             .collect::<Vec<_>>()
             .join(" · ");
             self.field(doc, "fields.contact.log", &line)?;
+        }
+        self.desk_contacts(doc)
+    }
+
+    /// The case's desk contacts (migration 009: the funder's statistics, but personal data while the
+    /// case is linked): day, kind, services, minutes and operator, oldest first. Kinds and services
+    /// print in Italian, the words the desk records them with (`activity.toml` has Italian and English).
+    fn desk_contacts(&self, doc: &mut Document) -> Result<()> {
+        let table = self.register.activity();
+        let names = self.register.operator_names()?;
+        let label = |list: &[crate::register::activity::Coded], code: &str| {
+            list.iter()
+                .find(|c| c.code == code)
+                .map_or(code.to_string(), |c| c.label_it.clone())
+        };
+        let services: Vec<crate::register::activity::Coded> =
+            table.services.iter().map(|s| s.coded.clone()).collect();
+        let contacts = self.register.desk_contacts(self.case.id)?;
+        if contacts.is_empty() {
+            self.field(doc, "fields.deskContact.log", "")?;
+        }
+        for c in contacts.iter().rev() {
+            let line = [
+                day(&c.day),
+                label(&table.kinds, &c.kind),
+                c.services
+                    .iter()
+                    .map(|s| label(&services, s))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                format!("{} min", c.minutes),
+                names.get(&c.operator_id).cloned().unwrap_or_default(),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+            self.field(doc, "fields.deskContact.log", &line)?;
         }
         Ok(())
     }

@@ -29,7 +29,7 @@ use crate::register::Register;
 pub const BARS: [(&str, usize); 3] = [("months", 2), ("services", 2), ("citizenships", 1)];
 
 /// Every `report.pdf.*` key this module prints, for the translations test.
-pub const KEYS: [&str; 16] = [
+pub const KEYS: [&str; 17] = [
     "period",
     "desk",
     "address",
@@ -46,6 +46,7 @@ pub const KEYS: [&str; 16] = [
     "legend",
     "suppressed_bar",
     "timesheet_for",
+    "empty",
 ];
 
 fn strings(locale: &str) -> &'static Strings {
@@ -497,6 +498,9 @@ fn table(
         lang,
         Style::body().size(size),
     )?;
+    if rows.is_empty() {
+        doc.paragraph(&text(locale, "empty", &[]), lang, Style::body().size(9.0))?;
+    }
     doc.space(2.0);
     for note in &tb.notes {
         doc.paragraph(note, lang, Style::body().size(8.5))?;

@@ -645,3 +645,142 @@ pub(crate) fn forget_case(tx: &Transaction, case_id: i64) -> Result<usize> {
         [case_id],
     )?)
 }
+
+/// A desk contact of a case as recorded, for a case archive (`exchange::archive`, schema 3): the facts counted
+/// (the applicant's citizenship, sex, age band, procedure and motivo on the day), the services by
+/// code, and the operator by id. The person token is not carried: the importing desk gives the case
+/// its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RecordedContact {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// When it was recorded (RFC 3339).
+    pub at: String,
+    pub kind: String,
+    pub services: Vec<String>,
+    pub language: String,
+    pub mediator: bool,
+    pub minutes: u32,
+    pub operator_id: String,
+    pub citizenship: String,
+    pub sex: String,
+    pub age_band: String,
+    pub procedure: String,
+    pub motivo: String,
+}
+
+/// The desk contacts of case `case_id` as recorded, oldest first, for its archive.
+pub(crate) fn recorded_contacts(
+    conn: &Connection,
+    table: &Table,
+    case_id: i64,
+) -> Result<Vec<RecordedContact>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.day, d.at, d.kind, d.services, d.language, d.mediator, d.minutes, o.operator_id,
+                d.citizenship, d.sex, d.age_band, d.procedure, d.motivo
+         FROM desk_contacts d JOIN desk_operators o ON o.no = d.operator
+         WHERE d.case_id = ?1 ORDER BY d.day, d.id",
+    )?;
+    let rows = stmt
+        .query_map([case_id], |r| {
+            Ok(RecordedContact {
+                day: day_text(r.get(0)?),
+                at: r.get(1)?,
+                kind: r.get(2)?,
+                services: table.codes_of(r.get(3)?),
+                language: r.get(4)?,
+                mediator: r.get(5)?,
+                minutes: r.get(6)?,
+                operator_id: r.get(7)?,
+                citizenship: r.get(8)?,
+                sex: r.get(9)?,
+                age_band: r.get(10)?,
+                procedure: r.get(11)?,
+                motivo: r.get(12)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Whether `c` could have been recorded here: known kind, services and age band, a day, minutes in
+/// range. An archive's contacts are checked with this before anything is written.
+pub fn recorded_contact_ok(table: &Table, c: &RecordedContact) -> bool {
+    NaiveDate::parse_from_str(&c.day, "%Y-%m-%d").is_ok()
+        && !c.at.is_empty()
+        && table.kind_codes().contains(&c.kind.as_str())
+        && !c.services.is_empty()
+        && c.services
+            .iter()
+            .all(|s| table.service_codes().contains(&s.as_str()))
+        && (c.age_band.is_empty() || table.band_codes().contains(&c.age_band.as_str()))
+        && c.minutes <= 1440
+        && !c.operator_id.is_empty()
+}
+
+/// Writes an imported case's desk contacts inside `tx`, each unless the case already has it (same day,
+/// time recorded, kind and minutes): the case's person token is the one it or a case it renews has
+/// here, or a new one, and its first day the earliest of its contacts.
+pub(crate) fn insert_recorded(
+    tx: &Transaction,
+    table: &Table,
+    case_id: i64,
+    contacts: &[RecordedContact],
+) -> Result<usize> {
+    if contacts.is_empty() {
+        return Ok(0);
+    }
+    let days: Vec<i64> = contacts
+        .iter()
+        .filter_map(|c| NaiveDate::parse_from_str(&c.day, "%Y-%m-%d").ok())
+        .map(day_number)
+        .collect();
+    let earliest = days.iter().copied().min().unwrap_or(0);
+    let (person, first) = known_person(tx, case_id)?.unwrap_or((new_token(), earliest));
+    let first = first.min(earliest);
+    let mut written = 0;
+    for (c, day) in contacts.iter().zip(days) {
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM desk_contacts WHERE case_id = ?1 AND day = ?2 AND at = ?3
+                 AND kind = ?4 AND minutes = ?5)",
+            params![case_id, day, c.at, c.kind, c.minutes],
+            |r| r.get(0),
+        )?;
+        if exists {
+            continue;
+        }
+        let operator = operator_number(tx, &c.operator_id)?;
+        tx.execute(
+            "INSERT INTO desk_contacts (day, at, kind, case_id, walk_in, person, first_day,
+                 citizenship, sex, age_band, procedure, motivo, services, language, mediator, minutes,
+                 operator)
+             VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            params![
+                day,
+                c.at,
+                c.kind,
+                case_id,
+                person,
+                first,
+                c.citizenship,
+                c.sex,
+                c.age_band,
+                c.procedure,
+                c.motivo,
+                table.mask(&c.services),
+                c.language,
+                c.mediator,
+                c.minutes,
+                operator
+            ],
+        )?;
+        written += 1;
+    }
+    // The person's first day is the earliest of all their contacts, here and brought.
+    tx.execute(
+        "UPDATE desk_contacts SET first_day = ?2 WHERE person = ?1 AND first_day > ?2",
+        params![person, first],
+    )?;
+    Ok(written)
+}

@@ -778,6 +778,14 @@ impl Register {
             .write(|tx| activity::count_answer(tx, &answer, at.today))
     }
 
+    /// The operators' names by id (active or not), for the papers that say who did what.
+    pub fn operator_names(&self) -> Result<std::collections::HashMap<String, String>> {
+        Ok(operators::list(self.store.conn())?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect())
+    }
+
     /// The report definitions of the content in force (`assets/reports/` of the built-in content or
     /// of the installed pack), checked against the activity table (they were when the content loaded).
     pub fn report_definitions(&self) -> Result<Vec<report::Definition>> {

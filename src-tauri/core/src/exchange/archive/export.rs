@@ -42,6 +42,11 @@ pub(super) fn archived_of(register: &Register, view: &CaseView) -> Result<Archiv
             .collect(),
         pdfs: Vec::new(),
         content_versions: BTreeMap::new(),
+        desk_contacts: crate::register::activity::recorded_contacts(
+            conn,
+            register.activity(),
+            view.id,
+        )?,
     })
 }
 

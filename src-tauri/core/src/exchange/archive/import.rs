@@ -227,6 +227,8 @@ fn write_plans(
     let mut inserted = Vec::new();
     let mut replaced = Vec::new();
     let mut links = Vec::new();
+    // The activity codes the contacts' services are stored against (the register's own table).
+    let contacts = activity::Table::bundled()?;
     for plan in plans {
         match plan {
             Plan::Insert(case) => {
@@ -256,6 +258,7 @@ fn write_plans(
                     ids.push(steps::append_recorded(tx, id, &recorded(step, corrects))?);
                 }
                 steps::settle_imported(tx, id, case.revision, &case.updated_at)?;
+                activity::insert_recorded(tx, &contacts, id, &case.desk_contacts)?;
                 if let Some(from) = &case.renewed_from {
                     links.push((id, from.clone()));
                 }
@@ -268,6 +271,8 @@ fn write_plans(
             }
             Plan::Replace(id, local, case) => {
                 replace(tx, *id, local, case, at)?;
+                // The archive's contacts the case does not have here are added.
+                activity::insert_recorded(tx, &contacts, *id, &case.desk_contacts)?;
                 replaced.push(case.uuid.clone());
             }
         }

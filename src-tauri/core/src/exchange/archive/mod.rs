@@ -44,14 +44,15 @@ use crate::model::{CaseData, CaseView, Permit, StepDetails};
 use crate::reference::Reference;
 // The manifest's hashes are written as the audit trail writes its own (one hex encoder in the core).
 pub(crate) use crate::register::audit::sha256_hex;
-use crate::register::{cases, steps, validate, Register};
+use crate::register::{activity, cases, steps, validate, Register};
 
 /// The `schema` written into `case.json` and `manifest.json`; an archive with a schema this app does
 /// not know is refused (a newer app may add fields this one would silently drop). Schema 2 adds the
-/// content version each paper was printed from (`ArchivedCase::content_versions`).
-pub const SCHEMA: u32 = 2;
+/// content version each paper was printed from (`ArchivedCase::content_versions`); schema 3 the case's
+/// desk contacts (`ArchivedCase::desk_contacts`, migration 009).
+pub const SCHEMA: u32 = 3;
 /// The oldest schema still read: an archive of schema 1 imports as before, its papers' content
-/// versions unknown.
+/// versions unknown; one of schema 1 or 2 brings no desk contacts.
 pub const OLDEST_SCHEMA: u32 = 1;
 /// Caps on what an archive may hold, checked while reading (never trusting the sizes it declares), so a
 /// hostile file cannot exhaust memory: per PDF, per JSON member, in total, and in members.
@@ -200,7 +201,15 @@ pub struct ArchivedCase {
     /// listed. Absent from archives of schema 1.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub content_versions: BTreeMap<String, String>,
+    /// The case's desk contacts (personal data: when the applicant came, for what, for how long), oldest
+    /// first. Absent from archives of schema 1 and 2.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub desk_contacts: Vec<ArchivedDeskContact>,
 }
+
+/// A desk contact of an archived case (`register::activity::RecordedContact`): everything the
+/// exporting desk recorded but the person token, which the importing desk gives the case itself.
+pub use crate::register::activity::RecordedContact as ArchivedDeskContact;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -211,8 +211,19 @@ fn read_zip(bytes: &[u8], reference: &Reference) -> Result<Archive> {
     let mut uuids = HashSet::new();
     let mut cases = Vec::with_capacity(file.cases.len());
     let mut pdfs = Vec::new();
+    let activity = activity::Table::bundled()?;
     for mut case in file.cases {
         check_case(&mut case, reference)?;
+        // Desk contacts came with schema 3; each must be one this desk could have recorded.
+        if (!case.desk_contacts.is_empty() && file.schema < 3)
+            || case.desk_contacts.len() > MAX_STEPS
+            || case
+                .desk_contacts
+                .iter()
+                .any(|c| !activity::recorded_contact_ok(&activity, c))
+        {
+            return Err(archive_err(ArchiveCode::InvalidCaseData));
+        }
         if !uuids.insert(case.uuid.clone()) {
             return Err(archive_err(ArchiveCode::InvalidCaseData));
         }
