@@ -313,6 +313,50 @@ fn the_ui_gets_its_strings_and_the_reference_lists() {
         .any(|c| c["code"] == "ALB"));
 }
 
+#[test]
+fn the_visit_proposals_and_the_satisfaction_question_reach_the_ui_and_an_answer_is_counted() {
+    let app = app();
+    let codes = invoke(&app, "reports_codes", json!({})).unwrap();
+    let open = codes["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["on"] == "open")
+        .expect("opening a case proposes a contact");
+    assert_eq!(open["services"], json!(["information"]));
+    let q = invoke(
+        &app,
+        "reports_satisfaction_question",
+        json!({ "language": "ur" }),
+    )
+    .unwrap();
+    assert_eq!(q["italian"]["language"], "it");
+    assert_eq!(q["italian"]["answers"][0][0], "yes");
+    assert_eq!(q["applicant"]["language"], "ur");
+    assert_eq!(q["applicant"]["dir"], "rtl");
+    assert_eq!(q["applicant"]["answers"].as_array().unwrap().len(), 3);
+    let italian = invoke(
+        &app,
+        "reports_satisfaction_question",
+        json!({ "language": "it" }),
+    )
+    .unwrap();
+    assert_eq!(italian["applicant"], Value::Null, "Italian is asked once");
+    invoke(
+        &app,
+        "reports_record_satisfaction",
+        json!({ "answer": "partly" }),
+    )
+    .unwrap();
+    let bad = invoke(
+        &app,
+        "reports_record_satisfaction",
+        json!({ "answer": "maybe" }),
+    )
+    .unwrap_err();
+    assert_eq!(bad["kind"], "invalid", "{bad}");
+}
+
 /// `%{name}` placeholders of a message, as a set.
 fn placeholders(text: &str) -> BTreeSet<String> {
     text.split("%{")

@@ -179,6 +179,7 @@ pub fn setup<R: tauri::Runtime>(
             commands::reports::reports_case_contacts,
             commands::reports::reports_record_staff_time,
             commands::reports::reports_record_satisfaction,
+            commands::reports::reports_satisfaction_question,
             commands::reports::reports_definitions,
             commands::reports::reports_build,
             commands::reports::reports_export,

@@ -1202,4 +1202,94 @@ fn the_access_report_lists_the_cases_desk_contacts() {
     ] {
         assert!(line.contains(part), "{part} in {line}");
     }
+#[test]
+fn the_visit_proposals_and_the_satisfaction_question_are_data_in_every_applicant_language() {
+    let (_dir, register) = temp_register();
+    let table = register.activity();
+    let on = |action: &str| {
+        table
+            .proposals
+            .iter()
+            .filter(|p| p.on == action)
+            .flat_map(|p| p.services.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(on("open"), ["information"]);
+    assert_eq!(on("paper.checklist"), ["checklist"]);
+    assert_eq!(on("paper.guide"), ["form_help"]);
+    assert_eq!(on("step.questura_appointment"), ["booking"]);
+    assert!(on("step.kit_sent").contains(&"kit_check".to_string()));
+    // A proposal naming an unknown service or step is refused with the file and line.
+    let text = include_str!("../../assets/reference/activity.toml");
+    for bad in [
+        "on = \"step.kit_sent\"\nservices = [\"kit_check\"]",
+        "on = \"open\"\nservices = [\"information\"]",
+    ] {
+        let broken = text.replacen(
+            bad,
+            &bad.replace("kit_check", "nope")
+                .replace("\"open\"", "\"opened\""),
+            1,
+        );
+        assert!(
+            mixite_core::register::activity::Table::from_source(("activity.toml", &broken))
+                .is_err(),
+            "refused: {bad}"
+        );
+    }
+
+    let languages: Vec<String> = register
+        .reference()
+        .languages
+        .iter()
+        .map(|l| l.code.clone())
+        .collect();
+    assert_eq!(languages.len(), 16);
+    let italian = register.satisfaction_question("it");
+    assert!(italian.applicant.is_none(), "Italian is asked once");
+    assert_eq!(
+        italian.italian.question,
+        "Questo servizio le è stato utile?"
+    );
+    let codes: Vec<&str> = italian
+        .italian
+        .answers
+        .iter()
+        .map(|(c, _)| c.as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        table.answer_codes(),
+        "every answer of activity.toml, in its order"
+    );
+    for code in languages.iter().filter(|c| *c != "it") {
+        let q = register.satisfaction_question(code);
+        let theirs = q
+            .applicant
+            .unwrap_or_else(|| panic!("{code}: the applicant's question"));
+        assert!(
+            !theirs.question.starts_with("checklist."),
+            "{code}: translated"
+        );
+        assert_ne!(
+            theirs.question, italian.italian.question,
+            "{code}: not the Italian"
+        );
+        for (c, text) in &theirs.answers {
+            assert!(
+                !text.is_empty() && !text.starts_with("checklist."),
+                "{code}: answer {c}"
+            );
+        }
+    }
+    let arabic = register.satisfaction_question("ar").applicant.unwrap();
+    assert_eq!(
+        (arabic.language.as_str(), arabic.dir.as_str()),
+        ("ar", "rtl")
+    );
+    assert_eq!(
+        register.satisfaction_question("fr").applicant.unwrap().dir,
+        "ltr"
+    );
+    assert!(register.satisfaction_question("").applicant.is_none());
 }

@@ -132,6 +132,8 @@ export const reportsCodes = () => call('reports_codes');
 export const reportsRecordContact = (contact) => call('reports_record_contact', { contact });
 export const reportsCaseContacts = (caseId) => call('reports_case_contacts', { caseId });
 export const reportsRecordStaffTime = (time) => call('reports_record_staff_time', { time });
+export const reportsRecordSatisfaction = (answer) => call('reports_record_satisfaction', { answer });
+export const reportsSatisfactionQuestion = (language) => call('reports_satisfaction_question', { language });
 export const reportsDefinitions = () => call('reports_definitions');
 export const reportsBuild = (definition, from, to) => call('reports_build', { definition, from, to });
 export const reportsExport = (definition, from, to, format) => call('reports_export', { definition, from, to, format });

@@ -8,7 +8,7 @@ use mixite_core::error::FieldCode;
 use mixite_core::exchange::report_files;
 use mixite_core::papers::report as papers_report;
 use mixite_core::register::activity::{
-    DeskContact, DeskContactInput, StaffTime, StaffTimeInput, Table,
+    DeskContact, DeskContactInput, SatisfactionQuestion, StaffTime, StaffTimeInput, Table,
 };
 use mixite_core::register::report::{Definition, Period, Report};
 use mixite_core::{Error, FieldError};
@@ -56,6 +56,15 @@ pub fn reports_record_staff_time(
 #[tauri::command(async)]
 pub fn reports_record_satisfaction(desk: State<'_, Desk>, answer: String) -> Result<(), WireError> {
     desk.acting(|r, actor, clock| r.record_satisfaction(&answer, clock, actor))
+}
+
+/// The satisfaction question in Italian and in the applicant's language (read only).
+#[tauri::command(async)]
+pub fn reports_satisfaction_question(
+    desk: State<'_, Desk>,
+    language: String,
+) -> Result<SatisfactionQuestion, WireError> {
+    desk.with(|r, _| Ok(r.satisfaction_question(&language)))
 }
 
 /// The shipped report definitions.

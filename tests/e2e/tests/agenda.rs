@@ -345,3 +345,145 @@ async fn a_desk_contact_from_a_case_and_a_walk_in_are_counted_in_the_report() {
     assert!(!app.visible("[data-staff-errors] .alert").await, "no error on the staff time");
     app.quit().await;
 }
+
+/// The rows of report table `id` as text, spaces collapsed.
+async fn report_rows(app: &App, id: &str) -> Vec<String> {
+    let rows = app
+        .js(&format!(
+            "return Array.from(document.querySelectorAll('[data-report-table=\"{id}\"] tbody tr'))
+               .map(r => r.textContent.replace(/\\s+/g, ' ').trim());"
+        ))
+        .await;
+    rows.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
+/// This month's report under the desk's monthly definition, built on the report screen.
+async fn build_report(app: &App) {
+    app.js("location.hash = '#/reports'; return true;").await;
+    app.wait_css("[data-report-form]", "the report screen").await;
+    app.js("const s = document.querySelector('[name=\"report.definition\"]'); s.value = 'desk-monthly';
+            s.dispatchEvent(new Event('change', { bubbles: true })); return true;")
+        .await;
+    app.wait_css("[data-report-build]", "the build button").await.click().await.expect("click");
+    app.wait_css("[data-report-table=\"summary\"]", "the summary table").await;
+}
+
+#[tokio::test]
+async fn opening_and_printing_a_checklist_propose_one_contact_that_enter_records_and_the_report_counts() {
+    let data = temp_data_dir();
+    let app = App::launch(data.path(), "agenda-visit").await;
+    app.set_up_and_sign_in().await;
+    app.wait_css("[data-agenda]", "the agenda after the first start").await;
+    let id = open_case(&app, "Visita").await;
+    app.js(&format!("location.hash = '#/case/{id}'; return true;")).await;
+
+    // Opening the case proposes a visit with "information" ticked; nothing is recorded yet.
+    app.wait_css("[data-visit-form]", "the visit's proposed desk contact").await;
+    assert_eq!(
+        app.js("return document.querySelector('[data-visit-service=\"information\"]').checked;").await,
+        json!(true),
+        "opening the case ticks information"
+    );
+    app.wait_css("[data-no-desk-contacts]", "no desk contact recorded without the confirmation").await;
+
+    // Printing the checklist ticks "checklist" in the same proposal (one, not a second) and focuses it.
+    let print = app.wait_css("[data-checklist-print]", "the checklist print button").await;
+    app.js("document.querySelector('[data-checklist-print]').scrollIntoView({ block: 'center', behavior: 'instant' });
+            return true;")
+        .await;
+    print.click().await.expect("click the checklist print button");
+    app.wait_css("[data-no-printer], [data-print-ok]", "the outcome of printing").await;
+    app.wait_js(
+        "document.querySelector('[data-visit-service=\"checklist\"]')?.checked === true",
+        "printing the checklist ticks it in the proposal",
+    )
+    .await;
+    assert_eq!(app.count("[data-visit-form]").await, 1, "one proposal per visit");
+    assert!(app.focus_is("[data-visit-minutes]").await, "the proposal takes the focus: {}", app.focused().await);
+    app.screenshot("37-visit-proposal").await;
+
+    // Enter records it, with both services.
+    app.press(Key::Enter).await;
+    app.wait_css("[data-visit-recorded]", "the proposal recorded").await;
+    app.wait_css("[data-desk-contact]", "the recorded contact in the case's list").await;
+    assert_eq!(app.count("[data-desk-contact]").await, 1, "one desk contact on the case");
+    let listed = app.text("[data-desk-contact]").await;
+    assert!(listed.contains("Informazioni") && listed.contains("Elenco documenti"), "both services recorded: {listed}");
+
+    // The report counts it: one contact (shown "<5" under the rule) with information and the checklist.
+    build_report(&app).await;
+    let summary = report_rows(&app, "summary").await;
+    assert!(summary.contains(&"Contatti<5".to_string()), "the contact counted: {summary:?}");
+    let services = report_rows(&app, "services").await;
+    let with_one = services.iter().filter(|r| r.ends_with("<5<5")).count();
+    assert_eq!(with_one, 2, "information and the checklist each counted once: {services:?}");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn the_collected_step_asks_the_satisfaction_question_in_both_languages_and_the_report_counts_the_answer() {
+    let data = temp_data_dir();
+    let app = App::launch(data.path(), "agenda-satisfaction").await;
+    app.set_up_and_sign_in().await;
+    app.wait_css("[data-agenda]", "the agenda after the first start").await;
+    // An applicant reading Arabic (right to left), whose permit is ready to collect.
+    let mut data_json = applicant("Raccolta");
+    data_json["applicant"]["language"] = json!("ar");
+    let script = format!(
+        "window.__made = null;
+         const tauri = window.__TAURI__.core;
+         const today = new Date(); const p = (x) => String(x).padStart(2, '0');
+         const day = `${{today.getFullYear()}}-${{p(today.getMonth() + 1)}}-${{p(today.getDate())}}`;
+         tauri.invoke('cases_create', {{ data: {data_json} }})
+           .then(c => tauri.invoke('steps_add', {{ caseId: c.id, revision: c.revision,
+                                                   step: {{ kind: 'permit_ready', date: day }} }}))
+           .then(v => {{ window.__made = v.id; }}, e => {{ window.__made = 'error ' + JSON.stringify(e); }});
+         return true;"
+    );
+    app.js(&script).await;
+    let made = app.wait_js("window.__made", "the case created, its permit ready").await;
+    let id = made.as_i64().unwrap_or_else(|| panic!("creating the case failed: {made}"));
+    app.js(&format!("location.hash = '#/case/{id}'; return true;")).await;
+
+    // The collected step, recorded from its form with Enter.
+    let next = app.wait_css("[data-next-step][data-kind=\"collected\"]", "collection is the next step").await;
+    next.click().await.expect("click");
+    app.wait_css("[data-step-form] [name=\"step.details.issuedPermit.number\"]", "the collection's form").await;
+    app.js("const f = document.querySelector('[data-step-form]');
+            const m = f.querySelector('[name=\"step.details.issuedPermit.motivoCode\"]');
+            m.value = '16'; m.dispatchEvent(new Event('change', { bubbles: true }));
+            f.querySelector('[name=\"step.details.issuedPermit.number\"]').value = 'I87654321';
+            const d = new Date(); d.setFullYear(d.getFullYear() + 2);
+            const p = (x) => String(x).padStart(2, '0');
+            f.querySelector('[name=\"step.details.issuedPermit.expiryDate\"]').value =
+              `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+            f.querySelector('[name=\"step.date\"]').focus(); return true;")
+        .await;
+    app.press(Key::Enter).await;
+
+    // The question, in Italian beside Arabic (lang and dir on the applicant's text), the first answer focused.
+    app.wait_css("[data-satisfaction]", "the satisfaction question after the collection").await;
+    assert!(app.text("[data-satisfaction-question]").await.contains("utile"), "the Italian question");
+    let arabic = app
+        .js("const e = document.querySelector('[data-satisfaction] p[data-applicant-text]');
+             return e && [e.getAttribute('lang'), e.getAttribute('dir'), e.textContent.trim()];")
+        .await;
+    assert_eq!(arabic[0], json!("ar"), "the applicant's text carries its language: {arabic}");
+    assert_eq!(arabic[1], json!("rtl"), "and its direction: {arabic}");
+    assert!(arabic[2].as_str().is_some_and(|s| s.contains("الخدمة")), "the Arabic question: {arabic}");
+    assert!(app.visible("[data-satisfaction-skip]").await, "skipping is offered");
+    assert!(
+        app.focus_is("[data-satisfaction-answer=\"yes\"]").await,
+        "the first answer focused: {}",
+        app.focused().await
+    );
+    app.screenshot("38-satisfaction").await;
+    app.press(Key::Enter).await;
+    app.wait_css("[data-satisfaction-thanks]", "the answer recorded").await;
+
+    // The report's satisfaction table has this month's "Sì".
+    build_report(&app).await;
+    let answers = report_rows(&app, "satisfaction").await;
+    assert!(answers.iter().any(|r| r.contains("Sì") && r.ends_with("<5")), "the answer counted: {answers:?}");
+    app.quit().await;
+}

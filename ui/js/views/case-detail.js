@@ -1,7 +1,8 @@
 // The case detail: the case's data as the backend returns it (with each household member's filing), the step
 // timeline (newest first; voided entries struck through), the next-action panel with its step form, the
-// correction of the latest step, the desk contacts (desk-contact.js's section: Alt+D records one), the referrals
-// to partners (referrals.js's section: Alt+I refers), the consent
+// correction of the latest step, the desk contacts (desk-contact.js's section: Alt+D records one) and the visit's
+// proposed contact (visit.js), the satisfaction question after the collection step, the referrals to partners
+// (referrals.js's section: Alt+I refers), the consent
 // to reminders and the contact log (contacts-panel.js's section),
 // the applicant's rights and the case's retention (retention.js's section), and
 // the case's audit entries (read when their section is opened). A restricted or anonymised case is shown
@@ -16,6 +17,7 @@ import { mountChecklist } from './checklist-panel.js';
 import { mountContacts } from './contacts-panel.js';
 import { mountDeskContacts } from './desk-contact.js';
 import { mountReferrals } from './referrals.js';
+import * as visit from './visit.js';
 import { mountCaseActivity } from './audit.js';
 import { mountCaseRights, caseState, caseStateText } from './retention.js';
 import { field, readForm, malformedFields, showErrors, todayIso } from '../forms.js';
@@ -244,6 +246,7 @@ export async function mount(root, params) {
     <div class="row">
       <div class="col-lg-7">${dataCards(v)}</div>
       <div class="col-lg-5">
+        ${frozen ? '' : html`<div data-visit-slot></div><div data-satisfaction-slot></div>`}
         ${frozen ? '' : nextPanel(v)}
         <section class="border rounded p-3 mb-3" data-history>
           <h2 class="h5">${t('detail.timeline')}</h2>
@@ -267,6 +270,17 @@ export async function mount(root, params) {
   if (deskSection) mountDeskContacts(deskSection, { caseId: v.id, language: a.language, frozen });
   const referralSection = $(root, '[data-referrals-section]');
   if (referralSection) mountReferrals(referralSection, { caseId: v.id, language: a.language, frozen });
+  // The visit's proposed desk contact: opening the case (not a repaint after an action on it) ticks
+  // its services; printing and stepping add theirs.
+  if (!frozen) {
+    await visit.begin(v.id, {
+      fresh: !params.focus,
+      language: a.language,
+      slot: $(root, '[data-visit-slot]'),
+      onSaved: () => deskSection && mountDeskContacts(deskSection, { caseId: v.id, language: a.language, frozen }),
+    });
+  }
+  if (!frozen && params.satisfaction) await askSatisfaction($(root, '[data-satisfaction-slot]'), a.language);
   mountCaseRights($(root, '[data-rights]'), {
     caseView: v,
     state: retention,
@@ -306,6 +320,7 @@ export async function mount(root, params) {
     const submit = $(stepForm, '[data-step-submit]');
     if (submit.disabled) return;
     submit.disabled = true;
+    const kind = stepForm.dataset.kind;
     try {
       await api.stepsAdd(v.id, v.revision, {
         kind: stepForm.dataset.kind,
@@ -323,7 +338,9 @@ export async function mount(root, params) {
         },
         note: x['step.note'],
       });
-      await reload('next');
+      // The step's services join the visit's proposal; collecting the permit asks the one question.
+      const proposed = await visit.did(v.id, `step.${kind}`, { focus: false });
+      await reload(proposed ? 'visit' : 'next', { satisfaction: kind === 'collected' });
     } catch (err) {
       submit.disabled = false;
       showErrors(stepForm, errors, err, err.kind === 'conflict' ? conflictExtra() : '');
@@ -368,7 +385,11 @@ export async function mount(root, params) {
     });
   });
 
-  if (params.focus === 'next') ($(root, '[data-next-step]') || $(root, '[data-next-panel]') || $(root, '[data-case-heading]')).focus();
+  if (params.satisfaction && $(root, '[data-satisfaction-answer]')) $(root, '[data-satisfaction-answer]').focus();
+  else if (params.focus === 'visit' && $(root, '[data-visit-minutes]')) {
+    $(root, '[data-visit-minutes]').focus();
+    $(root, '[data-visit-minutes]').select();
+  } else if (params.focus === 'next') ($(root, '[data-next-step]') || $(root, '[data-next-panel]') || $(root, '[data-case-heading]')).focus();
   else if (params.focus === 'rights') {
     // The outcome of what was just done, centred: the section sits low on a long case.
     const to = $(root, '[data-rights-notice]') || $(root, '[data-rights-heading]');
@@ -381,6 +402,18 @@ export async function mount(root, params) {
     onKey(e) {
       if (e.key === 'Escape') {
         // Esc first closes an open inline form, then leaves the detail.
+        if (e.target.closest?.('[data-visit-form]')) {
+          // (the visit's proposal: dismissed, nothing recorded)
+          e.preventDefault();
+          visit.dismiss();
+          $(root, '[data-case-heading]').focus();
+          return;
+        }
+        if (e.target.closest?.('[data-satisfaction]')) {
+          e.preventDefault();
+          $(root, '[data-satisfaction-skip]').click();
+          return;
+        }
         const open = e.target.closest?.('[data-step-form], [data-correct-form]');
         e.preventDefault();
         // (look the buttons up now: a reload may have replaced the elements this closure was made with)
@@ -407,6 +440,55 @@ export async function mount(root, params) {
       }
     },
   };
+}
+
+/**
+ * The optional "did this help you?" at collection, for the applicant to answer: Italian beside the
+ * applicant's language (with its `lang` and `dir`). The answer is a month counter kept apart from the case
+ * (`reports_record_satisfaction`); skipping is always possible and records nothing.
+ */
+async function askSatisfaction(slot, language) {
+  let q;
+  try {
+    q = await api.reportsSatisfactionQuestion(language || '');
+  } catch {
+    return;
+  }
+  const other = q.applicant;
+  const both = (it, theirs) => html`<span lang="it">${it}</span>${other
+    ? html` · <span lang="${other.language}" dir="${other.dir}" data-applicant-text>${theirs}</span>`
+    : ''}`;
+  render(slot, html`<section class="border border-success rounded p-3 mb-3" data-satisfaction
+      aria-labelledby="satisfaction-title">
+    <h2 class="h6" id="satisfaction-title">${t('satisfaction.title')}</h2>
+    <p class="small text-muted mb-2">${t('satisfaction.hint')}</p>
+    <p class="fs-5 mb-1" lang="it" data-satisfaction-question>${q.italian.question}</p>
+    ${other ? html`<p class="fs-5 mb-2" lang="${other.language}" dir="${other.dir}" data-applicant-text>${other.question}</p>` : ''}
+    <div class="d-flex flex-wrap gap-2">
+      ${q.italian.answers.map(([code, it], i) => html`<button type="button" class="btn btn-outline-success"
+        data-satisfaction-answer="${code}">${both(it, other ? other.answers[i][1] : '')}</button>`)}
+      <button type="button" class="btn btn-outline-secondary" data-satisfaction-skip>${t('satisfaction.skip')}</button>
+    </div>
+    <div data-satisfaction-errors role="alert" hidden></div>
+  </section>`);
+  const section = $(slot, '[data-satisfaction]');
+  section.addEventListener('click', async (e) => {
+    if (e.target.closest('[data-satisfaction-skip]')) {
+      render(slot, html``);
+      return;
+    }
+    const answer = e.target.closest('[data-satisfaction-answer]');
+    if (!answer) return;
+    try {
+      await api.reportsRecordSatisfaction(answer.dataset.satisfactionAnswer);
+      render(slot, html`<div class="alert alert-success py-2" role="status" tabindex="-1" data-satisfaction-thanks>${t('satisfaction.thanks')}</div>`);
+      $(slot, '[data-satisfaction-thanks]').focus();
+    } catch (err) {
+      const box = $(section, '[data-satisfaction-errors]');
+      box.hidden = false;
+      render(box, html`<div class="alert alert-danger">${err.message}</div>`);
+    }
+  });
 }
 
 function listOnEsc(e) {

@@ -9,6 +9,7 @@ import * as api from '../api.js';
 import { html, mount as render, $ } from '../dom.js';
 import { t, fmtDateTime } from '../i18n.js';
 import { field, readForm, showErrors, clearErrors } from '../forms.js';
+import * as visit from './visit.js';
 
 function sheetHtml(sheet) {
   const other = (line) =>
@@ -126,17 +127,24 @@ let refreshPapers = () => {};
  * `{ caseId, paper: { kind, options } }`, the same for every paper.
  */
 async function leave(status, action, args) {
+  // A paper handed out ticks its services in the visit's proposed desk contact (visit.js).
+  const handed = () => visit.did(args.caseId, `paper.${args.paper.kind}`);
   if (action === 'open') {
     const filed = await api.papersRender(args);
     refreshPapers();
     await api.papersOpen(filed.file);
+    await handed();
     return;
   }
   if (action === 'print') {
     printed(status, await api.papersPrint(args));
+    await handed();
   } else {
     const saved = await api.papersSave(args);
-    if (saved) render(status, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
+    if (saved) {
+      render(status, html`<div class="alert alert-success" data-saved>${t('checklist.saved', { path: saved })}</div>`);
+      await handed();
+    }
   }
   refreshPapers();
 }

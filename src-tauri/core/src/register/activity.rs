@@ -79,6 +79,58 @@ pub struct AgeBand {
     pub to: Option<u32>,
 }
 
+/// What a case visit proposes: an action on a case (`open`, `paper.<kind>`, `step.<kind>`) and the
+/// services it ticks in the visit's proposed desk contact.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Proposal {
+    pub on: String,
+    pub services: Vec<String>,
+}
+
+/// The satisfaction question in one language: the question and each answer code's text.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Question {
+    pub language: String,
+    /// `ltr` or `rtl` (`languages.toml`).
+    pub dir: String,
+    pub question: String,
+    /// `(code, text)` in the table's order.
+    pub answers: Vec<(String, String)>,
+}
+
+/// The satisfaction question in Italian and, when it is another, in the applicant's language.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SatisfactionQuestion {
+    pub italian: Question,
+    pub applicant: Option<Question>,
+}
+
+/// The question of `satisfaction.*` of the checklist texts in `language` (known to `texts`).
+pub fn question(
+    table: &Table,
+    texts: &crate::reference::content::Texts,
+    language: &str,
+    dir: &str,
+) -> Question {
+    let none = std::collections::BTreeMap::new();
+    Question {
+        language: language.to_string(),
+        dir: dir.to_string(),
+        question: texts.text("satisfaction.question", language, &none),
+        answers: table
+            .answers
+            .iter()
+            .map(|a| {
+                let key = format!("satisfaction.answer_{}", a.code);
+                (a.code.clone(), texts.text(&key, language, &none))
+            })
+            .collect(),
+    }
+}
+
 /// The activity table of `activity.toml`, checked.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -88,6 +140,7 @@ pub struct Table {
     pub age_bands: Vec<AgeBand>,
     pub staff_kinds: Vec<Coded>,
     pub answers: Vec<Coded>,
+    pub proposals: Vec<Proposal>,
     pub source: String,
     pub verify: bool,
 }
@@ -100,6 +153,8 @@ struct RawFile {
     age_band: Vec<Spanned<AgeBand>>,
     staff_kind: Vec<Spanned<Coded>>,
     answer: Vec<Spanned<Coded>>,
+    #[serde(default)]
+    proposal: Vec<Spanned<Proposal>>,
 }
 
 #[derive(Deserialize)]
@@ -179,6 +234,31 @@ impl Table {
             }
             next = band.to.map_or(next, |t| t + 1);
         }
+        for p in &raw.proposal {
+            let proposal = p.get_ref();
+            let known_on = match proposal.on.split_once('.') {
+                None => proposal.on == "open",
+                Some(("paper", kind)) => {
+                    !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                }
+                Some(("step", kind)) => crate::register::steps::all_kinds().any(|k| k == kind),
+                _ => false,
+            };
+            let unknown = proposal
+                .services
+                .iter()
+                .find(|s| !raw.service.iter().any(|r| &r.get_ref().code == *s));
+            if !known_on || proposal.services.is_empty() || unknown.is_some() {
+                return Err(data_error(
+                    source,
+                    p.span(),
+                    format!(
+                        "proposal on '{}': on must be open, paper.<kind> or step.<a step kind>, with known services",
+                        proposal.on
+                    ),
+                ));
+            }
+        }
         let inner = |rows: Vec<Spanned<Coded>>| rows.into_iter().map(Spanned::into_inner).collect();
         Ok(Table {
             kinds: inner(raw.kind),
@@ -200,6 +280,7 @@ impl Table {
             age_bands: raw.age_band.into_iter().map(Spanned::into_inner).collect(),
             staff_kinds: inner(raw.staff_kind),
             answers: inner(raw.answer),
+            proposals: raw.proposal.into_iter().map(Spanned::into_inner).collect(),
             source: raw.table.source.into_inner(),
             verify: raw.table.verify,
         })

@@ -786,6 +786,26 @@ impl Register {
             .collect())
     }
 
+    /// The satisfaction question (`satisfaction.*` of the checklist texts) in Italian and in the
+    /// applicant's `language` (none when it is Italian, empty or not one of the applicant languages).
+    pub fn satisfaction_question(&self, language: &str) -> activity::SatisfactionQuestion {
+        let reference = self.reference();
+        let dir = |code: &str| {
+            reference
+                .languages
+                .iter()
+                .find(|l| l.code == code)
+                .map(|l| l.dir.clone())
+        };
+        let texts = self.texts();
+        activity::SatisfactionQuestion {
+            italian: activity::question(&self.activity, texts, "it", "ltr"),
+            applicant: dir(language)
+                .filter(|_| language != "it" && texts.has(language))
+                .map(|d| activity::question(&self.activity, texts, language, &d)),
+        }
+    }
+
     /// The report definitions of the content in force (`assets/reports/` of the built-in content or
     /// of the installed pack), checked against the activity table (they were when the content loaded).
     pub fn report_definitions(&self) -> Result<Vec<report::Definition>> {
