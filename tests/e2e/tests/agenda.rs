@@ -380,7 +380,7 @@ async fn a_case_is_referred_to_a_partner_its_slip_prints_in_italian_and_arabic_a
     app.wait_css("[data-referral-step=\"resolved\"]", "went: the outcome buttons").await.click().await.expect("click");
     app.wait_js("document.querySelector('[data-referral]')?.dataset.state === 'resolved'", "the referral resolved")
         .await;
-    assert_eq!(app.text("[data-referral-state]").await.trim().split_whitespace().next(), Some("Risolto"));
+    assert_eq!(app.text("[data-referral-state]").await.split_whitespace().next(), Some("Risolto"));
     assert_eq!(app.count("[data-referral-step]").await, 0, "an outcome is final");
     app.screenshot("41-referral-resolved").await;
     app.quit().await;
