@@ -485,5 +485,87 @@ async fn the_collected_step_asks_the_satisfaction_question_in_both_languages_and
     build_report(&app).await;
     let answers = report_rows(&app, "satisfaction").await;
     assert!(answers.iter().any(|r| r.contains("Sì") && r.ends_with("<5")), "the answer counted: {answers:?}");
+/// A printer standing in for the desk's: an `lp` first on the app's PATH that keeps each job it is given
+/// (the PDF on its standard input, as the app sends it) in `jobs`. Returns the PATH to launch the app with.
+fn printer(bin: &std::path::Path, jobs: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let lp = bin.join("lp");
+    std::fs::write(&lp, format!("#!/bin/sh\ncat > \"{}/job-$$.pdf\"\n", jobs.display())).unwrap();
+    std::fs::set_permissions(&lp, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::var("PATH").unwrap_or_default();
+    std::path::PathBuf::from(format!("{}:{path}", bin.display()))
+}
+
+/// The text pdftotext reads from `pdf`, without spaces (extraction may add or drop them).
+fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext").arg(pdf).arg("-").output().expect("poppler-utils");
+    String::from_utf8(out.stdout).unwrap().split_whitespace().collect()
+}
+
+#[tokio::test]
+async fn a_case_is_referred_to_a_partner_its_slip_prints_in_italian_and_arabic_and_the_outcome_is_recorded() {
+    let data = temp_data_dir();
+    let bin = tempfile::tempdir().unwrap();
+    let jobs = tempfile::tempdir().unwrap();
+    let path = printer(bin.path(), jobs.path());
+    let app = App::launch_env(data.path(), "agenda-referral", &[("PATH", path.as_path())]).await;
+    app.set_up_and_sign_in().await;
+    app.wait_css("[data-agenda]", "the agenda after the first start").await;
+    assert!(app.count("[data-bucket-section=\"referrals_open\"]").await == 1, "the agenda has the open referrals");
+    let id = open_case(&app, "Invio").await;
+    app.js(&format!("location.hash = '#/case/{id}'; return true;")).await;
+    app.wait_css("[data-referral-open]", "the case's referrals").await;
+    assert!(app.visible("[data-no-referrals]").await, "a new case has no referral yet");
+
+    // Alt+I: the need first (the partners for it, the applicant's language first), the slip's language,
+    // the reason, the consent; Enter on the consent refers and prints the slip.
+    app.chord(Key::Alt, 'i').await;
+    app.wait_css("[data-referral-dialog=\"case\"]", "Alt+I opens the referral dialog").await;
+    assert!(app.focus_is("[data-referral-need]").await, "the need takes the focus: {}", app.focused().await);
+    app.choose("referral.need", "Consulenza legale").await;
+    app.wait_css("[data-referral-partner]:checked", "the partners proposed for legal advice, the first chosen").await;
+    app.js("const s = document.querySelector('[data-referral-language]'); s.value = 'ar';
+            s.dispatchEvent(new Event('change')); return true;")
+        .await;
+    app.fill("referral.reason", "Permesso scaduto da oltre sessanta giorni").await;
+    app.tab_to("[data-referral-consent]", 10).await;
+    app.type_keys(" ").await;
+    app.screenshot("40-referral").await;
+    app.press(Key::Enter).await;
+    app.wait_css("[data-slip-done=\"printed\"]", "the slip sent to the printer").await;
+    assert_eq!(app.count("[data-referral]").await, 1, "the referral listed on the case");
+    assert_eq!(app.text("[data-referral-state]").await.trim(), "Inviato");
+
+    // What the printer got: one A5 page, Italian beside Arabic, the person's name and, with consent, the reason.
+    let job = eventually("the print job", || async {
+        std::fs::read_dir(jobs.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| std::fs::metadata(p).map(|m| m.len() > 1000).unwrap_or(false))
+    })
+    .await;
+    let text = pdf_text(&job);
+    for expected in [
+        "Fogliodiinvioaunservizio",
+        "ورقةإحالةإلىخدمة",
+        "Invio",
+        "Permessoscadutodaoltresessantagiorni",
+        "Hai acconsentito".replace(' ', "").as_str(),
+    ] {
+        assert!(text.contains(expected), "{expected:?} is on the slip: {text}");
+    }
+    for word in ["الشخص", "المحال", "العنوان"] {
+        assert!(text.contains(word), "the Arabic labels in reading order: {word}");
+    }
+
+    // The outcome: went, then resolved, each dated today; the agenda no longer waits for it.
+    app.wait_css("[data-referral-step=\"went\"]", "the follow-up buttons").await.click().await.expect("click");
+    app.wait_css("[data-referral-step=\"resolved\"]", "went: the outcome buttons").await.click().await.expect("click");
+    app.wait_js("document.querySelector('[data-referral]')?.dataset.state === 'resolved'", "the referral resolved")
+        .await;
+    assert_eq!(app.text("[data-referral-state]").await.split_whitespace().next(), Some("Risolto"));
+    assert_eq!(app.count("[data-referral-step]").await, 0, "an outcome is final");
+    app.screenshot("41-referral-resolved").await;
     app.quit().await;
 }

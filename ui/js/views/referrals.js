@@ -125,8 +125,11 @@ export async function openReferral(opts) {
     const first = $(proposals, '[data-referral-partner]');
     if (first) first.checked = true;
   };
-  $(form, '[data-referral-need]').addEventListener('change', propose);
-  $(form, '[data-referral-language]').addEventListener('change', propose);
+  // (a select moved with the arrow keys reports `input` at once; `change` may wait for the blur)
+  for (const sel of ['[data-referral-need]', '[data-referral-language]']) {
+    $(form, sel).addEventListener('input', propose);
+    $(form, sel).addEventListener('change', propose);
+  }
   dialog.showModal();
   $(form, '[data-referral-need]').focus();
   form.addEventListener('keydown', (e) => {
