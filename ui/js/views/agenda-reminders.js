@@ -111,7 +111,7 @@ export async function openMessages(dialog, caseId, bucket, row, onClose) {
   const name = `${row.surname} ${row.givenNames}`.trim();
   const sms = row.channels.includes('sms');
   const email = row.channels.includes('email');
-  const lang = { code: m.language, dir: find('languages', m.language)?.dir || 'auto' };
+  const lang = { code: m.language, dir: find('languages', m.language)?.dir || 'ltr' };
   render(dialog, html`<div class="p-4" data-remind-dialog>
     <h2 class="h5" id="remind-title">${t('agenda.remind.messages_title', { name, language: m.language })}</h2>
     ${sms
