@@ -380,7 +380,8 @@ pub async fn lang_check(app: &App, screen: &str, within: &str, script_re: &str, 
 /// `zoomHotkeysEnabled` in tauri.conf.json), so the 1200 px window becomes 600 CSS px wide and the layout's
 /// breakpoints follow, as in a browser; Ctrl+0 takes it back. At 200 % the page does not scroll sideways, and every control shown is inside the window's
 /// width, not clipped by a scrolling or hidden-overflow ancestor, and overlaps no other control and no text
-/// (a sticky bar excepted). The zoom is taken back before returning.
+/// (a sticky bar excepted), and `tab_walk` still reaches every control with a visible focus. The zoom is taken
+/// back before returning.
 pub async fn zoom_check(app: &App, screen: &str) -> usize {
     let width = app.js("return window.innerWidth;").await.as_f64().unwrap_or(0.0);
     set_zoom(app, 2.0, width).await;
@@ -439,6 +440,8 @@ pub async fn zoom_check(app: &App, screen: &str) -> usize {
         return out;"#
     );
     let v = app.js(&script).await;
+    // Every action still reachable, and its focus still seen, at 200 %.
+    let reached = tab_walk(app, &format!("{screen} at 200 %")).await;
     app.chord(Key::Control, '0').await;
     set_zoom(app, 1.0, width).await;
     let problems = v["problems"].as_array().cloned().unwrap_or_default();
@@ -449,6 +452,7 @@ pub async fn zoom_check(app: &App, screen: &str) -> usize {
     check(problems.is_empty(), || {
         format!("at 200 % zoom on {screen}:\n{}", serde_json::to_string_pretty(&problems).unwrap())
     });
+    assert!(reached > 0, "Tab reached nothing at 200 % on {screen}");
     controls
 }
 

@@ -168,6 +168,11 @@ async fn a_consenting_row_offers_its_texts_and_the_weeks_letters_take_it_off_tod
     let (sms, due) = (sms.as_str().unwrap().to_string(), due.as_str().unwrap().to_string());
     assert!(sms.contains(&due), "the SMS names the expiry {due}: {sms}");
     assert!(!app.text("[data-sms-length]").await.is_empty(), "the SMS's length and parts are shown");
+    // The texts are the applicant's (Albanian, the fixture's): marked so for a screen reader and the bidi.
+    let marks = app
+        .js("return Array.from(document.querySelectorAll('[data-remind-text]')).map((e) => `${e.lang} ${e.dir}`);")
+        .await;
+    assert_eq!(marks, json!(["sq ltr", "sq ltr", "sq ltr"]), "the SMS, subject and body carry lang and dir");
     let body = app.js("return document.querySelector('[data-remind-text=\"body\"]').value;").await;
     assert!(body.as_str().unwrap().contains(&due), "the e-mail names the expiry too");
     app.wait_css("[data-copy=\"sms\"]", "a button").await.click().await.expect("click");

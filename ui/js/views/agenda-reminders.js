@@ -8,6 +8,7 @@
 import * as api from '../api.js';
 import { html, mount as render, $ } from '../dom.js';
 import { t } from '../i18n.js';
+import { find } from '../reference.js';
 
 /** The reminder a row of `bucket` takes: { reason, dueDate }, or null when none is offered. `expired_legal`
  *  takes none: its letter would ask for a renewal "by" a term already passed, and the row is for legal
@@ -72,10 +73,13 @@ export async function letter(caseId, bucket, row) {
   }
 }
 
-function textBlock(id, label, text) {
+/** One text to copy, in the applicant's language `lang` (its code and direction: a screen reader reads it in
+ *  that language, and Arabic or Persian runs right to left). */
+function textBlock(id, label, text, lang) {
   return html`<div class="mb-3">
     <label class="form-label fw-semibold" for="remind-${id}">${label}</label>
-    <textarea class="form-control" id="remind-${id}" rows="${id === 'body' ? 8 : id === 'subject' ? 1 : 3}" readonly data-remind-text="${id}">${text}</textarea>
+    <textarea class="form-control" id="remind-${id}" rows="${id === 'body' ? 8 : id === 'subject' ? 1 : 3}" readonly
+      lang="${lang.code}" dir="${lang.dir}" data-remind-text="${id}">${text}</textarea>
     <div class="d-flex align-items-center gap-2 mt-1">
       <button type="button" class="btn btn-outline-primary btn-sm" data-copy="${id}">${t('agenda.remind.copy')}</button>
       <small aria-live="polite" data-copied="${id}"></small>
@@ -107,14 +111,15 @@ export async function openMessages(dialog, caseId, bucket, row, onClose) {
   const name = `${row.surname} ${row.givenNames}`.trim();
   const sms = row.channels.includes('sms');
   const email = row.channels.includes('email');
+  const lang = { code: m.language, dir: find('languages', m.language)?.dir || 'ltr' };
   render(dialog, html`<div class="p-4" data-remind-dialog>
     <h2 class="h5" id="remind-title">${t('agenda.remind.messages_title', { name, language: m.language })}</h2>
     ${sms
-      ? html`${textBlock('sms', t('agenda.remind.sms'), m.sms)}
+      ? html`${textBlock('sms', t('agenda.remind.sms'), m.sms, lang)}
         <p class="small" data-sms-length>${t('agenda.remind.sms_length', { units: m.smsUnits, parts: m.smsParts, encoding: m.smsEncoding === 'gsm7' ? 'GSM-7' : 'UCS-2' })}</p>`
       : ''}
     ${email
-      ? html`${textBlock('subject', t('agenda.remind.subject'), m.subject)}${textBlock('body', t('agenda.remind.body'), m.body)}`
+      ? html`${textBlock('subject', t('agenda.remind.subject'), m.subject, lang)}${textBlock('body', t('agenda.remind.body'), m.body, lang)}`
       : ''}
     <p class="small text-muted">${t('agenda.remind.nothing_sent')}</p>
     <button type="button" class="btn btn-secondary" data-remind-close>${t('agenda.remind.close')}</button>
