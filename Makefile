@@ -17,7 +17,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGET_DIR := $(CURDIR)/target/fuzz
 FUZZ_CORPUS := $(FUZZ_TARGET_DIR)/corpus/archive_reader
 
-.PHONY: run test test-long deps-build deps-test deps-e2e-node lint test-rust test-e2e test-offline fuzz fuzz-seeds bench clean
+.PHONY: run test test-long deps-build deps-test deps-e2e-node deps-package apt-nodejs deb lint test-rust test-e2e test-offline test-package \
+        fuzz fuzz-seeds bench clean
 
 # Installs the Debian packages that are missing (apt-get update only when something is).
 define apt_install
@@ -44,11 +45,32 @@ deps-e2e-node:
 	@[ tests/e2e/node_modules/.package-lock.json -nt tests/e2e/package-lock.json ] || \
 	  (cd tests/e2e && npm ci --no-audit --no-fund)
 
+# Node and npm run Tauri's bundler (tools/bundle, pinned in its package-lock.json); any node >= 18 will do,
+# Debian's or another vendor's: only a missing one is installed.
+deps-package: deps-build
+	@command -v node >/dev/null && command -v npm >/dev/null || $(MAKE) --no-print-directory apt-nodejs
+
+apt-nodejs:
+	$(call apt_install,nodejs npm)
+
 # Build in release mode and launch on the platform's default data folder.
 run: deps-build
 	cargo run --release --bin sportello-mixite
 
-test: deps-test lint test-rust test-e2e test-offline
+test: deps-test lint test-rust test-e2e test-offline test-package
+
+# The Debian package (Tauri's bundler: release build, fonts as resources, desktop entry, licences;
+# tauri.conf.json's bundle section) in $(TARGET_DIR)/release/bundle/deb/. The bundler is a build tool only,
+# installed from tools/bundle/package-lock.json into tools/bundle/node_modules (never shipped).
+deb: deps-package
+	cd tools/bundle && npm ci --no-audit --no-fund --loglevel=error
+	tools/bundle/node_modules/.bin/tauri build --bundles deb --ci
+	@ls -l $(TARGET_DIR)/release/bundle/deb/*.deb
+
+# The package installed on this machine (dpkg -i), the operator's smoke test against the installed
+# binary, removed and reinstalled over the same data folder (tests/package/deb.sh).
+test-package: deps-test deb
+	ARTIFACTS="$(ARTIFACTS)" tests/package/deb.sh
 
 # The end-to-end suite again inside a network namespace with only loopback, the app under strace: fails if
 # it opens any IPv4/IPv6 socket but WebKit's automation channel (tests/offline/run.sh).

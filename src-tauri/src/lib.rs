@@ -223,9 +223,15 @@ pub fn run() {
     #[cfg(target_os = "linux")]
     prefer_software_rendering();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let desk = state::Desk::open(data_dir(&args), started);
+    let context = tauri::generate_context!();
+    // Where the bundle put its resources (the print engine's fonts), by Tauri's own rule for this
+    // platform and install, so the package's layout and the lookup cannot drift apart.
+    let resources =
+        tauri::utils::platform::resource_dir(context.package_info(), &tauri::Env::default()).ok();
+    let fonts = state::fonts_dir(resources.as_deref());
+    let desk = state::Desk::open_with_fonts(data_dir(&args), fonts, started);
     setup(tauri::Builder::default(), desk)
-        .build(tauri::generate_context!())
+        .build(context)
         .expect("error while running the Sportello Mixitè window")
         .run(|app, event| {
             // The process ends without dropping its state: the viewer's plain copies go here.

@@ -30,17 +30,24 @@ const IDLE_KEY: &str = "session.idle_minutes";
 /// A shorter idle time for the end-to-end tests (seconds); it can only make the lock come sooner.
 const IDLE_SECONDS_ENV: &str = "MIXITE_IDLE_SECONDS";
 
-/// The fonts folder: `MIXITE_FONTS_DIR`, else `fonts/` beside the executable (where the installed package
-/// puts them), else the source tree's `assets/fonts` (development and test builds).
-pub fn fonts_dir() -> PathBuf {
+/// The fonts folder: `MIXITE_FONTS_DIR`, else `fonts/` in the app's resource folder (`resources`, as Tauri
+/// resolves it for the running executable: `/usr/lib/<productName>/` for the Debian package's
+/// `/usr/bin` binary, the executable's own folder on Windows, `Contents/Resources` on macOS), else
+/// `fonts/` beside the executable, else the source tree's `assets/fonts` (development and test builds).
+pub fn fonts_dir(resources: Option<&Path>) -> PathBuf {
     if let Some(dir) = std::env::var_os("MIXITE_FONTS_DIR") {
         return PathBuf::from(dir);
     }
-    let beside = std::env::current_exe()
+    let beside_exe = std::env::current_exe()
         .ok()
-        .and_then(|exe| exe.parent().map(|d| d.join("fonts")))
-        .filter(|d| d.is_dir());
-    beside.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts")))
+        .and_then(|exe| exe.parent().map(Path::to_path_buf));
+    resources
+        .map(Path::to_path_buf)
+        .into_iter()
+        .chain(beside_exe)
+        .map(|d| d.join("fonts"))
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts")))
 }
 
 /// The register as the app holds it.
@@ -114,6 +121,11 @@ impl Desk {
     /// The desk on `data_dir`; nothing is opened until someone signs in, but a folder another instance
     /// holds, or whose key ring is unreadable, is reported at once.
     pub fn open(data_dir: PathBuf, started: Instant) -> Desk {
+        Desk::open_with_fonts(data_dir, fonts_dir(None), started)
+    }
+
+    /// As `open`, the print engine's fonts read from `fonts` (see `fonts_dir`).
+    pub fn open_with_fonts(data_dir: PathBuf, fonts: PathBuf, started: Instant) -> Desk {
         let held = match mixite_core::register::store::refuse_if_in_use(&data_dir)
             .and_then(|()| readiness(&data_dir))
         {
@@ -131,7 +143,7 @@ impl Desk {
             pending_audit: Mutex::new(Vec::new()),
             paper_copies: Mutex::new(Vec::new()),
             copies_made: AtomicU64::new(0),
-            fonts: FontLibrary::new(fonts_dir()),
+            fonts: FontLibrary::new(fonts),
             data_dir,
             locale: Mutex::new(LOCALES[0].to_string()),
             started,
