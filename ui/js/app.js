@@ -71,7 +71,13 @@ async function route(extra = {}) {
   const token = ++navToken;
   current = { name, ctrl: {} };
   const ctrl = await view.mount(screen, { ...params, access: state, onState: apply, ...extra });
-  if (token === navToken) current.ctrl = ctrl || {};
+  if (token !== navToken) return;
+  current.ctrl = ctrl || {};
+  // The window's title names the screen (read by screen readers and the task bar): the screen's heading, or
+  // its data-document-title where the heading holds an applicant's name.
+  const h1 = screen.querySelector('h1');
+  const label = h1?.dataset.documentTitle || h1?.textContent.replace(/\s+/g, ' ').trim();
+  document.title = label ? `${label} · ${t('app.name')}` : t('app.name');
 }
 
 // --- access --------------------------------------------------------------------------------------------

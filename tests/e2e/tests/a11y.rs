@@ -196,7 +196,21 @@ async fn every_screen_is_accessible() {
     app.wait_css("[data-form-problems], [data-form-preview]", "the Modulo 1 guide or its problems").await;
     measure(&app, "forms (guide)").await;
 
-    // The dialogs: the desk contact (Alt+D on the case) and the shortcuts (F1).
+    // The window title names the screen, never the applicant.
+    let title = app.js("return document.title;").await;
+    let title = title.as_str().unwrap_or_default();
+    assert!(
+        title.starts_with("Pratica n. ") && !title.contains("Haddad"),
+        "the case's window title: {title}"
+    );
+
+    // The dialogs: the referral (Alt+I), the desk contact (Alt+D on the case) and the shortcuts (F1).
+    app.js("document.activeElement?.blur(); return true;").await;
+    app.chord(Key::Alt, 'i').await;
+    app.wait_css("[data-referral-dialog=\"case\"]", "the referral dialog").await;
+    measure(&app, "referral (dialog)").await;
+    app.press(Key::Escape).await;
+    app.wait_js("!document.querySelector('[data-referral-dialog][open]')", "the referral dialog closed").await;
     app.js("document.activeElement?.blur(); return true;").await;
     app.chord(Key::Alt, 'd').await;
     app.wait_css("[data-desk-contact-dialog][open]", "the desk-contact dialog").await;
@@ -213,6 +227,13 @@ async fn every_screen_is_accessible() {
     app.wait_screen("list", "the case list").await;
     app.wait_css("tr[data-case-row]", "the case in the list").await;
     measure(&app, "case list").await;
+    // The results are announced by a short status, not by a live table read whole at every keystroke.
+    let live = app
+        .js("return [document.querySelector('[data-results]').getAttribute('aria-live'),
+                     document.querySelector('[data-results-status][role=status]')?.textContent.trim()];")
+        .await;
+    assert_eq!(live[0], Value::Null, "the results table is not a live region");
+    assert_eq!(live[1], json!("Risultati 1–1"), "the status says what was found");
 
     for (hash, name, ready, all) in [
         ("#/usb", "usb", "h1", true),
@@ -222,8 +243,17 @@ async fn every_screen_is_accessible() {
         ("#/retention", "retention", "h1", true),
         ("#/content", "content", "h1", true),
         ("#/catalogue", "catalogue", "h1", true),
+        ("#/partners", "partners", "h1", true),
     ] {
         go(&app, hash, name, ready).await;
+        let titles = app
+            .js("return [document.title, document.querySelector('[data-screen] h1').textContent.replace(/\\s+/g, ' ').trim()];")
+            .await;
+        assert_eq!(
+            titles[0],
+            json!(format!("{} · Sportello Mixitè", titles[1].as_str().unwrap())),
+            "{name}: the window title names the screen"
+        );
         if all {
             measure_all(&app, name).await;
         } else {

@@ -221,7 +221,8 @@ export async function mount(root, params) {
   render(root, html`<div class="container py-3" data-case-detail data-case-id="${v.id}" data-revision="${v.revision}">
     <div class="d-flex flex-wrap justify-content-between align-items-start gap-2 mb-3">
       <div>
-        <h1 class="h3 mb-1" data-case-heading tabindex="-1">${t('detail.title', {
+        <h1 class="h3 mb-1" data-case-heading tabindex="-1"
+          data-document-title="${t('detail.document_title', { number: v.number })}">${t('detail.title', {
           number: v.number, name: join(a.surname, a.givenNames) || (state === 'anonymised' ? t('rights.anonymised_name') : '') })}</h1>
         <span class="badge bg-primary" data-status="${v.status}">${ref.stepLabel(v.status)}</span>
         ${v.renewedFrom

@@ -68,7 +68,8 @@ export async function mount(root) {
         aria-describedby="search-hint" aria-controls="results">
       <small id="search-hint" class="form-text">${t('list.search_hint')}</small>
     </div>
-    <div id="results" data-results aria-live="polite"></div>
+    <div id="results" data-results></div>
+    <p class="visually-hidden" role="status" data-results-status></p>
     <nav class="d-flex gap-2 align-items-center" data-pager aria-label="${t('list.pager')}">
       <button type="button" class="btn btn-outline-primary btn-sm" data-page-prev>${t('list.prev')}</button>
       <span data-page-info></span>
@@ -80,6 +81,8 @@ export async function mount(root) {
   const prev = $(root, '[data-page-prev]');
   const next = $(root, '[data-page-next]');
   const info = $(root, '[data-page-info]');
+  // What a search found, said once in a polite status (a live table would be read whole at every keystroke).
+  const status = $(root, '[data-results-status]');
   const rows = () => $$(results, '[data-case-row]');
 
   async function run() {
@@ -99,6 +102,9 @@ export async function mount(root) {
     info.textContent = page.items.length
       ? t('list.range', { from: state.offset + 1, to: state.offset + page.items.length })
       : '';
+    status.textContent = page.items.length
+      ? info.textContent
+      : state.query ? t('list.empty_query', { query: state.query }) : t('list.empty');
     signalFirstPaint();
   }
 

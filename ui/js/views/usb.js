@@ -179,7 +179,7 @@ function restoreFormHtml() {
       <input class="form-check-input" type="checkbox" id="usb-replace" name="replace" data-restore-replace>
       <label class="form-check-label" for="usb-replace">${t('usb.restore_replace')}</label>
     </div>
-    <div data-usb-summary tabindex="-1" hidden></div>
+    <div data-usb-summary role="alert" tabindex="-1" hidden></div>
     <div data-usb-status></div>
     <button type="submit" class="btn btn-danger" data-restore-submit>${t('usb.restore')}</button>
   </form>`;
@@ -299,7 +299,7 @@ export async function mount(root, params) {
             <label class="form-check-label" for="usb-unencrypted">${t('usb.unencrypted')}</label>
           </div>
           <div class="alert alert-warning" role="alert" data-unencrypted-warning hidden>${t('usb.unencrypted_warning')}</div>
-          <div data-usb-summary tabindex="-1" hidden></div>
+          <div data-usb-summary role="alert" tabindex="-1" hidden></div>
           <div data-usb-status></div>
           <button type="submit" class="btn btn-primary" data-export-submit>${t('usb.export')}</button>
         </form>
@@ -317,7 +317,7 @@ export async function mount(root, params) {
           </div>
           ${secret('backup', 'passphrase', t('usb.passphrase'), t('usb.passphrase_hint'))}
           ${secret('backup', 'passphraseRepeat', t('usb.passphrase_repeat'))}
-          <div data-usb-summary tabindex="-1" hidden></div>
+          <div data-usb-summary role="alert" tabindex="-1" hidden></div>
           <div data-usb-status></div>
           <button type="submit" class="btn btn-primary" data-backup-submit>${t('usb.backup_run')}</button>
         </form>
@@ -330,7 +330,7 @@ export async function mount(root, params) {
           <button type="button" class="btn btn-outline-primary btn-sm mb-3" data-pick-file="cases">${t('usb.pick_file')}</button>
           ${secret('import', 'passphrase', t('usb.passphrase'), t('usb.import_passphrase_hint'))}
           <div data-conflicts></div>
-          <div data-usb-summary tabindex="-1" hidden></div>
+          <div data-usb-summary role="alert" tabindex="-1" hidden></div>
           <div data-usb-status></div>
           <button type="submit" class="btn btn-primary" data-import-submit>${t('usb.import')}</button>
         </form>
