@@ -490,6 +490,9 @@ async fn the_collected_step_asks_the_satisfaction_question_in_both_languages_and
     build_report(&app).await;
     let answers = report_rows(&app, "satisfaction").await;
     assert!(answers.iter().any(|r| r.contains("Sì") && r.ends_with("<5")), "the answer counted: {answers:?}");
+    app.quit().await;
+}
+
 /// A printer standing in for the desk's: an `lp` first on the app's PATH that keeps each job it is given
 /// (the PDF on its standard input, as the app sends it) in `jobs`. Returns the PATH to launch the app with.
 fn printer(bin: &std::path::Path, jobs: &std::path::Path) -> std::path::PathBuf {
