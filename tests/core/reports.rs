@@ -1202,6 +1202,8 @@ fn the_access_report_lists_the_cases_desk_contacts() {
     ] {
         assert!(line.contains(part), "{part} in {line}");
     }
+}
+
 #[test]
 fn the_visit_proposals_and_the_satisfaction_question_are_data_in_every_applicant_language() {
     let (_dir, register) = temp_register();
