@@ -36,6 +36,9 @@ deps-build:
 deps-test: deps-build
 	$(call apt_install,$(APT_TEST))
 	$(MAKE) --no-print-directory deps-e2e-node
+# openpyxl reads the reports' XLSX back in the core tests: pip for the python3 on PATH, else Debian's package.
+	@python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check openpyxl==3.1.5 || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-openpyxl; }
 
 # The end-to-end tests' own npm packages (axe-core, injected into the webview by tests/e2e/src/a11y.rs; never
 # part of ui/ or the app), at the versions of tests/e2e/package-lock.json. Node.js comes from Debian when

@@ -813,7 +813,7 @@ impl Register {
     }
 
     /// The report of `period` under `definition` (see `report`), its texts in `locale`: only aggregates;
-    /// the referrals' table (`referrals::report_table`) last.
+    /// the referrals' table (`referrals::report_table`) last, when the definition asks for it.
     pub fn report(
         &self,
         definition: &report::Definition,
@@ -827,14 +827,17 @@ impl Register {
             period,
             locale,
         )?;
-        // Every funder gets the referrals made and their outcomes (issue 16), as one more table.
-        report.tables.push(referrals::report_table(
-            self.store.conn(),
-            &self.directory,
-            period,
-            locale,
-            definition.suppress_under,
-        )?);
+        // The referrals made and their outcomes (issue 16), for a definition that asks for them: built
+        // here, where the partner directory is, and last, as `report::TABLES` lists it.
+        if definition.tables.iter().any(|t| t == "referrals") {
+            report.tables.push(referrals::report_table(
+                self.store.conn(),
+                &self.directory,
+                period,
+                locale,
+                definition.suppress_under,
+            )?);
+        }
         Ok(report)
     }
 

@@ -480,7 +480,7 @@ pub fn report_table(
         .collect();
     Ok(ReportTable {
         id: "referrals".into(),
-        title: t(locale, "referrals.title", &[]),
+        title: t(locale, "table.referrals", &[]),
         columns: std::iter::once("need")
             .chain(REPORT_COLUMNS)
             .map(|c| t(locale, &format!("referrals.{c}"), &[]))

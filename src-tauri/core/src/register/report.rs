@@ -40,8 +40,9 @@ use crate::register::activity::Table as Activity;
 /// The folder of the content whose files are report definitions, one per file.
 pub const FOLDER: &str = "assets/reports";
 
-/// The standard tables a definition may ask for, in the order they are built.
-pub const TABLES: [&str; 8] = [
+/// The standard tables a definition may ask for, in the order they are built. `referrals` (the referrals
+/// made and their outcomes, issue 16) is built by `Register::report` from the partner directory, last.
+pub const TABLES: [&str; 9] = [
     "summary",
     "indicators",
     "months",
@@ -50,6 +51,7 @@ pub const TABLES: [&str; 8] = [
     "breakdown",
     "satisfaction",
     "timesheet",
+    "referrals",
 ];
 
 /// What an indicator counts.
@@ -975,7 +977,7 @@ fn build_from(
     };
     let mut tables = Vec::new();
     for id in TABLES {
-        if !definition.tables.iter().any(|t| t == id) {
+        if id == "referrals" || !definition.tables.iter().any(|t| t == id) {
             continue;
         }
         let mut table = match id {
