@@ -291,7 +291,7 @@ pub async fn tab_walk(app: &App, screen: &str) -> usize {
     let probe = format!(
         r#"{COLOUR_JS}
         const el = document.activeElement;
-        if (!el || el === document.body) return {{ id: null }};
+        if (!el || el === document.body) return {{ id: null, el: 'body' }};
         const s = getComputedStyle(el);
         const width = parseFloat(s.outlineWidth) || 0;
         let ratioOk = false, outline = null;
@@ -307,10 +307,14 @@ pub async fn tab_walk(app: &App, screen: &str) -> usize {
     let mut unseen_focus: Vec<Value> = Vec::new();
     let mut order: Vec<Value> = Vec::new();
     let mut first: Option<String> = None;
-    for _ in 0..expected.len() + 8 {
+    // Round the page once; the bound only stops a walk that never comes back to its first stop. Stops that
+    // are not among the counted controls (a control painted after the count, say) are kept as `unlisted`.
+    let mut unlisted: Vec<Value> = Vec::new();
+    for _ in 0..expected.len() * 2 + 20 {
         app.press(Key::Tab).await;
         let v = app.js(&probe).await;
         let Some(id) = v["id"].as_str().map(str::to_string) else {
+            unlisted.push(v);
             continue;
         };
         if first.as_deref() == Some(id.as_str()) {
@@ -331,7 +335,12 @@ pub async fn tab_walk(app: &App, screen: &str) -> usize {
         expected.len() - missed.len(),
         unseen_focus.len()
     );
-    record(screen, "keyboard", &result, json!({ "expected": expected, "order": order, "missed": missed }));
+    record(
+        screen,
+        "keyboard",
+        &result,
+        json!({ "expected": expected, "order": order, "missed": missed, "unlisted": unlisted }),
+    );
     assert!(!expected.is_empty(), "no interactive control found on {screen}");
     check(missed.is_empty(), || format!("Tab never reaches these controls on {screen}: {}", json!(missed)));
     check(unseen_focus.is_empty(), || {

@@ -199,10 +199,7 @@ async fn every_screen_is_accessible() {
     // The window title names the screen, never the applicant.
     let title = app.js("return document.title;").await;
     let title = title.as_str().unwrap_or_default();
-    assert!(
-        title.starts_with("Pratica n. ") && !title.contains("Haddad"),
-        "the case's window title: {title}"
-    );
+    assert!(title.starts_with("Pratica n. ") && !title.contains("Haddad"), "the case's window title: {title}");
 
     // The dialogs: the referral (Alt+I), the desk contact (Alt+D on the case) and the shortcuts (F1).
     app.js("document.activeElement?.blur(); return true;").await;

@@ -56,13 +56,13 @@ function rowHtml(p, n, boss) {
   const contacts = [p.phone, p.email].filter(Boolean).join(' · ');
   return html`<tr tabindex="0" data-partner-row="${p.id}" ${p.retiredOn ? html`data-retired class="text-muted"` : ''}>
     <th scope="row">${p.name}
-      ${p.verify ? html`<span class="badge bg-warning text-dark ms-1">${t('referral.verify')}</span>` : ''}
+      ${p.verify ? html`<span class="badge bg-warning text-white ms-1">${t('referral.verify')}</span>` : ''}
       ${p.retiredOn ? html`<span class="badge bg-secondary ms-1">${t('partners.retired')}</span>` : ''}</th>
-    <td>${p.needs.map((c) => needLabel(n.needs, c)).join(', ')}</td>
-    <td>${p.address || '—'}<small class="d-block">${p.hours}</small></td>
-    <td>${contacts || '—'}</td>
-    <td>${p.languages.join(' ')}</td>
-    <td class="small">${p.source ? html`<span class="text-break">${p.source}</span> (${p.readOn})` : t('partners.no_source')}</td>
+    <td data-label="${t('partners.field.needs')}">${p.needs.map((c) => needLabel(n.needs, c)).join(', ')}</td>
+    <td data-label="${t('partners.field.address')}">${p.address || '—'}<small class="d-block">${p.hours}</small></td>
+    <td data-label="${t('partners.contacts')}">${contacts || '—'}</td>
+    <td data-label="${t('partners.field.languages')}">${p.languages.join(' ')}</td>
+    <td class="small" data-label="${t('partners.field.source')}">${p.source ? html`<span class="text-break">${p.source}</span> (${p.readOn})` : t('partners.no_source')}</td>
     ${boss
       ? html`<td class="no-print text-nowrap">
           <button type="button" class="btn btn-outline-primary btn-sm" data-partner-edit tabindex="-1">${t('partners.edit')}</button>
@@ -99,7 +99,7 @@ export async function mount(root, params) {
       </div>
     </div>
     <div data-partner-form-slot></div>
-    <div class="table-responsive"><table class="table table-sm table-hover align-middle" data-partners-table>
+    <div class="table-responsive"><table class="table table-sm table-hover align-middle table-reflow" data-partners-table>
       <caption>${t('partners.caption', { n: shown.length })}</caption>
       <thead><tr><th scope="col">${t('partners.field.name')}</th><th scope="col">${t('partners.field.needs')}</th>
         <th scope="col">${t('partners.field.address')}</th><th scope="col">${t('partners.contacts')}</th>

@@ -40,7 +40,7 @@ function partnerChoice(p, language) {
     <label class="form-check-label" for="ref-partner-${p.id}">
       <span class="fw-semibold">${p.name}</span>
       ${speaks ? html`<span class="badge bg-success ms-1" data-speaks>${t('referral.speaks')}</span>` : ''}
-      ${p.verify ? html`<span class="badge bg-warning text-dark ms-1" data-verify>${t('referral.verify')}</span>` : ''}
+      ${p.verify ? html`<span class="badge bg-warning text-white ms-1" data-verify>${t('referral.verify')}</span>` : ''}
       <small class="d-block text-muted">${p.address || t('referral.no_address')}${p.hours ? ` · ${p.hours}` : ''}</small>
     </label>
   </div>`;
@@ -170,7 +170,7 @@ function referralHtml(r, n, frozen) {
   return html`<li class="border-top py-2" data-referral="${r.id}" data-state="${r.state}">
     <div><span class="fw-semibold">${fmtDate(r.referredOn)}</span> · ${needLabel(n.needs, r.need)} ·
       ${r.partnerName}${r.partnerRetired ? html` <span class="badge bg-secondary">${t('partners.retired')}</span>` : ''}</div>
-    <div class="small"><span class="badge bg-info text-dark" data-referral-state>${t(`referral.state.${r.state}`)}</span>
+    <div class="small"><span class="badge bg-primary" data-referral-state>${t(`referral.state.${r.state}`)}</span>
       ${r.state !== 'referred' ? html` ${fmtDate(r.stateOn)}` : ''}
       · ${t(r.consent ? 'referral.with_consent' : 'referral.without_consent')}</div>
     ${frozen ? '' : html`<div class="d-flex flex-wrap gap-1 mt-1 align-items-end no-print">
