@@ -77,6 +77,8 @@ start() {
     mkdir -p "$STATE"
     local t0 pid
     t0=$(now_ms)
+    # A start that fails half-way leaves no scheduler or queue of ours behind.
+    trap 'stop >/dev/null 2>&1 || true' EXIT
     if pid=$(our_cupsd); then
         note "the scheduler this script started earlier (pid $pid) still runs: reusing it"
     elif running; then
@@ -118,6 +120,7 @@ start() {
         $SUDO lpadmin -d "$QUEUE" && touch "$STATE/default"
     fi
     note "queue $QUEUE ready (cups-pdf); $(lpstat -d 2>/dev/null); ready $(($(now_ms) - t0)) ms after start"
+    trap - EXIT
 }
 
 jobs_to() {
