@@ -5,7 +5,7 @@ SHELL := /bin/bash
 APT_BUILD := libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev \
              libayatana-appindicator3-dev librsvg2-dev
 APT_TEST := xvfb xauth webkit2gtk-driver poppler-utils imagemagick dosfstools fusefat fuse3 zbar-tools \
-            strace iproute2 util-linux desktop-file-utils xdotool
+            strace iproute2 util-linux desktop-file-utils xdotool cups cups-client printer-driver-cups-pdf
 TAURI_DRIVER_VERSION := 2.1.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARTIFACTS ?= $(CURDIR)/artifacts
@@ -103,15 +103,22 @@ test-e2e: deps-e2e-node
 # logs go to $(ARTIFACTS)/e2e, the accessibility findings per screen to $(ARTIFACTS)/e2e/a11y. The harness
 # stops every tauri-driver / WebKitWebDriver / app it started, also
 # when a test fails; `timeout` (which signals its whole process group) and xvfb-run (which stops Xvfb) cover
-# a hang.
+# a hang. The app prints to real CUPS: tests/support/cups-printer.sh starts the scheduler (detached, only if
+# none runs) with the cups-pdf queue MixiteTest before the suite, named as lp's default by LPDEST; after it,
+# every job must have printed (the jobs, as submitted and as printed, go to $(ARTIFACTS)/e2e/printer/), and
+# the queue is removed (and a scheduler it started stopped) whether the suite passed or not.
 	cargo build --bin sportello-mixite
 	@command -v tauri-driver >/dev/null || [ -x "$$HOME/.cargo/bin/tauri-driver" ] || \
 	  cargo install tauri-driver --locked --version $(TAURI_DRIVER_VERSION)
 	mkdir -p "$(ARTIFACTS)/e2e"
+	tests/support/cups-printer.sh start
 	cd tests/e2e && PATH="$$HOME/.cargo/bin:$$PATH" ARTIFACTS="$(ARTIFACTS)/e2e" \
-	  APP_BINARY="$(TARGET_DIR)/debug/sportello-mixite" GSETTINGS_BACKEND=memory \
+	  APP_BINARY="$(TARGET_DIR)/debug/sportello-mixite" GSETTINGS_BACKEND=memory LPDEST=MixiteTest \
 	  CARGO_TARGET_DIR="$(CURDIR)/tests/e2e/target" \
-	  timeout --kill-after=20 900 xvfb-run -a -s "-screen 0 1280x800x24" cargo test -- --test-threads=1
+	  timeout --kill-after=20 900 xvfb-run -a -s "-screen 0 1280x800x24" cargo test -- --test-threads=1; \
+	  status=$$?; cd "$(CURDIR)"; \
+	  tests/support/cups-printer.sh jobs "$(ARTIFACTS)/e2e/printer" >"$(ARTIFACTS)/e2e/printer.txt" || status=1; \
+	  tests/support/cups-printer.sh stop; exit $$status
 
 fuzz:
 # The case archive reader (tests/fuzz, target archive_reader) under libFuzzer for $(FUZZ_SECONDS) s. It reads the

@@ -1681,7 +1681,8 @@ fn a_desk_contact_and_a_walk_in_show_in_the_report_and_a_bad_one_is_refused_in_w
     .unwrap_err();
     assert_eq!(bad["fields"][0]["field"], "report.from", "{bad}");
 
-    // The printable report goes to `lp` (no printer here: printed false, with what lp said); a
+    // The printable report goes to `lp` (printed or not as this machine has a default printer or not;
+    // without one, printed false with what lp said); a
     // definition that does not exist is refused on its field before anything is printed.
     let handed = invoke(
         &app,

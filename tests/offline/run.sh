@@ -2,11 +2,14 @@
 # The offline proof (`make test-offline`, part of `make test`): the end-to-end suite once more, inside a
 # network namespace that has only the loopback interface (`unshare -n`, then `ip link set lo up`: tauri-driver
 # and WebKitWebDriver talk HTTP on it), with the app started under strace (tests/offline/traced-app as
-# APP_BINARY), printing to the virtual printer (tests/support/virtual-printer/lp) and with the USB test's
-# stick on a FAT32 image (mkfs.vfat, mounted with fusefat). Then tests/offline/check_sockets.py fails the run
-# if any of the app's processes created an IPv4/IPv6 socket other than WebKit's automation channel (the
-# inspector server on the loopback address WebKitWebDriver names in WEBKIT_INSPECTOR_SERVER, and the
-# connections to it), and the virtual printer must have received PDFs that read back.
+# APP_BINARY), printing to real CUPS (tests/support/cups-printer.sh: the scheduler and its cups-pdf queue
+# run outside the namespace; the app's `lp` reaches cupsd over its Unix socket, /run/cups/cups.sock, which
+# as a file crosses network namespaces: libcups picks that socket when it exists, so lp needs no CUPS_SERVER
+# and opens no IPv4/IPv6 socket, which the trace checks) and with the USB test's stick on a FAT32 image
+# (mkfs.vfat, mounted with fusefat). Then tests/offline/check_sockets.py fails the run if any of the app's
+# processes created an IPv4/IPv6 socket other than WebKit's automation channel (the inspector server on the
+# loopback address WebKitWebDriver names in WEBKIT_INSPECTOR_SERVER, and the connections to it), and the
+# print queue must have finished jobs whose submitted PDFs read back and whose printed copies have pages.
 # Before that, a canary: a program opening one loopback TCP connection under the same tracer must be
 # caught by the same check, so a tracer or parser that sees nothing cannot pass for an offline app.
 #
@@ -25,14 +28,15 @@ rm -rf "$ART"
 mkdir -p "$ART"
 FIGURES=$ART/figures.txt
 WORK=$(mktemp -d /tmp/mixite-offline-XXXXXX)
-TRACE=$WORK/trace SPOOL=$WORK/spool STICK=$WORK/stick
+# The print jobs (as submitted and as printed) are kept with the artifacts.
+TRACE=$WORK/trace SPOOL=$ART/printer STICK=$WORK/stick
 mkdir -p "$TRACE" "$SPOOL" "$STICK"
 # Root enters a new network namespace directly; anyone else through a user namespace of their own.
 NETNS=(unshare -n)
 [ "$(id -u)" = 0 ] || NETNS=(unshare -rn)
 
 unmount() { fusermount -u "$STICK" 2>/dev/null || fusermount3 -u "$STICK" 2>/dev/null || true; }
-trap 'unmount; rm -rf "$WORK"' EXIT
+trap 'unmount; tests/support/cups-printer.sh stop; rm -rf "$WORK"' EXIT
 fail() { echo "offline: FAIL: $*" >&2; exit 1; }
 figure() { echo "$1" | tee -a "$FIGURES"; }
 
@@ -55,6 +59,9 @@ mkfs.vfat -F 32 -n MIXITE "$WORK/stick.img" >/dev/null
 fusefat -o rw+ "$WORK/stick.img" "$STICK" >/dev/null
 grep -q " $STICK fuse" /proc/mounts || fail "the FAT32 image is not mounted on $STICK"
 
+# ---- the printer: CUPS outside the namespace -------------------------------------------------------------
+tests/support/cups-printer.sh start
+
 # ---- the suite, offline ----------------------------------------------------------------------------------
 (cd tests/e2e && CARGO_TARGET_DIR="$ROOT/tests/e2e/target" cargo test --no-run 2>&1 | tail -1)
 start=$(date +%s)
@@ -65,9 +72,9 @@ start=$(date +%s)
     if ip -o link show | grep -v ": lo:"; then echo "offline: an interface other than lo" >&2; exit 1; fi
     if ip -o addr show | grep -v -e " 127\.0\.0\.1/8 " -e " ::1/128 "; then echo "offline: a non-loopback address" >&2; exit 1; fi
     exec "$@"' offline \
-    env PATH="$ROOT/tests/support/virtual-printer:$HOME/.cargo/bin:$PATH" ARTIFACTS="$ART/e2e" \
+    env PATH="$HOME/.cargo/bin:$PATH" ARTIFACTS="$ART/e2e" LPDEST=MixiteTest \
     APP_BINARY="$ROOT/tests/offline/traced-app" APP_EXE="$APP" MIXITE_TRACE_DIR="$TRACE" \
-    MIXITE_TEST_SPOOL="$SPOOL" MIXITE_E2E_STICK="$STICK" GSETTINGS_BACKEND=memory \
+    MIXITE_E2E_STICK="$STICK" GSETTINGS_BACKEND=memory \
     CARGO_TARGET_DIR="$ROOT/tests/e2e/target" \
     timeout --kill-after=20 1200 xvfb-run -a -s "-screen 0 1280x800x24" \
     cargo test --offline $TESTS -- --test-threads=1) || fail "the end-to-end tests failed inside the offline namespace"
@@ -80,11 +87,16 @@ mkdir -p "$ART/trace"
 cp "$TRACE"/* "$ART/trace/" 2>/dev/null || true
 python3 tests/offline/check_sockets.py "$TRACE" --json "$ART/sockets.json" | tee "$ART/sockets.txt" ||
     fail "the app opened a network socket (see above, $ART/sockets.json and the traces in $ART/trace)"
-jobs=$(find "$SPOOL" -name 'job-*.pdf' | wc -l)
-[ "$jobs" -ge 1 ] || fail "nothing reached the virtual printer"
-for pdf in "$SPOOL"/job-*.pdf; do
-    text=$(pdftotext "$pdf" - 2>/dev/null) && grep -q '[[:alpha:]]' <<<"$text" ||
-        fail "the printed $(basename "$pdf") does not read back"
+tests/support/cups-printer.sh jobs "$SPOOL" >"$ART/printer.txt" || fail "the print queue's jobs (see above)"
+jobs=$(wc -l <"$ART/printer.txt")
+[ "$jobs" -ge 1 ] || fail "nothing reached the print queue"
+pages=0
+for n in $(seq 1 "$jobs"); do
+    text=$(pdftotext "$SPOOL/job-$n.pdf" - 2>/dev/null) && grep -q '[[:alpha:]]' <<<"$text" ||
+        fail "the submitted job-$n.pdf does not read back"
+    p=$(pdfinfo "$SPOOL/job-$n.printed.pdf" 2>/dev/null | awk '$1 == "Pages:" { print $2 }')
+    [ "${p:-0}" -ge 1 ] || fail "cups-pdf printed no page for job $n"
+    pages=$((pages + p))
 done
 figure "offline run ($([ -n "$TESTS" ] && echo "$TESTS" || echo "whole e2e suite")): ${seconds} s; $(head -1 "$ART/sockets.txt")"
-figure "virtual printer: $jobs job(s), each a PDF that reads back; stick: FAT32 image through fusefat"
+figure "printer (CUPS, cups-pdf): $jobs job(s) completed, $pages page(s) printed, each submitted PDF reads back; stick: FAT32 image through fusefat"

@@ -7,8 +7,9 @@
 #     first painted screen (`first-paint-ms` on stderr with MIXITE_REPORT_STARTUP=1) and the wall clock.
 #  3. The smoke test (tests/e2e/tests/smoke.rs, first run) against the installed binary, inside a mount
 #     namespace where the source tree's assets/fonts is hidden by an empty tmpfs, so the checklist it prints
-#     can only have been laid out with the package's fonts; printed to the virtual printer
-#     (tests/support/virtual-printer/lp), whose PDF must read back with pdftotext.
+#     can only have been laid out with the package's fonts; printed through real CUPS to the cups-pdf queue
+#     (tests/support/cups-printer.sh, named to lp by LPDEST): the job must complete, the PDF the app
+#     submitted (kept in CUPS's spool) must read back with pdftotext, and cups-pdf must have printed a page.
 #  4. `dpkg -r`: the binary is gone, the data folder is untouched (same files, same bytes).
 #  5. `dpkg -i` again: the smoke test's second run signs in and finds the first run's case.
 #  6. `dpkg -P` (purge) leaves the data folder too; the machine is left without the package.
@@ -33,10 +34,12 @@ DOC=/usr/share/doc/sportello-mixite
 SCRATCH=$(mktemp -d /tmp/mixite-deb-XXXXXX)
 # The desk user's data folder, as the app names it by default for a user whose home is $SCRATCH/home.
 DATA=$SCRATCH/home/.local/share/sportello-mixite
-SPOOL=$SCRATCH/spool
+# The print jobs (as submitted and as printed) are kept with the artifacts.
+SPOOL=$ART/printer
 FIGURES=$ART/figures.txt
 : >"$FIGURES"
-trap 'rm -rf "$SCRATCH"' EXIT
+rm -rf "$SPOOL"
+trap 'tests/support/cups-printer.sh stop; rm -rf "$SCRATCH"' EXIT
 
 fail() { echo "deb.sh: FAIL: $*" >&2; exit 1; }
 figure() { echo "$1" | tee -a "$FIGURES"; }
@@ -54,9 +57,9 @@ install_deb() { # dpkg -i, then apt-get -f for the dependencies dpkg could not s
 # The smoke test, run by cargo in tests/e2e against the installed binary, in a mount namespace where the
 # build tree's fonts are an empty folder (the binary's last-resort lookup).
 smoke() { # smoke first|again
-    (cd tests/e2e && $SUDO env PATH="$ROOT/tests/support/virtual-printer:$HOME/.cargo/bin:$PATH" HOME="$HOME" \
+    (cd tests/e2e && $SUDO env PATH="$HOME/.cargo/bin:$PATH" HOME="$HOME" LPDEST=MixiteTest \
         ARTIFACTS="$ART/e2e" APP_BINARY="$BIN" GSETTINGS_BACKEND=memory CARGO_TARGET_DIR="$ROOT/tests/e2e/target" \
-        MIXITE_SMOKE_DIR="$DATA" MIXITE_SMOKE_RUN="$1" MIXITE_TEST_SPOOL="$SPOOL" \
+        MIXITE_SMOKE_DIR="$DATA" MIXITE_SMOKE_RUN="$1" \
         unshare -m sh -c 'mount -t tmpfs -o ro,size=1m empty "$0" && exec "$@"' "$ROOT/assets/fonts" \
         timeout --kill-after=20 300 xvfb-run -a -s "-screen 0 1280x800x24" \
         cargo test --offline --test smoke -- --test-threads=1) ||
@@ -119,10 +122,14 @@ wait "$runner" || true
 figure "first start of the installed app (fresh data folder, set-up screen painted): ${paint} ms from main, ${wall} ms wall clock including xvfb-run"
 
 # ---- 3. the smoke test, first run ------------------------------------------------------------------------
+tests/support/cups-printer.sh start
 smoke first
-jobs=$(find "$SPOOL" -name 'job-*.pdf' | wc -l)
-[ "$jobs" -ge 1 ] || fail "nothing reached the virtual printer"
-text=$(pdftotext -layout "$SPOOL/job-1.pdf" - 2>/dev/null) || fail "the printed PDF does not read back"
+tests/support/cups-printer.sh jobs "$SPOOL" >"$ART/printer.txt" || fail "the print queue's jobs (see above)"
+[ -s "$ART/printer.txt" ] || fail "nothing reached the print queue"
+pages=$(pdfinfo "$SPOOL/job-1.printed.pdf" 2>/dev/null | awk '$1 == "Pages:" { print $2 }')
+[ "${pages:-0}" -ge 1 ] || fail "cups-pdf printed no page of the checklist"
+figure "printed through CUPS: $(wc -l <"$ART/printer.txt") job(s), the checklist on $pages page(s)"
+text=$(pdftotext -layout "$SPOOL/job-1.pdf" - 2>/dev/null) || fail "the submitted PDF does not read back"
 grep -q 'Documenti' <<<"$text" || fail "the printed checklist lacks its Italian text"
 # Albanian beside the Italian: letters only the shipped Noto faces draw in this PDF.
 grep -q '[ëç]' <<<"$text" || fail "the printed checklist lacks the applicant's language (Albanian)"

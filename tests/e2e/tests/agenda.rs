@@ -3,8 +3,10 @@
 //! in their bucket with the counts; on the focused row, C opens the contact form with the channel and
 //! outcome preselected, Enter records the contact, and the row leaves today's list. A row whose applicant
 //! consented to letters, SMS and e-mail shows its reminder (M: the texts to copy, the SMS naming the due
-//! date); the week's letters go out in one batch (this machine has no printer: the answer says so, as for
-//! the checklist), the rows with letters leave today's list and the case lists its `promemoria` paper.
+//! date); the week's letters go out in one batch (to the default printer, the tests' CUPS queue under
+//! `make test-e2e`; without one the answer says so, as for the checklist), the rows with letters leave
+//! today's list and the case lists its `promemoria` paper. A referral's slip is printed through CUPS and read
+//! back from the print queue.
 //! A desk contact from a case and a walk-in show in the funder's report, which is exported as CSV and as
 //! the printable PDF through the real GTK save dialog (answered with `xdotool`), and both files read back.
 //!
@@ -190,7 +192,7 @@ async fn a_consenting_row_offers_its_texts_and_the_weeks_letters_take_it_off_tod
     app.wait_js("!document.querySelector('[data-messages-dialog]').open", "the texts closed").await;
     app.screenshot("33b-agenda-messages-closed").await;
 
-    // The week's letters: one batch, filed, logged; no printer here, and the answer says so.
+    // The week's letters: one batch, filed, logged; the outcome of printing is shown either way.
     app.js("document.querySelector('[data-agenda-letters]').scrollIntoView({ block: 'center' }); return true;").await;
     // The scroll settles before the click (WebKitWebDriver refuses a button still moving).
     app.wait_js("Math.abs(document.querySelector('[data-agenda-letters]').getBoundingClientRect().top - innerHeight / 2) < innerHeight / 2", "the button in view").await;
@@ -493,15 +495,46 @@ async fn the_collected_step_asks_the_satisfaction_question_in_both_languages_and
     app.quit().await;
 }
 
-/// A printer standing in for the desk's: an `lp` first on the app's PATH that keeps each job it is given
-/// (the PDF on its standard input, as the app sends it) in `jobs`. Returns the PATH to launch the app with.
-fn printer(bin: &std::path::Path, jobs: &std::path::Path) -> std::path::PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let lp = bin.join("lp");
-    std::fs::write(&lp, format!("#!/bin/sh\ncat > \"{}/job-$$.pdf\"\n", jobs.display())).unwrap();
-    std::fs::set_permissions(&lp, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let path = std::env::var("PATH").unwrap_or_default();
-    std::path::PathBuf::from(format!("{}:{path}", bin.display()))
+/// The queue of the tests' printer: real CUPS with the cups-pdf virtual printer, set up by
+/// tests/support/cups-printer.sh (`make test-e2e` starts it before the suite and stops it after).
+const TEST_QUEUE: &str = "MixiteTest";
+
+/// One job the test printer finished: the PDF the app submitted (kept by CUPS, byte for byte what `lp` was
+/// given) and the copy cups-pdf printed (re-distilled by Ghostscript: its pages count, its text does not).
+struct PrintedJob {
+    submitted: std::path::PathBuf,
+    printed: std::path::PathBuf,
+}
+
+/// The test printer's finished jobs of this session, oldest first, copied into `dir` by
+/// `cups-printer.sh jobs` (which waits for pending jobs first).
+fn printed_jobs(dir: &std::path::Path) -> Vec<PrintedJob> {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../support/cups-printer.sh");
+    let out = std::process::Command::new(&script).arg("jobs").arg(dir).output().expect("run cups-printer.sh");
+    assert!(
+        out.status.success(),
+        "the test printer's jobs ({} jobs {}): {}\n(make test-e2e starts the printer; by hand: {} start)",
+        script.display(),
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr),
+        script.display()
+    );
+    let listed = String::from_utf8_lossy(&out.stdout).lines().count();
+    (1..=listed)
+        .map(|n| PrintedJob {
+            submitted: dir.join(format!("job-{n}.pdf")),
+            printed: dir.join(format!("job-{n}.printed.pdf")),
+        })
+        .collect()
+}
+
+/// The page count pdfinfo reads from `pdf`.
+fn pdf_pages(pdf: &std::path::Path) -> u32 {
+    let out = std::process::Command::new("pdfinfo").arg(pdf).output().expect("poppler-utils");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap_or(0)))
+        .unwrap_or_else(|| panic!("pdfinfo read no page count from {}", pdf.display()))
 }
 
 /// The text pdftotext reads from `pdf`, without spaces (extraction may add or drop them).
@@ -513,10 +546,11 @@ fn pdf_text(pdf: &std::path::Path) -> String {
 #[tokio::test]
 async fn a_case_is_referred_to_a_partner_its_slip_prints_in_italian_and_arabic_and_the_outcome_is_recorded() {
     let data = temp_data_dir();
-    let bin = tempfile::tempdir().unwrap();
-    let jobs = tempfile::tempdir().unwrap();
-    let path = printer(bin.path(), jobs.path());
-    let app = App::launch_env(data.path(), "agenda-referral", &[("PATH", path.as_path())]).await;
+    // The jobs the suite printed before this test, so the slip is the one job after them. LPDEST names the
+    // test queue as lp's default destination, whatever the machine's own default is.
+    let before = printed_jobs(tempfile::tempdir().unwrap().path()).len();
+    let queue = std::path::Path::new(TEST_QUEUE);
+    let app = App::launch_env(data.path(), "agenda-referral", &[("LPDEST", queue)]).await;
     app.set_up_and_sign_in().await;
     app.wait_css("[data-agenda]", "the agenda after the first start").await;
     assert!(app.count("[data-bucket-section=\"referrals_open\"]").await == 1, "the agenda has the open referrals");
@@ -544,16 +578,15 @@ async fn a_case_is_referred_to_a_partner_its_slip_prints_in_italian_and_arabic_a
     assert_eq!(app.count("[data-referral]").await, 1, "the referral listed on the case");
     assert_eq!(app.text("[data-referral-state]").await.trim(), "Inviato");
 
-    // What the printer got: one A5 page, Italian beside Arabic, the person's name and, with consent, the reason.
-    let job = eventually("the print job", || async {
-        std::fs::read_dir(jobs.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| std::fs::metadata(p).map(|m| m.len() > 1000).unwrap_or(false))
-    })
-    .await;
-    let text = pdf_text(&job);
+    // What the printer got, through CUPS: one job, printed on one page by cups-pdf; the document the app
+    // submitted reads back with Italian beside Arabic, the person's name and, with consent, the reason.
+    let jobs = tempfile::tempdir().unwrap();
+    let printed = printed_jobs(jobs.path());
+    assert_eq!(printed.len(), before + 1, "the slip is the one job printed by this test");
+    let job = &printed[before];
+    assert_eq!(pdf_pages(&job.printed), 1, "the printed slip is one page");
+    assert_eq!(pdf_pages(&job.submitted), 1, "the submitted slip is one page");
+    let text = pdf_text(&job.submitted);
     for expected in [
         "Fogliodiinvioaunservizio",
         "ورقةإحالةإلىخدمة",

@@ -70,7 +70,11 @@ async fn heading_case(app: &App) -> (i64, String, String, usize) {
 async fn operator_records_a_case_and_finds_it_after_restart() {
     let data = temp_data_dir();
     let year = current_year();
-    let app = App::launch(data.path(), "operator-1").await;
+    // The print service's refusal, for real: lp pointed (CUPS_SERVER) at a scheduler socket that does not
+    // exist answers "No default destination", as on a desk without a printer, even while the tests' CUPS
+    // queue is up (the other tests print to it).
+    let no_scheduler = std::path::Path::new("/run/mixite-tests-no-cups/cups.sock");
+    let app = App::launch_env(data.path(), "operator-1", &[("CUPS_SERVER", no_scheduler)]).await;
 
     // a. A fresh folder: the first responsabile is created and signed in; an empty list, the search
     // box focused.
@@ -203,8 +207,8 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     );
     app.screenshot("05-detail-step").await;
 
-    // The checklist for the applicant: previewed in the app, then printed. This machine has no printer, so
-    // the app must say so, keep the PDF in the data folder and offer to open it.
+    // The checklist for the applicant: previewed in the app, then printed. This app's lp reaches no print
+    // service, so the app must say so, keep the PDF in the data folder and offer to open it.
     let preview = app.wait_css("[data-checklist-preview-btn]", "the checklist panel on the case").await;
     app.js("document.querySelector('[data-checklist-panel]').scrollIntoView({ block: 'start', behavior: 'instant' })")
         .await;
@@ -239,23 +243,22 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
     app.wait_css("[data-no-printer], [data-print-ok]", "the outcome of printing").await;
     app.wait_css("[data-papers-printed] [data-paper-file]", "the printed checklist listed among the case's papers")
         .await;
-    if app.visible("[data-no-printer]").await {
-        // print/<case uuid>/checklist-<language>-<date>.pdf: the case's folder, the paper's name.
-        let cases: Vec<_> = std::fs::read_dir(data.path().join("print"))
-            .expect("the PDF is kept in the data folder's print/")
-            .map(|e| e.expect("a folder entry").path())
-            .collect();
-        assert_eq!(cases.len(), 1, "one case printed, one case folder: {cases:?}");
-        let printed: Vec<_> = std::fs::read_dir(&cases[0])
-            .expect("the case's folder")
-            .map(|e| e.expect("a folder entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        assert!(
-            printed.len() == 1 && printed[0].starts_with("checklist-") && printed[0].ends_with(".pdf"),
-            "without a printer the checklist PDF must still be written, ready to open: {printed:?}"
-        );
-        assert!(app.visible("[data-open-pdf]").await, "with no printer the app must offer to open the PDF");
-    }
+    assert!(app.visible("[data-no-printer]").await, "lp reached no print service: the app must say it did not print");
+    // print/<case uuid>/checklist-<language>-<date>.pdf: the case's folder, the paper's name.
+    let cases: Vec<_> = std::fs::read_dir(data.path().join("print"))
+        .expect("the PDF is kept in the data folder's print/")
+        .map(|e| e.expect("a folder entry").path())
+        .collect();
+    assert_eq!(cases.len(), 1, "one case printed, one case folder: {cases:?}");
+    let printed: Vec<_> = std::fs::read_dir(&cases[0])
+        .expect("the case's folder")
+        .map(|e| e.expect("a folder entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        printed.len() == 1 && printed[0].starts_with("checklist-") && printed[0].ends_with(".pdf"),
+        "without a printer the checklist PDF must still be written, ready to open: {printed:?}"
+    );
+    assert!(app.visible("[data-open-pdf]").await, "with no printer the app must offer to open the PDF");
 
     // The Modulo 1 guide needs the address, which this case lacks: the panel lists the problems, and
     // "Correggi nella pratica" opens the case form with each one next to its field.
