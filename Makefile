@@ -115,7 +115,7 @@ test-e2e: deps-e2e-node
 	cd tests/e2e && PATH="$$HOME/.cargo/bin:$$PATH" ARTIFACTS="$(ARTIFACTS)/e2e" \
 	  APP_BINARY="$(TARGET_DIR)/debug/sportello-mixite" GSETTINGS_BACKEND=memory LPDEST=MixiteTest \
 	  CARGO_TARGET_DIR="$(CURDIR)/tests/e2e/target" \
-	  timeout --kill-after=20 900 xvfb-run -a -s "-screen 0 1280x800x24" cargo test -- --test-threads=1; \
+	  timeout --kill-after=20 1200 xvfb-run -a -s "-screen 0 1280x800x24" cargo test --no-fail-fast -- --test-threads=1; \
 	  status=$$?; cd "$(CURDIR)"; \
 	  tests/support/cups-printer.sh jobs "$(ARTIFACTS)/e2e/printer" >"$(ARTIFACTS)/e2e/printer.txt" || status=1; \
 	  tests/support/cups-printer.sh stop; exit $$status
