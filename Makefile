@@ -48,7 +48,7 @@ deps-e2e-node:
 	@[ tests/e2e/node_modules/.package-lock.json -nt tests/e2e/package-lock.json ] || \
 	  (cd tests/e2e && npm ci --no-audit --no-fund)
 
-# Node and npm run Tauri's bundler (tools/bundle, pinned in its package-lock.json); any node >= 18 will do,
+# Node and npm run Tauri's bundler (src-tauri/packaging/bundle, pinned in its package-lock.json); any node >= 18 will do,
 # Debian's or another vendor's: only a missing one is installed.
 deps-package: deps-build
 	@command -v node >/dev/null && command -v npm >/dev/null || $(MAKE) --no-print-directory apt-nodejs
@@ -64,11 +64,17 @@ test: deps-test lint test-rust test-e2e test-offline test-package
 
 # The Debian package (Tauri's bundler: release build, fonts as resources, desktop entry, licences;
 # tauri.conf.json's bundle section) in $(TARGET_DIR)/release/bundle/deb/. The bundler is a build tool only,
-# installed from tools/bundle/package-lock.json into tools/bundle/node_modules (never shipped).
+# installed from src-tauri/packaging/bundle/package-lock.json into src-tauri/packaging/bundle/node_modules (never shipped).
 deb: deps-package
-	cd tools/bundle && npm ci --no-audit --no-fund --loglevel=error
-	tools/bundle/node_modules/.bin/tauri build --bundles deb --ci
-	@ls -l $(TARGET_DIR)/release/bundle/deb/*.deb
+	cd src-tauri/packaging/bundle && npm ci --no-audit --no-fund --loglevel=error
+	rm -f "$(TARGET_DIR)"/release/bundle/deb/*.deb
+	src-tauri/packaging/bundle/node_modules/.bin/tauri build --bundles deb --ci
+# The bundler compresses with gzip; dpkg-deb packs the same tree again with xz -9 (dpkg reads both), which
+# brings the package under the 25 MB goal.
+	deb=$$(ls "$(TARGET_DIR)"/release/bundle/deb/*.deb) && tmp=$$(mktemp -d) && \
+	  dpkg-deb -R "$$deb" "$$tmp/pkg" && dpkg-deb --root-owner-group -Zxz -z9 -b "$$tmp/pkg" "$$deb" >/dev/null; \
+	  status=$$?; rm -rf "$$tmp"; exit $$status
+	@ls -l "$(TARGET_DIR)"/release/bundle/deb/*.deb
 
 # The package installed on this machine (dpkg -i), the operator's smoke test against the installed
 # binary, removed and reinstalled over the same data folder (tests/package/deb.sh).

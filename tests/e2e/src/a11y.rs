@@ -11,7 +11,7 @@
 //! shows, except the zoom it sets and takes back, and it must not drive the app's flows (the tests do).
 //!
 //! `A11Y_REPORT_ONLY=1` records every finding without failing: how the "before" figures of
-//! `docs/a11y-before.md` were taken.
+//! `assets/accessibility/a11y-before.md` were taken.
 
 use std::collections::BTreeMap;
 use std::fs;
