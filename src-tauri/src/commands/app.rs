@@ -47,8 +47,9 @@ pub fn app_set_locale(desk: State<'_, Desk>, locale: String) -> Result<AppInfo, 
 static FIRST_PAINT: AtomicBool = AtomicBool::new(false);
 static CASES_PAINT: AtomicBool = AtomicBool::new(false);
 
-/// Called by the UI once a screen is on screen: `signin` (the first screen at start-up, the register
-/// opens only at sign-in), `agenda` (the first screen after signing in) or `cases` (the case list).
+/// Called by the UI once a screen is on screen: `setup` (the first screen on a new data folder),
+/// `signin` (the first screen at start-up, the register opens only at sign-in), `agenda` (the first
+/// screen after signing in) or `cases` (the case list).
 /// With `MIXITE_REPORT_STARTUP` set, prints the time since launch once for the first screen
 /// (`first-paint-ms`) and once for the first screen of the register's data, the agenda or the case
 /// list (`cases-paint-ms`, the name the launch benchmark `tests/bench/launch.sh` reads), which

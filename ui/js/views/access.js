@@ -142,6 +142,8 @@ export function mountSetup(root, { state, onState }) {
     },
   });
   firstField(form);
+  // On a new data folder the first-start screen is the first one painted (the install test times it).
+  requestAnimationFrame(() => setTimeout(() => api.appFirstPaint('setup').catch(() => {}), 0));
 }
 
 /** "ABCD EFGH…", "abcd-efgh…" or "ABCDEFGH…" → ["ABCD", "EFGH", …], as the sheet prints it. */
