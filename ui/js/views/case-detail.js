@@ -271,17 +271,6 @@ export async function mount(root, params) {
   if (deskSection) mountDeskContacts(deskSection, { caseId: v.id, language: a.language, frozen });
   const referralSection = $(root, '[data-referrals-section]');
   if (referralSection) mountReferrals(referralSection, { caseId: v.id, language: a.language, frozen });
-  // The visit's proposed desk contact: opening the case (not a repaint after an action on it) ticks
-  // its services; printing and stepping add theirs.
-  if (!frozen) {
-    await visit.begin(v.id, {
-      fresh: !params.focus,
-      language: a.language,
-      slot: $(root, '[data-visit-slot]'),
-      onSaved: () => deskSection && mountDeskContacts(deskSection, { caseId: v.id, language: a.language, frozen }),
-    });
-  }
-  if (!frozen && params.satisfaction) await askSatisfaction($(root, '[data-satisfaction-slot]'), a.language);
   mountCaseRights($(root, '[data-rights]'), {
     caseView: v,
     state: retention,
@@ -385,6 +374,19 @@ export async function mount(root, params) {
       }
     });
   });
+
+  // The visit's proposed desk contact: opening the case (not a repaint after an action on it) ticks
+  // its services; printing and stepping add theirs. Awaited only here, once every control of the screen
+  // answers: a click on a step while the proposal was asked for must not be lost.
+  if (!frozen) {
+    await visit.begin(v.id, {
+      fresh: !params.focus,
+      language: a.language,
+      slot: $(root, '[data-visit-slot]'),
+      onSaved: () => deskSection && mountDeskContacts(deskSection, { caseId: v.id, language: a.language, frozen }),
+    });
+  }
+  if (!frozen && params.satisfaction) await askSatisfaction($(root, '[data-satisfaction-slot]'), a.language);
 
   if (params.satisfaction && $(root, '[data-satisfaction-answer]')) $(root, '[data-satisfaction-answer]').focus();
   else if (params.focus === 'visit' && $(root, '[data-visit-minutes]')) {
