@@ -696,6 +696,16 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A ZIP of `members` (deflated) with a correct `manifest.json` for those listed in `listed` (all
 /// but the manifest when `None`).
+/// The archive of `members` with its `case.json` changed by `f` (a crafted archive: unsigned, unencrypted).
+fn with_case_json(members: &[(String, Vec<u8>)], f: &dyn Fn(&mut serde_json::Value)) -> Vec<u8> {
+    let mut m = members.to_vec();
+    let entry = m.iter_mut().find(|(n, _)| n == "case.json").unwrap();
+    let mut value: serde_json::Value = serde_json::from_slice(&entry.1).unwrap();
+    f(&mut value);
+    entry.1 = serde_json::to_vec(&value).unwrap();
+    craft(&m, None)
+}
+
 pub(crate) fn craft(members: &[(String, Vec<u8>)], listed: Option<&[&str]>) -> Vec<u8> {
     let entries: Vec<serde_json::Value> = members
         .iter()
@@ -856,14 +866,7 @@ fn crafted_hostile_archives_are_refused_with_a_clear_error_and_no_change() {
     broken.iter_mut().find(|(n, _)| n == "case.json").unwrap().1 =
         b"{\"schema\": 1, \"cases\": [".to_vec();
     check("invalid JSON", &craft(&broken, None), "invalid_json");
-    let case_json = |f: &dyn Fn(&mut serde_json::Value)| {
-        let mut m = members.clone();
-        let entry = m.iter_mut().find(|(n, _)| n == "case.json").unwrap();
-        let mut value: serde_json::Value = serde_json::from_slice(&entry.1).unwrap();
-        f(&mut value);
-        entry.1 = serde_json::to_vec(&value).unwrap();
-        craft(&m, None)
-    };
+    let case_json = |f: &dyn Fn(&mut serde_json::Value)| with_case_json(&members, f);
     check(
         "wrong schema",
         &case_json(&|v| v["schema"] = (archive::SCHEMA + 1).into()),
@@ -1504,14 +1507,7 @@ fn an_exported_case_keeps_its_desk_contacts_and_an_older_archive_still_imports()
 
     // An archive of schema 2 (before desk contacts) still imports, without contacts; one of schema 2
     // that carries them, or a contact with a service this desk does not know, is refused.
-    let edited = |f: &dyn Fn(&mut serde_json::Value)| {
-        let mut m = members.clone();
-        let entry = m.iter_mut().find(|(n, _)| n == "case.json").unwrap();
-        let mut value: serde_json::Value = serde_json::from_slice(&entry.1).unwrap();
-        f(&mut value);
-        entry.1 = serde_json::to_vec(&value).unwrap();
-        craft(&m, None)
-    };
+    let edited = |f: &dyn Fn(&mut serde_json::Value)| with_case_json(&members, f);
     let older = edited(&|v| {
         v["schema"] = 2.into();
         v["cases"][0]

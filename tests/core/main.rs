@@ -131,9 +131,8 @@ pub fn holds(haystack: &[u8], needle: &str) -> bool {
         .any(|w| w == needle.as_bytes())
 }
 
-/// The text poppler extracts from a PDF with every space removed (boxes print one character each, and
-/// extraction may add or drop spaces).
-pub fn squeezed_text(pdf: &[u8]) -> String {
+/// The text poppler extracts from a PDF, as it extracts it.
+pub fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, pdf).unwrap();
@@ -142,8 +141,36 @@ pub fn squeezed_text(pdf: &[u8]) -> String {
         .arg("-")
         .output()
         .expect("poppler-utils is installed");
-    String::from_utf8(out.stdout)
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The text poppler extracts from a PDF with every space removed (boxes print one character each, and
+/// extraction may add or drop spaces).
+pub fn squeezed_text(pdf: &[u8]) -> String {
+    pdf_text(pdf).split_whitespace().collect()
+}
+
+/// The page count poppler's pdfinfo reads in the PDF at `path`.
+pub fn pdf_pages(path: &std::path::Path) -> usize {
+    tool("pdfinfo", &[path.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
         .unwrap()
-        .split_whitespace()
-        .collect()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Runs the command-line tool `name` (poppler's, ImageMagick's) and returns what it printed; it must succeed.
+pub fn tool(name: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} (apt-get install poppler-utils): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }

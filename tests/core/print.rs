@@ -3,8 +3,8 @@
 //! pages are numbered, and text with a character no shipped font has is refused. Sample pages are
 //! rendered to PNG under `$ARTIFACTS` (default `artifacts/print/`) for a human to look at.
 
+use crate::tool;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use mixite_core::papers::print::{
@@ -139,19 +139,6 @@ fn checklist(code: &str) -> Vec<u8> {
     }
     assert_eq!(doc.page_count(), 2, "the sample fills exactly two pages");
     doc.render().unwrap()
-}
-
-fn tool(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} (apt-get install poppler-utils): {e}"));
-    assert!(
-        out.status.success(),
-        "{name} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn save(name: &str, pdf: &[u8]) -> PathBuf {

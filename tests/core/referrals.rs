@@ -559,18 +559,6 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn text_of(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("slip.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("poppler-utils is installed");
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn pages(pdf: &[u8]) -> usize {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("slip.pdf");
@@ -607,7 +595,7 @@ fn the_slip_is_one_a5_page_in_italian_and_arabic_and_without_consent_names_only_
     let pdf = filed.pdf.clone();
     artifacts("referral-ar-consent", &pdf);
     assert_eq!(pages(&pdf), 1, "one page");
-    let raw = text_of(&pdf);
+    let raw = crate::pdf_text(&pdf);
     let text = squeeze(&raw);
     // The page is A5 (420 × 595 points).
     let dir = tempfile::tempdir().unwrap();
@@ -682,7 +670,7 @@ fn the_slip_is_one_a5_page_in_italian_and_arabic_and_without_consent_names_only_
     .unwrap();
     artifacts("referral-ar-no-consent", &pdf);
     assert_eq!(pages(&pdf), 1);
-    let text = squeeze(&text_of(&pdf));
+    let text = squeeze(&crate::pdf_text(&pdf));
     assert!(text.contains("ArbenHoxha"), "the name is printed");
     for personal in [
         "15/04/1990",
@@ -722,7 +710,7 @@ fn the_italian_slip_of_a_walk_in_and_of_a_starter_partner_says_to_ask_what_is_no
     let pdf = referral::render(&register, &fonts, &walk_in, "Amina", clock().today).unwrap();
     artifacts("referral-it-walk-in", &pdf);
     assert_eq!(pages(&pdf), 1);
-    let text = squeeze(&text_of(&pdf));
+    let text = squeeze(&crate::pdf_text(&pdf));
     assert!(text.contains("Amina"));
     assert!(text.contains(&squeeze("Cooperativa sociale Odissea")));
     assert!(

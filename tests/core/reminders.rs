@@ -370,15 +370,7 @@ fn the_weeks_letters_print_as_one_pdf_and_each_is_filed_with_its_case() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("batch.pdf");
     std::fs::write(&path, &batch.pdf).unwrap();
-    let info =
-        String::from_utf8(Command::new("pdfinfo").arg(&path).output().unwrap().stdout).unwrap();
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages = crate::pdf_pages(&path);
     assert_eq!(pages, batch.pages);
     assert!(pages >= inputs.len(), "each letter starts on its own page");
     // Each letter's first page carries its own address in the window.

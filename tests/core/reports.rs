@@ -16,7 +16,7 @@ use mixite_core::register::report::{Cell, Definition, Period, Report};
 use mixite_core::register::retention::FunderInput;
 use mixite_core::{Clock, NewCase, Register};
 
-use crate::{day, op, problems, temp_register, worker};
+use crate::{day, op, problems, temp_register, tool, worker};
 
 fn at(d: &str) -> Clock {
     Clock::at(day(d))
@@ -63,10 +63,11 @@ fn walk_in(citizenship: &str, sex: &str, band: &str) -> WalkIn {
     }
 }
 
-/// A definition with every table and one indicator, suppressing under `under`.
-fn definition(register: &Register, under: u64) -> Definition {
+/// A test definition `id` with every table, suppressing under `under`, and the `[[indicator]]` tables
+/// of `indicators`.
+fn test_definition(register: &Register, id: &str, under: u64, indicators: &str) -> Definition {
     let text = format!(
-        r#"id = "test"
+        r#"id = "{id}"
 title_it = "Prova"
 title_en = "Test"
 funder = "Prova"
@@ -74,7 +75,18 @@ source = "https://example.org/prova"
 read_on = "2026"
 suppress_under = {under}
 tables = ["summary", "indicators", "months", "services", "citizenships", "breakdown", "satisfaction", "timesheet"]
+{indicators}"#
+    );
+    Definition::from_source((&format!("{id}.toml") as &str, &text), register.activity()).unwrap()
+}
 
+/// A definition with every table and one indicator, suppressing under `under`.
+fn definition(register: &Register, under: u64) -> Definition {
+    test_definition(
+        register,
+        "test",
+        under,
+        r#"
 [[indicator]]
 code = "I1"
 label_it = "Persone con un invio"
@@ -82,9 +94,8 @@ label_en = "Persons referred"
 measure = "persons"
 services = ["referral"]
 source = "https://example.org/prova"
-"#
-    );
-    Definition::from_source(("test.toml", &text), register.activity()).unwrap()
+"#,
+    )
 }
 
 /// The fixed set (see the module doc), with the counts each part adds:
@@ -695,16 +706,11 @@ fn a_restricted_case_takes_no_desk_contact() {
 
 /// A definition with every table and indicators over services, motivi and both measures.
 fn wide_definition(register: &Register, under: u64) -> Definition {
-    let text = format!(
-        r#"id = "wide"
-title_it = "Prova"
-title_en = "Test"
-funder = "Prova"
-source = "https://example.org/prova"
-read_on = "2026"
-suppress_under = {under}
-tables = ["summary", "indicators", "months", "services", "citizenships", "breakdown", "satisfaction", "timesheet"]
-
+    test_definition(
+        register,
+        "wide",
+        under,
+        r#"
 [[indicator]]
 code = "P1"
 label_it = "Persone con un invio o una mediazione"
@@ -736,9 +742,8 @@ measure = "contacts"
 services = ["checklist", "form_help"]
 motivi = ["M2"]
 source = "https://example.org/prova"
-"#
-    );
-    Definition::from_source(("wide.toml", &text), register.activity()).unwrap()
+"#,
+    )
 }
 
 /// A random synthetic set of desk contacts over 2021 and 2022, written through the same insert as the
@@ -1000,19 +1005,6 @@ fn the_migration_fill_gives_the_aggregates_the_triggers_kept() {
         .unwrap();
 }
 
-fn tool(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} (apt-get install poppler-utils): {e}"));
-    assert!(
-        out.status.success(),
-        "{name} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// The report's PDF, written to `target/test-artifacts/<name>.pdf` for a look.
 fn report_pdf(register: &Register, report: &Report, d: &Definition, name: &str) -> PathBuf {
     let fonts = FontLibrary::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/fonts"));
@@ -1089,13 +1081,7 @@ fn the_pdf_report_has_its_cover_the_tables_numbers_the_suppressed_cells_and_vect
     }
     assert_eq!(text.matches("Firma dell'operatore").count(), 2);
     assert_eq!(text.matches("Firma del responsabile").count(), 2);
-    let pages: usize = tool("pdfinfo", &[file])
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages = crate::pdf_pages(std::path::Path::new(file));
     assert!((6..=20).contains(&pages), "{pages} pages");
     // Vector charts: no image in the file, and path operators (rectangles, lines) in the pages.
     let images = tool("pdfimages", &["-list", file]);

@@ -110,6 +110,28 @@ export function malformedFields(form) {
 
 /** The control for a backend field path: exact name, else `path.0` (a list reported as a whole), else the
  *  first control under the path. */
+/** Enter submits `form` from any of its controls, a checkbox or radio included (a browser submits only from
+ *  a text field); a focused button keeps its own Enter. */
+export function submitOnEnter(form) {
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.target.closest('button')) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+}
+
+/** The values of `form` (`readForm`), or null after showing its malformed fields (`malformedFields`) in the
+ *  summary slot `errors`: the start of every dialog form's submit. */
+export function readChecked(form, errors) {
+  const bad = malformedFields(form);
+  if (bad.length) {
+    showErrors(form, errors, { fields: bad });
+    return null;
+  }
+  return readForm(form);
+}
+
 export function findField(form, path) {
   const byName = (n) => Array.from(form.elements).find((el) => el.name === n);
   return byName(path) || byName(`${path}.0`) || Array.from(form.elements).find((el) => el.name?.startsWith(`${path}.`));

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use strum::VariantArray;
 use tauri::State;
 
+use super::output::Exported;
 use crate::state::Desk;
 use crate::wire::{ShellCode, WireError};
 
@@ -173,11 +174,6 @@ pub fn audit_verify(desk: State<'_, Desk>) -> Result<VerdictShown, WireError> {
     })
 }
 
-#[derive(Serialize)]
-pub struct Exported {
-    path: String,
-}
-
 /// Saves the filtered entries as CSV where the responsabile chooses (`None` when cancelled).
 #[tauri::command(async)]
 pub fn audit_export<R: tauri::Runtime>(
@@ -185,33 +181,19 @@ pub fn audit_export<R: tauri::Runtime>(
     desk: State<'_, Desk>,
     filter: FilterArgs,
 ) -> Result<Option<Exported>, WireError> {
-    use tauri_plugin_dialog::DialogExt;
     let locale = desk.locale();
     let text = desk.acting(|r, actor, _| {
         responsabile(actor)?;
         let filter = filter.filter(r)?;
         audit::csv(r.store().conn(), &filter, |a| label(a.into(), &locale))
     })?;
-    let Some(target) = app
-        .dialog()
-        .file()
-        .set_file_name("registro-operazioni.csv")
-        .add_filter("CSV", &["csv"])
-        .blocking_save_file()
-    else {
-        return Ok(None);
-    };
-    let path = target
-        .into_path()
-        .map_err(|_| WireError::shell(ShellCode::SaveFailed, &locale))?;
-    std::fs::write(&path, text).map_err(|e| {
-        eprintln!(
-            "sportello-mixite: saving the audit CSV failed: {:?}",
-            e.kind()
-        );
-        WireError::shell(ShellCode::SaveFailed, &locale)
-    })?;
-    Ok(Some(Exported {
-        path: path.display().to_string(),
-    }))
+    let path = super::output::save_as(
+        &app,
+        &locale,
+        "registro-operazioni.csv",
+        "csv",
+        text.as_bytes(),
+        "the audit CSV",
+    )?;
+    Ok(path.map(|path| Exported { path }))
 }

@@ -13,6 +13,12 @@ use serde::Serialize;
 use crate::state::Desk;
 use crate::wire::{ShellCode, WireError};
 
+/// Where an export through the save dialog went (`save_as`), for the UI.
+#[derive(Serialize)]
+pub struct Exported {
+    pub path: String,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Printed {
@@ -61,25 +67,46 @@ pub fn save<R: tauri::Runtime>(
     app: &tauri::AppHandle<R>,
     filed: &Filed,
 ) -> Result<Option<String>, WireError> {
+    save_as(
+        app,
+        &desk.locale(),
+        &filed.suggested_name,
+        "pdf",
+        &filed.pdf,
+        "a copy of a paper",
+    )
+}
+
+/// The platform's save dialog proposing `name` (files of extension `ext` shown), then `bytes` written
+/// to the path chosen; the path, or `None` when cancelled. Every export through the dialog (papers,
+/// reports, the partner file, the audit CSV) goes through here. The chosen path may carry a name the
+/// operator typed, so a failure logs only `what` failed and the kind of error.
+pub fn save_as<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    locale: &str,
+    name: &str,
+    ext: &str,
+    bytes: &[u8],
+    what: &str,
+) -> Result<Option<String>, WireError> {
     use tauri_plugin_dialog::DialogExt;
     let Some(target) = app
         .dialog()
         .file()
-        .set_file_name(&filed.suggested_name)
-        .add_filter("PDF", &["pdf"])
+        .set_file_name(name)
+        .add_filter(ext.to_uppercase(), &[ext])
         .blocking_save_file()
     else {
         return Ok(None);
     };
-    // The chosen path may carry a name the operator typed: only the kind of failure is logged.
     let failed = |kind: std::io::ErrorKind| {
-        eprintln!("sportello-mixite: saving a copy of a paper failed: {kind:?}");
-        WireError::shell(ShellCode::SaveFailed, &desk.locale())
+        eprintln!("sportello-mixite: saving {what} failed: {kind:?}");
+        WireError::shell(ShellCode::SaveFailed, locale)
     };
     let target = target
         .into_path()
         .map_err(|_| failed(std::io::ErrorKind::InvalidInput))?;
-    std::fs::write(&target, &filed.pdf).map_err(|e| failed(e.kind()))?;
+    std::fs::write(&target, bytes).map_err(|e| failed(e.kind()))?;
     Ok(Some(target.display().to_string()))
 }
 

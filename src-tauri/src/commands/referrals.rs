@@ -16,7 +16,7 @@ use mixite_core::register::referrals::{FollowUpInput, Referral, ReferralInput};
 use serde::Serialize;
 use tauri::State;
 
-use super::output::{self, Printed};
+use super::output::{self, Exported, Printed};
 use crate::state::Desk;
 use crate::wire::{ShellCode, WireError};
 
@@ -82,11 +82,6 @@ pub fn partners_retire(desk: State<'_, Desk>, id: i64, retire: bool) -> Result<P
     desk.acting(|r, actor, clock| r.retire_partner(id, retire, clock, actor))
 }
 
-#[derive(Serialize)]
-pub struct Exported {
-    path: String,
-}
-
 /// The directory (retired partners marked) saved as a partner file where the responsabile chooses;
 /// `None` when cancelled. Audited.
 #[tauri::command(async)]
@@ -94,7 +89,6 @@ pub fn partners_export<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     desk: State<'_, Desk>,
 ) -> Result<Option<Exported>, WireError> {
-    use tauri_plugin_dialog::DialogExt;
     let locale = desk.locale();
     let (bytes, count, today) = desk.acting(|r, actor, clock| {
         if !actor.is_responsabile() {
@@ -109,29 +103,19 @@ pub fn partners_export<R: tauri::Runtime>(
             clock.today,
         ))
     })?;
-    let Some(target) = app
-        .dialog()
-        .file()
-        .set_file_name(format!("partner-{}.json", today.format("%Y%m%d")))
-        .add_filter("JSON", &["json"])
-        .blocking_save_file()
+    let Some(path) = super::output::save_as(
+        &app,
+        &locale,
+        &format!("partner-{}.json", today.format("%Y%m%d")),
+        "json",
+        &bytes,
+        "the partner file",
+    )?
     else {
         return Ok(None);
     };
-    let path = target
-        .into_path()
-        .map_err(|_| WireError::shell(ShellCode::SaveFailed, &locale))?;
-    std::fs::write(&path, bytes).map_err(|e| {
-        eprintln!(
-            "sportello-mixite: saving the partner file failed: {:?}",
-            e.kind()
-        );
-        WireError::shell(ShellCode::SaveFailed, &locale)
-    })?;
     desk.acting(|r, actor, clock| r.record_partners_export(count, clock, actor))?;
-    Ok(Some(Exported {
-        path: path.display().to_string(),
-    }))
+    Ok(Some(Exported { path }))
 }
 
 /// Reads a partner file (`path`, or one the responsabile picks when `None`), checks it whole and applies
@@ -221,16 +205,7 @@ fn slip(desk: &Desk, id: i64, name: &str) -> Result<Filed, WireError> {
         match referral.case_id {
             Some(case_id) => {
                 let filed = referral::file(r, &desk.fonts, id, &actor.name, clock)?;
-                let detail = Detail {
-                    paper: Some(referral::KIND.to_string()),
-                    file: filed.file.rsplit('/').next().map(String::from),
-                    ..Detail::default()
-                };
-                r.record(
-                    entry(actor, Action::PaperPrinted).with(detail),
-                    Some(case_id),
-                    clock,
-                )?;
+                super::reminders::record_printed(r, actor, case_id, referral::KIND, &filed, clock)?;
                 Ok(filed)
             }
             None => {

@@ -35,21 +35,24 @@ fn batch(desk: &Desk, inputs: &[ReminderInput]) -> Result<reminder::Batch, WireE
     desk.acting(|r, actor, clock| {
         let batch = reminder::batch(r, &desk.fonts, inputs, &actor.name, clock)?;
         for (input, filed) in inputs.iter().zip(&batch.filed) {
-            record(r, actor, input.case_id, filed, clock)?;
+            record_printed(r, actor, input.case_id, reminder::KIND, filed, clock)?;
         }
         Ok(batch)
     })
 }
 
-fn record(
+/// Records that a paper of `kind` filed with case `case_id` was handed out (printed or opened): the
+/// audit entry the reminder letters and the referral slips share.
+pub(super) fn record_printed(
     r: &mut mixite_core::Register,
     actor: &mixite_core::register::operators::Actor,
     case_id: i64,
+    kind: &str,
     filed: &Filed,
     clock: &mixite_core::Clock,
 ) -> mixite_core::Result<()> {
     let detail = Detail {
-        paper: Some(reminder::KIND.to_string()),
+        paper: Some(kind.to_string()),
         file: filed.file.rsplit('/').next().map(String::from),
         ..Detail::default()
     };
@@ -65,7 +68,7 @@ fn record(
 pub fn reminders_letter(desk: State<'_, Desk>, args: ReminderInput) -> Result<Filed, WireError> {
     desk.acting(|r, actor, clock| {
         let filed = reminder::letter(r, &desk.fonts, &args, &actor.name, clock)?;
-        record(r, actor, args.case_id, &filed, clock)?;
+        record_printed(r, actor, args.case_id, reminder::KIND, &filed, clock)?;
         Ok(filed)
     })
 }

@@ -15,6 +15,7 @@ use mixite_core::{Error, FieldError};
 use serde::Serialize;
 use tauri::State;
 
+use super::output::Exported;
 use crate::commands::output::{hand_out, Handed};
 use crate::state::Desk;
 use crate::wire::{ShellCode, WireError};
@@ -132,11 +133,6 @@ pub fn reports_build(
     desk.with(|r, _| build(r, &definition, &from, &to, &locale))
 }
 
-#[derive(Serialize)]
-pub struct Exported {
-    path: String,
-}
-
 /// Saves the report as `csv`, `xlsx` or `pdf` where the operator chooses (`None` when cancelled);
 /// audited.
 #[tauri::command(async)]
@@ -148,7 +144,6 @@ pub fn reports_export<R: tauri::Runtime>(
     to: String,
     format: String,
 ) -> Result<Option<Exported>, WireError> {
-    use tauri_plugin_dialog::DialogExt;
     let locale = desk.locale();
     let ext = match format.as_str() {
         "xlsx" => "xlsx",
@@ -164,25 +159,15 @@ pub fn reports_export<R: tauri::Runtime>(
         r.record_report_export(&definition, ext, clock, actor)?;
         Ok(bytes)
     })?;
-    let Some(target) = app
-        .dialog()
-        .file()
-        .set_file_name(format!("rapporto-{definition}-{from}-{to}.{ext}"))
-        .add_filter(ext.to_uppercase(), &[ext])
-        .blocking_save_file()
-    else {
-        return Ok(None);
-    };
-    let path = target
-        .into_path()
-        .map_err(|_| WireError::shell(ShellCode::SaveFailed, &locale))?;
-    std::fs::write(&path, bytes).map_err(|e| {
-        eprintln!("sportello-mixite: saving a report failed: {:?}", e.kind());
-        WireError::shell(ShellCode::SaveFailed, &locale)
-    })?;
-    Ok(Some(Exported {
-        path: path.display().to_string(),
-    }))
+    let path = super::output::save_as(
+        &app,
+        &locale,
+        &format!("rapporto-{definition}-{from}-{to}.{ext}"),
+        ext,
+        &bytes,
+        "a report",
+    )?;
+    Ok(path.map(|path| Exported { path }))
 }
 
 /// The printable report (PDF) to the printer (`action` "print") or the viewer ("open"), from a private

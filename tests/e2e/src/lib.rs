@@ -438,6 +438,19 @@ impl App {
         self.wait_js(&expr, &format!("the {name} screen ({why})")).await;
     }
 
+    /// Prints the checklist from its panel on the case and waits for the outcome of printing and the
+    /// printed paper listed among the case's papers.
+    pub async fn print_checklist(&self) {
+        let print = self.wait_css("[data-checklist-print]", "the checklist print button").await;
+        print.click().await.expect("click the checklist print button");
+        self.wait_css("[data-no-printer], [data-print-ok]", "the outcome of printing").await;
+        self.wait_css(
+            "[data-papers-printed] [data-paper-file]",
+            "the printed checklist listed among the case's papers",
+        )
+        .await;
+    }
+
     /// Saves a PNG of the window into the artifacts folder; returns its path.
     /// Saves what the X server shows (the newest window is on top: Xvfb has no window manager). Taken with
     /// ImageMagick's `import` rather than WebDriver's Take Screenshot, which never answers when WebKitGTK

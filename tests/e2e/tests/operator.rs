@@ -238,11 +238,7 @@ async fn operator_records_a_case_and_finds_it_after_restart() {
         "the preview with the 1-year bollettino amount",
     )
     .await;
-    let print = app.wait_css("[data-checklist-print]", "the checklist print button").await;
-    print.click().await.expect("click the checklist print button");
-    app.wait_css("[data-no-printer], [data-print-ok]", "the outcome of printing").await;
-    app.wait_css("[data-papers-printed] [data-paper-file]", "the printed checklist listed among the case's papers")
-        .await;
+    app.print_checklist().await;
     assert!(app.visible("[data-no-printer]").await, "lp reached no print service: the app must say it did not print");
     // print/<case uuid>/checklist-<language>-<date>.pdf: the case's folder, the paper's name.
     let cases: Vec<_> = std::fs::read_dir(data.path().join("print"))

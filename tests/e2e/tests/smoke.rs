@@ -79,11 +79,7 @@ async fn first_run(data: &Path) {
         "the checklist preview listing the documents to bring",
     )
     .await;
-    let print = app.wait_css("[data-checklist-print]", "the checklist print button").await;
-    print.click().await.expect("click the checklist print button");
-    app.wait_css("[data-no-printer], [data-print-ok]", "the outcome of printing").await;
-    app.wait_css("[data-papers-printed] [data-paper-file]", "the printed checklist listed among the case's papers")
-        .await;
+    app.print_checklist().await;
     app.screenshot("smoke-1-printed").await;
     app.quit().await;
 }

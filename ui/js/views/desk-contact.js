@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { html, mount as render, $, $$ } from '../dom.js';
 import { t, fmtDate, currentLocale } from '../i18n.js';
 import * as ref from '../reference.js';
-import { field, readForm, malformedFields, showErrors } from '../forms.js';
+import { field, showErrors, readChecked, submitOnEnter } from '../forms.js';
 
 let codes = null;
 /** The activity codes (kinds, services, age bands, staff-time kinds), read once per window. */
@@ -93,18 +93,12 @@ export async function openDeskContact(opts) {
   dialog.showModal();
   $(form, '[data-desk-kind]').focus();
   // Enter saves from any control of the form, a checkbox or radio included (not only from a text field).
-  form.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.target.closest('button')) {
-      e.preventDefault();
-      form.requestSubmit();
-    }
-  });
+  submitOnEnter(form);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const errors = $(form, '[data-desk-errors]');
-    const bad = malformedFields(form);
-    if (bad.length) return void showErrors(form, errors, { fields: bad });
-    const x = readForm(form);
+    const x = readChecked(form, errors);
+    if (!x) return;
     const save = $(form, '[data-desk-save]');
     if (save.disabled) return;
     save.disabled = true;

@@ -10,7 +10,7 @@ import * as api from '../api.js';
 import { html, mount as render, $, $$ } from '../dom.js';
 import { t } from '../i18n.js';
 import * as ref from '../reference.js';
-import { field, readForm, malformedFields, showErrors } from '../forms.js';
+import { field, readForm, showErrors, readChecked } from '../forms.js';
 import { needs, needLabel, forgetNeeds } from './referrals.js';
 
 const FIELDS = ['name', 'address', 'hours', 'phone', 'email', 'bring', 'booking', 'directions', 'source', 'readOn'];
@@ -126,9 +126,8 @@ export async function mount(root, params) {
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const errors = $(form, '[data-partner-errors]');
-      const bad = malformedFields(form);
-      if (bad.length) return void showErrors(form, errors, { fields: bad });
-      const x = readForm(form);
+      const x = readChecked(form, errors);
+      if (!x) return;
       const input = Object.fromEntries(FIELDS.map((k) => [k, x[`partner.${k}`] ?? '']));
       input.notes = x['partner.notes'] ?? '';
       input.uid = p ? p.uid : '';

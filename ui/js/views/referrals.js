@@ -10,7 +10,7 @@ import * as api from '../api.js';
 import { html, mount as render, $, $$ } from '../dom.js';
 import { t, fmtDate, currentLocale } from '../i18n.js';
 import * as ref from '../reference.js';
-import { field, readForm, malformedFields, showErrors, todayIso, toIsoDate } from '../forms.js';
+import { field, showErrors, todayIso, toIsoDate, readChecked } from '../forms.js';
 
 let needsAnswer = null;
 /** The needs and the follow-up setting, read once per window (the setting is read again by its screen). */
@@ -141,9 +141,8 @@ export async function openReferral(opts) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const errors = $(form, '[data-referral-errors]');
-    const bad = malformedFields(form);
-    if (bad.length) return void showErrors(form, errors, { fields: bad });
-    const x = readForm(form);
+    const x = readChecked(form, errors);
+    if (!x) return;
     const save = $(form, '[data-referral-save]');
     if (save.disabled) return;
     save.disabled = true;

@@ -8,7 +8,7 @@
 import * as api from '../api.js';
 import { html, mount as render, $, escape } from '../dom.js';
 import { t, currentLocale } from '../i18n.js';
-import { field, readForm, malformedFields, showErrors, todayIso } from '../forms.js';
+import { field, readForm, malformedFields, showErrors, todayIso, readChecked } from '../forms.js';
 import { mountNotAllowed } from './access.js';
 import { activityCodes, codedLabel } from './desk-contact.js';
 
@@ -142,9 +142,8 @@ export async function mount(root, { access }) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const errors = $(form, '[data-report-errors]');
-    const bad = malformedFields(form);
-    if (bad.length) return void showErrors(form, errors, { fields: bad });
-    const x = readForm(form);
+    const x = readChecked(form, errors);
+    if (!x) return;
     errors.hidden = true;
     try {
       const r = await api.reportsBuild(x['report.definition'], x['report.from'], x['report.to']);

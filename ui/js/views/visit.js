@@ -8,7 +8,7 @@
 import * as api from '../api.js';
 import { html, mount as render, $, $$ } from '../dom.js';
 import { t } from '../i18n.js';
-import { showErrors } from '../forms.js';
+import { showErrors, submitOnEnter } from '../forms.js';
 import { activityCodes, codedLabel } from './desk-contact.js';
 
 /** The visit in progress: { caseId, language, services: Set, done }, or null. */
@@ -96,12 +96,7 @@ async function paint(focus) {
   });
   $(form, '[data-visit-dismiss]').addEventListener('click', dismiss);
   // Enter confirms from any control of the proposal, a checkbox included.
-  form.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.target.closest('button')) {
-      e.preventDefault();
-      form.requestSubmit();
-    }
-  });
+  submitOnEnter(form);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const record = $(form, '[data-visit-record]');

@@ -13,14 +13,11 @@
 //! for the printer, the viewer or the save dialog.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
 use crate::error::Result;
 use crate::papers::print::{Align, Column, Document, FontLibrary, Lang, PageSetup, Paint, Style};
-use crate::reference::catalogue::{parse_locale, Strings};
-use crate::reference::CORE_LOCALES;
 use crate::register::report::{Cell, Definition, Report, ReportTable};
 use crate::register::Register;
 
@@ -49,33 +46,11 @@ pub const KEYS: [&str; 17] = [
     "empty",
 ];
 
-fn strings(locale: &str) -> &'static Strings {
-    static LOADED: OnceLock<Vec<(&'static str, Strings)>> = OnceLock::new();
-    let all = LOADED.get_or_init(|| {
-        CORE_LOCALES
-            .iter()
-            .map(|(code, file, text)| (*code, parse_locale((file, text)).unwrap_or_default()))
-            .collect()
-    });
-    all.iter()
-        .find(|(c, _)| *c == locale)
-        .or_else(|| all.first())
-        .map(|(_, s)| s)
-        .expect("two operator locales")
-}
-
 /// `report.pdf.<key>` in `locale`, placeholders filled; the key itself when missing (a test checks
-/// none is).
+/// none is). The reports' own strings (`register::report::t`) read the same catalogue.
 pub fn text(locale: &str, key: &str, values: &[(&str, &str)]) -> String {
-    let full = format!("report.pdf.{key}");
-    let mut out = strings(locale)
-        .get(&full)
-        .map(|(s, _)| s.clone())
-        .unwrap_or(full);
-    for (name, value) in values {
-        out = out.replace(&format!("%{{{name}}}"), value);
-    }
-    out
+    let values: Vec<(&str, String)> = values.iter().map(|(n, v)| (*n, v.to_string())).collect();
+    crate::register::report::t(locale, &format!("pdf.{key}"), &values)
 }
 
 /// A cell as printed: counts as integers, "<n" for a suppressed count, decimals with two places and

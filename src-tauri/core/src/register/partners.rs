@@ -342,26 +342,27 @@ fn split(codes: String) -> Vec<String> {
     codes.split_whitespace().map(String::from).collect()
 }
 
-/// Inserts (`id` none) or replaces the fields of partner `id`; the caller validated `p`.
+/// Inserts (`id` none) or replaces the fields of partner `id`; the caller validated `p`. Both statements
+/// take the same sixteen values in the same order (the update adds the id as ?17).
 fn write(tx: &Transaction, id: Option<i64>, p: &PartnerInput, now: &str) -> rusqlite::Result<i64> {
-    let update = params![
-        p.uid,
-        p.name,
-        joined(&p.needs),
-        p.address,
-        p.hours,
-        p.phone,
-        p.email,
-        joined(&p.languages),
-        p.bring,
-        p.booking,
-        p.directions,
-        p.notes,
-        p.source,
-        p.read_on,
-        p.verify,
-        now,
-        id
+    let (needs, languages) = (joined(&p.needs), joined(&p.languages));
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![
+        &p.uid,
+        &p.name,
+        &needs,
+        &p.address,
+        &p.hours,
+        &p.phone,
+        &p.email,
+        &languages,
+        &p.bring,
+        &p.booking,
+        &p.directions,
+        &p.notes,
+        &p.source,
+        &p.read_on,
+        &p.verify,
+        &now,
     ];
     match id {
         None => {
@@ -369,35 +370,19 @@ fn write(tx: &Transaction, id: Option<i64>, p: &PartnerInput, now: &str) -> rusq
                 "INSERT INTO partners (uid, name, needs, address, hours, phone, email, languages, bring,
                      booking, directions, notes, source, read_on, verify, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                params![
-                    p.uid,
-                    p.name,
-                    joined(&p.needs),
-                    p.address,
-                    p.hours,
-                    p.phone,
-                    p.email,
-                    joined(&p.languages),
-                    p.bring,
-                    p.booking,
-                    p.directions,
-                    p.notes,
-                    p.source,
-                    p.read_on,
-                    p.verify,
-                    now
-                ],
+                values.as_slice(),
             )?;
             Ok(tx.last_insert_rowid())
         }
         Some(id) => {
+            values.push(&id);
             tx.execute(
                 "UPDATE partners SET uid = ?1, name = ?2, needs = ?3, address = ?4, hours = ?5,
                      phone = ?6, email = ?7, languages = ?8, bring = ?9, booking = ?10,
                      directions = ?11, notes = ?12, source = ?13, read_on = ?14, verify = ?15,
                      updated_at = ?16
                  WHERE id = ?17",
-                update,
+                values.as_slice(),
             )?;
             Ok(id)
         }

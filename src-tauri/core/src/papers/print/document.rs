@@ -589,21 +589,37 @@ impl<'f> Document<'f> {
         texts: &[(&str, &Lang)],
         style: Style,
     ) -> Result<f32, PrintError> {
-        let (left, width) = (pt(x_mm), pt(width_mm));
+        let span = (pt(x_mm), pt(width_mm));
         let mut y = pt(y_mm);
         for (text, lang) in texts {
-            for line in self.lines(text, lang, style, width)? {
-                let x = self.aligned_x(&line, Align::Left, left, width);
-                let baseline = y + line.ascent;
-                y = baseline + line.descent;
-                self.items().push(Item::Text {
-                    x,
-                    y: baseline,
-                    line,
-                });
-            }
+            y = self.place(span, y, text, lang, style, Align::Left)?;
         }
         Ok(y / PT_PER_MM)
+    }
+
+    /// `text` wrapped to `span` (left edge and width, points) with its first line's top at `y` (points
+    /// from the page top), each line aligned in the span as `align` says; answers the bottom of its last
+    /// line in points. Does not move the cursor.
+    fn place(
+        &mut self,
+        (left, width): (f32, f32),
+        mut y: f32,
+        text: &str,
+        lang: &Lang,
+        style: Style,
+        align: Align,
+    ) -> Result<f32, PrintError> {
+        for line in self.lines(text, lang, style, width)? {
+            let x = self.aligned_x(&line, align, left, width);
+            let baseline = y + line.ascent;
+            y = baseline + line.descent;
+            self.items().push(Item::Text {
+                x,
+                y: baseline,
+                line,
+            });
+        }
+        Ok(y)
     }
 
     /// Moves the cursor down to `y_mm` from the page top (never up, never past the bottom margin).
@@ -636,19 +652,15 @@ impl<'f> Document<'f> {
         lang: &Lang,
         style: Style,
     ) -> Result<f32, PrintError> {
-        let (left, width) = (pt(x_mm), pt(width_mm));
-        let mut y = pt(y_mm);
-        for line in self.lines(text, lang, style, width)? {
-            let x = self.aligned_x(&line, style.align, left, width);
-            let baseline = y + line.ascent;
-            y = baseline + line.descent;
-            self.items().push(Item::Text {
-                x,
-                y: baseline,
-                line,
-            });
-        }
-        Ok(y / PT_PER_MM)
+        let bottom = self.place(
+            (pt(x_mm), pt(width_mm)),
+            pt(y_mm),
+            text,
+            lang,
+            style,
+            style.align,
+        )?;
+        Ok(bottom / PT_PER_MM)
     }
 
     /// An open polyline on the current page through `points` (millimetres from the page's top-left
