@@ -12,7 +12,7 @@ use tauri::State;
 
 use super::output::Exported;
 use crate::state::Desk;
-use crate::wire::{ShellCode, WireError};
+use crate::wire::WireError;
 
 fn label(action: &str, locale: &str) -> String {
     t!(format!("audit.action.{action}"), locale = locale).to_string()

@@ -9,8 +9,6 @@
 use mixite_core::exchange::partners_file;
 use mixite_core::papers::referral;
 use mixite_core::papers::Filed;
-use mixite_core::register::audit::{Action, Detail};
-use mixite_core::register::entry;
 use mixite_core::register::partners::{FollowUp, Imported, Need, Partner, PartnerInput};
 use mixite_core::register::referrals::{FollowUpInput, Referral, ReferralInput};
 use serde::Serialize;

@@ -12,13 +12,12 @@ use mixite_core::register::activity::{
 };
 use mixite_core::register::report::{Definition, Period, Report};
 use mixite_core::{Error, FieldError};
-use serde::Serialize;
 use tauri::State;
 
 use super::output::Exported;
 use crate::commands::output::{hand_out, Handed};
 use crate::state::Desk;
-use crate::wire::{ShellCode, WireError};
+use crate::wire::WireError;
 
 /// The activity codes (contact kinds, services, age bands, staff-time kinds, answers) for the forms.
 #[tauri::command(async)]

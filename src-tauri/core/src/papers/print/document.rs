@@ -592,7 +592,7 @@ impl<'f> Document<'f> {
         let span = (pt(x_mm), pt(width_mm));
         let mut y = pt(y_mm);
         for (text, lang) in texts {
-            y = self.place(span, y, text, lang, style, Align::Left)?;
+            y = self.place_text(span, y, text, lang, style, Align::Left)?;
         }
         Ok(y / PT_PER_MM)
     }
@@ -600,7 +600,7 @@ impl<'f> Document<'f> {
     /// `text` wrapped to `span` (left edge and width, points) with its first line's top at `y` (points
     /// from the page top), each line aligned in the span as `align` says; answers the bottom of its last
     /// line in points. Does not move the cursor.
-    fn place(
+    fn place_text(
         &mut self,
         (left, width): (f32, f32),
         mut y: f32,
@@ -652,7 +652,7 @@ impl<'f> Document<'f> {
         lang: &Lang,
         style: Style,
     ) -> Result<f32, PrintError> {
-        let bottom = self.place(
+        let bottom = self.place_text(
             (pt(x_mm), pt(width_mm)),
             pt(y_mm),
             text,
