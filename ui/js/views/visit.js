@@ -43,9 +43,6 @@ export async function did(caseId, on, { focus = true } = {}) {
   return rows.length > 0;
 }
 
-/** Whether the proposal is on screen (the case's screen moves the focus to it after a step). */
-export const proposing = (caseId) => !!visit && visit.caseId === caseId && !visit.done && visit.services.size > 0;
-
 /** Dismisses the visit's proposal (Esc): nothing is recorded, nothing more is proposed in this visit. */
 export function dismiss() {
   if (!visit || visit.done) return false;

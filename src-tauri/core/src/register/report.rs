@@ -255,11 +255,6 @@ impl Definition {
         })
     }
 
-    /// The definitions of the built-in content's `assets/reports/`.
-    pub fn bundled(activity: &Activity) -> Result<Vec<Definition>> {
-        Definition::from_content(&Content::embedded()?, activity)
-    }
-
     /// Every definition of `content`'s `assets/reports/`, each checked (`from_source`), ids unique;
     /// the first problem names its file and line.
     pub fn from_content(content: &Content, activity: &Activity) -> Result<Vec<Definition>> {
