@@ -544,10 +544,11 @@ fn plain_register(surnames: &[&str], user_version: i64) -> Vec<u8> {
         .unwrap()
         .execute_batch(&format!(
             "DROP TABLE referrals; DROP TRIGGER partners_no_delete; DROP TABLE partners;
+             DROP TABLE desk_person_facts; DROP TABLE desk_facts;
              DROP TABLE desk_person_months; DROP TABLE desk_month_operators; DROP TABLE desk_month_masks;
              DROP TABLE desk_month_cells; DROP TABLE desk_bits;
              DROP TABLE desk_contacts; DROP TABLE desk_operators; DROP TABLE staff_time;
-             DROP TABLE satisfaction; DROP INDEX steps_kind_date;
+             DROP TABLE satisfaction; DROP INDEX steps_report;
              DROP TABLE consents; DROP TABLE contacts; DROP INDEX cases_agenda_expiry;
              DROP INDEX cases_open_status; DROP INDEX steps_appointment_day; DROP INDEX steps_collected_day;
              DROP TRIGGER cases_status_date; ALTER TABLE cases DROP COLUMN status_date;

@@ -704,7 +704,7 @@ fn a_restricted_case_takes_no_desk_contact() {
     assert!(matches!(err, mixite_core::Error::Conflict(_)), "{err:?}");
 }
 
-/// A definition with every table and indicators over services, motivi and both measures.
+/// A definition with every table and indicators over services, motivi, steps and every measure.
 fn wide_definition(register: &Register, under: u64) -> Definition {
     test_definition(
         register,
@@ -735,6 +735,23 @@ measure = "persons"
 source = "https://example.org/prova"
 
 [[indicator]]
+code = "K1"
+label_it = "Casi con un kit o un permesso ritirato, lavoro o famiglia"
+label_en = "Cases with a kit or a collected permit, work or family"
+measure = "cases"
+steps = ["kit_sent", "collected"]
+motivi = ["M1", "M2"]
+source = "https://example.org/prova"
+
+[[indicator]]
+code = "K2"
+label_it = "Casi aperti o mandati alla Questura"
+label_en = "Cases opened or sent to the Questura"
+measure = "cases"
+steps = ["intake", "questura_appointment", "referred"]
+source = "https://example.org/prova"
+
+[[indicator]]
 code = "C1"
 label_it = "Contatti con una lista"
 label_en = "Contacts with a checklist"
@@ -750,7 +767,8 @@ source = "https://example.org/prova"
 /// demo data and, for three real cases, through the app's own use case; then corrected (services,
 /// minutes, day, age band, citizenship, mediator changed in place), partly deleted and partly cut
 /// from its case as anonymisation does. Every change goes through `desk_contacts` itself, so the
-/// monthly aggregates follow by their triggers.
+/// monthly aggregates follow by their triggers. The real cases get random steps (some corrected, some
+/// with only their month as anonymisation keeps them), motivi, and one loses its applicant row.
 fn random_set(seed: u64) -> (tempfile::TempDir, Register) {
     use mixite_core::register::activity::insert_generated;
     use rand::rngs::SmallRng;
@@ -772,10 +790,10 @@ fn random_set(seed: u64) -> (tempfile::TempDir, Register) {
     let start = day("2021-01-01");
     let pick =
         |rng: &mut SmallRng, list: &[&str]| list[rng.random_range(0..list.len())].to_string();
-    // Three real cases with contacts recorded as the app records them.
-    for i in 0..3 {
+    // Six real cases with contacts recorded as the app records them.
+    for i in 0..6 {
         let mut data = worker();
-        data.applicant.surname = format!("Prova{}", ["a", "b", "c"][i]);
+        data.applicant.surname = format!("Prova{}", ["a", "b", "c", "d", "e", "f"][i]);
         data.applicant.codice_fiscale.clear();
         data.applicant.document.number = format!("XY{i}234567");
         let case = register
@@ -808,6 +826,42 @@ fn random_set(seed: u64) -> (tempfile::TempDir, Register) {
     register
         .store_mut()
         .write(|tx| {
+            let cases: Vec<i64> = tx
+                .prepare("SELECT id FROM cases ORDER BY id")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (i, case) in cases.iter().enumerate() {
+                tx.execute(
+                    "UPDATE cases SET motivo_code = ?2 WHERE id = ?1",
+                    rusqlite::params![case, ["M1", "M2", "M3", ""][i % 4]],
+                )?;
+                for _ in 0..rng.random_range(2..12) {
+                    let kind = pick(
+                        &mut rng,
+                        &["intake", "kit_sent", "collected", "questura_appointment", "referred", "closed"],
+                    );
+                    let d = start + chrono::TimeDelta::days(rng.random_range(-30..760));
+                    let date = if rng.random_bool(0.2) {
+                        d.format("%Y-%m").to_string()
+                    } else {
+                        d.to_string()
+                    };
+                    tx.execute(
+                        "INSERT INTO steps (case_id, kind, date, recorded_at, operator)
+                         VALUES (?1, ?2, ?3, ?3, 'Operatore Uno')",
+                        rusqlite::params![case, kind, date],
+                    )?;
+                    if rng.random_bool(0.25) {
+                        tx.execute(
+                            "INSERT INTO steps (case_id, kind, date, recorded_at, operator, corrects)
+                             VALUES (?1, 'correction', ?2, ?2, 'Operatore Uno', ?3)",
+                            rusqlite::params![case, date, tx.last_insert_rowid()],
+                        )?;
+                    }
+                }
+            }
+            // As anonymisation leaves a case: no applicant row.
+            tx.execute("DELETE FROM persons WHERE case_id = ?1", [cases[1]])?;
             // Persons for cases: a few facts each, a token shared by their contacts.
             for person in 0..40i64 {
                 let citizenship = pick(&mut rng, &["ALB", "MAR", "PAK", "LKA", ""]);
@@ -959,6 +1013,10 @@ fn the_monthly_aggregates_and_a_straight_recount_agree_on_random_sets_with_corre
                     // Not an empty agreement: the period holds persons, contacts and walk-ins.
                     let persons = &fast.table("summary").unwrap().rows[0][1];
                     assert!(matches!(persons, Cell::Count(n) if *n > 100), "{persons:?}");
+                    let k2 = &row(&fast, "indicators", &["K2"])[2];
+                    assert!(matches!(k2, Cell::Count(n) if *n > 0), "{k2:?}");
+                    let started = &fast.table("summary").unwrap().rows[5][1];
+                    assert!(matches!(started, Cell::Count(n) if *n > 0), "{started:?}");
                 }
             }
         }
@@ -1000,6 +1058,45 @@ fn the_migration_fill_gives_the_aggregates_the_triggers_kept() {
                 )?;
                 assert_eq!(differ, 0, "{t}: the fill and the triggers agree");
             }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn the_persons_months_by_number_follow_the_persons_months_by_code_and_012s_fill_agrees() {
+    let (_dir, mut register) = random_set(8);
+    let migration = include_str!("../../src-tauri/core/migrations/012_report_speed.sql");
+    let fill = &migration[migration.find("INSERT INTO desk_facts").unwrap()
+        ..migration.find("CREATE TRIGGER").unwrap()];
+    let by_code = "SELECT month, person, citizenship, sex, age_band, motivo, first_day, services
+                   FROM desk_person_months";
+    let by_number =
+        "SELECT p.month, p.person, f.citizenship, f.sex, f.age_band, f.motivo, p.first_day,
+                            p.services
+                     FROM desk_person_facts p JOIN desk_facts f ON f.id = p.facts";
+    register
+        .store_mut()
+        .write(|tx| {
+            let compare = |what: &str| -> rusqlite::Result<()> {
+                let rows: i64 =
+                    tx.query_row("SELECT count(*) FROM desk_person_facts", [], |r| r.get(0))?;
+                assert!(rows > 100, "{what}: the persons' months are there ({rows})");
+                let differ: i64 = tx.query_row(
+                    &format!(
+                        "SELECT count(*) FROM ({by_code} EXCEPT {by_number}
+                         UNION ALL {by_number} EXCEPT {by_code})"
+                    ),
+                    [],
+                    |r| r.get(0),
+                )?;
+                assert_eq!(differ, 0, "{what}: by number and by code agree");
+                Ok(())
+            };
+            compare("kept by the triggers through corrections and deletions")?;
+            tx.execute_batch("DELETE FROM desk_person_facts; DELETE FROM desk_facts;")?;
+            tx.execute_batch(fill)?;
+            compare("filled by the migration")?;
             Ok(())
         })
         .unwrap();

@@ -105,6 +105,10 @@ fn migration_list() -> Vec<M<'static>> {
             )),
             |tx: &Transaction| crate::register::partners::seed(tx).map_err(Into::into),
         ),
+        M::up(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/012_report_speed.sql"
+        ))),
     ]
 }
 
