@@ -110,6 +110,11 @@ for i in $(seq 1 "$RUNS"); do
     sleep 2
     read -r rss2 pss2 <<<"$(measure)"
     names=$(for p in $(descendants "$app"); do cat "/proc/$p/comm" 2>/dev/null || true; done | sort | uniq -c | awk '{printf "%s%s×%s", sep, $2, $1; sep=" "}')
+    # Each process's share at the case list, to see which one grew.
+    shares=$(for p in $(descendants "$app"); do
+        echo "$(cat "/proc/$p/comm" 2>/dev/null)=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null)"
+    done | paste -sd' ')
+    names="$names | PSS KiB: $shares"
     echo "run $i: first-paint-ms=$paint rss-kib=$rss pss-kib=$pss | cases-paint-ms=$cases rss-kib=$rss2 pss-kib=$pss2 processes: $names"
     echo "$paint $rss $pss $cases $rss2 $pss2" >>"$results"
     kill -TERM "$app"
