@@ -1064,7 +1064,8 @@ fn the_migration_fill_gives_the_aggregates_the_triggers_kept() {
 }
 
 #[test]
-fn the_persons_months_by_number_follow_the_persons_months_by_code_and_012s_fill_agrees() {
+fn the_persons_months_by_number_follow_the_persons_months_by_code_and_012s_fill_agrees_and_no_month_is_rekeyed(
+) {
     let (_dir, mut register) = random_set(8);
     let migration = include_str!("../../src-tauri/core/migrations/012_report_speed.sql");
     let fill = &migration[migration.find("INSERT INTO desk_facts").unwrap()
@@ -1097,6 +1098,15 @@ fn the_persons_months_by_number_follow_the_persons_months_by_code_and_012s_fill_
             tx.execute_batch("DELETE FROM desk_person_facts; DELETE FROM desk_facts;")?;
             tx.execute_batch(fill)?;
             compare("filled by the migration")?;
+            let rekeyed = tx.execute(
+                "UPDATE desk_person_months SET sex = 'X'
+                 WHERE (month, person) = (SELECT month, person FROM desk_person_months LIMIT 1)",
+                [],
+            );
+            assert!(
+                matches!(&rekeyed, Err(e) if e.to_string().contains("not re-keyed")),
+                "a person's month is rebuilt, never re-keyed: {rekeyed:?}"
+            );
             Ok(())
         })
         .unwrap();

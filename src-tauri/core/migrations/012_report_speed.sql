@@ -49,35 +49,20 @@ CREATE TRIGGER desk_person_months_facts_insert AFTER INSERT ON desk_person_month
       AND motivo = new.motivo;
 END;
 
--- The upsert that ORs a contact's services into its person's month changes only these two: the row
--- keeps its facts, so it is updated in place (this runs for nearly every new contact).
+-- A person's month is rebuilt (deleted and inserted again, 010), never re-keyed: refused, so the
+-- numbers below cannot lose track of a row.
+CREATE TRIGGER desk_person_months_no_rekey
+BEFORE UPDATE OF month, person, citizenship, sex, age_band, motivo ON desk_person_months BEGIN
+    SELECT RAISE(ABORT, 'a person''s month is rebuilt, not re-keyed');
+END;
+
+-- The upsert that ORs a contact's services into its person's month (nearly every new contact).
 CREATE TRIGGER desk_person_months_facts_services AFTER UPDATE OF services, first_day
-ON desk_person_months
-WHEN new.month = old.month AND new.person = old.person AND new.citizenship = old.citizenship
-     AND new.sex = old.sex AND new.age_band = old.age_band AND new.motivo = old.motivo
-BEGIN
+ON desk_person_months BEGIN
     UPDATE desk_person_facts SET services = new.services, first_day = new.first_day
     WHERE month = new.month AND person = new.person
       AND facts = (SELECT id FROM desk_facts WHERE citizenship = new.citizenship AND sex = new.sex
                    AND age_band = new.age_band AND motivo = new.motivo);
-END;
-
--- Any other change (none of today's paths makes one): the old row goes, the new one comes.
-CREATE TRIGGER desk_person_months_facts_update AFTER UPDATE ON desk_person_months
-WHEN NOT (new.month = old.month AND new.person = old.person AND new.citizenship = old.citizenship
-     AND new.sex = old.sex AND new.age_band = old.age_band AND new.motivo = old.motivo)
-BEGIN
-    DELETE FROM desk_person_facts
-    WHERE month = old.month AND person = old.person
-      AND facts = (SELECT id FROM desk_facts WHERE citizenship = old.citizenship AND sex = old.sex
-                   AND age_band = old.age_band AND motivo = old.motivo);
-    INSERT INTO desk_facts (citizenship, sex, age_band, motivo)
-    VALUES (new.citizenship, new.sex, new.age_band, new.motivo)
-    ON CONFLICT DO NOTHING;
-    INSERT INTO desk_person_facts
-    SELECT new.month, new.person, id, new.first_day, new.services FROM desk_facts
-    WHERE citizenship = new.citizenship AND sex = new.sex AND age_band = new.age_band
-      AND motivo = new.motivo;
 END;
 
 CREATE TRIGGER desk_person_months_facts_delete AFTER DELETE ON desk_person_months BEGIN
