@@ -1141,8 +1141,8 @@ fn step_bounds(period: Period) -> (String, String) {
 /// The effective steps of a period, read once for the summary and every indicator that counts cases:
 /// each (kind, case) once, with the case's motivo and its applicant's sex slot (`None` without an
 /// applicant row, as after anonymisation: the indicators leave such a case out). The cases' facts
-/// are read by one scan of `cases` (and of the applicants) rather than a lookup per step: about ten
-/// times cheaper for a year of a desk's steps.
+/// are read by one scan of `cases` (and of the applicants) rather than a lookup per step: several
+/// times cheaper for a year of a desk's steps (about 5 ms against 15–20 ms at 10 000 cases).
 struct CaseSteps {
     kinds: Vec<String>,
     /// (index in `kinds`, case id), sorted, each once.
@@ -1256,15 +1256,20 @@ fn step_counts(conn: &Connection, period: Period) -> Result<StepCounts> {
     let mut stmt = conn.prepare_cached(
         "SELECT s.kind, c.motivo_code, count(DISTINCT s.case_id) FROM steps s
          JOIN cases c ON c.id = s.case_id
-         WHERE s.kind IN ('intake', 'kit_sent', 'collected', 'questura_appointment', 'referred')
+         WHERE s.kind IN (SELECT value FROM json_each(?3))
            AND s.date >= ?1 AND s.date <= ?2
            AND NOT EXISTS (SELECT 1 FROM steps x WHERE x.corrects = s.id)
          GROUP BY s.kind, c.motivo_code",
     )?;
     let rows = stmt
-        .query_map(params![from, to], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
-        })?
+        .query_map(
+            params![
+                from,
+                to,
+                serde_json::to_string(&SUMMARY_STEPS).unwrap_or_default()
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)),
+        )?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
