@@ -7,8 +7,8 @@
 #     from /proc/<pid>/status and PSS from /proc/<pid>/smaps_rollup;
 #  2. it signs in as the demo responsabile with xdotool (keyboard into the app's window, as an operator
 #     types: the name is preselected, Tab, passphrase, Tab, PIN, Enter), reads `cases-paint-ms=<n>` once
-#     the case list is painted, waits 2 s more and measures again: the open register and the list, the
-#     figure comparable with the measurements made before sign-in existed;
+#     the register's first screen is painted (the day's agenda since the agenda issue; the case list
+#     before), waits 2 s more and measures again, each process's share printed with the total;
 #  3. it stops the app with SIGTERM.
 # Prints each run and the median/p95 of first paint and of the case list, and the median RSS/PSS at both.
 #
