@@ -580,11 +580,12 @@ struct PersonSeen {
 /// citizenships, services, indicators) is gathered per person on the way and counted at the end. Months
 /// come in order, so a person's first matching month for an indicator is the first one met.
 fn count_persons(pass: &mut Pass, seen: &mut [Seen], bits: &[u8], sexes: &Codes) {
-    let sex_slot = |id: u32| match sexes.names.get(id as usize).map(String::as_str) {
-        Some("F") => 0u64,
-        Some("M") => 1,
-        _ => 2,
-    };
+    // The women/men/other slot of each interned sex code.
+    let slots: Vec<u64> = sexes
+        .names
+        .iter()
+        .map(|n| sex_slot(n.as_bytes()) as u64)
+        .collect();
     if !seen.is_sorted_by_key(|s| (s.month, s.person)) {
         seen.sort_unstable_by_key(|s| (s.month, s.person));
     }
@@ -609,7 +610,7 @@ fn count_persons(pass: &mut Pass, seen: &mut [Seen], bits: &[u8], sexes: &Codes)
                     cells.push(cell_key(s.month, s.citizenship, s.sex, s.band, bit));
                 }
             }
-            let slot = sex_slot(s.sex);
+            let slot = slots.get(s.sex as usize).copied().unwrap_or(2);
             let mut fresh = s.indicators & !p.indicators;
             while fresh != 0 {
                 let i = fresh.trailing_zeros();
@@ -1052,24 +1053,23 @@ fn build_from(
     count_persons(&mut pass, &mut seen, &bits, &sexes);
     drop(seen);
     // The straight recount counts steps by SQL too, for the tests that hold the two equal.
-    let (steps, case_counts) = if aggregates {
-        let read = CaseSteps::read(conn, definition, period)?;
-        let cases = definition
-            .indicators
-            .iter()
-            .map(|i| read.indicator(i))
-            .collect::<Vec<_>>();
-        (read.counts(), cases)
+    let read = if aggregates {
+        Some(CaseSteps::read(conn, definition, period)?)
     } else {
-        let cases = definition
-            .indicators
-            .iter()
-            .map(|i| match i.measure {
-                Measure::Cases => cases_with_steps(conn, i, period),
-                _ => Ok((0, [0; 3])),
-            })
-            .collect::<Result<Vec<_>>>()?;
-        (step_counts(conn, period)?, cases)
+        None
+    };
+    let case_counts = definition
+        .indicators
+        .iter()
+        .map(|i| match (i.measure, &read) {
+            (Measure::Cases, Some(read)) => Ok(read.indicator(i)),
+            (Measure::Cases, None) => cases_with_steps(conn, i, period),
+            _ => Ok((0, [0; 3])),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let steps = match &read {
+        Some(read) => read.counts(),
+        None => step_counts(conn, period)?,
     };
     let answers = answer_counts(conn, period)?;
     let ctx = Context {
@@ -1712,13 +1712,7 @@ fn cases_with_steps(conn: &Connection, ind: &Indicator, period: Period) -> Resul
     let mut by = [0u64; 3];
     let mut rows = stmt.query(params![kinds, from, to, motivi])?;
     while let Some(r) = rows.next()? {
-        let sex: String = r.get(0)?;
-        let n = r.get::<_, i64>(1)? as u64;
-        match sex.as_str() {
-            "F" => by[0] += n,
-            "M" => by[1] += n,
-            _ => by[2] += n,
-        }
+        by[sex_slot(bytes(r, 0)?)] += r.get::<_, i64>(1)? as u64;
     }
     Ok((by.iter().sum(), by))
 }
