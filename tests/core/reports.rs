@@ -764,7 +764,7 @@ source = "https://example.org/prova"
 }
 
 /// A random synthetic set of desk contacts over 2021 and 2022, written through the same insert as the
-/// demo data and, for three real cases, through the app's own use case; then corrected (services,
+/// demo data and, for six real cases, through the app's own use case; then corrected (services,
 /// minutes, day, age band, citizenship, mediator changed in place), partly deleted and partly cut
 /// from its case as anonymisation does. Every change goes through `desk_contacts` itself, so the
 /// monthly aggregates follow by their triggers. The real cases get random steps (some corrected, some
